@@ -1,0 +1,57 @@
+/** `vigia area list | add`. */
+import type { Command } from 'commander';
+import { addStudyArea, ensureDefaultArea } from '../../services/areas.ts';
+import { listStudyAreas } from '../../storage/areas.ts';
+import { withStore } from '../context.ts';
+import { n, table } from '../output.ts';
+
+export function registerAreaCommands(program: Command): void {
+  const area = program.command('area').description('áreas de estudio / study areas');
+  area
+    .command('list')
+    .description('lista las áreas registradas')
+    .option('--json', 'salida JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withStore(async (db) => {
+        await ensureDefaultArea(db);
+        const rows = await listStudyAreas(db);
+        if (o.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+        else
+          process.stdout.write(
+            `${table(
+              ['área', 'nombre', 'zona horaria', 'CRS', 'distritos', 'incidentes'],
+              rows.map((r) => [r.id, r.name, r.timeZone, r.crs, r.districts, n(r.incidents)]),
+            )}\n`,
+          );
+      });
+    });
+  area
+    .command('add <id>')
+    .description('registra (o reemplaza) un área desde una caja o un límite GeoJSON')
+    .option('--bbox <minLon,minLat,maxLon,maxLat>', 'caja en grados WGS84')
+    .option('--boundary <file.geojson>', 'FeatureCollection de polígonos (lon/lat)')
+    .option('--district-field <prop>', 'propiedad con el código de distrito de cada polígono')
+    .option('--name-field <prop>', 'propiedad con el nombre del distrito', 'name')
+    .option('--name <name>', 'nombre legible del área')
+    .option('--time-zone <tz>', 'zona horaria IANA del área (por defecto VIGIA_TIME_ZONE)')
+    .addHelpText(
+      'after',
+      '\nEjemplo: vigia area add chicago --bbox -87.94,41.64,-87.52,42.03 --time-zone America/Chicago',
+    )
+    .action(async (id: string, o: Record<string, string | undefined>) => {
+      await withStore(async (db, config) => {
+        const def = await addStudyArea(db, {
+          id,
+          timeZone: o.timeZone ?? config.timeZone,
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.bbox ? { bbox: o.bbox } : {}),
+          ...(o.boundary ? { boundaryFile: o.boundary } : {}),
+          ...(o.districtField ? { districtField: o.districtField } : {}),
+          ...(o.nameField ? { nameField: o.nameField } : {}),
+        });
+        process.stdout.write(
+          `Área "${def.id}" registrada: ${def.districts.length} distritos, proyección ${def.crs.code}, zona horaria ${def.timeZone}.\n`,
+        );
+      });
+    });
+}

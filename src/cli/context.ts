@@ -1,0 +1,25 @@
+/** Shared plumbing for CLI commands: configuration and a store that is always closed. */
+import { type Config, getConfig } from '../config/env.ts';
+import type { Db } from '../storage/db.ts';
+import { openStore } from '../storage/store.ts';
+
+/** Runs `fn` with an open store and closes it afterwards (stopping an embedded server we started). */
+export async function withStore<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
+  const config = getConfig();
+  const db = await openStore(config);
+  try {
+    return await fn(db, config);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Splits a comma-separated option into values. */
+export function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return parts.length ? parts : undefined;
+}

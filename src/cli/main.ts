@@ -1,0 +1,37 @@
+/**
+ * `vigia` — the command line. Thin: parses options, calls services, prints. Messages are Spanish
+ * first; --json gives machine-readable output; exit codes are listed in output.ts and the README.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerAreaCommands } from './commands/area.ts';
+import { registerDbCommands } from './commands/db.ts';
+import { registerDemoCommand } from './commands/demo-data.ts';
+import { registerIngestCommands } from './commands/ingest.ts';
+import { registerQueryCommands } from './commands/query.ts';
+import { registerStartCommand } from './commands/start.ts';
+import { EXIT, reportError } from './output.ts';
+
+const program = new Command('vigia')
+  .description(
+    'Vigía — predicción y prevención del delito en el Callao / crime prediction and prevention for Callao',
+  )
+  .version('0.1.0')
+  .showHelpAfterError('(use --help para ver las opciones)')
+  .exitOverride();
+
+registerStartCommand(program);
+registerIngestCommands(program);
+registerQueryCommands(program);
+registerDemoCommand(program);
+registerAreaCommands(program);
+registerDbCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    process.exitCode = reportError(err);
+  }
+}

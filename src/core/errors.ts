@@ -1,0 +1,69 @@
+/**
+ * Domain errors with a stable `code`. Every error a user can cause is one of these; the CLI maps them
+ * to exit codes (and the HTTP layer, later, to statuses) in one place each. Messages are Spanish first
+ * and name the file, row, field or parameter at fault.
+ */
+
+/** Stable machine-readable error codes. */
+export type VigiaErrorCode =
+  | 'CONFIG_INVALID'
+  | 'VALIDATION'
+  | 'INPUT_FILE_REJECTED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'STORAGE'
+  | 'INSUFFICIENT_DATA';
+
+/** Base class: a user-facing error with a stable code. */
+export class VigiaError extends Error {
+  readonly code: VigiaErrorCode;
+  constructor(code: VigiaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Invalid settings; lists every problem (never the values, which may be secrets). */
+export class ConfigError extends VigiaError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(
+      'CONFIG_INVALID',
+      `Configuración inválida / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.problems = problems;
+  }
+}
+
+/** A parameter or value broke a rule; `field` names it. */
+export class ValidationError extends VigiaError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('VALIDATION', `${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** A whole input file was refused before anything was written. */
+export class InputFileError extends VigiaError {
+  readonly file: string;
+  constructor(file: string, message: string, options?: { cause?: unknown }) {
+    super('INPUT_FILE_REJECTED', `${file}: ${message}`, options);
+    this.file = file;
+  }
+}
+
+/** A named thing (study area, batch, incident) does not exist. */
+export class NotFoundError extends VigiaError {
+  constructor(what: string) {
+    super('NOT_FOUND', what);
+  }
+}
+
+/** The database could not be reached or refused an operation. */
+export class StorageError extends VigiaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORAGE', message, options);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The normalised crime taxonomy. Every incident carries a `category` (ours, stable, used by models
+ * and crime groups) above the source's own hierarchy (SIDPOL tipo → subtipo → modalidad). The rules
+ * that map source labels to categories, to the protected (restricted) flag and to the discovery
+ * channel live here and nowhere else.
+ */
+
+/** Normalised categories, with Spanish labels and the properties the rest of the system needs. */
+export const CRIME_CATEGORIES = {
+  hurto: { label: 'Hurto', restricted: false, channel: 'reported' },
+  robo: { label: 'Robo', restricted: false, channel: 'reported' },
+  extorsion: { label: 'Extorsión', restricted: false, channel: 'reported' },
+  estafa: { label: 'Estafa y defraudaciones', restricted: false, channel: 'reported' },
+  secuestro: { label: 'Secuestro', restricted: false, channel: 'reported' },
+  homicidio: { label: 'Homicidio y sicariato', restricted: false, channel: 'reported' },
+  lesiones: { label: 'Lesiones', restricted: false, channel: 'reported' },
+  violencia_familiar: {
+    label: 'Violencia contra la mujer e integrantes del grupo familiar',
+    restricted: true,
+    channel: 'reported',
+  },
+  sexual: { label: 'Delitos sexuales', restricted: true, channel: 'reported' },
+  drogas: { label: 'Tráfico ilícito de drogas', restricted: false, channel: 'discovered' },
+  armas: { label: 'Armas y explosivos', restricted: false, channel: 'discovered' },
+  otros: { label: 'Otros', restricted: false, channel: 'reported' },
+} as const satisfies Record<string, { label: string; restricted: boolean; channel: Channel }>;
+
+export type CrimeCategory = keyof typeof CRIME_CATEGORIES;
+export const CATEGORY_CODES = Object.keys(CRIME_CATEGORIES) as CrimeCategory[];
+
+/** How the police learnt of an incident: a victim's report, their own activity, or unknown. */
+export const CHANNELS = ['reported', 'discovered', 'unknown'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Crime groups forecast by default. `all` includes every category. */
+export const CRIME_GROUPS = {
+  property: ['hurto', 'robo'],
+  extorsion: ['extorsion'],
+  violent: ['homicidio', 'lesiones', 'secuestro', 'robo'],
+  all: CATEGORY_CODES,
+} as const satisfies Record<string, readonly CrimeCategory[]>;
+
+export function isCategory(value: string): value is CrimeCategory {
+  return Object.hasOwn(CRIME_CATEGORIES, value);
+}
+
+/** Upper-case, accent-free form used to match source labels. */
+export function foldLabel(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Keyword rules, first match wins; tested against "tipo | subtipo | modalidad" folded. */
+const SIDPOL_RULES: readonly [RegExp, CrimeCategory][] = [
+  [/VIOLENCIA CONTRA LA MUJER|INTEGRANTES DEL GRUPO FAMILIAR|LEY 30364|FEMINICIDIO/, 'violencia_familiar'],
+  [/VIOLACION SEXUAL|ACTOS CONTRA EL PUDOR|ACOSO SEXUAL|TOCAMIENTOS|SEXUAL|PROXENETISMO/, 'sexual'],
+  [/EXTORSION|COBRO DE CUPOS/, 'extorsion'],
+  [/SECUESTRO/, 'secuestro'],
+  [/HOMICIDIO|SICARIATO|ASESINATO|PARRICIDIO/, 'homicidio'],
+  [/ROBO/, 'robo'],
+  [/HURTO/, 'hurto'],
+  [/ESTAFA|DEFRAUDACION/, 'estafa'],
+  [/LESIONES/, 'lesiones'],
+  [/DROGAS|TRAFICO ILICITO|MICROCOMERCIALIZACION|ESTUPEFACIENTES/, 'drogas'],
+  [/ARMAS|MUNICIONES|EXPLOSIVOS/, 'armas'],
+];
+
+/** Source labels that mean the police found the incident themselves. */
+const DISCOVERED_RULE = /INTERVENCION(ES)? POLICIAL|FLAGRAN|CONDUCCION EN ESTADO DE EBRIEDAD/;
+
+/** The result of classifying one record. */
+export interface Classification {
+  category: CrimeCategory;
+  restricted: boolean;
+  channel: Channel;
+}
+
+/**
+ * Classifies a SIDPOL record from its taxonomy labels.
+ * @param esDelito the `es_delito_x` group ("4.Violencia contra la mujer e int" marks Ley 30364 cases)
+ */
+export function classifySidpol(labels: {
+  tipo: string | null;
+  subtipo: string | null;
+  modalidad: string | null;
+  esDelito?: string | null;
+}): Classification {
+  const text = foldLabel([labels.tipo, labels.subtipo, labels.modalidad].filter(Boolean).join(' | '));
+  let category: CrimeCategory = 'otros';
+  if (labels.esDelito && /^\s*4/.test(labels.esDelito)) category = 'violencia_familiar';
+  else {
+    for (const [re, cat] of SIDPOL_RULES) {
+      if (re.test(text)) {
+        category = cat;
+        break;
+      }
+    }
+  }
+  const props = CRIME_CATEGORIES[category];
+  const channel: Channel =
+    text === '' ? 'unknown' : DISCOVERED_RULE.test(text) ? 'discovered' : props.channel;
+  return { category, restricted: props.restricted, channel };
+}
+
+/** `P_MODALIDADES` of the SIDPOL monthly table (7 values) → category. */
+export const SIDPOL_MODALITY_CATEGORY: Readonly<Record<string, CrimeCategory>> = {
+  OTROS: 'otros',
+  'VIOLENCIA CONTRA LA MUJER E INTEGRANTES': 'violencia_familiar',
+  HURTO: 'hurto',
+  ROBO: 'robo',
+  ESTAFA: 'estafa',
+  EXTORSION: 'extorsion',
+  SECUESTRO: 'secuestro',
+};

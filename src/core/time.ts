@@ -1,0 +1,150 @@
+/**
+ * Time-zone arithmetic without the server's zone: local wall-clock times in an IANA zone are turned
+ * into UTC instants and back with `Intl`, with the UTC offset cached per zone and hour so that hot
+ * ingest loops pay for `Intl` once per distinct hour, not once per row.
+ */
+import { ValidationError } from './errors.ts';
+
+const HOUR_MS = 3_600_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, Map<number, number>>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch {
+      throw new ValidationError('timeZone', `zona horaria IANA desconocida "${timeZone}" (ej. America/Lima)`);
+    }
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Throws a ValidationError unless `timeZone` is a known IANA zone. */
+export function assertTimeZone(timeZone: string): void {
+  formatterFor(timeZone);
+}
+
+/**
+ * Offset of `timeZone` from UTC at instant `utcMs`, in milliseconds (America/Lima: −5 h).
+ * Offsets change at most on whole hours in every zone we serve, so the hour is the cache key.
+ */
+export function zoneOffsetMs(utcMs: number, timeZone: string): number {
+  let cache = offsetCache.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    offsetCache.set(timeZone, cache);
+  }
+  const key = Math.floor(utcMs / HOUR_MS);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const parts = formatterFor(timeZone).formatToParts(new Date(key * HOUR_MS));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  const offset = asUtc - key * HOUR_MS;
+  cache.set(key, offset);
+  return offset;
+}
+
+/** Local wall-clock fields (month 1–12). */
+export interface LocalFields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/**
+ * The UTC instant of a local wall-clock time in `timeZone`. In a DST gap the later offset wins;
+ * in a repeated hour, the first occurrence.
+ * @returns milliseconds since the epoch, or NaN when the fields do not form a real date.
+ */
+export function localToUtc(f: LocalFields, timeZone: string): number {
+  if (!isRealDate(f)) return Number.NaN;
+  const naive = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
+  let utc = naive - zoneOffsetMs(naive, timeZone);
+  const second = naive - zoneOffsetMs(utc, timeZone);
+  if (second !== utc) utc = Math.min(utc, second);
+  return utc;
+}
+
+/** Local wall-clock fields of instant `utcMs` in `timeZone`, plus ISO weekday (1 = Monday). */
+export function utcToLocal(utcMs: number, timeZone: string): LocalFields & { weekday: number } {
+  const d = new Date(utcMs + zoneOffsetMs(utcMs, timeZone));
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    weekday: ((d.getUTCDay() + 6) % 7) + 1,
+  };
+}
+
+/** True when the fields name a date that exists (no 31 February, no hour 24). */
+export function isRealDate(f: LocalFields): boolean {
+  if (!Number.isInteger(f.year) || f.year < 1900 || f.year > 2200) return false;
+  if (!Number.isInteger(f.month) || f.month < 1 || f.month > 12) return false;
+  const dim = new Date(Date.UTC(f.year, f.month, 0)).getUTCDate();
+  if (!Number.isInteger(f.day) || f.day < 1 || f.day > dim) return false;
+  if (!Number.isInteger(f.hour) || f.hour < 0 || f.hour > 23) return false;
+  if (!Number.isInteger(f.minute) || f.minute < 0 || f.minute > 59) return false;
+  return Number.isFinite(f.second) && f.second >= 0 && f.second < 60;
+}
+
+/** Police shifts (turnos) as SIDPOL writes them. */
+export const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
+export type Turno = (typeof TURNOS)[number];
+
+/**
+ * Local hour bands of the turnos. No public source documents them [U]: this is the common convention
+ * (madrugada 00–06, mañana 06–12, tarde 12–18, noche 18–24) and the single place to correct it.
+ */
+export const TURNO_BANDS: readonly { turno: Turno; fromHour: number; toHour: number }[] = [
+  { turno: 'madrugada', fromHour: 0, toHour: 6 },
+  { turno: 'mañana', fromHour: 6, toHour: 12 },
+  { turno: 'tarde', fromHour: 12, toHour: 18 },
+  { turno: 'noche', fromHour: 18, toHour: 24 },
+];
+
+/** The turno of a local hour (0–23). */
+export function turnoOfHour(hour: number): Turno {
+  for (const b of TURNO_BANDS) if (hour >= b.fromHour && hour < b.toHour) return b.turno;
+  throw new ValidationError('hour', `hora local fuera de 0–23: ${hour}`);
+}
+
+/** Parses a turno as written in sources ("MAÑANA", "manana", "Noche"); null when unrecognised. */
+export function parseTurno(value: string): Turno | null {
+  const v = value
+    .trim()
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '');
+  if (v === 'manana') return 'mañana';
+  return (TURNOS as readonly string[]).includes(v) ? (v as Turno) : null;
+}
+
+/** Precision of an event time: exact, date only (time unknown) or month only. */
+export const TIME_PRECISIONS = ['exact', 'date', 'month'] as const;
+export type TimePrecision = (typeof TIME_PRECISIONS)[number];

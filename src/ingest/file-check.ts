@@ -1,0 +1,93 @@
+/**
+ * The first pass over an input file, before anything is written: size, SHA-256 (the idempotence
+ * key), binary content and text encoding. Peruvian government exports are often Latin-1
+ * (Windows-1252); a file that is not valid UTF-8 is decoded as Windows-1252, a superset of Latin-1
+ * for printable text. Streaming: memory does not depend on file size.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { InputFileError } from '../core/errors.ts';
+
+/** What the first pass learnt about a file. */
+export interface FileFacts {
+  path: string;
+  name: string;
+  bytes: number;
+  sha256: string;
+  encoding: 'utf-8' | 'windows-1252';
+}
+
+/** Control bytes that never occur in text files (NUL and most C0 codes except tab, LF, CR, FF). */
+function isBinaryByte(b: number): boolean {
+  return b === 0 || (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12);
+}
+
+/**
+ * Reads the whole file once.
+ * @throws InputFileError for a missing, empty or binary file
+ */
+export async function inspectFile(path: string): Promise<FileFacts> {
+  const name = basename(path);
+  let bytes: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new InputFileError(name, 'no es un archivo regular');
+    bytes = st.size;
+  } catch (cause) {
+    if (cause instanceof InputFileError) throw cause;
+    throw new InputFileError(path, 'no existe o no se puede leer', { cause });
+  }
+  if (bytes === 0) throw new InputFileError(name, 'archivo vacío (0 bytes): no hay nada que ingerir');
+
+  const hash = createHash('sha256');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let validUtf8 = true;
+  let controlBytes = 0;
+  let seen = 0;
+  let onlyWhitespace = true;
+  for await (const chunk of createReadStream(path)) {
+    const buf = chunk as Buffer;
+    hash.update(buf);
+    // Binary detection looks at the first 64 KiB: enough for any text header, cheap for big files.
+    if (seen < 65536) {
+      const end = Math.min(buf.length, 65536 - seen);
+      for (let i = 0; i < end; i++) if (isBinaryByte(buf[i] as number)) controlBytes++;
+    }
+    if (onlyWhitespace && /\S/.test(buf.toString('latin1'))) onlyWhitespace = false;
+    seen += buf.length;
+    if (validUtf8) {
+      try {
+        utf8.decode(buf, { stream: true });
+      } catch {
+        validUtf8 = false;
+      }
+    }
+  }
+  if (validUtf8) {
+    try {
+      utf8.decode(); // a multi-byte sequence cut at the end of the file
+    } catch {
+      validUtf8 = false;
+    }
+  }
+  if (controlBytes > 0)
+    throw new InputFileError(
+      name,
+      `parece un archivo binario (${controlBytes} bytes de control en los primeros 64 KiB): se esperaba texto CSV o JSON`,
+    );
+  if (onlyWhitespace) throw new InputFileError(name, 'archivo vacío (solo espacios en blanco)');
+  return { path, name, bytes, sha256: hash.digest('hex'), encoding: validUtf8 ? 'utf-8' : 'windows-1252' };
+}
+
+/** A stream of decoded text chunks (BOM removed). */
+export async function* readText(facts: FileFacts, progress?: { bytesRead: number }): AsyncGenerator<string> {
+  const decoder = new TextDecoder(facts.encoding);
+  for await (const chunk of createReadStream(facts.path, { highWaterMark: 1 << 20 })) {
+    if (progress) progress.bytesRead += (chunk as Buffer).length;
+    const text = decoder.decode(chunk as Buffer, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}

@@ -1,0 +1,220 @@
+/**
+ * The ingest use case, shared by the CLI and (later) the HTTP API: check the file, refuse it early
+ * if it is not what it claims, then stream it through its adapter into one atomic batch.
+ */
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { InputFileError, ValidationError } from '../core/errors.ts';
+import { type FileFacts, inspectFile } from '../ingest/file-check.ts';
+import { openCsv, readJsonFeatures } from '../ingest/read-rows.ts';
+import type { RowMapper, SourceAdapter } from '../ingest/sources/adapter.ts';
+import { GEOMETRY_LAT, GEOMETRY_LON, mappedAdapter, parseMapping } from '../ingest/sources/mapped.ts';
+import { sidpolGeoAdapter } from '../ingest/sources/sidpol-geo.ts';
+import { sidpolMonthlyAdapter } from '../ingest/sources/sidpol-monthly.ts';
+import type { Db } from '../storage/db.ts';
+import {
+  type BatchSink,
+  findBatchByFile,
+  listRejects,
+  type RejectRow,
+  writeBatch,
+} from '../storage/ingest-writer.ts';
+import { getStudyArea } from './areas.ts';
+
+/** The built-in adapters by name; `mapped` needs a mapping file. */
+export const ADAPTERS = {
+  'sidpol-geo': sidpolGeoAdapter,
+  'sidpol-monthly': sidpolMonthlyAdapter,
+} as const satisfies Record<string, SourceAdapter>;
+
+export type AdapterName = keyof typeof ADAPTERS | 'mapped';
+
+/** Options of one ingest run. */
+export interface IngestOptions {
+  file: string;
+  adapter: AdapterName;
+  /** Study-area id. */
+  area: string;
+  /** Mapping file (adapter "mapped"). */
+  mappingFile?: string;
+  /** Called every few thousand rows with bytes read so far and the file size. */
+  onProgress?: (bytesRead: number, bytes: number, rows: number) => void;
+  /** Clock, for tests. */
+  now?: number;
+  /** How many rejects to return in the report (all are stored). */
+  rejectSample?: number;
+}
+
+/** What happened. */
+export interface IngestReport {
+  file: string;
+  adapter: string;
+  area: string;
+  encoding: string;
+  /** Set when the same file had already been ingested: nothing was done. */
+  alreadyIngested: { batchId: number; at: Date } | null;
+  batchId: number | null;
+  rowsRead: number;
+  accepted: number;
+  existing: number;
+  rejected: number;
+  rejects: RejectRow[];
+  seconds: number;
+}
+
+function resolveAdapter(o: IngestOptions): { adapter: SourceAdapter; mapping?: unknown } {
+  if (o.adapter === 'mapped') {
+    if (!o.mappingFile)
+      throw new ValidationError(
+        '--mapping',
+        'el formato "mapped" necesita un archivo de mapeo (--mapping archivo.json)',
+      );
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(o.mappingFile, 'utf8'));
+    } catch (cause) {
+      throw new InputFileError(o.mappingFile, `archivo de mapeo ilegible: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    const mapping = parseMapping(raw, basename(o.mappingFile));
+    return { adapter: mappedAdapter(mapping), mapping };
+  }
+  const adapter = ADAPTERS[o.adapter];
+  if (!adapter)
+    throw new ValidationError(
+      '--format',
+      `formato desconocido "${o.adapter}" (use: ${[...Object.keys(ADAPTERS), 'mapped'].join(', ')})`,
+    );
+  return { adapter };
+}
+
+/** Flattens an ArcGIS or GeoJSON feature into named values. */
+function featureRecord(value: unknown, rowNumber: number, file: string): Record<string, unknown> {
+  const f = value as {
+    attributes?: Record<string, unknown>;
+    properties?: Record<string, unknown>;
+    geometry?: unknown;
+  };
+  const rec: Record<string, unknown> = { ...(f.attributes ?? f.properties ?? {}) };
+  if (!f.attributes && !f.properties)
+    throw new InputFileError(
+      file,
+      `el elemento ${rowNumber} de "features" no tiene attributes ni properties`,
+    );
+  const g = f.geometry as
+    | { type?: string; coordinates?: unknown[]; x?: number; y?: number }
+    | null
+    | undefined;
+  if (g?.type === 'Point' && Array.isArray(g.coordinates)) {
+    rec[GEOMETRY_LON] = g.coordinates[0];
+    rec[GEOMETRY_LAT] = g.coordinates[1];
+  } else if (g && typeof g.x === 'number' && typeof g.y === 'number') {
+    rec[GEOMETRY_LON] = g.x;
+    rec[GEOMETRY_LAT] = g.y;
+  }
+  return rec;
+}
+
+const str = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
+/** Rows as (values by header position) from CSV or JSON; the header is known before any write. */
+async function openRows(
+  facts: FileFacts,
+  progress: { bytesRead: number },
+): Promise<{
+  header: string[];
+  rows: AsyncGenerator<{ rowNumber: number; values: string[]; error: string | null }>;
+}> {
+  const head = Buffer.alloc(256);
+  const fd = openSync(facts.path, 'r');
+  const n = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const firstByte = head.subarray(0, n).toString('latin1').trimStart().slice(0, 1);
+  const isJson = ['.json', '.geojson'].includes(extname(facts.path).toLowerCase()) || firstByte === '{';
+  if (!isJson) return openCsv(facts, progress);
+  const features = readJsonFeatures(facts, progress);
+  const first = await features.next();
+  if (first.done) throw new InputFileError(facts.name, 'el arreglo "features" está vacío');
+  const firstRec = featureRecord(first.value.value, 1, facts.name);
+  const header = Object.keys(firstRec);
+  async function* rows() {
+    yield { rowNumber: 1, values: header.map((h) => str(firstRec[h])), error: null };
+    for await (const f of features) {
+      const rec = featureRecord(f.value, f.rowNumber, facts.name);
+      yield { rowNumber: f.rowNumber, values: header.map((h) => str(rec[h])), error: null };
+    }
+  }
+  return { header, rows: rows() };
+}
+
+/**
+ * Ingests one file into the store.
+ * @throws InputFileError when the file is refused (nothing is written); ValidationError for bad options
+ */
+export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport> {
+  const started = performance.now();
+  const { adapter, mapping } = resolveAdapter(o);
+  const area = await getStudyArea(db, o.area);
+  const facts = await inspectFile(o.file);
+  const base = { file: facts.name, adapter: adapter.id, area: o.area, encoding: facts.encoding };
+  const previous = await findBatchByFile(db, o.area, adapter.id, facts.sha256);
+  if (previous) {
+    return {
+      ...base,
+      alreadyIngested: { batchId: previous.id, at: previous.finishedAt },
+      batchId: null,
+      rowsRead: 0,
+      accepted: 0,
+      existing: 0,
+      rejected: 0,
+      rejects: [],
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+  const progress = { bytesRead: 0 };
+  const { header, rows } = await openRows(facts, progress);
+  const mapper: RowMapper = adapter.compile(header, { area, fileName: facts.name, now: o.now ?? Date.now() });
+  const result = await writeBatch(
+    db,
+    {
+      studyArea: o.area,
+      adapter: adapter.id,
+      fileName: facts.name,
+      sha256: facts.sha256,
+      bytes: facts.bytes,
+      encoding: facts.encoding,
+      mapping,
+    },
+    async (sink: BatchSink) => {
+      let n = 0;
+      for await (const r of rows) {
+        sink.rowRead();
+        if (++n % 5000 === 0) o.onProgress?.(progress.bytesRead, facts.bytes, n);
+        const reject = (field: string, reason: string, value: string | null): Promise<void> =>
+          sink.reject({ rowNumber: r.rowNumber, field, reason, value });
+        if (r.error) {
+          await reject('(fila)', `fila mal formada: ${r.error}`, null);
+          continue;
+        }
+        const out = mapper(r.values, r.rowNumber);
+        if (out.kind === 'incident') await sink.incident(out.row);
+        else if (out.kind === 'monthly') await sink.monthly(out.row);
+        else for (const p of out.problems) await reject(p.field, p.reason, p.value);
+      }
+      o.onProgress?.(facts.bytes, facts.bytes, n);
+    },
+  );
+  return {
+    ...base,
+    alreadyIngested: null,
+    batchId: result.batchId,
+    rowsRead: result.rowsRead,
+    accepted: result.accepted,
+    existing: result.existing,
+    rejected: result.rejected,
+    rejects: await listRejects(db, result.batchId, o.rejectSample ?? 20),
+    seconds: (performance.now() - started) / 1000,
+  };
+}

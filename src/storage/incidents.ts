@@ -1,0 +1,181 @@
+/**
+ * Incident queries. Filtering and aggregation happen in SQL; only the requested page leaves the
+ * database. Restricted incidents (protected categories) come back redacted — no coordinates, no
+ * narrative, no cell-level position — unless the caller is explicitly allowed to see them.
+ */
+import type { Queryable } from './db.ts';
+
+/** Filters shared by listing and statistics. */
+export interface IncidentFilter {
+  area: string;
+  /** Inclusive lower bound (UTC instant). */
+  from?: Date;
+  /** Exclusive upper bound. */
+  to?: Date;
+  districts?: readonly string[];
+  categories?: readonly string[];
+  /** Case-insensitive substring of tipo, subtipo or modalidad. */
+  type?: string;
+  source?: string;
+}
+
+/** An incident as listed. */
+export interface IncidentView {
+  id: string;
+  source: string;
+  externalId: string;
+  occurredAt: Date;
+  timePrecision: string;
+  reportedAt: Date | null;
+  districtCode: string | null;
+  districtName: string | null;
+  category: string;
+  tipo: string | null;
+  subtipo: string | null;
+  modalidad: string | null;
+  turno: string | null;
+  channel: string;
+  geoQuality: string;
+  restricted: boolean;
+  lat: number | null;
+  lon: number | null;
+  narrative: string | null;
+}
+
+function where(f: IncidentFilter, params: unknown[]): string {
+  const parts: string[] = [];
+  const add = (sql: string, v: unknown): void => {
+    params.push(v);
+    parts.push(sql.replace('?', `$${params.length}`));
+  };
+  add('i.study_area = ?', f.area);
+  if (f.from) add('i.occurred_at >= ?', f.from);
+  if (f.to) add('i.occurred_at < ?', f.to);
+  if (f.districts?.length) add('i.district_code = any(?)', f.districts);
+  if (f.categories?.length) add('i.category = any(?)', f.categories);
+  if (f.source) add('i.source = ?', f.source);
+  if (f.type) {
+    params.push(`%${f.type}%`);
+    const k = `$${params.length}`;
+    parts.push(`(i.tipo ilike ${k} or i.subtipo ilike ${k} or i.modalidad ilike ${k})`);
+  }
+  return parts.join(' and ');
+}
+
+/**
+ * Lists incidents, newest first, with keyset paging.
+ * @param options.after cursor: `occurredAt|id` of the last row of the previous page
+ * @param options.showRestricted when false (default), restricted rows lose location and narrative
+ */
+export async function listIncidents(
+  db: Queryable,
+  filter: IncidentFilter,
+  options: { limit: number; after?: { occurredAt: Date; id: string }; showRestricted?: boolean },
+): Promise<IncidentView[]> {
+  const params: unknown[] = [];
+  let sql = where(filter, params);
+  if (options.after) {
+    params.push(options.after.occurredAt, options.after.id);
+    sql += ` and (i.occurred_at, i.id) < ($${params.length - 1}, $${params.length}::uuid)`;
+  }
+  params.push(options.limit, options.showRestricted === true);
+  const show = `$${params.length}`;
+  return db.query<IncidentView>(
+    `select i.id, i.source, i.external_id as "externalId", i.occurred_at as "occurredAt",
+       i.time_precision as "timePrecision", i.reported_at as "reportedAt", i.district_code as "districtCode",
+       d.name as "districtName", i.category, i.tipo, i.subtipo, i.modalidad, i.turno, i.channel,
+       case when i.restricted and not ${show} then 'redacted' else i.geo_quality end as "geoQuality",
+       i.restricted,
+       case when i.restricted and not ${show} then null else i.lat end as lat,
+       case when i.restricted and not ${show} then null else i.lon end as lon,
+       case when i.restricted and not ${show} then null else i.narrative end as narrative
+     from incidents i left join districts d on d.study_area = i.study_area and d.code = i.district_code
+     where ${sql}
+     order by i.occurred_at desc, i.id desc
+     limit $${params.length - 1}`,
+    params,
+  );
+}
+
+/** Number of incidents matching a filter. */
+export async function countIncidents(db: Queryable, filter: IncidentFilter): Promise<number> {
+  const params: unknown[] = [];
+  const rows = await db.query<{ n: number }>(
+    `select count(*)::int as n from incidents i where ${where(filter, params)}`,
+    params,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** One cell of the district × month × category table. */
+export interface StatsRow {
+  districtCode: string | null;
+  districtName: string | null;
+  month: string; // YYYY-MM, local time
+  category: string;
+  count: number;
+}
+
+/** Counts by district × local month × category. */
+export async function incidentStats(
+  db: Queryable,
+  filter: IncidentFilter,
+  timeZone: string,
+): Promise<StatsRow[]> {
+  const params: unknown[] = [];
+  const w = where(filter, params);
+  params.push(timeZone);
+  return db.query<StatsRow>(
+    `select i.district_code as "districtCode", d.name as "districtName",
+       to_char(i.occurred_at at time zone $${params.length}, 'YYYY-MM') as month, i.category, count(*)::int as count
+     from incidents i left join districts d on d.study_area = i.study_area and d.code = i.district_code
+     where ${w}
+     group by 1, 2, 3, 4 order by 3, 1, 4`,
+    params,
+  );
+}
+
+/** Summary numbers for a study area. */
+export interface AreaSummary {
+  incidents: number;
+  first: Date | null;
+  last: Date | null;
+  located: number;
+  station: number;
+  missing: number;
+  dateOnly: number;
+  restricted: number;
+  discovered: number;
+  byDistrict: { code: string | null; name: string | null; count: number }[];
+  sidpolMonthlyRows: number;
+}
+
+/** Totals used by `vigia start` and `vigia stats --summary`. */
+export async function areaSummary(db: Queryable, area: string): Promise<AreaSummary> {
+  const [t] = await db.query<Omit<AreaSummary, 'byDistrict' | 'sidpolMonthlyRows'>>(
+    `select count(*)::int as incidents, min(occurred_at) as first, max(occurred_at) as last,
+       count(*) filter (where geo_quality in ('exact', 'street'))::int as located,
+       count(*) filter (where geo_quality = 'station')::int as station,
+       count(*) filter (where geo_quality = 'missing')::int as missing,
+       count(*) filter (where time_precision <> 'exact')::int as "dateOnly",
+       count(*) filter (where restricted)::int as restricted,
+       count(*) filter (where channel = 'discovered')::int as discovered
+     from incidents where study_area = $1`,
+    [area],
+  );
+  const byDistrict = await db.query<{ code: string | null; name: string | null; count: number }>(
+    `select i.district_code as code, d.name, count(*)::int as count
+     from incidents i left join districts d on d.study_area = i.study_area and d.code = i.district_code
+     where i.study_area = $1 group by 1, 2 order by 3 desc`,
+    [area],
+  );
+  const [m] = await db.query<{ n: number }>(
+    'select count(*)::int as n from sidpol_monthly where study_area = $1',
+    [area],
+  );
+  return {
+    ...(t as Omit<AreaSummary, 'byDistrict' | 'sidpolMonthlyRows'>),
+    byDistrict,
+    sidpolMonthlyRows: m?.n ?? 0,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Versioned SQL migrations, applied in order at start by the same code on the embedded server and
+ * on a PostgreSQL server. Each file runs in its own transaction under an advisory lock, so two
+ * processes starting at once cannot apply a migration twice.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { StorageError } from '../core/errors.ts';
+import type { Db } from './db.ts';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const LOCK_KEY = 7_010_107; // any constant; shared by every Vigía process
+
+/** A migration file: `NNNN_name.sql`. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+/** The migrations shipped with this version of Vigía, in order. */
+export function listMigrations(): Migration[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((f) => {
+      const sql = readFileSync(MIGRATIONS_DIR + f, 'utf8');
+      return {
+        version: Number(f.slice(0, 4)),
+        name: f.slice(5, -4),
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
+    });
+}
+
+/**
+ * Applies every pending migration.
+ * @returns the versions applied now (empty when up to date)
+ * @throws StorageError when an applied migration's file has changed since (checksum mismatch)
+ */
+export async function migrate(db: Db): Promise<number[]> {
+  const applied: number[] = [];
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.query(`create table if not exists schema_migrations (
+      version integer primary key, name text not null, checksum text not null,
+      applied_at timestamptz not null default now())`);
+    const done = new Map(
+      (
+        await tx.query<{ version: number; checksum: string }>(
+          'select version, checksum from schema_migrations',
+        )
+      ).map((r) => [r.version, r.checksum]),
+    );
+    for (const m of listMigrations()) {
+      const prev = done.get(m.version);
+      if (prev !== undefined) {
+        if (prev !== m.checksum)
+          throw new StorageError(
+            `La migración ${m.version}_${m.name} cambió después de aplicarse (checksum distinto)`,
+          );
+        continue;
+      }
+      await tx.query(m.sql);
+      await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
+        m.version,
+        m.name,
+        m.checksum,
+      ]);
+      applied.push(m.version);
+    }
+  });
+  return applied;
+}
+
+/** True when every shipped migration is applied (readiness). */
+export async function isMigrated(db: Db): Promise<boolean> {
+  const rows = await db.query<{ n: number }>(
+    `select count(*)::int as n from information_schema.tables where table_name = 'schema_migrations'`,
+  );
+  if (rows[0]?.n !== 1) return false;
+  const versions = await db.query<{ version: number }>('select version from schema_migrations');
+  const have = new Set(versions.map((r) => r.version));
+  return listMigrations().every((m) => have.has(m.version));
+}
