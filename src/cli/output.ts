@@ -52,7 +52,10 @@ export function table(headers: readonly string[], rows: readonly (readonly unkno
   return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-/** A progress bar on stderr (periodic plain lines when stderr is not a terminal). */
+/**
+ * A progress bar on stderr (periodic plain lines when stderr is not a terminal). It appears on the
+ * first update, so work that finishes before the first progress report prints no bar at all.
+ */
 export function progressBar(
   label: string,
   total: number,
@@ -61,20 +64,25 @@ export function progressBar(
   update(value: number, extra?: Record<string, unknown>): void;
   stop(): void;
 } {
-  const bar = new cliProgress.SingleBar(
-    {
-      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {eta_formatted}{rows}`,
-      stream: process.stderr,
-      noTTYOutput: true,
-      notTTYSchedule: 2000,
-      hideCursor: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(total, 0, { rows: '' });
+  let bar: cliProgress.SingleBar | null = null;
   return {
-    update: (v, extra) => bar.update(v, extra),
-    stop: () => bar.stop(),
+    update(v, extra) {
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          {
+            format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {eta_formatted}{rows}`,
+            stream: process.stderr,
+            noTTYOutput: true,
+            notTTYSchedule: 2000,
+            hideCursor: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, 0, { rows: '' });
+      }
+      bar.update(v, extra);
+    },
+    stop: () => bar?.stop(),
   };
 }
 

@@ -66,7 +66,7 @@ const SIDPOL_RULES: readonly [RegExp, CrimeCategory][] = [
   [/ESTAFA|DEFRAUDACION/, 'estafa'],
   [/LESIONES/, 'lesiones'],
   [/DROGAS|TRAFICO ILICITO|MICROCOMERCIALIZACION|ESTUPEFACIENTES/, 'drogas'],
-  [/ARMAS|MUNICIONES|EXPLOSIVOS/, 'armas'],
+  [/\bARMAS?\b|MUNICIONES|EXPLOSIVOS/, 'armas'],
 ];
 
 /** Source labels that mean the police found the incident themselves. */

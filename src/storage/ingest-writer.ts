@@ -68,6 +68,7 @@ export interface BatchResult {
   rowsRead: number;
   accepted: number;
   existing: number;
+  /** Rows rejected (a row with several bad fields counts once). */
   rejected: number;
 }
 
@@ -196,6 +197,7 @@ export async function writeBatch(
     };
     // One row can fail on several fields; the primary key keeps one reject per (row, field).
     const seenRejects = new Set<string>();
+    let lastRejectedRow = -1;
 
     await produce({
       incident: (r) => push('incidents', incidentLine(r)),
@@ -204,7 +206,9 @@ export async function writeBatch(
         const key = `${r.rowNumber}\u0000${r.field}`;
         if (seenRejects.has(key)) return;
         seenRejects.add(key);
-        rejected++;
+        // A row's problems arrive together: count rows, not problems.
+        if (r.rowNumber !== lastRejectedRow) rejected++;
+        lastRejectedRow = r.rowNumber;
         const value = r.value === null ? null : r.value.slice(0, MAX_VALUE);
         await push('rejects', `${[batchId, r.rowNumber, r.field, r.reason, value].map(csv).join(',')}\n`);
       },

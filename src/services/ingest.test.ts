@@ -1,0 +1,267 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputFileError } from '../core/errors.ts';
+import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
+import { GEO_HEADER, geoRow, limaMs, tempFile, toCsv } from '../test/fixtures.ts';
+import { addStudyArea } from './areas.ts';
+import { ingestFile } from './ingest.ts';
+
+const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../ingest/sources/test/', import.meta.url));
+const NOW = Date.UTC(2026, 0, 1);
+
+async function counts(
+  t: TestDb,
+): Promise<{ incidents: number; batches: number; rejects: number; monthly: number }> {
+  const [r] = await t.db.query<{ incidents: number; batches: number; rejects: number; monthly: number }>(
+    `select (select count(*)::int from incidents) as incidents, (select count(*)::int from ingest_batches) as batches,
+            (select count(*)::int from ingest_rejects) as rejects, (select count(*)::int from sidpol_monthly) as monthly`,
+  );
+  return r as { incidents: number; batches: number; rejects: number; monthly: number };
+}
+
+describe.each(BACKENDS)('ingest on %s', (backend) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb(backend);
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+  const geo = (file: string) => ingestFile(t.db, { file, adapter: 'sidpol-geo', area: 'callao', now: NOW });
+
+  it('loads the real SIDPOL monthly rows: Callao kept, other districts rejected with a reason', async () => {
+    const file = `${SHARED}sidpol/denuncias_sidpol_lima_sample.csv`;
+    const r = await ingestFile(t.db, {
+      file,
+      adapter: 'sidpol-monthly',
+      area: 'callao',
+      now: NOW,
+      rejectSample: 1000,
+    });
+    expect(r).toMatchObject({ rowsRead: 560, accepted: 76, existing: 0, rejected: 484, encoding: 'utf-8' });
+    expect(r.rejects.every((x) => x.field === 'UBIGEO_HECHO' && x.reason.includes('fuera del área'))).toBe(
+      true,
+    );
+    const rows = await t.db.query<{ district_code: string; n: number; total: number }>(
+      'select district_code, count(*)::int as n, sum(count)::int as total from sidpol_monthly group by 1 order by 1',
+    );
+    expect(rows.map((x) => x.district_code)).toEqual([
+      '070101',
+      '070102',
+      '070103',
+      '070104',
+      '070105',
+      '070106',
+      '070107',
+    ]);
+    expect(rows.reduce((s, x) => s + x.n, 0)).toBe(76);
+    const again = await ingestFile(t.db, { file, adapter: 'sidpol-monthly', area: 'callao', now: NOW });
+    expect(again.alreadyIngested?.batchId).toBe(r.batchId);
+    expect((await counts(t)).monthly).toBe(76);
+  });
+
+  it('loads the geo-layer fixture (CSV) with every trap handled', async () => {
+    const r = await geo(`${FIXTURES}sidpol-geo-fixture.csv`);
+    expect(r).toMatchObject({ rowsRead: 10, accepted: 10, rejected: 0 });
+    const rows = await t.db.query<Record<string, unknown>>(
+      'select external_id, source, district_code, geo_quality, time_precision, turno, category, channel, restricted, narrative, x, y from incidents order by external_id',
+    );
+    const by = new Map(rows.map((x) => [x.external_id, x]));
+    expect(by.get('101')).toMatchObject({
+      source: 'sidpol-geo',
+      district_code: '070101',
+      geo_quality: 'exact',
+      category: 'robo',
+      turno: 'noche',
+      restricted: false,
+    });
+    expect(by.get('103')).toMatchObject({ time_precision: 'date', category: 'extorsion', turno: 'tarde' });
+    expect(by.get('104')).toMatchObject({ geo_quality: 'station', district_code: '070106' });
+    expect(by.get('105')).toMatchObject({ geo_quality: 'missing', district_code: '070104', x: null });
+    expect(by.get('106')).toMatchObject({ category: 'violencia_familiar', restricted: true });
+    expect(by.get('107')).toMatchObject({
+      category: 'drogas',
+      channel: 'discovered',
+      district_code: '070107',
+    });
+    expect(by.get('109')).toMatchObject({ category: 'sexual', restricted: true, district_code: '070105' });
+    expect(by.get('110')).toMatchObject({ category: 'armas', channel: 'discovered' });
+    // UTM 18S metres: Callao sits near x ≈ 266 km, y ≈ 8,666 km.
+    expect(by.get('101')?.x).toBeGreaterThan(260_000);
+    expect(by.get('101')?.y).toBeGreaterThan(8_660_000);
+    // Addresses in the export are never stored anywhere.
+    const [leak] = await t.db.query<{ n: number }>(
+      `select count(*)::int as n from incidents i where i::text ilike '%FICTICIA%' or i::text ilike '%INVENTADO%' or i::text ilike '%SUPUESTA%'`,
+    );
+    expect(leak?.n).toBe(0);
+  });
+
+  it('reads the same rows from an ArcGIS JSON export and adds nothing new', async () => {
+    const r = await geo(`${FIXTURES}sidpol-geo-fixture.arcgis.json`);
+    expect(r).toMatchObject({ rowsRead: 10, accepted: 0, existing: 10, rejected: 0 });
+  });
+
+  it('refuses a file with missing columns before writing anything, naming the columns', async () => {
+    const before = await counts(t);
+    const header = GEO_HEADER.filter((h) => h !== 'lat_hecho' && h !== 'subtipo_hecho');
+    const file = tempFile(`missing-cols-${backend}.csv`, toCsv([geoRow(1)], header));
+    const err = await geo(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputFileError);
+    expect((err as Error).message).toMatch(
+      /missing-cols.*faltan las columnas subtipo_hecho, lat_hecho o lat/,
+    );
+    expect(await counts(t)).toEqual(before);
+  });
+
+  it('rejects bad rows with row number and field, and keeps the good ones', async () => {
+    const rows = [
+      geoRow(2001), // row 1: fine
+      geoRow(2002, { lat_hecho: 'abc' }), // 2: wrong type
+      geoRow(2003, { fecha_hora_hecho: '2024-13-45 10:00' }), // 3: invalid date
+      geoRow(2004, { fecha_hora_hecho: '2023-02-29 10:00:00' }), // 4: impossible date
+      geoRow(2005, { fecha_hora_hecho: String(limaMs(2030, 1, 1)), fecha_hora_registro_hecho: '' }), // 5: future
+      geoRow(2006, { lat_hecho: '-12.0464', long_hecho: '-77.0428' }), // 6: Lima centre, outside Callao
+      geoRow(2007, {
+        ubigeo_hecho_delito: '150101',
+        lat_hecho: '',
+        long_hecho: '',
+        estado_coord: 'SIN COORDENADA',
+      }), // 7
+      geoRow(2008, { turno_hecho: 'vespertino' }), // 8: unknown shift
+      geoRow(2001), // 9: duplicate of row 1
+      geoRow(2009, { objectid: '' }), // 10: no id
+      geoRow(2010, { fecha_hora_hecho: '2024-03-05 14:00', turno_hecho: '' }), // 11: local text time, fine
+    ];
+    const r = await geo(tempFile(`bad-rows-${backend}.csv`, toCsv(rows)));
+    expect(r).toMatchObject({ rowsRead: 11, accepted: 2, rejected: 9 });
+    const got = r.rejects.map((x) => [x.rowNumber, x.field, x.reason]);
+    expect(got).toEqual([
+      [2, 'lat_hecho', expect.stringContaining('latitud inválida')],
+      [3, 'fecha_hora_hecho', 'fecha inválida o imposible'],
+      [4, 'fecha_hora_hecho', 'fecha inválida o imposible'],
+      [5, 'fecha_hora_hecho', 'fecha en el futuro'],
+      [6, 'lat_hecho,long_hecho', 'coordenadas fuera del área de estudio callao'],
+      [
+        7,
+        'ubigeo_hecho_delito',
+        expect.stringContaining('código de distrito fuera del área de estudio callao'),
+      ],
+      [8, 'turno_hecho', expect.stringContaining('turno desconocido')],
+      [9, 'id', 'fila duplicada: el mismo id aparece en la fila 1'],
+      [10, 'objectid', 'falta el identificador'],
+    ]);
+    const [ok] = await t.db.query<{ turno: string; occurred_at: Date }>(
+      `select turno, occurred_at from incidents where external_id = '2010'`,
+    );
+    expect(ok?.turno).toBe('tarde');
+    expect(ok?.occurred_at.toISOString()).toBe('2024-03-05T19:00:00.000Z'); // 14:00 in Lima
+  });
+
+  it('rejects the cut-off last row of a truncated file and keeps the rest', async () => {
+    const text = toCsv([geoRow(3001), geoRow(3002), geoRow(3003)]);
+    const cut = text.slice(0, text.length - 60); // the third row loses its last fields
+    const r = await geo(tempFile(`truncated-${backend}.csv`, cut));
+    expect(r).toMatchObject({ rowsRead: 3, accepted: 2, rejected: 1 });
+    expect(r.rejects[0]).toMatchObject({
+      rowNumber: 3,
+      field: '(fila)',
+      reason: expect.stringContaining('truncado'),
+    });
+  });
+
+  it('refuses binary, empty and header-only files, and truncated JSON, writing nothing', async () => {
+    const before = await counts(t);
+    const binary = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    const cases: [string, string | Buffer, RegExp][] = [
+      ['binario.csv', binary, /binario/],
+      ['vacio.csv', '', /vacío/],
+      ['solo-encabezado.csv', `${GEO_HEADER.join(',')}\n`, /sin filas de datos/],
+      ['espacios.csv', '  \n\n ', /vacío/],
+      [
+        'truncado.json',
+        JSON.stringify({ features: [{ attributes: geoRow(1) }, { attributes: geoRow(2) }] }).slice(0, -40),
+        /JSON truncado/,
+      ],
+      ['sin-features.json', '{"type":"FeatureCollection"}', /no tiene un arreglo "features"/],
+    ];
+    for (const [name, content, message] of cases) {
+      const err = await geo(tempFile(`${backend}-${name}`, content)).catch((e: unknown) => e);
+      expect(err, name).toBeInstanceOf(InputFileError);
+      expect((err as Error).message, name).toMatch(message);
+      expect((err as Error).message, name).toContain(`${backend}-${name}`);
+    }
+    expect(await counts(t)).toEqual(before);
+  });
+
+  it('detects and decodes a Latin-1 (Windows-1252) export', async () => {
+    const text = toCsv([
+      geoRow(4001, {
+        turno_hecho: 'MAÑANA',
+        fecha_hora_hecho: String(limaMs(2024, 5, 1, 9)),
+        fecha_hora_registro_hecho: '',
+        modalidad_hecho: 'HURTO DE CELULAR - VÍA PÚBLICA',
+        subtipo_hecho: 'HURTO',
+      }),
+      geoRow(4002, {
+        distrito_hecho: 'MI PERÚ',
+        ubigeo_hecho_delito: '70107',
+        lat_hecho: '-11.855',
+        long_hecho: '-77.125',
+      }),
+    ]);
+    const r = await geo(tempFile(`latin1-${backend}.csv`, Buffer.from(text, 'latin1')));
+    expect(r.rejects).toEqual([]);
+    expect(r).toMatchObject({ encoding: 'windows-1252', accepted: 2, rejected: 0 });
+    const rows = await t.db.query<{ turno: string; modalidad: string; district_code: string }>(
+      `select turno, modalidad, district_code from incidents where external_id in ('4001', '4002') order by external_id`,
+    );
+    expect(rows[0]).toMatchObject({ turno: 'mañana', modalidad: 'HURTO DE CELULAR - VÍA PÚBLICA' });
+    expect(rows[1]?.district_code).toBe('070107');
+  });
+
+  it('is idempotent: the same file is skipped, an overlapping file adds only new rows', async () => {
+    const file = tempFile(`idem-${backend}.csv`, toCsv([geoRow(5001), geoRow(5002)]));
+    const first = await geo(file);
+    expect(first.accepted).toBe(2);
+    const before = await counts(t);
+    const again = await geo(file);
+    expect(again.alreadyIngested?.batchId).toBe(first.batchId);
+    expect(await counts(t)).toEqual(before);
+    const overlap = await geo(tempFile(`idem2-${backend}.csv`, toCsv([geoRow(5002), geoRow(5003)])));
+    expect(overlap).toMatchObject({ accepted: 1, existing: 1, rejected: 0 });
+  });
+
+  it('loads the real Chicago rows through a mapping file alone, into a bbox study area', async () => {
+    await addStudyArea(t.db, {
+      id: 'chicago',
+      bbox: '-87.94,41.64,-87.52,42.03',
+      timeZone: 'America/Chicago',
+    });
+    const r = await ingestFile(t.db, {
+      file: `${SHARED}external/chicago-sample/chicago_crimes_2017_2019_sample.csv`,
+      adapter: 'mapped',
+      mappingFile: fileURLToPath(new URL('../../mappings/chicago.json', import.meta.url)),
+      area: 'chicago',
+      now: NOW,
+    });
+    expect(r).toMatchObject({ rowsRead: 25_000, accepted: 25_000, rejected: 0 });
+    const [first] = await t.db.query<{
+      occurred_at: Date;
+      category: string;
+      turno: string;
+      district_code: string | null;
+    }>(
+      `select occurred_at, category, turno, district_code from incidents where source = 'chicago-cpd' and external_id = '11023904'`,
+    );
+    // 7/19/2017 13:45 in Chicago (CDT, UTC−5) → 18:45 UTC; WEAPONS VIOLATION → armas.
+    expect(first).toMatchObject({ category: 'armas', turno: 'tarde', district_code: null });
+    expect(first?.occurred_at.toISOString()).toBe('2017-07-19T18:45:00.000Z');
+    const [tally] = await t.db.query<{ theft: number; restricted: number; years: number }>(
+      `select count(*) filter (where tipo = 'THEFT')::int as theft, count(*) filter (where restricted)::int as restricted,
+         count(distinct extract(year from occurred_at))::int as years from incidents where study_area = 'chicago'`,
+    );
+    expect(tally).toMatchObject({ theft: 5948, years: 3 });
+    expect(tally?.restricted).toBeGreaterThan(2000);
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Test databases on both real targets. Each call creates a new database on the chosen server,
+ * migrates it with Vigía's own migrator and returns a `Db`; `drop()` removes it.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { connectDb, type Db } from '../storage/db.ts';
+import { migrate } from '../storage/migrate.ts';
+
+/** The two storage targets every storage and ingest test runs against. */
+export const BACKENDS = ['embedded', 'server'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+function adminUrl(backend: Backend): string {
+  return backend === 'embedded' ? inject('embeddedAdminUrl') : inject('serverAdminUrl');
+}
+
+/** A migrated, empty database and its URL. */
+export interface TestDb {
+  db: Db;
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDb(backend: Backend): Promise<TestDb> {
+  const admin = adminUrl(backend);
+  const name = `vigia_t_${randomBytes(5).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const db = await connectDb(url, { kind: backend === 'embedded' ? 'embedded' : 'server' });
+  await migrate(db);
+  return {
+    db,
+    url,
+    async drop() {
+      await db.close();
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * A private PostgreSQL server from the Debian packages (`postgresql`, installed by .ci/run), started
+ * for the test run on a free loopback port: the "real PostgreSQL server reached through
+ * DATABASE_URL" leg of every storage test. VIGIA_TEST_DATABASE_URL overrides it with any server.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+function findBinDir(): string | undefined {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(base, versions[0], 'bin') : undefined;
+}
+
+/** Runs a PostgreSQL binary, as the `postgres` OS user when we are root. */
+function run(bin: string, args: string[]): void {
+  if (userInfo().uid === 0) {
+    const quoted = [bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', quoted], { stdio: 'pipe' });
+  } else execFileSync(bin, args, { stdio: 'pipe' });
+}
+
+/** A started private server. */
+export interface TestServer {
+  url: string;
+  stop(): void;
+}
+
+/**
+ * Starts a throw-away cluster (trust auth, loopback only, no fsync: test data is disposable).
+ * @throws Error telling how to install PostgreSQL when the binaries are missing
+ */
+export async function startTestPostgres(): Promise<TestServer> {
+  const bin = findBinDir();
+  if (!bin)
+    throw new Error(
+      'Las pruebas necesitan un servidor PostgreSQL real: instale el paquete Debian "postgresql" (lo hace .ci/run) ' +
+        'o defina VIGIA_TEST_DATABASE_URL=postgres://…',
+    );
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-test-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  run(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8']);
+  run(join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'server.log'),
+    '-o',
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    '-w',
+    'start',
+  ]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
