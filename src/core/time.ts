@@ -6,8 +6,10 @@
 import { ValidationError } from './errors.ts';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, Map<number, number>>();
+const hourCache = new Map<string, Map<number, number>>();
+const dayCache = new Map<string, Map<number, number>>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -36,20 +38,21 @@ export function assertTimeZone(timeZone: string): void {
   formatterFor(timeZone);
 }
 
-/**
- * Offset of `timeZone` from UTC at instant `utcMs`, in milliseconds (America/Lima: −5 h).
- * Offsets change at most on whole hours in every zone we serve, so the hour is the cache key.
- */
-export function zoneOffsetMs(utcMs: number, timeZone: string): number {
-  let cache = offsetCache.get(timeZone);
-  if (!cache) {
-    cache = new Map();
-    offsetCache.set(timeZone, cache);
+function cacheFor(caches: Map<string, Map<number, number>>, timeZone: string): Map<number, number> {
+  let c = caches.get(timeZone);
+  if (!c) {
+    c = new Map();
+    caches.set(timeZone, c);
   }
-  const key = Math.floor(utcMs / HOUR_MS);
-  const hit = cache.get(key);
+  return c;
+}
+
+/** The offset at the start of UTC hour `hourKey`, from Intl (slow: cached by the callers). */
+function offsetAtHour(hourKey: number, timeZone: string): number {
+  const cache = cacheFor(hourCache, timeZone);
+  const hit = cache.get(hourKey);
   if (hit !== undefined) return hit;
-  const parts = formatterFor(timeZone).formatToParts(new Date(key * HOUR_MS));
+  const parts = formatterFor(timeZone).formatToParts(new Date(hourKey * HOUR_MS));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const asUtc = Date.UTC(
     get('year'),
@@ -59,9 +62,28 @@ export function zoneOffsetMs(utcMs: number, timeZone: string): number {
     get('minute'),
     get('second'),
   );
-  const offset = asUtc - key * HOUR_MS;
-  cache.set(key, offset);
+  const offset = asUtc - hourKey * HOUR_MS;
+  cache.set(hourKey, offset);
   return offset;
+}
+
+/**
+ * Offset of `timeZone` from UTC at instant `utcMs`, in milliseconds (America/Lima: −5 h).
+ * Offsets change at most on whole hours in every zone we serve. A UTC day whose first and last
+ * hours agree has one offset throughout (no zone changes twice in a day), so most lookups are one
+ * map hit per day; days with a change fall back to the hourly cache.
+ */
+export function zoneOffsetMs(utcMs: number, timeZone: string): number {
+  const days = cacheFor(dayCache, timeZone);
+  const dayKey = Math.floor(utcMs / DAY_MS);
+  let offset = days.get(dayKey);
+  if (offset === undefined) {
+    const firstHour = dayKey * 24;
+    const a = offsetAtHour(firstHour, timeZone);
+    offset = a === offsetAtHour(firstHour + 23, timeZone) ? a : Number.NaN;
+    days.set(dayKey, offset);
+  }
+  return Number.isNaN(offset) ? offsetAtHour(Math.floor(utcMs / HOUR_MS), timeZone) : offset;
 }
 
 /** Local wall-clock fields (month 1–12). */
@@ -134,8 +156,18 @@ export function turnoOfHour(hour: number): Turno {
   throw new ValidationError('hour', `hora local fuera de 0–23: ${hour}`);
 }
 
+const turnoCache = new Map<string, Turno | null>();
+
 /** Parses a turno as written in sources ("MAÑANA", "manana", "Noche"); null when unrecognised. */
 export function parseTurno(value: string): Turno | null {
+  const hit = turnoCache.get(value);
+  if (hit !== undefined) return hit;
+  const parsed = parseTurnoUncached(value);
+  if (turnoCache.size < 1000) turnoCache.set(value, parsed);
+  return parsed;
+}
+
+function parseTurnoUncached(value: string): Turno | null {
   const v = value
     .trim()
     .toLowerCase()

@@ -4,7 +4,6 @@
  * `{features:[{attributes, geometry}]}` and GeoJSON FeatureCollections) go through a small
  * incremental scanner that yields one feature at a time, so neither holds the file in memory.
  */
-import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { InputFileError } from '../core/errors.ts';
 import { type FileFacts, readText } from './file-check.ts';
@@ -18,96 +17,102 @@ export interface CsvRow {
   error: string | null;
 }
 
-/** A CSV file's header and its rows. */
+/** A CSV file's header and its rows, in batches (one per parsed input chunk). */
 export interface CsvReader {
   header: string[];
-  rows: AsyncGenerator<CsvRow>;
+  rows: AsyncGenerator<CsvRow[]>;
 }
 
-const HIGH_WATER = 2000;
+/** papaparse's low-level parser (exported at runtime as Papa.Parser; not in its type definitions). */
+interface LowLevelParser {
+  parse(
+    input: string,
+    baseIndex: number,
+    ignoreLastRow: boolean,
+  ): {
+    data: string[][];
+    errors: { row?: number; code: string; message: string }[];
+    meta: { cursor: number };
+  };
+}
+const LowLevel = (Papa as unknown as { Parser: new (config: Papa.ParseConfig) => LowLevelParser }).Parser;
+
+/** The delimiter of a header line: the most frequent of , ; tab | (comma on a tie). */
+function guessDelimiter(headerLine: string): string {
+  let best = ',';
+  let bestCount = 0;
+  for (const d of [',', ';', '\t', '|']) {
+    const count = headerLine.split(d).length - 1;
+    if (count > bestCount) {
+      best = d;
+      bestCount = count;
+    }
+  }
+  return best;
+}
 
 /**
  * Opens a CSV file: reads the header first, so callers can refuse the file before writing anything.
+ * The file is decoded and parsed one ~1 MiB chunk at a time, only as fast as the consumer pulls
+ * batches (an async generator gives natural back-pressure), so memory does not grow with file size.
+ * A row cut by a chunk boundary (even inside a quoted field) is carried over to the next chunk.
  * @throws InputFileError when there is no header or no data row
  */
 export async function openCsv(facts: FileFacts, progress?: { bytesRead: number }): Promise<CsvReader> {
-  const queue: CsvRow[] = [];
-  let done = false;
-  let failure: unknown = null;
-  let wake: (() => void) | null = null;
-  let parserRef: Papa.Parser | null = null;
-  let paused = false;
-  let n = -1;
+  const chunks = readText(facts, progress);
+  let parser: LowLevelParser | null = null;
+  let carry = '';
+  let n = -1; // header = row 0
+  let finished = false;
 
-  const notify = (): void => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  const text = Readable.from(readText(facts, progress));
-  text.on('error', (e) => {
-    failure = e;
-    done = true;
-    notify();
-  });
-  Papa.parse(text as unknown as File, {
-    header: false,
-    skipEmptyLines: 'greedy',
-    step(result: Papa.ParseStepResult<string[]>, parser: Papa.Parser) {
-      parserRef = parser;
-      n++;
-      const err = result.errors[0];
-      queue.push({ rowNumber: n, values: result.data, error: err ? `${err.code}: ${err.message}` : null });
-      if (queue.length >= HIGH_WATER && !paused) {
-        paused = true;
-        parser.pause();
-      }
-      notify();
-    },
-    complete() {
-      done = true;
-      notify();
-    },
-    error(e: Error) {
-      failure = e;
-      done = true;
-      notify();
-    },
-  });
-
-  async function next(): Promise<CsvRow | null> {
-    for (;;) {
-      const row = queue.shift();
-      if (row) {
-        if (paused && queue.length < HIGH_WATER / 4) {
-          paused = false;
-          (parserRef as Papa.Parser | null)?.resume();
+  async function nextBatch(): Promise<CsvRow[] | null> {
+    while (!finished) {
+      const next = await chunks.next();
+      const last = next.done === true;
+      const input = carry + (last ? '' : next.value);
+      if (!parser) {
+        if (!last && input.indexOf('\n') < 0) {
+          carry = input; // the header line is not complete yet
+          continue;
         }
-        return row;
+        const firstLine = input.slice(0, (input.indexOf('\n') + 1 || input.length + 1) - 1);
+        const newline = firstLine.endsWith('\r') ? '\r\n' : '\n';
+        parser = new LowLevel({ delimiter: guessDelimiter(firstLine), newline, quoteChar: '"' });
       }
-      if (failure) throw new InputFileError(facts.name, `no se pudo leer como CSV: ${String(failure)}`);
-      if (done) return null;
-      if (paused) {
-        paused = false;
-        (parserRef as Papa.Parser | null)?.resume();
+      const res = parser.parse(input, 0, !last);
+      carry = last ? '' : input.slice(res.meta.cursor);
+      finished = last;
+      const errors = new Map<number, string>();
+      for (const e of res.errors)
+        if (e.row !== undefined && !errors.has(e.row)) errors.set(e.row, `${e.code}: ${e.message}`);
+      const batch: CsvRow[] = [];
+      for (let i = 0; i < res.data.length; i++) {
+        const values = res.data[i] as string[];
+        if (values.length === 1 && values[0] === '') continue; // empty line
+        n++;
+        batch.push({ rowNumber: n, values, error: errors.get(i) ?? null });
       }
-      await new Promise<void>((r) => {
-        wake = r;
-      });
+      if (batch.length > 0) return batch;
     }
+    return null;
   }
 
-  const first = await next();
-  if (!first) throw new InputFileError(facts.name, 'archivo vacío: no tiene encabezado');
-  const header = first.values.map((h) => h.trim());
-  const second = await next();
-  if (!second) throw new InputFileError(facts.name, 'archivo sin filas de datos (solo encabezado)');
+  let firstBatch = await nextBatch();
+  if (!firstBatch) throw new InputFileError(facts.name, 'archivo vacío: no tiene encabezado');
+  const header = (firstBatch[0] as CsvRow).values.map((h) => h.trim());
+  firstBatch = firstBatch.slice(1);
+  if (firstBatch.length === 0) firstBatch = await nextBatch();
+  if (!firstBatch) throw new InputFileError(facts.name, 'archivo sin filas de datos (solo encabezado)');
 
-  async function* rows(): AsyncGenerator<CsvRow> {
-    let r: CsvRow | null = second;
-    while (r) {
-      yield r;
-      r = await next();
+  async function* rows(): AsyncGenerator<CsvRow[]> {
+    try {
+      let b: CsvRow[] | null = firstBatch;
+      while (b) {
+        yield b;
+        b = await nextBatch();
+      }
+    } finally {
+      await chunks.return(undefined); // closes the file when the consumer stops early
     }
   }
   return { header, rows: rows() };

@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { InputFileError, ValidationError } from '../core/errors.ts';
 import { type FileFacts, inspectFile } from '../ingest/file-check.ts';
-import { openCsv, readJsonFeatures } from '../ingest/read-rows.ts';
+import { type CsvReader, type CsvRow, openCsv, readJsonFeatures } from '../ingest/read-rows.ts';
 import type { RowMapper, SourceAdapter } from '../ingest/sources/adapter.ts';
 import { GEOMETRY_LAT, GEOMETRY_LON, mappedAdapter, parseMapping } from '../ingest/sources/mapped.ts';
 import { sidpolGeoAdapter } from '../ingest/sources/sidpol-geo.ts';
@@ -120,13 +120,7 @@ const str = (v: unknown): string =>
   v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /** Rows as (values by header position) from CSV or JSON; the header is known before any write. */
-async function openRows(
-  facts: FileFacts,
-  progress: { bytesRead: number },
-): Promise<{
-  header: string[];
-  rows: AsyncGenerator<{ rowNumber: number; values: string[]; error: string | null }>;
-}> {
+async function openRows(facts: FileFacts, progress: { bytesRead: number }): Promise<CsvReader> {
   const head = Buffer.alloc(256);
   const fd = openSync(facts.path, 'r');
   const n = readSync(fd, head, 0, head.length, 0);
@@ -139,12 +133,17 @@ async function openRows(
   if (first.done) throw new InputFileError(facts.name, 'el arreglo "features" está vacío');
   const firstRec = featureRecord(first.value.value, 1, facts.name);
   const header = Object.keys(firstRec);
-  async function* rows() {
-    yield { rowNumber: 1, values: header.map((h) => str(firstRec[h])), error: null };
+  async function* rows(): AsyncGenerator<CsvRow[]> {
+    let batch: CsvRow[] = [{ rowNumber: 1, values: header.map((h) => str(firstRec[h])), error: null }];
     for await (const f of features) {
       const rec = featureRecord(f.value, f.rowNumber, facts.name);
-      yield { rowNumber: f.rowNumber, values: header.map((h) => str(rec[h])), error: null };
+      batch.push({ rowNumber: f.rowNumber, values: header.map((h) => str(rec[h])), error: null });
+      if (batch.length >= 1000) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
   }
   return { header, rows: rows() };
 }
@@ -174,8 +173,43 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
     };
   }
   const progress = { bytesRead: 0 };
-  const { header, rows } = await openRows(facts, progress);
-  const mapper: RowMapper = adapter.compile(header, { area, fileName: facts.name, now: o.now ?? Date.now() });
+  const first = await openRows(facts, progress);
+  const mapper: RowMapper = adapter.compile(first.header, {
+    area,
+    fileName: facts.name,
+    now: o.now ?? Date.now(),
+  });
+  let attempt = 0;
+  const produce = async (sink: BatchSink): Promise<void> => {
+    // The first pass reads the rows opened above; a second pass (staged fallback) reopens the file.
+    progress.bytesRead = 0;
+    const { rows } = attempt++ === 0 ? first : await openRows(facts, progress);
+    let n = 0;
+    for await (const batch of rows) {
+      for (const r of batch) {
+        sink.rowRead();
+        // Sink calls return a promise only when a chunk must be flushed: await only then.
+        let wait: Promise<void> | undefined;
+        if (r.error) {
+          wait = sink.reject({
+            rowNumber: r.rowNumber,
+            field: '(fila)',
+            reason: `fila mal formada: ${r.error}`,
+            value: null,
+          });
+        } else {
+          const out = mapper(r.values, r.rowNumber);
+          if (out.kind === 'incident') wait = sink.incident(out.row);
+          else if (out.kind === 'monthly') wait = sink.monthly(out.row);
+          else for (const p of out.problems) await sink.reject({ rowNumber: r.rowNumber, ...p });
+        }
+        if (wait) await wait;
+      }
+      n += batch.length;
+      o.onProgress?.(progress.bytesRead, facts.bytes, n);
+    }
+    o.onProgress?.(facts.bytes, facts.bytes, n);
+  };
   const result = await writeBatch(
     db,
     {
@@ -187,24 +221,8 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
       encoding: facts.encoding,
       mapping,
     },
-    async (sink: BatchSink) => {
-      let n = 0;
-      for await (const r of rows) {
-        sink.rowRead();
-        if (++n % 5000 === 0) o.onProgress?.(progress.bytesRead, facts.bytes, n);
-        const reject = (field: string, reason: string, value: string | null): Promise<void> =>
-          sink.reject({ rowNumber: r.rowNumber, field, reason, value });
-        if (r.error) {
-          await reject('(fila)', `fila mal formada: ${r.error}`, null);
-          continue;
-        }
-        const out = mapper(r.values, r.rowNumber);
-        if (out.kind === 'incident') await sink.incident(out.row);
-        else if (out.kind === 'monthly') await sink.monthly(out.row);
-        else for (const p of out.problems) await reject(p.field, p.reason, p.value);
-      }
-      o.onProgress?.(facts.bytes, facts.bytes, n);
-    },
+    new Set(area.def.districts.map((d) => d.code)),
+    produce,
   );
   return {
     ...base,

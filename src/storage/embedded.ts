@@ -141,16 +141,16 @@ export async function startEmbedded(options: { dataDir: string; port: number }):
       if (log.length > 50) log.shift();
     },
     onError: (e: unknown) => log.push(String(e)),
+    // Loopback only, no Unix socket; buffers sized for bulk COPY (docs/storage.md).
     postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'shared_buffers=64MB',
-      '-c',
-      'max_wal_size=1GB',
-    ],
+      ...[
+        'listen_addresses=127.0.0.1',
+        'unix_socket_directories=',
+        'shared_buffers=128MB',
+        'wal_buffers=16MB',
+      ],
+      ...['max_wal_size=1GB', 'checkpoint_timeout=15min'],
+    ].flatMap((setting) => ['-c', setting]),
   });
   try {
     if (!existsSync(join(pgDir, 'PG_VERSION'))) {

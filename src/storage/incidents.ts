@@ -21,6 +21,7 @@ export interface IncidentFilter {
 
 /** An incident as listed. */
 export interface IncidentView {
+  /** Stable id: "source:external_id". */
   id: string;
   source: string;
   externalId: string;
@@ -64,7 +65,7 @@ function where(f: IncidentFilter, params: unknown[]): string {
 
 /**
  * Lists incidents, newest first, with keyset paging.
- * @param options.after cursor: `occurredAt|id` of the last row of the previous page
+ * @param options.after cursor: occurredAt and id of the last row of the previous page
  * @param options.showRestricted when false (default), restricted rows lose location and narrative
  */
 export async function listIncidents(
@@ -76,12 +77,12 @@ export async function listIncidents(
   let sql = where(filter, params);
   if (options.after) {
     params.push(options.after.occurredAt, options.after.id);
-    sql += ` and (i.occurred_at, i.id) < ($${params.length - 1}, $${params.length}::uuid)`;
+    sql += ` and (i.occurred_at, i.source || ':' || i.external_id) < ($${params.length - 1}, $${params.length})`;
   }
   params.push(options.limit, options.showRestricted === true);
   const show = `$${params.length}`;
   return db.query<IncidentView>(
-    `select i.id, i.source, i.external_id as "externalId", i.occurred_at as "occurredAt",
+    `select i.source || ':' || i.external_id as id, i.source, i.external_id as "externalId", i.occurred_at as "occurredAt",
        i.time_precision as "timePrecision", i.reported_at as "reportedAt", i.district_code as "districtCode",
        d.name as "districtName", i.category, i.tipo, i.subtipo, i.modalidad, i.turno, i.channel,
        case when i.restricted and not ${show} then 'redacted' else i.geo_quality end as "geoQuality",
@@ -91,7 +92,7 @@ export async function listIncidents(
        case when i.restricted and not ${show} then null else i.narrative end as narrative
      from incidents i left join districts d on d.study_area = i.study_area and d.code = i.district_code
      where ${sql}
-     order by i.occurred_at desc, i.id desc
+     order by i.occurred_at desc, i.source || ':' || i.external_id desc
      limit $${params.length - 1}`,
     params,
   );

@@ -1,9 +1,14 @@
 /**
- * Atomic ingest batches. One file = one transaction: rows stream through COPY into a temporary
- * staging table in fixed-size chunks (memory stays flat), then set-based SQL removes duplicates
- * within the file, skips rows stored by earlier batches and inserts the rest. A crash or `kill -9`
- * before COMMIT leaves nothing behind, so the same file can simply be run again.
+ * Atomic ingest batches. One file = one transaction, so a crash or `kill -9` before COMMIT leaves
+ * nothing behind and the same file can simply be run again.
+ *
+ * Fast path: rows stream by COPY straight into `incidents` in fixed-size chunks (memory stays flat),
+ * parsing the next chunk while the previous one is on the wire. Duplicates within the file are caught
+ * in memory by a typed-array hash set. If the file overlaps rows stored earlier, the first COPY that
+ * hits one fails with a unique violation: the batch rolls back to a savepoint and is re-read through
+ * a staging table, from which only new rows are inserted. Measurements: docs/storage.md.
  */
+import { IdSet } from '../core/id-set.ts';
 import type { Channel, CrimeCategory } from '../core/taxonomy.ts';
 import type { TimePrecision, Turno } from '../core/time.ts';
 import type { Db, Tx } from './db.ts';
@@ -74,58 +79,59 @@ export interface BatchResult {
 
 /** Receives rows while a file is read. */
 export interface BatchSink {
-  incident(row: IncidentRow): Promise<void>;
-  monthly(row: MonthlyRow): Promise<void>;
-  reject(row: RejectRow): Promise<void>;
+  /** Each call returns a promise only when a chunk is being flushed (await it), else undefined. */
+  incident(row: IncidentRow): Promise<void> | undefined;
+  monthly(row: MonthlyRow): Promise<void> | undefined;
+  reject(row: RejectRow): Promise<void> | undefined;
   /** Counts a data row read (accepted or not). */
   rowRead(): void;
 }
 
-const CHUNK = 5000;
-const MAX_VALUE = 120;
+/**
+ * Reads the input once and emits its rows. It may be called a second time (after a rollback to the
+ * staged path), and must then read the input again from the start.
+ */
+export type Producer = (sink: BatchSink) => Promise<void>;
 
-/** CSV field for COPY: null → unquoted empty; strings quoted when needed. */
-function csv(v: string | number | boolean | null): string {
+const CHUNK = 2000;
+const MAX_VALUE = 120;
+const NEEDS_QUOTES = /[",\n\r]/;
+
+/** CSV field for COPY: null → unquoted empty; text quoted when needed. */
+function text(v: string | null): string {
   if (v === null) return '';
-  if (typeof v !== 'string') return String(v);
-  if (v === '' || /[",\n\r]/.test(v) || v.trim() !== v) return `"${v.replace(/"/g, '""')}"`;
+  if (v === '' || NEEDS_QUOTES.test(v) || v.trim() !== v) return `"${v.replace(/"/g, '""')}"`;
   return v;
 }
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const num = (v: number | null): string => (v === null ? '' : String(v));
+const DAY_MS = 86_400_000;
+const dayText = new Map<number, string>();
+const pad2 = (v: number): string => (v < 10 ? `0${v}` : String(v));
+/** Timestamp text for COPY ("2024-03-05 21:30:00.000+00"); the date part is cached per day. */
+function iso(ms: number | null): string {
+  if (ms === null) return '';
+  const day = Math.floor(ms / DAY_MS);
+  let d = dayText.get(day);
+  if (d === undefined) {
+    d = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayText.size < 100_000) dayText.set(day, d);
+  }
+  const t = ms - day * DAY_MS;
+  const msPart = t % 1000;
+  const secs = (t - msPart) / 1000;
+  return `${d} ${pad2(Math.floor(secs / 3600))}:${pad2(Math.floor(secs / 60) % 60)}:${pad2(secs % 60)}${msPart ? `.${String(msPart).padStart(3, '0')}` : ''}+00`;
+}
 
 const INCIDENT_COLS =
-  'row_number, source, external_id, occurred_at, time_precision, reported_at, lat, lon, x, y, geo_quality, district_code, category, tipo, subtipo, modalidad, turno, channel, restricted, narrative';
+  'source, external_id, study_area, batch_id, occurred_at, time_precision, reported_at, lat, lon, x, y, geo_quality, district_code, category, tipo, subtipo, modalidad, turno, channel, restricted, narrative';
 
-function incidentLine(r: IncidentRow): string {
-  return `${[
-    r.rowNumber,
-    r.source,
-    r.externalId,
-    iso(r.occurredAt),
-    r.timePrecision,
-    iso(r.reportedAt),
-    r.lat,
-    r.lon,
-    r.x,
-    r.y,
-    r.geoQuality,
-    r.districtCode,
-    r.category,
-    r.tipo,
-    r.subtipo,
-    r.modalidad,
-    r.turno,
-    r.channel,
-    r.restricted,
-    r.narrative,
-  ]
-    .map(csv)
-    .join(',')}\n`;
+function incidentLine(r: IncidentRow, area: string, batchId: number): string {
+  // Enums, numbers and timestamps never need quoting; only free text goes through text().
+  return `${text(r.source)},${text(r.externalId)},${area},${batchId},${iso(r.occurredAt)},${r.timePrecision},${iso(r.reportedAt)},${num(r.lat)},${num(r.lon)},${num(r.x)},${num(r.y)},${r.geoQuality},${text(r.districtCode)},${r.category},${text(r.tipo)},${text(r.subtipo)},${text(r.modalidad)},${r.turno ?? ''},${r.channel},${r.restricted},${text(r.narrative)}\n`;
 }
 
 function monthlyLine(r: MonthlyRow): string {
-  return `${[r.rowNumber, r.districtCode, r.year, r.month, r.modality, r.category, r.count].map(csv).join(',')}\n`;
+  return `${text(r.districtCode)},${r.year},${r.month},${text(r.modality)},${r.category},${r.count}\n`;
 }
 
 /** The completed batch that already loaded this exact file, if any. */
@@ -143,14 +149,18 @@ export async function findBatchByFile(
   return r ? { id: r.id, finishedAt: r.finished_at } : undefined;
 }
 
+const isUniqueViolation = (err: unknown): boolean => (err as { code?: string } | null)?.code === '23505';
+
 /**
  * Runs `produce` inside one transaction and stores what it emits as one batch.
+ * @param validDistricts the study area's district codes; a row naming another is a programming error
  * Anything thrown by `produce` rolls the whole batch back.
  */
 export async function writeBatch(
   db: Db,
   info: BatchInfo,
-  produce: (sink: BatchSink) => Promise<void>,
+  validDistricts: ReadonlySet<string>,
+  produce: Producer,
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     const [batch] = await tx.query<{ id: number }>(
@@ -167,140 +177,143 @@ export async function writeBatch(
       ],
     );
     const batchId = (batch as { id: number }).id;
-    await tx.query(`create temp table stage_incidents (
-        row_number int, source text, external_id text, occurred_at timestamptz, time_precision text,
-        reported_at timestamptz, lat float8, lon float8, x float8, y float8, geo_quality text, district_code text,
-        category text, tipo text, subtipo text, modalidad text, turno text, channel text, restricted boolean,
-        narrative text) on commit drop`);
-    await tx.query(`create temp table stage_monthly (
-        row_number int, district_code text, year smallint, month smallint, modality text, category text,
-        count int) on commit drop`);
-
-    let rowsRead = 0;
-    let rejected = 0;
-    const buffers = { incidents: [] as string[], monthly: [] as string[], rejects: [] as string[] };
-    const flush = async (which: keyof typeof buffers): Promise<void> => {
-      const lines = buffers[which];
-      if (lines.length === 0) return;
-      buffers[which] = [];
-      const target =
-        which === 'incidents'
-          ? `stage_incidents (${INCIDENT_COLS})`
-          : which === 'monthly'
-            ? 'stage_monthly (row_number, district_code, year, month, modality, category, count)'
-            : 'ingest_rejects (batch_id, row_number, field, reason, value)';
-      await copyChunk(tx, `copy ${target} from stdin (format csv)`, lines);
-    };
-    const push = async (which: keyof typeof buffers, line: string): Promise<void> => {
-      buffers[which].push(line);
-      if (buffers[which].length >= CHUNK) await flush(which);
-    };
-    // One row can fail on several fields; the primary key keeps one reject per (row, field).
-    const seenRejects = new Set<string>();
-    let lastRejectedRow = -1;
-
-    await produce({
-      incident: (r) => push('incidents', incidentLine(r)),
-      monthly: (r) => push('monthly', monthlyLine(r)),
-      reject: async (r) => {
-        const key = `${r.rowNumber}\u0000${r.field}`;
-        if (seenRejects.has(key)) return;
-        seenRejects.add(key);
-        // A row's problems arrive together: count rows, not problems.
-        if (r.rowNumber !== lastRejectedRow) rejected++;
-        lastRejectedRow = r.rowNumber;
-        const value = r.value === null ? null : r.value.slice(0, MAX_VALUE);
-        await push('rejects', `${[batchId, r.rowNumber, r.field, r.reason, value].map(csv).join(',')}\n`);
-      },
-      rowRead: () => {
-        rowsRead++;
-      },
-    });
-    await flush('incidents');
-    await flush('monthly');
-    await flush('rejects');
-
-    const counts = await finishIncidents(tx, batchId, info.studyArea);
-    const monthly = await finishMonthly(tx, batchId, info.studyArea);
-    const accepted = counts.inserted + monthly.inserted;
-    const existing = counts.existing + monthly.existing;
-    rejected += counts.duplicates + monthly.duplicates;
+    const ctx = { tx, batchId, area: info.studyArea, validDistricts };
+    await tx.query('savepoint direct_load');
+    let counts: Counts;
+    try {
+      counts = await load(ctx, produce, 'direct');
+      await tx.query('release savepoint direct_load');
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // Some rows were stored by an earlier batch: start over through the staging table.
+      await tx.query('rollback to savepoint direct_load');
+      counts = await load(ctx, produce, 'staged');
+    }
     await tx.query(
       `update ingest_batches set rows_read = $2, rows_accepted = $3, rows_existing = $4, rows_rejected = $5,
          finished_at = now() where id = $1`,
-      [batchId, rowsRead, accepted, existing, rejected],
+      [batchId, counts.rowsRead, counts.accepted, counts.existing, counts.rejected],
     );
-    return { batchId, rowsRead, accepted, existing, rejected };
+    return { batchId, ...counts };
   });
 }
 
-async function copyChunk(tx: Tx, sql: string, lines: string[]): Promise<void> {
-  // One string per chunk: far fewer stream writes than one per row.
-  await tx.copyIn(sql, [lines.join('')]);
-}
-
-interface FinishCounts {
-  inserted: number;
+interface Counts {
+  rowsRead: number;
+  accepted: number;
   existing: number;
-  duplicates: number;
+  rejected: number;
 }
 
-async function finishIncidents(tx: Tx, batchId: number, studyArea: string): Promise<FinishCounts> {
-  const [dup] = await tx.query<{ n: number }>(
-    `with d as (
-       select row_number, external_id, min(row_number) over (partition by source, external_id) as first_row
-       from stage_incidents),
-     ins as (
-       insert into ingest_rejects (batch_id, row_number, field, reason, value)
-       select $1, row_number, 'id', 'fila duplicada: el mismo id aparece en la fila ' || first_row, left(external_id, 120)
-       from d where row_number <> first_row
-       on conflict do nothing returning 1)
-     select count(*)::int as n from ins`,
-    [batchId],
-  );
-  const [ins] = await tx.query<{ inserted: number; total: number }>(
-    `with firsts as (
-       select distinct on (source, external_id) * from stage_incidents order by source, external_id, row_number),
-     ins as (
-       insert into incidents (id, study_area, source, external_id, batch_id, occurred_at, time_precision, reported_at,
-         lat, lon, x, y, geo_quality, district_code, category, tipo, subtipo, modalidad, turno, channel, restricted, narrative)
-       select md5(source || ':' || external_id)::uuid, $2, source, external_id, $1, occurred_at, time_precision, reported_at,
-         lat, lon, x, y, geo_quality, district_code, category, tipo, subtipo, modalidad, turno, channel, restricted, narrative
-       from firsts
-       on conflict do nothing returning 1)
-     select (select count(*)::int from ins) as inserted, (select count(*)::int from firsts) as total`,
-    [batchId, studyArea],
-  );
-  const inserted = ins?.inserted ?? 0;
-  return { inserted, existing: (ins?.total ?? 0) - inserted, duplicates: dup?.n ?? 0 };
+interface LoadContext {
+  tx: Tx;
+  batchId: number;
+  area: string;
+  validDistricts: ReadonlySet<string>;
 }
 
-async function finishMonthly(tx: Tx, batchId: number, studyArea: string): Promise<FinishCounts> {
-  const [dup] = await tx.query<{ n: number }>(
-    `with d as (
-       select row_number, min(row_number) over (partition by district_code, year, month, modality) as first_row
-       from stage_monthly),
-     ins as (
-       insert into ingest_rejects (batch_id, row_number, field, reason, value)
-       select $1, row_number, 'UBIGEO_HECHO', 'fila duplicada: el mismo distrito, mes y modalidad aparece en la fila ' || first_row, null
-       from d where row_number <> first_row
-       on conflict do nothing returning 1)
-     select count(*)::int as n from ins`,
-    [batchId],
-  );
-  const [ins] = await tx.query<{ inserted: number; total: number }>(
-    `with firsts as (
-       select distinct on (district_code, year, month, modality) * from stage_monthly
-       order by district_code, year, month, modality, row_number),
-     ins as (
+async function load(ctx: LoadContext, produce: Producer, mode: 'direct' | 'staged'): Promise<Counts> {
+  const { tx, batchId, area } = ctx;
+  await tx.query(`create temp table stage_incidents (like incidents including defaults) on commit drop`);
+  await tx.query(`create temp table stage_monthly (
+      district_code text, year smallint, month smallint, modality text, category text, count int) on commit drop`);
+  const targets = {
+    incidents: `copy ${mode === 'direct' ? 'incidents' : 'stage_incidents'} (${INCIDENT_COLS}) from stdin (format csv)`,
+    monthly:
+      'copy stage_monthly (district_code, year, month, modality, category, count) from stdin (format csv)',
+    rejects: 'copy ingest_rejects (batch_id, row_number, field, reason, value) from stdin (format csv)',
+  };
+  const buffers = { incidents: [] as string[], monthly: [] as string[], rejects: [] as string[] };
+  // One COPY on the wire while the next chunk is parsed; errors surface at the next await.
+  let inflight: Promise<void> = Promise.resolve();
+  const flush = async (which: keyof typeof buffers): Promise<void> => {
+    const lines = buffers[which];
+    if (lines.length === 0) return;
+    buffers[which] = [];
+    await inflight;
+    inflight = tx.copyIn(targets[which], [lines.join('')]);
+    inflight.catch(() => undefined); // observed by the next await; avoids an unhandled rejection
+  };
+  const push = (which: keyof typeof buffers, line: string): Promise<void> | undefined => {
+    buffers[which].push(line);
+    return buffers[which].length >= CHUNK ? flush(which) : undefined;
+  };
+
+  const ids = new IdSet();
+  const seenRejects = new Set<string>();
+  let lastRejectedRow = -1;
+  let rowsRead = 0;
+  let rejected = 0;
+  let copied = 0;
+  const reject = (r: RejectRow): Promise<void> | undefined => {
+    const key = `${r.rowNumber}\u0000${r.field}`;
+    if (seenRejects.has(key)) return undefined; // one reject per (row, field): the table's primary key
+    seenRejects.add(key);
+    // A row's problems arrive together: count rows, not problems.
+    if (r.rowNumber !== lastRejectedRow) rejected++;
+    lastRejectedRow = r.rowNumber;
+    const value = r.value === null ? null : r.value.slice(0, MAX_VALUE);
+    return push('rejects', `${batchId},${r.rowNumber},${text(r.field)},${text(r.reason)},${text(value)}\n`);
+  };
+
+  await produce({
+    incident(r) {
+      const first = ids.add(`${r.source}\u0000${r.externalId}`, r.rowNumber);
+      if (first >= 0)
+        return reject({
+          rowNumber: r.rowNumber,
+          field: 'id',
+          reason: `fila duplicada: el mismo id aparece en la fila ${first}`,
+          value: r.externalId,
+        });
+      if (r.districtCode !== null && !ctx.validDistricts.has(r.districtCode))
+        throw new Error(`internal: district ${r.districtCode} is not in study area ${area}`);
+      copied++;
+      return push('incidents', incidentLine(r, area, batchId));
+    },
+    monthly(r) {
+      const first = ids.add(`${r.districtCode}|${r.year}|${r.month}|${r.modality}`, r.rowNumber);
+      if (first >= 0)
+        return reject({
+          rowNumber: r.rowNumber,
+          field: 'UBIGEO_HECHO',
+          reason: `fila duplicada: el mismo distrito, mes y modalidad aparece en la fila ${first}`,
+          value: null,
+        });
+      return push('monthly', monthlyLine(r));
+    },
+    reject,
+    rowRead: () => {
+      rowsRead++;
+    },
+  });
+  await flush('incidents');
+  await flush('monthly');
+  await flush('rejects');
+  await inflight;
+
+  let accepted = mode === 'direct' ? copied : 0;
+  let existing = 0;
+  if (mode === 'staged') {
+    const [ins] = await tx.query<{ inserted: number }>(
+      `with ins as (insert into incidents (${INCIDENT_COLS}) select ${INCIDENT_COLS} from stage_incidents
+         on conflict do nothing returning 1)
+       select count(*)::int as inserted from ins`,
+    );
+    accepted = ins?.inserted ?? 0;
+    existing = copied - accepted;
+  }
+  const [m] = await tx.query<{ inserted: number; total: number }>(
+    `with ins as (
        insert into sidpol_monthly (study_area, district_code, year, month, modality, category, count, batch_id)
-       select $2, district_code, year, month, modality, category, count, $1 from firsts
+       select $2, district_code, year, month, modality, category, count, $1 from stage_monthly
        on conflict do nothing returning 1)
-     select (select count(*)::int from ins) as inserted, (select count(*)::int from firsts) as total`,
-    [batchId, studyArea],
+     select (select count(*)::int from ins) as inserted, (select count(*)::int from stage_monthly) as total`,
+    [batchId, area],
   );
-  const inserted = ins?.inserted ?? 0;
-  return { inserted, existing: (ins?.total ?? 0) - inserted, duplicates: dup?.n ?? 0 };
+  accepted += m?.inserted ?? 0;
+  existing += (m?.total ?? 0) - (m?.inserted ?? 0);
+  return { rowsRead, accepted, existing, rejected };
 }
 
 /** The rejects of a batch in row order (all when `limit` is undefined). */

@@ -45,10 +45,11 @@ export interface TestServer {
 }
 
 /**
- * Starts a throw-away cluster (trust auth, loopback only, no fsync: test data is disposable).
+ * Starts a throw-away cluster (trust auth, loopback only). Tests run without fsync (their data is
+ * disposable); benchmarks pass `durable: true` for production-like settings.
  * @throws Error telling how to install PostgreSQL when the binaries are missing
  */
-export async function startTestPostgres(): Promise<TestServer> {
+export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestServer> {
   const bin = findBinDir();
   if (!bin)
     throw new Error(
@@ -66,7 +67,11 @@ export async function startTestPostgres(): Promise<TestServer> {
     '-l',
     join(dir, 'server.log'),
     '-o',
-    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} ${
+      options.durable
+        ? '-c shared_buffers=128MB -c max_wal_size=1GB'
+        : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off'
+    }`,
     '-w',
     'start',
   ]);

@@ -4,6 +4,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { getStudyArea } from '../../services/areas.ts';
 import { demoFilePath, writeDemoCsv } from '../../services/demo.ts';
 import { ingestFile } from '../../services/ingest.ts';
+import { DEFAULT_SYNTHETIC_OPTIONS } from '../../synthetic/generator.ts';
 import { withStore } from '../context.ts';
 import { n, progressBar } from '../output.ts';
 
@@ -20,10 +21,10 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'genera incidentes sintéticos del Callao (proceso Hawkes con parámetros conocidos) y los carga',
     )
-    .option('--seed <n>', 'semilla', '42')
-    .option('--years <n>', 'años', '5')
-    .option('--volume <n>', 'incidentes por año (aprox.)', '30000')
-    .option('--start <AAAA-MM-DD>', 'primer día', '2021-01-01')
+    .option('--seed <n>', 'semilla', String(DEFAULT_SYNTHETIC_OPTIONS.seed))
+    .option('--years <n>', 'años', String(DEFAULT_SYNTHETIC_OPTIONS.years))
+    .option('--volume <n>', 'incidentes por año (aprox.)', String(DEFAULT_SYNTHETIC_OPTIONS.annualVolume))
+    .option('--start <AAAA-MM-DD>', 'primer día', DEFAULT_SYNTHETIC_OPTIONS.start)
     .option('-o, --out <file.csv>', 'solo escribe el CSV (formato capa SIDPOL) sin cargarlo')
     .option('--json', 'salida JSON')
     .addHelpText('after', '\nEl proceso y sus parámetros: docs/synthetic-data.md')

@@ -5,6 +5,7 @@ import { getStudyArea } from '../../services/areas.ts';
 import { demoFilePath, writeDemoCsv } from '../../services/demo.ts';
 import { ingestFile } from '../../services/ingest.ts';
 import { areaSummary } from '../../storage/incidents.ts';
+import { DEFAULT_SYNTHETIC_OPTIONS } from '../../synthetic/generator.ts';
 import { withStore } from '../context.ts';
 import { n, progressBar, table } from '../output.ts';
 
@@ -19,7 +20,9 @@ export function registerStartCommand(program: Command): void {
         const area = await getStudyArea(db, config.studyArea);
         let summary = await areaSummary(db, area.def.id);
         if (summary.incidents === 0 && area.def.id === 'callao') {
-          out.write('Primer inicio: generando 5 años de incidentes SINTÉTICOS del Callao (semilla 42)…\n');
+          out.write(
+            `Primer inicio: generando ${DEFAULT_SYNTHETIC_OPTIONS.years} años de incidentes SINTÉTICOS del Callao (semilla ${DEFAULT_SYNTHETIC_OPTIONS.seed})…\n`,
+          );
           const file = demoFilePath(config.dataDir, {});
           const written = await writeDemoCsv(area, {}, file);
           const bar = progressBar('carga', 100, '%');

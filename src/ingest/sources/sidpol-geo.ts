@@ -63,6 +63,16 @@ export const sidpolGeoAdapter: SourceAdapter = {
     };
     const tz = ctx.area.def.timeZone;
     const width = header.length;
+    // observacion, estado_coord and fuente take a handful of values: fold each once.
+    const foldCache = new Map<string, string>();
+    const folded = (v: string): string => {
+      let f = foldCache.get(v);
+      if (f === undefined) {
+        f = foldLabel(v);
+        if (foldCache.size < 1000) foldCache.set(v, f);
+      }
+      return f;
+    };
 
     return (values, rowNumber) => {
       const p = new Problems();
@@ -106,8 +116,8 @@ export const sidpolGeoAdapter: SourceAdapter = {
       const rawLon = cell(values, c.lon);
       const lat = parseNumber(rawLat);
       const lon = parseNumber(rawLon);
-      const station = foldLabel(cell(values, c.observacion)).includes(FORCED);
-      const noCoord = foldLabel(cell(values, c.estadoCoord)) === 'SIN COORDENADA';
+      const station = folded(cell(values, c.observacion)).includes(FORCED);
+      const noCoord = folded(cell(values, c.estadoCoord)) === 'SIN COORDENADA';
       if (p.any) return { kind: 'reject', problems: p.list };
 
       const place = placeIncident(
@@ -129,7 +139,7 @@ export const sidpolGeoAdapter: SourceAdapter = {
       const subtipo = cell(values, c.subtipo) || null;
       const modalidad = cell(values, c.modalidad) || null;
       const cls = classifySidpol({ tipo, subtipo, modalidad, esDelito: cell(values, c.esDelito) || null });
-      const synthetic = foldLabel(cell(values, c.fuente)).startsWith(SYNTHETIC_MARK);
+      const synthetic = folded(cell(values, c.fuente)).startsWith(SYNTHETIC_MARK);
       return {
         kind: 'incident',
         row: {

@@ -1,0 +1,210 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../test/cli.ts';
+import { createTestDb, type TestDb } from '../test/db.ts';
+import { geoRow, limaMs, tempFile, toCsv } from '../test/fixtures.ts';
+import { freePort } from '../test/postgres-server.ts';
+
+const FIXTURE = fileURLToPath(new URL('../ingest/sources/test/sidpol-geo-fixture.csv', import.meta.url));
+
+/** A valid SIDPOL geo file of `n` distinct robberies spread over 2023–2024. */
+function bigFile(n: number, name: string): string {
+  const rows = Array.from({ length: n }, (_, i) => {
+    const t = limaMs(2023, 1, 1) + (i % 600) * 86_400_000 + (i % 24) * 3_600_000;
+    return geoRow(100_000 + i, {
+      fecha_hora_hecho: String(t),
+      fecha_hora_registro_hecho: String(t + 3_600_000),
+      turno_hecho: '',
+      lat_hecho: (-12.05 + (i % 50) * 0.0002).toFixed(6),
+      long_hecho: (-77.13 + (i % 40) * 0.0002).toFixed(6),
+    });
+  });
+  return tempFile(name, toCsv(rows));
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** True while a Vigía connection is streaming rows by COPY. */
+async function copyInProgress(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url });
+  try {
+    await c.connect();
+    const r = await c.query(
+      `select count(*)::int as n from pg_stat_activity where application_name = 'vigia' and query ilike 'copy %incidents%'`,
+    );
+    return (r.rows[0] as { n: number }).n > 0;
+  } catch {
+    return false; // the embedded server is not up yet
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+async function tableCounts(url: string): Promise<{ incidents: number; batches: number }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const r = await c.query(
+    'select (select count(*)::int from incidents) as incidents, (select count(*)::int from ingest_batches) as batches',
+  );
+  await c.end();
+  return r.rows[0] as { incidents: number; batches: number };
+}
+
+describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
+  let t: TestDb;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    t = await createTestDb('server');
+    env = { DATABASE_URL: t.url };
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('prints help and exits 0', async () => {
+    const r = await runCli(['--help'], env);
+    expect(r.code).toBe(0);
+    for (const cmd of ['start', 'ingest', 'incidents', 'stats', 'demo-data', 'db'])
+      expect(r.stdout).toContain(cmd);
+    const sub = await runCli(['ingest', '--help'], env);
+    expect(sub.stdout).toContain('sidpol-monthly');
+  });
+
+  it('fails fast on bad settings, listing every problem and never echoing a secret', async () => {
+    const r = await runCli(['db', 'status'], {
+      DATABASE_URL: 'mysql://ana:s3cr3t-pw@db/x',
+      LOG_LEVEL: 'loud',
+      VIGIA_STUDY_AREA: 'Callao!',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('DATABASE_URL');
+    expect(r.stderr).toContain('LOG_LEVEL');
+    expect(r.stderr).toContain('VIGIA_STUDY_AREA');
+    expect(r.stderr).not.toContain('s3cr3t');
+  });
+
+  it('uses meaningful exit codes for bad usage, refused files and rejected rows', async () => {
+    expect((await runCli(['ingest', FIXTURE, '-f', 'nope'], env)).code).toBe(2);
+    const missing = await runCli(['ingest', '/no/such/file.csv', '-f', 'sidpol-geo'], env);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('/no/such/file.csv');
+    const bad = await runCli(['incidents', '--from', '2024-02-30'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--from');
+    const old = { fecha_hora_hecho: String(limaMs(2023, 6, 1, 12)), fecha_hora_registro_hecho: '' };
+    const file = tempFile('cli-strict.csv', toCsv([geoRow(1, old), geoRow(2, { ...old, lat_hecho: 'x' })]));
+    const strict = await runCli(['ingest', file, '-f', 'sidpol-geo', '--strict'], env);
+    expect(strict.code).toBe(6);
+    expect(strict.stdout).toMatch(/rechazadas:\s+1/);
+    expect(strict.stdout).toContain('lat_hecho');
+  });
+
+  it('ingests, queries with filters (restricted rows redacted) and counts', async () => {
+    const ing = await runCli(['ingest', FIXTURE, '-f', 'sidpol-geo', '--json'], env);
+    expect(ing.code).toBe(0);
+    expect(JSON.parse(ing.stdout)).toMatchObject({ accepted: 10, rejected: 0 });
+    const list = await runCli(
+      ['incidents', '--from', '2024-03-01', '--to', '2024-03-31', '--json', '-n', '100'],
+      env,
+    );
+    const rows = JSON.parse(list.stdout) as {
+      externalId: string;
+      restricted: boolean;
+      lat: number | null;
+      geoQuality: string;
+    }[];
+    expect(rows).toHaveLength(10);
+    for (const r of rows.filter((x) => x.restricted))
+      expect(r).toMatchObject({ lat: null, geoQuality: 'redacted' });
+    const robbery = await runCli(['incidents', '-c', 'robo', '-d', '70106', '--json'], env);
+    expect((JSON.parse(robbery.stdout) as { externalId: string }[]).map((r) => r.externalId)).toEqual([
+      '104',
+    ]);
+    const stats = await runCli(['stats', '--json', '--from', '2024-03-01', '--to', '2024-03-31'], env);
+    const cells = JSON.parse(stats.stdout) as {
+      districtCode: string;
+      month: string;
+      category: string;
+      count: number;
+    }[];
+    expect(cells.reduce((s, c) => s + c.count, 0)).toBe(10);
+    expect(cells.find((c) => c.districtCode === '070101' && c.category === 'robo')).toMatchObject({
+      month: '2024-03',
+      count: 1,
+    });
+    const table = await runCli(['stats', '--from', '2024-03-01', '--to', '2024-03-31'], env);
+    expect(table.stdout).toContain('Bellavista');
+  });
+
+  it('leaves nothing behind when killed (-9) mid-batch, and the re-run loads everything once', async () => {
+    const file = bigFile(120_000, 'kill-server.csv');
+    const run = startCli(['ingest', file, '-f', 'sidpol-geo'], env);
+    await waitFor(() => copyInProgress(t.url), 'COPY into the staging table');
+    run.child.kill('SIGKILL');
+    await run.done;
+    // The server rolls the open transaction back when it notices the dead connection.
+    await waitFor(async () => !(await copyInProgress(t.url)), 'the killed backend to end');
+    const before = await tableCounts(t.url);
+    const again = await runCli(['ingest', file, '-f', 'sidpol-geo', '--json'], env);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ rowsRead: 120_000, accepted: 120_000, rejected: 0 });
+    const after = await tableCounts(t.url);
+    expect(after.incidents - before.incidents).toBe(120_000);
+    expect(after.batches - before.batches).toBe(1);
+    const third = await runCli(['ingest', file, '-f', 'sidpol-geo'], env);
+    expect(third.stdout).toContain('ya fue ingerido');
+    expect((await tableCounts(t.url)).incidents).toBe(after.incidents);
+  });
+});
+
+describe('vigia CLI on the embedded default (VIGIA_DATA_DIR)', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join('/var/tmp', 'vigia-cli-'));
+    env = { VIGIA_DATA_DIR: dir, VIGIA_EMBEDDED_PORT: String(await freePort()) };
+  });
+  afterAll(async () => {
+    await runCli(['db', 'stop'], env);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('initialises the embedded store, survives kill -9 mid-batch and reuses the orphaned server', async () => {
+    const status = await runCli(['db', 'migrate'], env);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`PostgreSQL embebido en ${dir}/pg`);
+    expect(existsSync(join(dir, 'pg', 'postmaster.pid'))).toBe(false); // stopped after the command
+    const creds = JSON.parse(readFileSync(join(dir, 'embedded-credentials.json'), 'utf8')) as {
+      user: string;
+      password: string;
+    };
+    const url = `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${env.VIGIA_EMBEDDED_PORT}/vigia`;
+
+    const file = bigFile(100_000, 'kill-embedded.csv');
+    const run = startCli(['ingest', file, '-f', 'sidpol-geo'], env);
+    await waitFor(() => copyInProgress(url), 'COPY into the staging table');
+    run.child.kill('SIGKILL');
+    await run.done;
+    await waitFor(async () => !(await copyInProgress(url)), 'the killed backend to end');
+    expect(existsSync(join(dir, 'pg', 'postmaster.pid'))).toBe(true); // the orphaned server still runs
+    expect(await tableCounts(url)).toEqual({ incidents: 0, batches: 0 });
+
+    const again = await runCli(['ingest', file, '-f', 'sidpol-geo', '--json'], env);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ accepted: 100_000, rejected: 0 });
+    expect(await tableCounts(url)).toEqual({ incidents: 100_000, batches: 1 });
+    const stop = await runCli(['db', 'stop'], env);
+    expect(stop.stdout).toContain('detenido');
+    expect(existsSync(join(dir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+});
