@@ -4,9 +4,10 @@
  * district by point-in-polygon, outside-area rejection). Each parser returns a value or a problem
  * that names the field, so adapters report every bad field of a row, not only the first.
  */
+
+import type { RejectRow } from '../core/records.ts';
 import { localToUtc, type TimePrecision, type Turno, turnoOfHour, utcToLocal } from '../core/time.ts';
 import type { StudyArea } from '../geo/study-area.ts';
-import type { RejectRow } from '../storage/ingest-writer.ts';
 
 /** A problem with one field of one row. */
 export type FieldProblem = Omit<RejectRow, 'rowNumber'>;

@@ -13,6 +13,9 @@ import {
   studyAreaFromGeoJson,
 } from '../geo/study-area.ts';
 import { loadStudyArea, saveStudyArea } from '../storage/areas.ts';
+
+export { listStudyAreas } from '../storage/areas.ts';
+
 import type { Db } from '../storage/db.ts';
 
 const CALLAO_GEOJSON = fileURLToPath(new URL('../../assets/callao/districts.geojson', import.meta.url));

@@ -15,6 +15,8 @@ import {
   type SyntheticResult,
 } from '../synthetic/generator.ts';
 
+export { DEFAULT_SYNTHETIC_OPTIONS } from '../synthetic/generator.ts';
+
 function csvField(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }

@@ -4,7 +4,8 @@
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { InputFileError, ValidationError } from '../core/errors.ts';
+import { InputFileError, NotFoundError, ValidationError } from '../core/errors.ts';
+import type { RejectRow } from '../core/records.ts';
 import { type FileFacts, inspectFile } from '../ingest/file-check.ts';
 import { type CsvReader, type CsvRow, openCsv, readJsonFeatures } from '../ingest/read-rows.ts';
 import type { RowMapper, SourceAdapter } from '../ingest/sources/adapter.ts';
@@ -15,10 +16,13 @@ import type { Db } from '../storage/db.ts';
 import {
   type BatchSink,
   findBatchByFile,
+  getBatch,
   listRejects,
-  type RejectRow,
   writeBatch,
 } from '../storage/ingest-writer.ts';
+
+export { listBatches } from '../storage/ingest-writer.ts';
+
 import { getStudyArea } from './areas.ts';
 
 /** The built-in adapters by name; `mapped` needs a mapping file. */
@@ -235,4 +239,16 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
     rejects: await listRejects(db, result.batchId, o.rejectSample ?? 20),
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Every rejected row of a batch.
+ * @throws ValidationError for a malformed id; NotFoundError when the batch does not exist
+ */
+export async function batchRejects(db: Db, batchId: string): Promise<{ file: string; rejects: RejectRow[] }> {
+  if (!/^\d{1,12}$/.test(batchId))
+    throw new ValidationError('lote', `número de lote inválido "${batchId}" (vea "vigia batches")`);
+  const batch = await getBatch(db, Number(batchId));
+  if (!batch) throw new NotFoundError(`No existe el lote #${batchId} (vea "vigia batches")`);
+  return { file: batch.fileName, rejects: await listRejects(db, batch.id) };
 }

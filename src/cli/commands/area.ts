@@ -1,7 +1,6 @@
 /** `vigia area list | add`. */
 import type { Command } from 'commander';
-import { addStudyArea, ensureDefaultArea } from '../../services/areas.ts';
-import { listStudyAreas } from '../../storage/areas.ts';
+import { addStudyArea, ensureDefaultArea, listStudyAreas } from '../../services/areas.ts';
 import { withStore } from '../context.ts';
 import { n, table } from '../output.ts';
 

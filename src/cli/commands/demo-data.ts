@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
 import { getStudyArea } from '../../services/areas.ts';
-import { demoFilePath, writeDemoCsv } from '../../services/demo.ts';
+import { DEFAULT_SYNTHETIC_OPTIONS, demoFilePath, writeDemoCsv } from '../../services/demo.ts';
 import { ingestFile } from '../../services/ingest.ts';
-import { DEFAULT_SYNTHETIC_OPTIONS } from '../../synthetic/generator.ts';
 import { withStore } from '../context.ts';
 import { n, progressBar } from '../output.ts';
 

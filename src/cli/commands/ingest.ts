@@ -1,8 +1,13 @@
 /** `vigia ingest`, `vigia batches`, `vigia rejects`. */
 import type { Command } from 'commander';
-import { NotFoundError } from '../../core/errors.ts';
-import { ADAPTERS, type AdapterName, type IngestReport, ingestFile } from '../../services/ingest.ts';
-import { listBatches, listRejects } from '../../storage/ingest-writer.ts';
+import {
+  ADAPTERS,
+  type AdapterName,
+  batchRejects,
+  type IngestReport,
+  ingestFile,
+  listBatches,
+} from '../../services/ingest.ts';
 import { withStore } from '../context.ts';
 import { EXIT, n, progressBar, table } from '../output.ts';
 
@@ -136,16 +141,11 @@ Ejemplos:
     .option('--json', 'salida JSON')
     .action(async (batchId: string, o: { json?: boolean }) => {
       await withStore(async (db) => {
-        const [b] = await db.query<{ file_name: string }>(
-          'select file_name from ingest_batches where id = $1',
-          [Number(batchId)],
-        );
-        if (!b) throw new NotFoundError(`No existe el lote #${batchId} (vea "vigia batches")`);
-        const rows = await listRejects(db, Number(batchId));
-        if (o.json) process.stdout.write(`${JSON.stringify({ file: b.file_name, rejects: rows })}\n`);
+        const { file, rejects: rows } = await batchRejects(db, batchId);
+        if (o.json) process.stdout.write(`${JSON.stringify({ file, rejects: rows })}\n`);
         else
           process.stdout.write(
-            `${b.file_name}: ${n(rows.length)} rechazos\n${table(
+            `${file}: ${n(rows.length)} rechazos\n${table(
               ['fila', 'campo', 'motivo', 'valor'],
               rows.map((x) => [x.rowNumber, x.field, x.reason, x.value]),
             )}\n`,

@@ -1,35 +1,9 @@
 /** `vigia incidents` and `vigia stats`. */
 import type { Command } from 'commander';
-import { ValidationError } from '../../core/errors.ts';
-import { CATEGORY_CODES, isCategory } from '../../core/taxonomy.ts';
-import { isRealDate, localToUtc } from '../../core/time.ts';
-import { getStudyArea } from '../../services/areas.ts';
-import {
-  areaSummary,
-  countIncidents,
-  type IncidentFilter,
-  incidentStats,
-  listIncidents,
-} from '../../storage/incidents.ts';
+import { CATEGORY_CODES } from '../../core/taxonomy.ts';
+import { type FilterParams, queryIncidents, queryStats, summarizeArea } from '../../services/queries.ts';
 import { list, withStore } from '../context.ts';
 import { n, table } from '../output.ts';
-
-/** YYYY-MM-DD (local day in `tz`) → instant; `endOfDay` gives the next local midnight (inclusive --to). */
-export function parseDay(value: string, tz: string, option: string, endOfDay = false): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  const f = m
-    ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: 0, minute: 0, second: 0 }
-    : null;
-  if (!f || !isRealDate(f))
-    throw new ValidationError(option, `fecha inválida "${value}" (formato AAAA-MM-DD, ej. 2025-01-31)`);
-  if (endOfDay) {
-    const next = new Date(Date.UTC(f.year, f.month - 1, f.day + 1));
-    f.year = next.getUTCFullYear();
-    f.month = next.getUTCMonth() + 1;
-    f.day = next.getUTCDate();
-  }
-  return new Date(localToUtc(f, tz));
-}
 
 interface FilterOptions {
   area?: string;
@@ -52,36 +26,15 @@ function addFilterOptions(cmd: Command): Command {
     .option('--source <fuente>', 'fuente (sidpol-geo, synthetic, …)');
 }
 
-function buildFilter(
-  o: FilterOptions,
-  area: string,
-  tz: string,
-  districts: readonly string[],
-): IncidentFilter {
-  const cats = list(o.category);
-  for (const c of cats ?? [])
-    if (!isCategory(c))
-      throw new ValidationError(
-        '--category',
-        `categoría desconocida "${c}" (use: ${CATEGORY_CODES.join(', ')})`,
-      );
-  const ds = list(o.district)?.map((d) => (/^\d{5}$/.test(d) ? `0${d}` : d));
-  for (const d of ds ?? [])
-    if (districts.length > 0 && !districts.includes(d))
-      throw new ValidationError(
-        '--district',
-        `distrito "${d}" no existe en el área ${area} (use: ${districts.join(', ')})`,
-      );
-  const from = o.from ? parseDay(o.from, tz, '--from') : undefined;
-  const to = o.to ? parseDay(o.to, tz, '--to', true) : undefined;
-  if (from && to && from >= to)
-    throw new ValidationError('--from', '--from debe ser anterior o igual a --to');
+function filterParams(o: FilterOptions, defaultArea: string): FilterParams {
+  const districts = list(o.district);
+  const categories = list(o.category);
   return {
-    area,
-    ...(from ? { from } : {}),
-    ...(to ? { to } : {}),
-    ...(ds ? { districts: ds } : {}),
-    ...(cats ? { categories: cats } : {}),
+    area: o.area ?? defaultArea,
+    ...(o.from ? { from: o.from } : {}),
+    ...(o.to ? { to: o.to } : {}),
+    ...(districts ? { districts } : {}),
+    ...(categories ? { categories } : {}),
     ...(o.type ? { type: o.type } : {}),
     ...(o.source ? { source: o.source } : {}),
   };
@@ -110,23 +63,15 @@ export function registerQueryCommands(program: Command): void {
       '\nEjemplo: vigia incidents --from 2025-01-01 --to 2025-01-31 -d 070102 -c robo,hurto',
     )
     .action(async (o: FilterOptions & { limit: string; json?: boolean }) => {
-      const limit = Number(o.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
-        throw new ValidationError('--limit', 'debe ser un entero entre 1 y 100000');
       await withStore(async (db, config) => {
-        const area = await getStudyArea(db, o.area ?? config.studyArea);
-        const filter = buildFilter(
-          o,
-          area.def.id,
-          area.def.timeZone,
-          area.def.districts.map((d) => d.code),
-        );
-        const rows = await listIncidents(db, filter, { limit });
+        const { area, rows, total } = await queryIncidents(db, {
+          ...filterParams(o, config.studyArea),
+          limit: Number(o.limit),
+        });
         if (o.json) {
           process.stdout.write(`${JSON.stringify(rows)}\n`);
           return;
         }
-        const total = await countIncidents(db, filter);
         const fmt = localFmt(area.def.timeZone);
         process.stdout.write(
           `${table(
@@ -162,19 +107,14 @@ export function registerQueryCommands(program: Command): void {
     .option('--json', 'salida JSON')
     .action(async (o: FilterOptions & { summary?: boolean; json?: boolean }) => {
       await withStore(async (db, config) => {
-        const area = await getStudyArea(db, o.area ?? config.studyArea);
         if (o.summary) {
-          const s = await areaSummary(db, area.def.id);
-          process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : `${JSON.stringify(s, null, 2)}\n`);
+          const { summary } = await summarizeArea(db, o.area ?? config.studyArea);
+          process.stdout.write(
+            o.json ? `${JSON.stringify(summary)}\n` : `${JSON.stringify(summary, null, 2)}\n`,
+          );
           return;
         }
-        const filter = buildFilter(
-          o,
-          area.def.id,
-          area.def.timeZone,
-          area.def.districts.map((d) => d.code),
-        );
-        const rows = await incidentStats(db, filter, area.def.timeZone);
+        const { rows } = await queryStats(db, filterParams(o, config.studyArea));
         if (o.json) {
           process.stdout.write(`${JSON.stringify(rows)}\n`);
           return;

@@ -2,10 +2,9 @@
 import type { Command } from 'commander';
 import { CRIME_CATEGORIES, isCategory } from '../../core/taxonomy.ts';
 import { getStudyArea } from '../../services/areas.ts';
-import { demoFilePath, writeDemoCsv } from '../../services/demo.ts';
+import { DEFAULT_SYNTHETIC_OPTIONS, demoFilePath, writeDemoCsv } from '../../services/demo.ts';
 import { ingestFile } from '../../services/ingest.ts';
-import { areaSummary } from '../../storage/incidents.ts';
-import { DEFAULT_SYNTHETIC_OPTIONS } from '../../synthetic/generator.ts';
+import { summarizeArea } from '../../services/queries.ts';
 import { withStore } from '../context.ts';
 import { n, progressBar, table } from '../output.ts';
 
@@ -18,7 +17,7 @@ export function registerStartCommand(program: Command): void {
         const out = process.stdout;
         out.write(`Vigía — base de datos: ${db.description}\n`);
         const area = await getStudyArea(db, config.studyArea);
-        let summary = await areaSummary(db, area.def.id);
+        let { summary } = await summarizeArea(db, area.def.id);
         if (summary.incidents === 0 && area.def.id === 'callao') {
           out.write(
             `Primer inicio: generando ${DEFAULT_SYNTHETIC_OPTIONS.years} años de incidentes SINTÉTICOS del Callao (semilla ${DEFAULT_SYNTHETIC_OPTIONS.seed})…\n`,
@@ -36,7 +35,7 @@ export function registerStartCommand(program: Command): void {
           out.write(
             `Cargadas ${n(report.accepted)} de ${n(written.rows)} filas (${n(report.rejected)} rechazadas) en ${report.seconds.toFixed(1)} s — ${file}\n`,
           );
-          summary = await areaSummary(db, area.def.id);
+          ({ summary } = await summarizeArea(db, area.def.id));
         }
         const fmt = (d: Date | null): string => (d ? d.toISOString().slice(0, 10) : '—');
         out.write(

@@ -4,8 +4,8 @@
  * row into a validated record or a list of problems naming the fields.
  */
 import { InputFileError } from '../../core/errors.ts';
+import type { IncidentRow, MonthlyRow } from '../../core/records.ts';
 import type { StudyArea } from '../../geo/study-area.ts';
-import type { IncidentRow, MonthlyRow } from '../../storage/ingest-writer.ts';
 import type { FieldProblem } from '../normalize.ts';
 
 /** What a mapper makes of one row. */

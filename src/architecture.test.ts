@@ -1,0 +1,84 @@
+/**
+ * The architecture, enforced: every import between the folders of src/ must follow the layer rules
+ * written in docs/ARCHITECTURE.md, only src/config reads process.env, and test-only packages stay
+ * out of "dependencies".
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('.', import.meta.url));
+
+/** Which top-level folders of src/ each folder may import (itself always allowed). */
+const ALLOWED: Record<string, readonly string[]> = {
+  core: [],
+  config: ['core'],
+  geo: ['core'],
+  ingest: ['core', 'geo'],
+  synthetic: ['core', 'geo'],
+  storage: ['core', 'geo', 'config'],
+  services: ['core', 'geo', 'ingest', 'synthetic', 'storage', 'config'],
+  cli: ['core', 'config', 'services', 'storage'],
+  test: ['core', 'geo', 'ingest', 'storage', 'services', 'config', 'synthetic'],
+};
+/** The CLI is the composition root: it may open the store and manage the embedded server, nothing else of storage. */
+const CLI_STORAGE_ENTRY_POINTS = [
+  'storage/store.ts',
+  'storage/db.ts',
+  'storage/embedded.ts',
+  'storage/migrate.ts',
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const files = sourceFiles(SRC).filter((f) => !f.endsWith('.test.ts'));
+const layerOf = (file: string): string => relative(SRC, file).split('/')[0] as string;
+
+describe('architecture', () => {
+  it('every folder of src/ has a layer rule', () => {
+    const folders = new Set(files.map(layerOf).filter((l) => !l.endsWith('.ts')));
+    for (const f of folders) expect(Object.keys(ALLOWED), `no rule for src/${f}`).toContain(f);
+  });
+
+  it('imports follow the layer rules', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const from = layerOf(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)[^'"]*from '(\.{1,2}\/[^']+)'/gm)) {
+        const target = resolve(file, '..', m[1] as string);
+        const to = layerOf(target);
+        if (to === from) continue;
+        const rel = relative(SRC, target);
+        const ok =
+          (ALLOWED[from] ?? []).includes(to) &&
+          (from !== 'cli' || to !== 'storage' || CLI_STORAGE_ENTRY_POINTS.includes(rel));
+        if (!ok) violations.push(`${relative(SRC, file)} → ${rel}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('only src/config reads process.env (tests and their helpers excepted)', () => {
+    const readers = files
+      .filter((f) => !['config', 'test'].includes(layerOf(f)))
+      .filter((f) => /process\.env\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f));
+    expect(readers).toEqual([]);
+  });
+
+  it('test-only packages are not runtime dependencies', () => {
+    const pkg = JSON.parse(readFileSync(join(SRC, '..', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    for (const dev of ['vitest', '@biomejs/biome', 'typescript', '@types/node'])
+      expect(Object.keys(pkg.dependencies)).not.toContain(dev);
+  });
+});
