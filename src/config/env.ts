@@ -10,6 +10,14 @@ import { assertTimeZone } from '../core/time.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** An unset or empty variable takes its default (as `DATABASE_URL=''` means "embedded"). */
+const emptyAsUnset = (
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> =>
+  Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, v === undefined || v.trim() === '' ? undefined : v]),
+  );
+
 const schema = z.object({
   DATABASE_URL: z
     .string()
@@ -77,7 +85,7 @@ export function parseConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
   cwd = process.cwd(),
 ): Config {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(emptyAsUnset(env));
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(entorno)'}: ${i.message}`));
   }

@@ -65,8 +65,9 @@ const SIDPOL_RULES: readonly [RegExp, CrimeCategory][] = [
   [/HURTO/, 'hurto'],
   [/ESTAFA|DEFRAUDACION/, 'estafa'],
   [/LESIONES/, 'lesiones'],
-  [/DROGAS|TRAFICO ILICITO|MICROCOMERCIALIZACION|ESTUPEFACIENTES/, 'drogas'],
+  // Arms before drugs: "TRAFICO ILICITO DE ARMAS" is an arms offence.
   [/\bARMAS?\b|MUNICIONES|EXPLOSIVOS/, 'armas'],
+  [/DROGAS|TRAFICO ILICITO DE DROGAS|MICROCOMERCIALIZACION|ESTUPEFACIENTES|\bTID\b/, 'drogas'],
 ];
 
 /** Source labels that mean the police found the incident themselves. */

@@ -97,17 +97,25 @@ export interface LocalFields {
 }
 
 /**
- * The UTC instant of a local wall-clock time in `timeZone`. In a DST gap the later offset wins;
- * in a repeated hour, the first occurrence.
+ * The UTC instant of a local wall-clock time in `timeZone`. A time that occurs twice (the hour
+ * repeated when clocks go back) resolves to its first occurrence; a time that does not exist (the
+ * hour skipped when clocks go forward) is read with the offset in force before the change, so
+ * 02:30 on a spring-forward night in Chicago becomes 03:30 daylight time.
  * @returns milliseconds since the epoch, or NaN when the fields do not form a real date.
  */
 export function localToUtc(f: LocalFields, timeZone: string): number {
   if (!isRealDate(f)) return Number.NaN;
   const naive = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-  let utc = naive - zoneOffsetMs(naive, timeZone);
-  const second = naive - zoneOffsetMs(utc, timeZone);
-  if (second !== utc) utc = Math.min(utc, second);
-  return utc;
+  // The offsets a day before and a day after bracket any change near this time (zones change at
+  // most once a day). A candidate offset is valid when the instant it gives really has that offset.
+  const before = zoneOffsetMs(naive - DAY_MS, timeZone);
+  const after = zoneOffsetMs(naive + DAY_MS, timeZone);
+  let best = Number.NaN;
+  for (const off of before === after ? [before] : [before, after]) {
+    const utc = naive - off;
+    if (zoneOffsetMs(utc, timeZone) === off && !(utc >= best)) best = utc;
+  }
+  return Number.isNaN(best) ? naive - before : best;
 }
 
 /** Local wall-clock fields of instant `utcMs` in `timeZone`, plus ISO weekday (1 = Monday). */

@@ -90,7 +90,11 @@ function crsFor(bbox: readonly [number, number, number, number]): { code: string
 
 /** Validates a bounding box [minLon, minLat, maxLon, maxLat]. */
 export function parseBbox(value: string | readonly number[]): [number, number, number, number] {
-  const parts = typeof value === 'string' ? value.split(',').map((s) => Number(s.trim())) : [...value];
+  // An empty part must not become 0 (Number('') === 0).
+  const parts =
+    typeof value === 'string'
+      ? value.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s.trim())))
+      : [...value];
   const [minLon, minLat, maxLon, maxLat] = parts as [number, number, number, number];
   if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)))
     throw new ValidationError(
@@ -100,12 +104,12 @@ export function parseBbox(value: string | readonly number[]): [number, number, n
   if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90 || minLon >= maxLon || minLat >= maxLat)
     throw new ValidationError(
       'bbox',
-      `caja inválida ${parts.join(',')}: requiere -180 ≤ minLon < maxLon ≤ 180 y -90 ≤ minLat < maxLat ≤ 90`,
+      `caja inválida ${parts.join(',')}: requiere -180 ≤ minLon < maxLon ≤ 180 y -90 ≤ minLat < maxLat ≤ 90 (ej. -87.94,41.64,-87.52,42.03)`,
     );
   if ((maxLon - minLon) * (maxLat - minLat) > 25)
     throw new ValidationError(
       'bbox',
-      'caja demasiado grande (> 25 grados²): Vigía trabaja a escala de ciudad',
+      'caja demasiado grande (> 25 grados²): Vigía trabaja a escala de ciudad (ej. -87.94,41.64,-87.52,42.03)',
     );
   return [minLon, minLat, maxLon, maxLat];
 }

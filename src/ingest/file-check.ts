@@ -54,7 +54,14 @@ export async function inspectFile(path: string): Promise<FileFacts> {
       const end = Math.min(buf.length, 65536 - seen);
       for (let i = 0; i < end; i++) if (isBinaryByte(buf[i] as number)) controlBytes++;
     }
-    if (onlyWhitespace && /\S/.test(buf.toString('latin1'))) onlyWhitespace = false;
+    // A UTF-8 BOM (EF BB BF) alone is not content.
+    if (
+      onlyWhitespace &&
+      /\S/.test(
+        buf.toString('latin1', seen === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0),
+      )
+    )
+      onlyWhitespace = false;
     seen += buf.length;
     if (validUtf8) {
       try {

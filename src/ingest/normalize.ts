@@ -6,7 +6,14 @@
  */
 
 import type { RejectRow } from '../core/records.ts';
-import { localToUtc, type TimePrecision, type Turno, turnoOfHour, utcToLocal } from '../core/time.ts';
+import {
+  isRealDate,
+  localToUtc,
+  type TimePrecision,
+  type Turno,
+  turnoOfHour,
+  utcToLocal,
+} from '../core/time.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 
 /** A problem with one field of one row. */
@@ -31,11 +38,14 @@ export function normaliseUbigeo(value: string): string | null {
 }
 
 /** Parses a decimal number ("-12.05", "-12,05"); null for empty; NaN for garbage. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 export function parseNumber(value: string): number | null {
   const v = value.trim();
   if (v === '') return null;
-  const n = Number(v.includes(',') && !v.includes('.') ? v.replace(',', '.') : v);
-  return Number.isFinite(n) ? n : Number.NaN;
+  const d = v.includes(',') && !v.includes('.') ? v.replace(',', '.') : v;
+  // Number() would also accept "0x10", "0b11" or "Infinity": only plain decimals are coordinates.
+  return DECIMAL.test(d) ? Number(d) : Number.NaN;
 }
 
 const MIN_YEAR_MS = Date.UTC(1990, 0, 1);
@@ -67,6 +77,26 @@ export function checkInstant(
   return true;
 }
 
+/**
+ * An ISO 8601 instant with offset; NaN for impossible dates, which Date.parse would roll over
+ * ("2017-02-30T10:00Z" → 2 March).
+ */
+export function parseIsoInstant(value: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(
+    value.trim(),
+  );
+  if (!m) return Number.NaN;
+  const f = {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: Number(m[6] ?? 0),
+  };
+  return isRealDate(f) ? Date.parse(value.trim()) : Number.NaN;
+}
+
 const LOCAL_PATTERNS: readonly RegExp[] = [
   // 2024-03-05, 2024-03-05 14:30, 2024-03-05T14:30:00, 2024/03/05 14:30:00
   /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/,
@@ -91,7 +121,7 @@ export function parseSidpolTime(value: string, timeZone: string): ParsedTime | n
   let ms: number;
   let hasTime = true;
   if (/^-?\d{9,}$/.test(v)) ms = Number(v);
-  else if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(v)) ms = Date.parse(v);
+  else if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(v)) ms = parseIsoInstant(v);
   else {
     let f: number[] | null = null;
     const m = LOCAL_PATTERNS[0]?.exec(v);

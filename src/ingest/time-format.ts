@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '../core/errors.ts';
 import { localToUtc, type TimePrecision } from '../core/time.ts';
+import { parseIsoInstant } from './normalize.ts';
 
 const TOKENS: Record<string, { re: string; field: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' }> =
   {
@@ -34,7 +35,7 @@ export function compileTimeFormat(format: string, timeZone: string, field = 'tim
   if (format === 'iso')
     return {
       precision: 'exact',
-      parse: (v) => (/(Z|[+-]\d{2}:?\d{2})$/.test(v.trim()) ? Date.parse(v.trim()) : Number.NaN),
+      parse: parseIsoInstant,
     };
   if (format === 'epoch-ms' || format === 'epoch-s') {
     const k = format === 'epoch-ms' ? 1 : 1000;

@@ -93,6 +93,8 @@ function resolveAdapter(o: IngestOptions): { adapter: SourceAdapter; mapping?: u
   return { adapter };
 }
 
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Flattens an ArcGIS or GeoJSON feature into named values. */
 function featureRecord(value: unknown, rowNumber: number, file: string): Record<string, unknown> {
   const f = value as {
@@ -190,7 +192,11 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
     const { rows } = attempt++ === 0 ? first : await openRows(facts, progress);
     let n = 0;
     for await (const batch of rows) {
-      for (const r of batch) {
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i] as CsvRow;
+        // Let the event loop run now and then, so COPY data already handed to the socket keeps
+        // flowing to the server while we parse: the two then work in parallel.
+        if ((i & 255) === 255) await yieldToEventLoop();
         sink.rowRead();
         // Sink calls return a promise only when a chunk must be flushed: await only then.
         let wait: Promise<void> | undefined;

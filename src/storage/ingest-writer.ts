@@ -49,7 +49,7 @@ export interface BatchSink {
  */
 export type Producer = (sink: BatchSink) => Promise<void>;
 
-const CHUNK = 2000;
+const CHUNK = 5000;
 const MAX_VALUE = 120;
 const NEEDS_QUOTES = /[",\n\r]/;
 

@@ -1,0 +1,137 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/errors.ts';
+import { CONFIG_VARIABLES, parseConfig } from './env.ts';
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    parseConfig(env, '/srv/vigia');
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('gives the defaults for an empty environment, frozen', () => {
+    const c = parseConfig({}, '/srv/vigia');
+    expect(c).toEqual({
+      databaseUrl: undefined,
+      dataDir: resolve('/srv/vigia', 'data'),
+      studyArea: 'callao',
+      timeZone: 'America/Lima',
+      embeddedPort: 54329,
+      logLevel: 'info',
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(() => {
+      (c as { studyArea: string }).studyArea = 'chicago';
+    }).toThrow(TypeError);
+  });
+
+  it('resolves VIGIA_DATA_DIR against the given cwd, keeps absolute paths', () => {
+    expect(parseConfig({ VIGIA_DATA_DIR: 'var/db' }, '/srv/vigia').dataDir).toBe(
+      resolve('/srv/vigia/var/db'),
+    );
+    expect(parseConfig({ VIGIA_DATA_DIR: ' /data/vigia ' }, '/srv/vigia').dataDir).toBe(
+      resolve('/data/vigia'),
+    );
+  });
+
+  it('accepts a full valid environment', () => {
+    const c = parseConfig(
+      {
+        DATABASE_URL: 'postgres://u:p@h:5432/db',
+        VIGIA_STUDY_AREA: 'chicago',
+        VIGIA_TIME_ZONE: 'America/Chicago',
+        VIGIA_EMBEDDED_PORT: '6543',
+        LOG_LEVEL: 'debug',
+      },
+      '/srv/vigia',
+    );
+    expect(c).toMatchObject({
+      databaseUrl: 'postgres://u:p@h:5432/db',
+      studyArea: 'chicago',
+      timeZone: 'America/Chicago',
+      embeddedPort: 6543,
+      logLevel: 'debug',
+    });
+    expect(parseConfig({ DATABASE_URL: 'postgresql://u@h/db' }).databaseUrl).toBe('postgresql://u@h/db');
+  });
+
+  it('treats an empty or blank DATABASE_URL as the embedded database', () => {
+    expect(parseConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+    expect(parseConfig({ DATABASE_URL: '   ' }).databaseUrl).toBeUndefined();
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(parseConfig({ PATH: '/usr/bin', HOME: '/root' }, '/srv/vigia').studyArea).toBe('callao');
+  });
+
+  it('lists every bad variable at once', () => {
+    const e = configError({
+      DATABASE_URL: 'mysql://ana:s3cr3t@h/x',
+      LOG_LEVEL: 'loud',
+      VIGIA_TIME_ZONE: 'Mars/Olympus',
+      VIGIA_EMBEDDED_PORT: '80',
+      VIGIA_STUDY_AREA: 'Callao!',
+    });
+    expect(e.code).toBe('CONFIG_INVALID');
+    const vars = e.problems.map((p) => p.slice(0, p.indexOf(':')));
+    expect(vars.sort()).toEqual(
+      ['DATABASE_URL', 'LOG_LEVEL', 'VIGIA_EMBEDDED_PORT', 'VIGIA_STUDY_AREA', 'VIGIA_TIME_ZONE'].sort(),
+    );
+    for (const v of vars) expect(e.message).toContain(`  - ${v}: `);
+  });
+
+  it('never echoes the value of a bad DATABASE_URL', () => {
+    const e = configError({ DATABASE_URL: 'mysql://ana:s3cr3t@h/x' });
+    expect(e.problems).toHaveLength(1);
+    expect(e.message).not.toContain('s3cr3t');
+    expect(e.message).not.toContain('mysql://');
+    expect(e.problems.join('\n')).not.toContain('s3cr3t');
+    expect(JSON.stringify(e)).not.toContain('s3cr3t');
+  });
+
+  it('rejects ports outside 1024–65535 and non-integers', () => {
+    for (const port of ['80', '1023', '65536', '5432.5', 'abc'])
+      expect(configError({ VIGIA_EMBEDDED_PORT: port }).problems[0]).toMatch(/^VIGIA_EMBEDDED_PORT: /);
+    expect(parseConfig({ VIGIA_EMBEDDED_PORT: '1024' }).embeddedPort).toBe(1024);
+    expect(parseConfig({ VIGIA_EMBEDDED_PORT: '65535' }).embeddedPort).toBe(65535);
+  });
+
+  it('rejects study-area ids that are not slugs', () => {
+    for (const id of ['Callao!', 'CALLAO', '1callao', 'c', 'callao_norte'])
+      expect(configError({ VIGIA_STUDY_AREA: id }).problems[0]).toMatch(/^VIGIA_STUDY_AREA: /);
+    expect(parseConfig({ VIGIA_STUDY_AREA: 'lima-norte' }).studyArea).toBe('lima-norte');
+  });
+
+  it('documents every variable it reads', () => {
+    expect(Object.keys(CONFIG_VARIABLES).sort()).toEqual(
+      [
+        'DATABASE_URL',
+        'LOG_LEVEL',
+        'VIGIA_DATA_DIR',
+        'VIGIA_EMBEDDED_PORT',
+        'VIGIA_STUDY_AREA',
+        'VIGIA_TIME_ZONE',
+      ].sort(),
+    );
+  });
+});
+
+describe('empty variables', () => {
+  it('fall back to their defaults, like an unset variable', () => {
+    const c = parseConfig(
+      { VIGIA_EMBEDDED_PORT: '', VIGIA_DATA_DIR: ' ', LOG_LEVEL: '', VIGIA_STUDY_AREA: '' },
+      '/srv/vigia',
+    );
+    expect(c).toMatchObject({
+      embeddedPort: 54329,
+      dataDir: '/srv/vigia/data',
+      logLevel: 'info',
+      studyArea: 'callao',
+    });
+  });
+});
