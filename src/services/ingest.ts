@@ -6,15 +6,23 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { InputFileError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { RejectRow } from '../core/records.ts';
+import type { StudyArea } from '../geo/study-area.ts';
 import { type FileFacts, inspectFile } from '../ingest/file-check.ts';
 import { type CsvReader, type CsvRow, openCsv, readJsonFeatures } from '../ingest/read-rows.ts';
 import type { RowMapper, SourceAdapter } from '../ingest/sources/adapter.ts';
-import { GEOMETRY_LAT, GEOMETRY_LON, mappedAdapter, parseMapping } from '../ingest/sources/mapped.ts';
+import {
+  GEOMETRY_LAT,
+  GEOMETRY_LON,
+  type Mapping,
+  mappedAdapter,
+  parseMapping,
+} from '../ingest/sources/mapped.ts';
 import { sidpolGeoAdapter } from '../ingest/sources/sidpol-geo.ts';
 import { sidpolMonthlyAdapter } from '../ingest/sources/sidpol-monthly.ts';
+import { BatchEncoder, type EncodedChunk } from '../storage/batch-encoder.ts';
 import type { Db } from '../storage/db.ts';
 import {
-  type BatchSink,
+  type ChunkSource,
   findBatchByFile,
   getBatch,
   listRejects,
@@ -66,7 +74,7 @@ export interface IngestReport {
   seconds: number;
 }
 
-function resolveAdapter(o: IngestOptions): { adapter: SourceAdapter; mapping?: unknown } {
+function resolveAdapter(o: IngestOptions): { adapter: SourceAdapter; mapping?: Mapping } {
   if (o.adapter === 'mapped') {
     if (!o.mappingFile)
       throw new ValidationError(
@@ -84,16 +92,13 @@ function resolveAdapter(o: IngestOptions): { adapter: SourceAdapter; mapping?: u
     const mapping = parseMapping(raw, basename(o.mappingFile));
     return { adapter: mappedAdapter(mapping), mapping };
   }
-  const adapter = ADAPTERS[o.adapter];
-  if (!adapter)
+  if (!Object.hasOwn(ADAPTERS, o.adapter))
     throw new ValidationError(
       '--format',
       `formato desconocido "${o.adapter}" (use: ${[...Object.keys(ADAPTERS), 'mapped'].join(', ')})`,
     );
-  return { adapter };
+  return { adapter: ADAPTERS[o.adapter] };
 }
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Flattens an ArcGIS or GeoJSON feature into named values. */
 function featureRecord(value: unknown, rowNumber: number, file: string): Record<string, unknown> {
@@ -154,6 +159,61 @@ async function openRows(facts: FileFacts, progress: { bytesRead: number }): Prom
   return { header, rows: rows() };
 }
 
+/** A file opened for ingest: header checked, adapter compiled. */
+export interface OpenInput {
+  rows: AsyncGenerator<CsvRow[]>;
+  mapper: RowMapper;
+  progress: { bytesRead: number };
+}
+
+/**
+ * Opens a file and compiles its adapter against the header.
+ * @throws InputFileError when the file is not what the adapter reads (nothing has been written)
+ */
+export async function openInput(
+  facts: FileFacts,
+  adapter: SourceAdapter,
+  area: StudyArea,
+  now: number,
+): Promise<OpenInput> {
+  const progress = { bytesRead: 0 };
+  const { header, rows } = await openRows(facts, progress);
+  try {
+    return { rows, mapper: adapter.compile(header, { area, fileName: facts.name, now }), progress };
+  } catch (err) {
+    await rows.return(undefined);
+    throw err;
+  }
+}
+
+/** Maps every row through the adapter into the encoder, yielding a chunk whenever one is full. */
+export async function* encodeInput(input: OpenInput, encoder: BatchEncoder): AsyncGenerator<EncodedChunk> {
+  let n = 0;
+  for await (const batch of input.rows) {
+    for (const r of batch) {
+      encoder.rowRead();
+      if (r.error) {
+        encoder.reject({
+          rowNumber: r.rowNumber,
+          field: '(fila)',
+          reason: `fila mal formada: ${r.error}`,
+          value: null,
+        });
+      } else {
+        const out = input.mapper(r.values, r.rowNumber);
+        if (out.kind === 'incident') encoder.incident(out.row);
+        else if (out.kind === 'monthly') encoder.monthlyCount(out.row);
+        else for (const p of out.problems) encoder.reject({ rowNumber: r.rowNumber, ...p });
+      }
+      if (encoder.ready) yield encoder.take();
+      // Let the event loop run now and then, so COPY data already handed to the socket keeps
+      // flowing to the server while we parse: the two then work in parallel.
+      else if ((++n & 255) === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  yield encoder.take();
+}
+
 /**
  * Ingests one file into the store.
  * @throws InputFileError when the file is refused (nothing is written); ValidationError for bad options
@@ -178,47 +238,24 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
       seconds: (performance.now() - started) / 1000,
     };
   }
-  const progress = { bytesRead: 0 };
-  const first = await openRows(facts, progress);
-  const mapper: RowMapper = adapter.compile(first.header, {
-    area,
-    fileName: facts.name,
-    now: o.now ?? Date.now(),
-  });
+  const now = o.now ?? Date.now();
+  // Refuse a file that is not what it claims before the transaction starts.
+  const first = await openInput(facts, adapter, area, now);
+  const districts = area.def.districts.map((d) => d.code);
+  const report = (bytesRead: number, rows: number): void => o.onProgress?.(bytesRead, facts.bytes, rows);
   let attempt = 0;
-  const produce = async (sink: BatchSink): Promise<void> => {
-    // The first pass reads the rows opened above; a second pass (staged fallback) reopens the file.
-    progress.bytesRead = 0;
-    const { rows } = attempt++ === 0 ? first : await openRows(facts, progress);
-    let n = 0;
-    for await (const batch of rows) {
-      for (let i = 0; i < batch.length; i++) {
-        const r = batch[i] as CsvRow;
-        // Let the event loop run now and then, so COPY data already handed to the socket keeps
-        // flowing to the server while we parse: the two then work in parallel.
-        if ((i & 255) === 255) await yieldToEventLoop();
-        sink.rowRead();
-        // Sink calls return a promise only when a chunk must be flushed: await only then.
-        let wait: Promise<void> | undefined;
-        if (r.error) {
-          wait = sink.reject({
-            rowNumber: r.rowNumber,
-            field: '(fila)',
-            reason: `fila mal formada: ${r.error}`,
-            value: null,
-          });
-        } else {
-          const out = mapper(r.values, r.rowNumber);
-          if (out.kind === 'incident') wait = sink.incident(out.row);
-          else if (out.kind === 'monthly') wait = sink.monthly(out.row);
-          else for (const p of out.problems) await sink.reject({ rowNumber: r.rowNumber, ...p });
-        }
-        if (wait) await wait;
-      }
-      n += batch.length;
-      o.onProgress?.(progress.bytesRead, facts.bytes, n);
+  const source: ChunkSource = async function* (batchId) {
+    // The staged fallback reads the file a second time.
+    const input = attempt++ === 0 ? first : await openInput(facts, adapter, area, now);
+    let rows = 0;
+    for await (const chunk of encodeInput(
+      input,
+      new BatchEncoder(area.def.id, batchId, new Set(districts)),
+    )) {
+      rows += chunk.rowsRead;
+      report(input.progress.bytesRead, rows);
+      yield chunk;
     }
-    o.onProgress?.(facts.bytes, facts.bytes, n);
   };
   const result = await writeBatch(
     db,
@@ -231,8 +268,7 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
       encoding: facts.encoding,
       mapping,
     },
-    new Set(area.def.districts.map((d) => d.code)),
-    produce,
+    source,
   );
   return {
     ...base,
