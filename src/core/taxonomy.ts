@@ -80,7 +80,12 @@ export interface Classification {
   channel: Channel;
 }
 
-const classifyCache = new Map<string, Classification>();
+/** Memo keyed by the four labels in turn (nested maps: no key string built per row). */
+const classifyCache = new Map<
+  string | null,
+  Map<string | null, Map<string | null, Map<string, Classification>>>
+>();
+let classifyCacheSize = 0;
 
 /**
  * Classifies a SIDPOL record from its taxonomy labels. Sources repeat a few hundred label
@@ -93,11 +98,17 @@ export function classifySidpol(labels: {
   modalidad: string | null;
   esDelito?: string | null;
 }): Classification {
-  const key = `${labels.tipo}|${labels.subtipo}|${labels.modalidad}|${labels.esDelito ?? ''}`;
-  const hit = classifyCache.get(key);
+  let bySubtipo = classifyCache.get(labels.tipo);
+  if (!bySubtipo) classifyCache.set(labels.tipo, (bySubtipo = new Map()));
+  let byModalidad = bySubtipo.get(labels.subtipo);
+  if (!byModalidad) bySubtipo.set(labels.subtipo, (byModalidad = new Map()));
+  let byEsDelito = byModalidad.get(labels.modalidad);
+  if (!byEsDelito) byModalidad.set(labels.modalidad, (byEsDelito = new Map()));
+  const esDelito = labels.esDelito ?? '';
+  const hit = byEsDelito.get(esDelito);
   if (hit) return hit;
   const result = classifyUncached(labels);
-  if (classifyCache.size < 20_000) classifyCache.set(key, result);
+  if (classifyCacheSize++ < 20_000) byEsDelito.set(esDelito, result);
   return result;
 }
 

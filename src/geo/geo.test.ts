@@ -436,3 +436,40 @@ describe('Callao study area (assets/callao/districts.geojson)', () => {
     expect(locateLatLon(-12.06, -77.25)).toBe('outside'); // Pacific, west of La Punta
   });
 });
+
+describe('study-area lookup raster', () => {
+  it('gives exactly the point-in-polygon answer (with the sliver rule) for 50,000 random points', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { compileStudyArea, exactLocate, studyAreaFromGeoJson } = await import('./study-area.ts');
+    const { flattenPolygon } = await import('./polygon.ts');
+    const def = studyAreaFromGeoJson(
+      'callao',
+      JSON.parse(readFileSync('assets/callao/districts.geojson', 'utf8')),
+      {
+        timeZone: 'America/Lima',
+        districtField: 'ubigeo',
+      },
+    );
+    const area = compileStudyArea(def);
+    const fwd = (lon: number, lat: number): [number, number] => area.projection.forward(lon, lat);
+    const polys = def.districts.map((d) => flattenPolygon(d.geometry, fwd));
+    let seed = 12345;
+    const rand = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const [x0, y0] = fwd(-77.2, -12.09);
+    const [x1, y1] = fwd(-77.07, -11.81);
+    const kinds = new Map<string, number>();
+    for (let i = 0; i < 50_000; i++) {
+      const x = x0 + rand() * (x1 - x0);
+      const y = y0 + rand() * (y1 - y0);
+      const expected = exactLocate(polys, polys, x, y);
+      expect(area.locate(x, y)).toEqual(expected);
+      kinds.set(expected.kind, (kinds.get(expected.kind) ?? 0) + 1);
+    }
+    // Both answers occur often: the test covers inside and outside cells.
+    expect(kinds.get('district')).toBeGreaterThan(10_000);
+    expect(kinds.get('outside')).toBeGreaterThan(10_000);
+  });
+});

@@ -204,32 +204,128 @@ export function compileStudyArea(def: StudyAreaDef): StudyArea {
     districtPolys.length > 0 ? districtPolys : def.boundary.map((g) => flattenPolygon(g, fwd));
   const areaKm2 = boundaryPolys.reduce((s, p) => s + polygonArea(p), 0) / 1e6;
   const index = new Map(def.districts.map((d, i) => [d.code, i]));
+  const exact = (x: number, y: number): Location => exactLocate(districtPolys, boundaryPolys, x, y);
+  // Raster cells are farther than the sliver tolerance from every edge: point-in-polygon decides.
+  const raster = buildRaster(boundaryPolys, (x, y) => {
+    if (districtPolys.length === 0)
+      return boundaryPolys.some((p) => containsPoint(p, x, y)) ? INSIDE : OUTSIDE;
+    const i = districtPolys.findIndex((p) => containsPoint(p, x, y));
+    return i >= 0 ? (DISTRICT[i] ?? { kind: 'district', index: i }) : OUTSIDE;
+  });
   return {
     def,
     projection,
     areaKm2,
     districtIndex: (code) => index.get(code) ?? -1,
     locate(x, y) {
-      if (districtPolys.length === 0) {
-        return boundaryPolys.some((p) => containsPoint(p, x, y)) ? { kind: 'inside' } : { kind: 'outside' };
-      }
-      for (let i = 0; i < districtPolys.length; i++) {
-        if (containsPoint(districtPolys[i] as FlatPolygon, x, y)) return { kind: 'district', index: i };
-      }
-      // Neighbouring polygons do not tile perfectly: a point in a sliver joins the nearest district.
-      let best = -1;
-      let bestD = SLIVER_TOLERANCE_M;
-      for (let i = 0; i < districtPolys.length; i++) {
-        const p = districtPolys[i] as FlatPolygon;
-        const [minX, minY, maxX, maxY] = p.bbox;
-        if (x < minX - bestD || x > maxX + bestD || y < minY - bestD || y > maxY + bestD) continue;
-        const d = distanceToBoundary(p, x, y);
-        if (d <= bestD) {
-          bestD = d;
-          best = i;
-        }
-      }
-      return best >= 0 ? { kind: 'district', index: best } : { kind: 'outside' };
+      const col = Math.floor((x - raster.x0) / raster.cell);
+      const row = Math.floor((y - raster.y0) / raster.cell);
+      if (col < 0 || row < 0 || col >= raster.cols || row >= raster.rows) return OUTSIDE;
+      const v = raster.codes[row * raster.cols + col] as number;
+      if (v >= 0) return DISTRICT[v] ?? { kind: 'district', index: v };
+      if (v === RASTER_OUTSIDE) return OUTSIDE;
+      if (v === RASTER_INSIDE) return INSIDE;
+      return exact(x, y);
     },
   };
+}
+
+const OUTSIDE: Location = { kind: 'outside' };
+const INSIDE: Location = { kind: 'inside' };
+/** Shared results for the first districts (no allocation per lookup). */
+const DISTRICT: readonly Location[] = Array.from({ length: 64 }, (_, index) => ({ kind: 'district', index }));
+
+/** The exact answer without the raster: point-in-polygon, then the sliver tolerance. */
+export function exactLocate(
+  districtPolys: readonly FlatPolygon[],
+  boundaryPolys: readonly FlatPolygon[],
+  x: number,
+  y: number,
+): Location {
+  if (districtPolys.length === 0) return boundaryPolys.some((p) => containsPoint(p, x, y)) ? INSIDE : OUTSIDE;
+  for (let i = 0; i < districtPolys.length; i++) {
+    if (containsPoint(districtPolys[i] as FlatPolygon, x, y)) return { kind: 'district', index: i };
+  }
+  // Neighbouring polygons do not tile perfectly: a point in a sliver joins the nearest district.
+  let best = -1;
+  let bestD = SLIVER_TOLERANCE_M;
+  for (let i = 0; i < districtPolys.length; i++) {
+    const p = districtPolys[i] as FlatPolygon;
+    const [minX, minY, maxX, maxY] = p.bbox;
+    if (x < minX - bestD || x > maxX + bestD || y < minY - bestD || y > maxY + bestD) continue;
+    const d = distanceToBoundary(p, x, y);
+    if (d <= bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
+  return best >= 0 ? { kind: 'district', index: best } : OUTSIDE;
+}
+
+const RASTER_UNKNOWN = -1;
+const RASTER_OUTSIDE = -2;
+const RASTER_INSIDE = -3;
+const RASTER_MAX_CELLS = 4_000_000;
+
+/** A lookup raster: each cell holds a district index, or says "outside", "inside", or "test exactly". */
+interface Raster {
+  x0: number;
+  y0: number;
+  cell: number;
+  cols: number;
+  rows: number;
+  codes: Int16Array;
+}
+
+/**
+ * Precomputes where points fall so that most lookups are one array read. Cells that an edge passes
+ * within the sliver tolerance of are left "test exactly"; every other cell has one answer for all
+ * its points, found by testing its centre. Exact by construction, not an approximation.
+ */
+function buildRaster(polys: readonly FlatPolygon[], classify: (x: number, y: number) => Location): Raster {
+  const margin = SLIVER_TOLERANCE_M + 1;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const p of polys) {
+    minX = Math.min(minX, p.bbox[0]);
+    minY = Math.min(minY, p.bbox[1]);
+    maxX = Math.max(maxX, p.bbox[2]);
+    maxY = Math.max(maxY, p.bbox[3]);
+  }
+  minX -= margin;
+  minY -= margin;
+  maxX += margin;
+  maxY += margin;
+  const cell = Math.max(100, Math.sqrt(((maxX - minX) * (maxY - minY)) / RASTER_MAX_CELLS));
+  const cols = Math.max(1, Math.ceil((maxX - minX) / cell));
+  const rows = Math.max(1, Math.ceil((maxY - minY) / cell));
+  const codes = new Int16Array(cols * rows).fill(-100);
+  // Mark every cell that a (tolerance-widened) edge bounding box touches as "test exactly".
+  for (const p of polys) {
+    for (const r of p.rings) {
+      for (let i = 0; i + 3 < r.length; i += 2) {
+        const ax = r[i] as number;
+        const ay = r[i + 1] as number;
+        const bx = r[i + 2] as number;
+        const by = r[i + 3] as number;
+        const c0 = Math.max(0, Math.floor((Math.min(ax, bx) - margin - minX) / cell));
+        const c1 = Math.min(cols - 1, Math.floor((Math.max(ax, bx) + margin - minX) / cell));
+        const r0 = Math.max(0, Math.floor((Math.min(ay, by) - margin - minY) / cell));
+        const r1 = Math.min(rows - 1, Math.floor((Math.max(ay, by) + margin - minY) / cell));
+        for (let rr = r0; rr <= r1; rr++)
+          for (let cc = c0; cc <= c1; cc++) codes[rr * cols + cc] = RASTER_UNKNOWN;
+      }
+    }
+  }
+  for (let rr = 0; rr < rows; rr++) {
+    for (let cc = 0; cc < cols; cc++) {
+      const k = rr * cols + cc;
+      if (codes[k] === RASTER_UNKNOWN) continue;
+      const loc = classify(minX + (cc + 0.5) * cell, minY + (rr + 0.5) * cell);
+      codes[k] = loc.kind === 'district' ? loc.index : loc.kind === 'inside' ? RASTER_INSIDE : RASTER_OUTSIDE;
+    }
+  }
+  return { x0: minX, y0: minY, cell, cols, rows, codes };
 }

@@ -8,11 +8,11 @@
 import type { RejectRow } from '../core/records.ts';
 import {
   isRealDate,
+  localTimeOfDayMs,
   localToUtc,
   type TimePrecision,
   type Turno,
   turnoOfHour,
-  utcToLocal,
 } from '../core/time.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 
@@ -150,15 +150,14 @@ export function parseSidpolTime(value: string, timeZone: string): ParsedTime | n
     ms = localToUtc({ year, month, day, hour: Math.max(hour, 0), minute, second }, timeZone);
   }
   if (!Number.isFinite(ms)) return { ms: Number.NaN, precision: 'exact' };
-  const local = utcToLocal(ms, timeZone);
-  const midnight = local.hour === 0 && local.minute === 0 && local.second === 0;
+  const midnight = Math.floor(localTimeOfDayMs(ms, timeZone) / 1000) === 0;
   return { ms, precision: !hasTime || midnight ? 'date' : 'exact' };
 }
 
 /** The turno of an exact instant; null when the time of day is unknown. */
 export function turnoOf(time: ParsedTime, timeZone: string): Turno | null {
   if (time.precision !== 'exact') return null;
-  return turnoOfHour(utcToLocal(time.ms, timeZone).hour);
+  return turnoOfHour(Math.floor(localTimeOfDayMs(time.ms, timeZone) / 3_600_000));
 }
 
 /** Where an incident sits once placed. */

@@ -52,9 +52,9 @@ create table ingest_rejects (
 -- (docs/storage.md); the only writer (src/storage/ingest-writer.ts) takes the study area from this
 -- database and checks every district code against it.
 create table incidents (
-  source          text not null,      -- e.g. sidpol-geo, synthetic, chicago-cpd
-  external_id     text not null,
-  study_area      text not null,      -- study_areas.id
+  source          text collate "C" not null,   -- e.g. sidpol-geo, synthetic, chicago-cpd
+  external_id     text collate "C" not null,   -- byte-wise collation: identifiers, and cheaper index inserts
+  study_area      text collate "C" not null,   -- study_areas.id
   batch_id        bigint not null,    -- ingest_batches.id
   occurred_at     timestamptz not null,
   time_precision  text not null check (time_precision in ('exact', 'date', 'month')),
