@@ -31,10 +31,17 @@ export class Problems {
 }
 
 /** Restores a lost leading zero: "70101" → "070101". Null when not a 1–6 digit code. */
+const ubigeoCache = new Map<string, string | null>();
+
 export function normaliseUbigeo(value: string): string | null {
-  const v = value.trim().replace(/\.0+$/, '');
-  if (!/^\d{1,6}$/.test(v)) return null;
-  return v.padStart(6, '0');
+  // A source repeats a handful of codes: normalise each once.
+  let code = ubigeoCache.get(value);
+  if (code === undefined) {
+    const v = value.trim().replace(/\.0+$/, '');
+    code = /^\d{1,6}$/.test(v) ? v.padStart(6, '0') : null;
+    if (ubigeoCache.size < 10_000) ubigeoCache.set(value, code);
+  }
+  return code;
 }
 
 /** Parses a decimal number ("-12.05", "-12,05"); null for empty; NaN for garbage. */
