@@ -4,6 +4,7 @@
  * (Windows-1252); a file that is not valid UTF-8 is decoded as Windows-1252, a superset of Latin-1
  * for printable text. Streaming: memory does not depend on file size.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -17,6 +18,20 @@ export interface FileFacts {
   bytes: number;
   sha256: string;
   encoding: 'utf-8' | 'windows-1252';
+}
+
+/**
+ * How many bytes at the end of `buf` start a UTF-8 sequence that continues in the next chunk
+ * (0–3). Only well-formed lead bytes count; anything else is left for isUtf8 to judge.
+ */
+function incompleteTail(buf: Buffer): number {
+  for (let back = 1; back <= Math.min(3, buf.length); back++) {
+    const b = buf[buf.length - back] as number;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
 }
 
 /** Control bytes that never occur in text files (NUL and most C0 codes except tab, LF, CR, FF). */
@@ -42,12 +57,12 @@ export async function inspectFile(path: string): Promise<FileFacts> {
   if (bytes === 0) throw new InputFileError(name, 'archivo vacío (0 bytes): no hay nada que ingerir');
 
   const hash = createHash('sha256');
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
   let validUtf8 = true;
+  let carry: Buffer | null = null; // an incomplete UTF-8 sequence cut at the end of the last chunk
   let controlBytes = 0;
   let seen = 0;
   let onlyWhitespace = true;
-  for await (const chunk of createReadStream(path)) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     const buf = chunk as Buffer;
     hash.update(buf);
     // Binary detection looks at the first 64 KiB: enough for any text header, cheap for big files.
@@ -65,20 +80,13 @@ export async function inspectFile(path: string): Promise<FileFacts> {
       onlyWhitespace = false;
     seen += buf.length;
     if (validUtf8) {
-      try {
-        utf8.decode(buf, { stream: true });
-      } catch {
-        validUtf8 = false;
-      }
+      const whole: Buffer = carry ? Buffer.concat([carry, buf]) : buf;
+      const cut = incompleteTail(whole);
+      validUtf8 = isUtf8(whole.subarray(0, whole.length - cut)); // native check, no decoding
+      carry = cut > 0 ? Buffer.from(whole.subarray(whole.length - cut)) : null;
     }
   }
-  if (validUtf8) {
-    try {
-      utf8.decode(); // a multi-byte sequence cut at the end of the file
-    } catch {
-      validUtf8 = false;
-    }
-  }
+  if (carry) validUtf8 = false; // the file ends inside a multi-byte sequence
   if (controlBytes > 0)
     throw new InputFileError(
       name,
