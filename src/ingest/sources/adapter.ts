@@ -77,3 +77,21 @@ export class Columns {
 export function cell(values: readonly string[], i: number): string {
   return i < 0 ? '' : (values[i] ?? '').trim();
 }
+
+/**
+ * A row whose field count differs from the header's (a truncated or misaligned line) is rejected
+ * as a whole, before any field is read.
+ */
+export function rowWidthReject(values: readonly string[], width: number): MappedRow | null {
+  if (values.length === width) return null;
+  return {
+    kind: 'reject',
+    problems: [
+      {
+        field: '(fila)',
+        reason: `fila incompleta o desalineada: ${values.length} de ${width} campos (¿archivo truncado?)`,
+        value: null,
+      },
+    ],
+  };
+}

@@ -12,7 +12,14 @@ import { assertTimeZone } from '../../core/time.ts';
 import { createProjection, type Projection } from '../../geo/projection.ts';
 import { checkInstant, Problems, parseNumber, placeIncident, turnoOf } from '../normalize.ts';
 import { compileTimeFormat } from '../time-format.ts';
-import { type AdapterContext, Columns, cell, type RowMapper, type SourceAdapter } from './adapter.ts';
+import {
+  type AdapterContext,
+  Columns,
+  cell,
+  type RowMapper,
+  rowWidthReject,
+  type SourceAdapter,
+} from './adapter.ts';
 
 const category = z.enum(CATEGORY_CODES as [CrimeCategory, ...CrimeCategory[]]);
 
@@ -136,15 +143,9 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
       const width = header.length;
 
       return (values, rowNumber) => {
+        const misaligned = rowWidthReject(values, width);
+        if (misaligned) return misaligned;
         const p = new Problems();
-        if (values.length !== width) {
-          p.add(
-            '(fila)',
-            `fila incompleta o desalineada: ${values.length} de ${width} campos (¿archivo truncado?)`,
-            null,
-          );
-          return { kind: 'reject', problems: p.list };
-        }
         const externalId = mapping.id
           ? cell(values, c.id)
           : createHash('sha1').update(values.join('\u0001')).digest('hex');

@@ -16,7 +16,14 @@ import {
   placeIncident,
   turnoOf,
 } from '../normalize.ts';
-import { type AdapterContext, Columns, cell, type RowMapper, type SourceAdapter } from './adapter.ts';
+import {
+  type AdapterContext,
+  Columns,
+  cell,
+  type RowMapper,
+  rowWidthReject,
+  type SourceAdapter,
+} from './adapter.ts';
 
 const FORCED = 'GEO FORZADA AL CENTROIDE DE COMISARIA';
 /** Rows whose `fuente` starts like this are Vigía's synthetic data and are stored under source "synthetic". */
@@ -75,15 +82,9 @@ export const sidpolGeoAdapter: SourceAdapter = {
     };
 
     return (values, rowNumber) => {
+      const misaligned = rowWidthReject(values, width);
+      if (misaligned) return misaligned;
       const p = new Problems();
-      if (values.length !== width) {
-        p.add(
-          '(fila)',
-          `fila incompleta o desalineada: ${values.length} de ${width} campos (¿archivo truncado?)`,
-          null,
-        );
-        return { kind: 'reject', problems: p.list };
-      }
       const externalId = cell(values, c.id);
       if (externalId === '') p.add(c.idName, 'falta el identificador', null);
 

@@ -6,7 +6,14 @@
  */
 import { foldLabel, SIDPOL_MODALITY_CATEGORY } from '../../core/taxonomy.ts';
 import { normaliseUbigeo, Problems } from '../normalize.ts';
-import { type AdapterContext, Columns, cell, type RowMapper, type SourceAdapter } from './adapter.ts';
+import {
+  type AdapterContext,
+  Columns,
+  cell,
+  type RowMapper,
+  rowWidthReject,
+  type SourceAdapter,
+} from './adapter.ts';
 
 export const sidpolMonthlyAdapter: SourceAdapter = {
   id: 'sidpol-monthly',
@@ -28,15 +35,9 @@ export const sidpolMonthlyAdapter: SourceAdapter = {
     const width = header.length;
     const nowYear = new Date(ctx.now).getUTCFullYear();
     return (values, rowNumber) => {
+      const misaligned = rowWidthReject(values, width);
+      if (misaligned) return misaligned;
       const p = new Problems();
-      if (values.length !== width) {
-        p.add(
-          '(fila)',
-          `fila incompleta o desalineada: ${values.length} de ${width} campos (¿archivo truncado?)`,
-          null,
-        );
-        return { kind: 'reject', problems: p.list };
-      }
       const rawYear = cell(values, c.year);
       const year = Number(rawYear);
       if (!/^\d{4}$/.test(rawYear) || year < 2000 || year > nowYear)
