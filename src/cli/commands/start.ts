@@ -37,7 +37,8 @@ export function registerStartCommand(program: Command): void {
           );
           ({ summary } = await summarizeArea(db, area.def.id));
         }
-        const fmt = (d: Date | null): string => (d ? d.toISOString().slice(0, 10) : '—');
+        const day = new Intl.DateTimeFormat('sv-SE', { timeZone: area.def.timeZone, dateStyle: 'short' });
+        const fmt = (d: Date | null): string => (d ? day.format(d) : '—');
         out.write(
           `\nÁrea de estudio: ${area.def.name} (${area.def.id}, ${area.def.timeZone}, ${area.projection.code})\n` +
             `Incidentes: ${n(summary.incidents)} del ${fmt(summary.first)} al ${fmt(summary.last)}` +
