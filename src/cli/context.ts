@@ -1,16 +1,21 @@
 /** Shared plumbing for CLI commands: configuration and a store that is always closed. */
 import { type Config, getConfig } from '../config/env.ts';
+import { createLogger } from '../config/logger.ts';
 import type { Db } from '../storage/db.ts';
 import { openStore } from '../storage/store.ts';
 
 /** Runs `fn` with an open store and closes it afterwards (stopping an embedded server we started). */
 export async function withStore<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
   const config = getConfig();
-  const db = await openStore(config);
+  const log = createLogger(config);
+  const started = performance.now();
+  const db = await openStore(config, log);
+  log.debug({ database: db.description, ms: Math.round(performance.now() - started) }, 'store open');
   try {
     return await fn(db, config);
   } finally {
     await db.close();
+    log.debug({ ms: Math.round(performance.now() - started) }, 'store closed');
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InputFileError } from '../core/errors.ts';
@@ -55,6 +55,16 @@ export async function inspectFile(path: string): Promise<FileFacts> {
     throw new InputFileError(path, 'no existe o no se puede leer', { cause });
   }
   if (bytes === 0) throw new InputFileError(name, 'archivo vacío (0 bytes): no hay nada que ingerir');
+
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, 'r');
+  readSync(fd, head, 0, 4, 0);
+  closeSync(fd);
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
+    throw new InputFileError(
+      name,
+      'está en UTF-16 (Excel «Texto Unicode»): guárdelo como CSV UTF-8 o Latin-1 y vuelva a intentarlo',
+    );
 
   const hash = createHash('sha256');
   let validUtf8 = true;

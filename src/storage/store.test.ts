@@ -20,3 +20,15 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     expect(rows.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version));
   });
 });
+
+describe.each(BACKENDS)('migration guard on %s', (backend) => {
+  it('refuses to run when an applied migration file has changed', async () => {
+    const t = await createTestDb(backend);
+    try {
+      await t.db.query(`update schema_migrations set checksum = 'edited' where version = 1`);
+      await expect(migrate(t.db)).rejects.toThrow(/0001_init cambió después de aplicarse/);
+    } finally {
+      await t.drop();
+    }
+  });
+});

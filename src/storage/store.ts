@@ -3,6 +3,7 @@
  * the embedded server in the data directory. Either way the same migrations run before use.
  */
 import type { Config } from '../config/env.ts';
+import type { Log } from '../config/logger.ts';
 import { connectDb, type Db } from './db.ts';
 import { startEmbedded } from './embedded.ts';
 import { migrate } from './migrate.ts';
@@ -10,12 +11,17 @@ import { migrate } from './migrate.ts';
 /** Connects (starting the embedded server if needed) and applies pending migrations. */
 export async function openStore(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPort'>,
+  log?: Log,
 ): Promise<Db> {
   let db: Db;
   if (config.databaseUrl) {
     db = await connectDb(config.databaseUrl, { kind: 'server' });
   } else {
-    const server = await startEmbedded({ dataDir: config.dataDir, port: config.embeddedPort });
+    const server = await startEmbedded({
+      dataDir: config.dataDir,
+      port: config.embeddedPort,
+      ...(log ? { log } : {}),
+    });
     try {
       db = await connectDb(server.url, {
         kind: 'embedded',
@@ -28,7 +34,8 @@ export async function openStore(
     }
   }
   try {
-    await migrate(db);
+    const applied = await migrate(db);
+    if (applied.length > 0) log?.debug({ applied, database: db.description }, 'migrations applied');
   } catch (err) {
     await db.close();
     throw err;
