@@ -269,4 +269,75 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     expect(tally).toMatchObject({ theft: 5948, years: 3 });
     expect(tally?.restricted).toBeGreaterThan(2000);
   });
+
+  it('registers an area from a GeoJSON boundary with districts, projected in its own UTM zone', async () => {
+    // Two 1 km × 1 km districts side by side near Quito (zone 17 south), codes in property "code".
+    const square = (lon0: number): number[][][] => [
+      [
+        [lon0, -0.2],
+        [lon0 + 0.009, -0.2],
+        [lon0 + 0.009, -0.191],
+        [lon0, -0.191],
+        [lon0, -0.2],
+      ],
+    ];
+    const fc = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { code: 'A1', name: 'Norte' },
+          geometry: { type: 'Polygon', coordinates: square(-78.5) },
+        },
+        {
+          type: 'Feature',
+          properties: { code: 'B2', name: 'Sur' },
+          geometry: { type: 'Polygon', coordinates: square(-78.491) },
+        },
+      ],
+    };
+    const def = await addStudyArea(t.db, {
+      id: 'quito-demo',
+      timeZone: 'America/Guayaquil',
+      boundaryFile: tempFile(`quito-${backend}.geojson`, JSON.stringify(fc)),
+      districtField: 'code',
+    });
+    expect(def).toMatchObject({
+      crs: { code: 'EPSG:32717' },
+      districts: [
+        { code: 'A1', name: 'Norte' },
+        { code: 'B2', name: 'Sur' },
+      ],
+    });
+    const mapping = tempFile(
+      `quito-map-${backend}.json`,
+      JSON.stringify({
+        source: 'quito-demo',
+        id: 'id',
+        time: { column: 'when', format: 'YYYY-MM-DD HH:mm' },
+        coordinates: { x: 'lon', y: 'lat' },
+        type: { column: 'type', categories: { ROBO: 'robo' } },
+      }),
+    );
+    const csv = tempFile(
+      `quito-${backend}.csv`,
+      'id,when,lat,lon,type\n1,2024-05-01 10:00,-0.195,-78.495,ROBO\n2,2024-05-01 11:00,-0.195,-78.487,ROBO\n3,2024-05-01 12:00,-0.5,-78.4,ROBO\n',
+    );
+    const r = await ingestFile(t.db, {
+      file: csv,
+      adapter: 'mapped',
+      mappingFile: mapping,
+      area: 'quito-demo',
+      now: NOW,
+    });
+    expect(r).toMatchObject({ accepted: 2, rejected: 1 });
+    const rows = await t.db.query<{ external_id: string; district_code: string; occurred_at: Date }>(
+      `select external_id, district_code, occurred_at from incidents where study_area = 'quito-demo' order by external_id`,
+    );
+    // America/Guayaquil is UTC−5: 10:00 local = 15:00Z.
+    expect(rows.map((x) => [x.external_id, x.district_code, x.occurred_at.toISOString()])).toEqual([
+      ['1', 'A1', '2024-05-01T15:00:00.000Z'],
+      ['2', 'B2', '2024-05-01T16:00:00.000Z'],
+    ]);
+  });
 });

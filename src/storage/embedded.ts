@@ -125,7 +125,7 @@ export async function startEmbedded(options: {
       `El puerto ${port} de la base embebida está ocupado por otro programa: cambie VIGIA_EMBEDDED_PORT.`,
     );
   if (running) {
-    logger?.info(
+    logger?.debug(
       { pid: running.pid, port: running.port, dataDir },
       'embedded PostgreSQL already running: reusing it',
     );
