@@ -98,18 +98,25 @@ export function classifySidpol(labels: {
   modalidad: string | null;
   esDelito?: string | null;
 }): Classification {
-  let bySubtipo = classifyCache.get(labels.tipo);
-  if (!bySubtipo) classifyCache.set(labels.tipo, (bySubtipo = new Map()));
-  let byModalidad = bySubtipo.get(labels.subtipo);
-  if (!byModalidad) bySubtipo.set(labels.subtipo, (byModalidad = new Map()));
-  let byEsDelito = byModalidad.get(labels.modalidad);
-  if (!byEsDelito) byModalidad.set(labels.modalidad, (byEsDelito = new Map()));
+  const bySubtipo = getOrCreate(classifyCache, labels.tipo, () => new Map());
+  const byModalidad = getOrCreate(bySubtipo, labels.subtipo, () => new Map());
+  const byEsDelito = getOrCreate(byModalidad, labels.modalidad, () => new Map());
   const esDelito = labels.esDelito ?? '';
   const hit = byEsDelito.get(esDelito);
   if (hit) return hit;
   const result = classifyUncached(labels);
   if (classifyCacheSize++ < 20_000) byEsDelito.set(esDelito, result);
   return result;
+}
+
+/** The value under `key`, created by `make` when missing. */
+function getOrCreate<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
 }
 
 function classifyUncached(labels: {

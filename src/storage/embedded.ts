@@ -184,8 +184,38 @@ export async function startEmbedded(options: {
   return {
     url: url(port),
     description: `PostgreSQL embebido en ${pgDir} (puerto ${port})`,
-    release: () => server.stop(),
+    async release() {
+      // Another Vigía process (the API server, a second command) may be using the server we
+      // started: leave it running for them (`vigia db stop` or the next owner ends it).
+      if ((await otherClients(creds, port)) > 0) {
+        logger?.debug({ port }, 'embedded PostgreSQL still in use by another process: left running');
+        return;
+      }
+      await server.stop();
+    },
   };
+}
+
+/** Client connections to the server other than the one asking. */
+async function otherClients(creds: Credentials, port: number): Promise<number> {
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: creds.user,
+    password: creds.password,
+    database: 'postgres',
+  });
+  try {
+    await client.connect();
+    const r = await client.query(
+      `select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`,
+    );
+    return (r.rows[0] as { n: number }).n;
+  } catch {
+    return 0;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** Stops a server left running on `dataDir` (by another command or a killed process). */
