@@ -1,10 +1,10 @@
 /**
- * Streaming readers that turn a text file into numbered rows. CSV goes through papaparse with
- * back-pressure (the parser pauses while the consumer is busy); JSON exports (ArcGIS
+ * Streaming readers that turn a text file into numbered rows. CSV goes through our chunked RFC 4180
+ * parser (csv.ts), pulled only as fast as the consumer asks; JSON exports (ArcGIS
  * `{features:[{attributes, geometry}]}` and GeoJSON FeatureCollections) go through a small
  * incremental scanner that yields one feature at a time, so neither holds the file in memory.
  */
-import Papa from 'papaparse';
+import { guessDelimiter, parseCsvChunk } from './csv.ts';
 import { InputFileError } from '../core/errors.ts';
 import { type FileFacts, readText } from './file-check.ts';
 
@@ -23,33 +23,7 @@ export interface CsvReader {
   rows: AsyncGenerator<CsvRow[]>;
 }
 
-/** papaparse's low-level parser (exported at runtime as Papa.Parser; not in its type definitions). */
-interface LowLevelParser {
-  parse(
-    input: string,
-    baseIndex: number,
-    ignoreLastRow: boolean,
-  ): {
-    data: string[][];
-    errors: { row?: number; code: string; message: string }[];
-    meta: { cursor: number };
-  };
-}
-const LowLevel = (Papa as unknown as { Parser: new (config: Papa.ParseConfig) => LowLevelParser }).Parser;
-
-/** The delimiter of a header line: the most frequent of , ; tab | (comma on a tie). */
-function guessDelimiter(headerLine: string): string {
-  let best = ',';
-  let bestCount = 0;
-  for (const d of [',', ';', '\t', '|']) {
-    const count = headerLine.split(d).length - 1;
-    if (count > bestCount) {
-      best = d;
-      bestCount = count;
-    }
-  }
-  return best;
-}
+const MAX_LINE_CHARS = 16 << 20;
 
 /**
  * Opens a CSV file: reads the header first, so callers can refuse the file before writing anything.
@@ -60,7 +34,7 @@ function guessDelimiter(headerLine: string): string {
  */
 export async function openCsv(facts: FileFacts, progress?: { bytesRead: number }): Promise<CsvReader> {
   const chunks = readText(facts, progress);
-  let parser: LowLevelParser | null = null;
+  let delimiter: string | null = null;
   let carry = '';
   let n = -1; // header = row 0
   let finished = false;
@@ -70,27 +44,25 @@ export async function openCsv(facts: FileFacts, progress?: { bytesRead: number }
       const next = await chunks.next();
       const last = next.done === true;
       const input = carry + (last ? '' : next.value);
-      if (!parser) {
+      if (delimiter === null) {
         if (!last && input.indexOf('\n') < 0) {
           carry = input; // the header line is not complete yet
           continue;
         }
-        const firstLine = input.slice(0, (input.indexOf('\n') + 1 || input.length + 1) - 1);
-        const newline = firstLine.endsWith('\r') ? '\r\n' : '\n';
-        parser = new LowLevel({ delimiter: guessDelimiter(firstLine), newline, quoteChar: '"' });
+        delimiter = guessDelimiter(input.slice(0, (input.indexOf('\n') + 1 || input.length + 1) - 1));
       }
-      const res = parser.parse(input, 0, !last);
-      carry = last ? '' : input.slice(res.meta.cursor);
+      const res = parseCsvChunk(input, delimiter, last);
+      carry = last ? '' : input.slice(res.consumed);
+      // A line never ends when a quote is never closed: do not read the rest of the file into it.
+      if (carry.length > MAX_LINE_CHARS)
+        throw new InputFileError(facts.name, `fila ${n + 1}: comillas sin cerrar (una fila de más de 16 MB)`);
       finished = last;
-      const errors = new Map<number, string>();
-      for (const e of res.errors)
-        if (e.row !== undefined && !errors.has(e.row)) errors.set(e.row, `${e.code}: ${e.message}`);
       const batch: CsvRow[] = [];
-      for (let i = 0; i < res.data.length; i++) {
-        const values = res.data[i] as string[];
+      for (let i = 0; i < res.rows.length; i++) {
+        const values = res.rows[i] as string[];
         if (values.length === 1 && values[0] === '') continue; // empty line
         n++;
-        batch.push({ rowNumber: n, values, error: errors.get(i) ?? null });
+        batch.push({ rowNumber: n, values, error: res.errors.get(i) ?? null });
       }
       if (batch.length > 0) return batch;
     }
