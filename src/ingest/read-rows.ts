@@ -13,7 +13,7 @@ export interface CsvRow {
   /** 1-based data row number (the header is row 0). */
   rowNumber: number;
   values: string[];
-  /** papaparse's complaint about this row (unterminated quote, …), if any. */
+  /** The parser's complaint about this row (an unterminated quote), if any. */
   error: string | null;
 }
 
