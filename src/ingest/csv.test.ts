@@ -13,7 +13,11 @@ describe('parseCsvChunk', () => {
   });
 
   it('parses quoted fields: delimiters, doubled quotes and newlines inside', () => {
-    const r = parseCsvChunk('id,txt\n1,"VIDA, EL CUERPO"\n2,"dijo ""alto"""\n3,"dos\nlíneas",x\r\n', ',', true);
+    const r = parseCsvChunk(
+      'id,txt\n1,"VIDA, EL CUERPO"\n2,"dijo ""alto"""\n3,"dos\nlíneas",x\r\n',
+      ',',
+      true,
+    );
     expect(r.rows).toEqual([
       ['id', 'txt'],
       ['1', 'VIDA, EL CUERPO'],

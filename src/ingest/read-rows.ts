@@ -4,8 +4,9 @@
  * `{features:[{attributes, geometry}]}` and GeoJSON FeatureCollections) go through a small
  * incremental scanner that yields one feature at a time, so neither holds the file in memory.
  */
-import { guessDelimiter, parseCsvChunk } from './csv.ts';
+
 import { InputFileError } from '../core/errors.ts';
+import { guessDelimiter, parseCsvChunk } from './csv.ts';
 import { type FileFacts, readText } from './file-check.ts';
 
 /** One data row: fields by column position. */

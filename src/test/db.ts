@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { connectDb, type Db } from '../storage/db.ts';
-import { migrate } from '../storage/migrate.ts';
+import type { Db } from '../storage/db.ts';
+import { openStore } from '../storage/store.ts';
 
 /** The two storage targets every storage and ingest test runs against. */
 export const BACKENDS = ['embedded', 'server'] as const;
@@ -33,8 +33,8 @@ export async function createTestDb(backend: Backend): Promise<TestDb> {
   const u = new URL(admin);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const db = await connectDb(url, { kind: backend === 'embedded' ? 'embedded' : 'server' });
-  await migrate(db);
+  // The same entry point as DATABASE_URL in production: connect, then apply the migrations.
+  const db = await openStore({ databaseUrl: url, dataDir: '/nonexistent', embeddedPort: 0 });
   return {
     db,
     url,
