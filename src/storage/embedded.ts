@@ -81,14 +81,19 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-async function ensureDatabase(creds: Credentials, port: number): Promise<void> {
-  const client = new pg.Client({
+/** A client on the maintenance database of the embedded server. */
+function adminClient(creds: Credentials, port: number): pg.Client {
+  return new pg.Client({
     host: '127.0.0.1',
     port,
     user: creds.user,
     password: creds.password,
     database: 'postgres',
   });
+}
+
+async function ensureDatabase(creds: Credentials, port: number): Promise<void> {
+  const client = adminClient(creds, port);
   await client.connect();
   try {
     const r = await client.query('select 1 from pg_database where datname = $1', [DB_NAME]);
@@ -198,13 +203,7 @@ export async function startEmbedded(options: {
 
 /** Client connections to the server other than the one asking. */
 async function otherClients(creds: Credentials, port: number): Promise<number> {
-  const client = new pg.Client({
-    host: '127.0.0.1',
-    port,
-    user: creds.user,
-    password: creds.password,
-    database: 'postgres',
-  });
+  const client = adminClient(creds, port);
   try {
     await client.connect();
     const r = await client.query(
