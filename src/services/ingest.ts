@@ -257,19 +257,25 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
       yield chunk;
     }
   };
-  const result = await writeBatch(
-    db,
-    {
-      studyArea: o.area,
-      adapter: adapter.id,
-      fileName: facts.name,
-      sha256: facts.sha256,
-      bytes: facts.bytes,
-      encoding: facts.encoding,
-      mapping,
-    },
-    source,
-  );
+  let result: Awaited<ReturnType<typeof writeBatch>>;
+  try {
+    result = await writeBatch(
+      db,
+      {
+        studyArea: o.area,
+        adapter: adapter.id,
+        fileName: facts.name,
+        sha256: facts.sha256,
+        bytes: facts.bytes,
+        encoding: facts.encoding,
+        mapping,
+      },
+      source,
+    );
+  } finally {
+    await first.rows.return(undefined); // closes the file if the batch failed before reading it
+  }
+
   return {
     ...base,
     alreadyIngested: null,
