@@ -50,6 +50,8 @@ export interface StudyArea {
   readonly projection: Projection;
   /** Area of the boundary in km². */
   readonly areaKm2: number;
+  /** Bounding box of the boundary in projected metres [minX, minY, maxX, maxY]. */
+  readonly projectedBbox: readonly [number, number, number, number];
   locate(x: number, y: number): Location;
   districtIndex(code: string): number;
 }
@@ -212,10 +214,18 @@ export function compileStudyArea(def: StudyAreaDef): StudyArea {
     const i = districtPolys.findIndex((p) => containsPoint(p, x, y));
     return i >= 0 ? (DISTRICT[i] ?? { kind: 'district', index: i }) : OUTSIDE;
   });
+  const projectedBbox: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of boundaryPolys) {
+    projectedBbox[0] = Math.min(projectedBbox[0], p.bbox[0]);
+    projectedBbox[1] = Math.min(projectedBbox[1], p.bbox[1]);
+    projectedBbox[2] = Math.max(projectedBbox[2], p.bbox[2]);
+    projectedBbox[3] = Math.max(projectedBbox[3], p.bbox[3]);
+  }
   return {
     def,
     projection,
     areaKm2,
+    projectedBbox,
     districtIndex: (code) => index.get(code) ?? -1,
     locate(x, y) {
       const col = Math.floor((x - raster.x0) / raster.cell);

@@ -1,0 +1,65 @@
+/**
+ * The one predictor interface. A model is fitted on events the harness has already cut at the
+ * prediction time, and returns a RiskSurface for a target window. Models never read the clock,
+ * the database or the filesystem, and never cut data themselves: `ctx.cutoff` is information only
+ * (the no-leakage conformance test checks this through the harness).
+ */
+import type { EventSet } from '../core/events.ts';
+import type { GridSpec } from '../core/grid.ts';
+import type { RiskSurface } from '../core/risk-surface.ts';
+
+/** The period a forecast is for: [start, end) in ms (a turno, a day, seven days). */
+export interface ForecastWindow {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What a model may know besides the events. */
+export interface FitContext {
+  readonly grid: GridSpec;
+  readonly mask: Uint8Array;
+  /** Prediction time: every event given to `fit` occurred and was known before it. */
+  readonly cutoff: number;
+  /** Seed for any randomness (same seed → same surface). */
+  readonly seed: number;
+}
+
+/** A serialised model: literal `kind`, versioned `config` (options) and learned `state`. */
+export interface ModelArtifact<C = unknown, S = unknown> {
+  kind: string;
+  schemaVersion: number;
+  config: C;
+  state: S;
+}
+
+/** A fitted model. */
+export interface Predictor {
+  readonly kind: string;
+  /** Risk for `window` (expected counts or scores; masked cells 0). */
+  predict(window: ForecastWindow): RiskSurface;
+  /**
+   * The same fitted parameters conditioned on newer data (the harness's cut at a later `cutoff`),
+   * without re-estimating them: lets a backtest refit a slow model weekly yet forecast daily with
+   * the latest events. Optional; without it the harness refits.
+   */
+  condition?(events: EventSet, cutoff: number): Predictor;
+  toArtifact(): ModelArtifact;
+}
+
+/** A model family: validates its options, fits, and restores from an artifact. */
+export interface PredictorModule<C = unknown> {
+  readonly kind: string;
+  readonly schemaVersion: number;
+  /** One line, Spanish first, for `--help`, the API and the dashboard. */
+  readonly description: string;
+  /** Default options. */
+  readonly defaults: C;
+  /**
+   * Checks options (merged over the defaults).
+   * @throws ValidationError naming the option
+   */
+  parseConfig(input: unknown): C;
+  fit(events: EventSet, ctx: FitContext, config: C): Predictor;
+  /** @throws ValidationError when the artifact's kind or schemaVersion do not match */
+  fromArtifact(artifact: ModelArtifact, ctx: Omit<FitContext, 'cutoff'>): Predictor;
+}
