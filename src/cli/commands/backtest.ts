@@ -1,0 +1,88 @@
+/** `vigia backtest`: rolling-origin evaluation of the model ladder against naive, random and the oracle. */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { CRIME_GROUPS } from '../../core/taxonomy.ts';
+import { backtest, HORIZONS, type Horizon, PREDICTOR_KINDS, writeReport } from '../../services/backtest.ts';
+import { list, withStore } from '../context.ts';
+import { progressBar, table } from '../output.ts';
+
+export function registerBacktestCommand(program: Command): void {
+  program
+    .command('backtest')
+    .description('evalúa modelos con origen móvil: el arnés corta los datos en cada pronóstico')
+    .requiredOption('--from <AAAA-MM-DD>', 'primer día del periodo de prueba (hora local)')
+    .requiredOption('--to <AAAA-MM-DD>', 'día siguiente al último del periodo de prueba')
+    .option(
+      '--models <lista>',
+      `modelos: ${PREDICTOR_KINDS.join(', ')} (naive-counts y random siempre se incluyen)`,
+      'retro-hotspot,pro-hotspot,stkde',
+    )
+    .option('--horizon <h>', `horizonte: ${HORIZONS.join(' | ')}`, 'day')
+    .option('--group <g>', `grupo de delitos: ${Object.keys(CRIME_GROUPS).join(' | ')}`, 'property')
+    .option('--cell-size <m>', 'lado de celda en metros (75–500)', '150')
+    .option('-a, --area <id>', 'área de estudio (por defecto VIGIA_STUDY_AREA)')
+    .option('--seed <n>', 'semilla', '1')
+    .option('--out <dir>', 'carpeta de los reportes (por defecto <datos>/reports)')
+    .option('--json', 'salida JSON (el reporte completo)')
+    .addHelpText(
+      'after',
+      '\nEjemplo: vigia backtest --from 2025-01-01 --to 2026-01-01 --models pro-hotspot,stkde --group property',
+    )
+    .action(
+      async (o: {
+        from: string;
+        to: string;
+        models: string;
+        horizon: string;
+        group: string;
+        cellSize: string;
+        area?: string;
+        seed: string;
+        out?: string;
+        json?: boolean;
+      }) => {
+        await withStore(async (db, config) => {
+          const bar = o.json ? null : progressBar('backtest', 1, 'ventanas');
+          const report = await backtest(db, {
+            area: o.area ?? config.studyArea,
+            group: o.group,
+            from: o.from,
+            to: o.to,
+            horizon: o.horizon as Horizon,
+            models: list(o.models) ?? [],
+            cellSize: Number(o.cellSize),
+            seed: Number(o.seed),
+            onProgress: (done, total) => bar?.update(done, { total }),
+          });
+          bar?.stop();
+          const paths = writeReport(report, o.out ?? join(config.dataDir, 'reports'));
+          if (o.json) {
+            process.stdout.write(`${JSON.stringify(report)}\n`);
+            return;
+          }
+          const at5 = (name: string) =>
+            report.models
+              .find((m) => m.name === name)
+              ?.curve.find((p) => Math.abs(p.coverage - 0.05) < 0.0025);
+          process.stdout.write(
+            `${report.title}: ${report.windows} ventanas, ${report.events.test} eventos de prueba, ${report.validCells} celdas de ${report.cellSize} m\n\n` +
+              `${table(
+                ['modelo', 'acierto 5 %', 'IC 95 %', 'PAI', 'PEI*', 'P(>naive)', 'tiempo'],
+                report.models.map((m) => {
+                  const p = at5(m.name);
+                  return [
+                    m.name,
+                    p ? `${(100 * p.hitRate).toFixed(1)} %` : '—',
+                    p ? `${(100 * p.interval95[0]).toFixed(1)}–${(100 * p.interval95[1]).toFixed(1)} %` : '—',
+                    p?.pai.toFixed(2),
+                    p?.pei?.toFixed(2),
+                    p?.pBetterThanNaive?.toFixed(2),
+                    `${m.seconds.toFixed(1)} s`,
+                  ];
+                }),
+              )}\n\nReporte: ${paths.html}\n        ${paths.json}\n        ${paths.csv}\n`,
+          );
+        });
+      },
+    );
+}

@@ -1,0 +1,282 @@
+/**
+ * The shared predictor conformance suite (architecture convention 1). Every model test calls
+ * `runPredictorConformance(module)` first; it declares vitest tests that check what the harness and
+ * the rest of the system rely on, whatever the method:
+ *
+ * - `config`: `parseConfig` returns the defaults for no input and rejects an unknown option;
+ * - `nonNegative`: one finite value ≥ 0 per cell, and some risk where there are events;
+ * - `maskedZero`: masked cells are exactly 0 (the fixture has a hotspot inside the masked corner);
+ * - `deterministic`: the same seed gives the same values;
+ * - `roundTrip`: the artifact is plain JSON and `fromArtifact(JSON.parse(JSON.stringify(a)))`
+ *   predicts identical values;
+ * - `artifactErrors`: another kind or schema version is refused with a ValidationError;
+ * - `noLeakage`: training on `knownBefore(events, cutoff)` and on `knownBefore(events + later
+ *   events, cutoff)` gives identical forecasts (the later events include some that occurred before
+ *   the cutoff but were registered at or after it);
+ * - `emptyTraining`: no training events give a valid surface (all zero unless told otherwise), never NaN.
+ *
+ * A check can be skipped only with a reason, which is printed in the test name. The fixture is a
+ * 20×20 grid of 150 m cells with a masked corner and a few hundred seeded synthetic events around
+ * three hotspots (never real data). This file is test support: it is not exported by the barrel.
+ */
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../core/errors.ts';
+import { createEventSet, type EventSet, knownBefore } from '../core/events.ts';
+import { cellCount, type GridSpec } from '../core/grid.ts';
+import type { FitContext, ForecastWindow, ModelArtifact, PredictorModule } from './predictor.ts';
+
+/** The checks of the suite, by name (the keys of `options.skip`). */
+export const CONFORMANCE_CHECKS = [
+  'config',
+  'nonNegative',
+  'maskedZero',
+  'deterministic',
+  'roundTrip',
+  'artifactErrors',
+  'noLeakage',
+  'emptyTraining',
+] as const;
+/** One of {@link CONFORMANCE_CHECKS}. */
+export type ConformanceCheck = (typeof CONFORMANCE_CHECKS)[number];
+
+/** Options of {@link runPredictorConformance}. */
+export interface ConformanceOptions {
+  /** Options passed through `parseConfig` for every fit (default: the module's defaults). */
+  config?: unknown;
+  /** Checks to skip, each with the reason (required, non-empty; shown in the test name). */
+  skip?: Partial<Record<ConformanceCheck, string>>;
+  /**
+   * What an empty training set must give: 'zero' (default) = all zeros; 'any' = any valid surface
+   * (for models that do not use the events, such as the random baseline).
+   */
+  emptySurface?: 'zero' | 'any';
+}
+
+/** The synthetic data of the suite. */
+export interface ConformanceFixture {
+  grid: GridSpec;
+  /** 1 = valid; the 5×5 north-east corner is masked. */
+  mask: Uint8Array;
+  /** Prediction time. */
+  cutoff: number;
+  /** Events before the cutoff (some registered only after it). */
+  events: EventSet;
+  /** `events` plus later events: occurred at/after the cutoff, or before it but registered at/after it. */
+  eventsWithFuture: EventSet;
+  /** Windows predicted by the checks: the day after the cutoff and the following week. */
+  windows: readonly ForecastWindow[];
+}
+
+const DAY = 86_400_000;
+
+/** mulberry32, a tiny seeded PRNG in [0, 1). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Builds the suite's seeded synthetic fixture (deterministic for a given seed).
+ * @param seed PRNG seed (default 20240601).
+ * @returns Grid, mask, cutoff, events and the events with later additions.
+ * @example
+ * const { grid, mask, cutoff, events } = buildConformanceFixture();
+ */
+export function buildConformanceFixture(seed = 20240601): ConformanceFixture {
+  const grid: GridSpec = Object.freeze({
+    x0: 268_000,
+    y0: 8_660_000,
+    cellSize: 150,
+    cols: 20,
+    rows: 20,
+    rotationDeg: 0,
+    crs: 'EPSG:32718',
+  });
+  const mask = new Uint8Array(cellCount(grid)).fill(1);
+  for (let r = 15; r < 20; r++) for (let c = 15; c < 20; c++) mask[r * 20 + c] = 0;
+  const cutoff = Date.UTC(2024, 5, 1, 5);
+  const next = rng(seed);
+  const normal = (): number => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  // Hotspots (column, row in cells; age range in days): one recent, one old, one inside the mask.
+  const hotspots = [
+    { c: 4.5, r: 5.5, minAge: 0, maxAge: 50 },
+    { c: 12, r: 9, minAge: 100, maxAge: 400 },
+    { c: 17.5, r: 17.5, minAge: 0, maxAge: 400 },
+  ];
+  const t: number[] = [];
+  const known: number[] = [];
+  const x: number[] = [];
+  const y: number[] = [];
+  const push = (ti: number, ki: number, xi: number, yi: number): void => {
+    t.push(ti);
+    known.push(ki);
+    x.push(xi);
+    y.push(yi);
+  };
+  const delay = (): number => (next() < 0.75 ? 0 : next() * 10 * DAY);
+  for (let i = 0; i < 360; i++) {
+    let xi: number;
+    let yi: number;
+    let age: number;
+    const h = hotspots[i % 5];
+    if (h) {
+      xi = grid.x0 + h.c * 150 + 100 * normal();
+      yi = grid.y0 + h.r * 150 + 100 * normal();
+      age = h.minAge + next() * (h.maxAge - h.minAge);
+    } else {
+      // Background, over the grid plus a 200 m margin: some events fall just outside it.
+      xi = grid.x0 - 200 + next() * (20 * 150 + 400);
+      yi = grid.y0 - 200 + next() * (20 * 150 + 400);
+      age = next() * 420;
+    }
+    const ti = cutoff - age * DAY - 1;
+    push(ti, ti + delay(), xi, yi);
+  }
+  const events = createEventSet({ t, known, x, y });
+  // Later information, placed on the hotspots so that any leak changes the forecast.
+  for (let i = 0; i < 90; i++) {
+    const h = hotspots[i % 3] ?? { c: 10, r: 10 };
+    const xi = grid.x0 + h.c * 150 + 80 * normal();
+    const yi = grid.y0 + h.r * 150 + 80 * normal();
+    if (i % 3 === 0) {
+      const ti = cutoff + next() * 30 * DAY;
+      push(ti, ti, xi, yi);
+    } else {
+      // Occurred before the cutoff, registered at or after it.
+      const ti = cutoff - next() * 20 * DAY - 1;
+      push(ti, cutoff + next() * 10 * DAY, xi, yi);
+    }
+  }
+  push(cutoff, cutoff, grid.x0 + 4.5 * 150, grid.y0 + 5.5 * 150);
+  push(cutoff - DAY, cutoff, grid.x0 + 4.5 * 150, grid.y0 + 5.5 * 150);
+  const eventsWithFuture = createEventSet({ t, known, x, y });
+  const windows = [
+    { start: cutoff, end: cutoff + DAY },
+    { start: cutoff + DAY, end: cutoff + 8 * DAY },
+  ];
+  return { grid, mask, cutoff, events, eventsWithFuture, windows };
+}
+
+/**
+ * Declares the conformance tests of a predictor module (call it at the top of the model's test).
+ * @param module The module under test.
+ * @param options `config` (raw options for `parseConfig`), `skip` (check → reason) and `emptySurface`.
+ * @throws Error at declaration when a skip has no reason
+ * @example
+ * runPredictorConformance(retroHotspot);
+ * runPredictorConformance(random, { emptySurface: 'any' });
+ */
+export function runPredictorConformance<C>(
+  module: PredictorModule<C>,
+  options: ConformanceOptions = {},
+): void {
+  const fx = buildConformanceFixture();
+  const ctx: FitContext = { grid: fx.grid, mask: fx.mask, cutoff: fx.cutoff, seed: 1234 };
+  const restoreCtx = { grid: fx.grid, mask: fx.mask, seed: 1234 };
+  const training = knownBefore(fx.events, fx.cutoff);
+  const config = (): C => module.parseConfig(options.config);
+  const fitted = () => module.fit(training, ctx, config());
+  const predictAll = (p: { predict(w: ForecastWindow): { values: Float64Array } }): Float64Array[] =>
+    fx.windows.map((w) => p.predict(w).values);
+
+  const check = (name: ConformanceCheck, title: string, fn: () => void): void => {
+    const reason = options.skip?.[name];
+    if (reason === undefined) {
+      it(`${name}: ${title}`, fn);
+      return;
+    }
+    if (reason.trim() === '') throw new Error(`conformance: skipping "${name}" needs a reason`);
+    it.skip(`${name}: ${title} (omitida: ${reason})`, fn);
+  };
+
+  const label = options.config === undefined ? '' : ` ${JSON.stringify(options.config)}`;
+  describe(`${module.kind}${label}: conformidad del predictor`, () => {
+    check('config', 'parseConfig gives the defaults and rejects unknown options', () => {
+      expect(module.parseConfig(undefined)).toEqual(module.defaults);
+      expect(module.parseConfig({})).toEqual(module.defaults);
+      expect(module.parseConfig(module.defaults)).toEqual(module.defaults);
+      expect(() => module.parseConfig({ opcionInexistente: 1 })).toThrow(ValidationError);
+      expect(() => module.parseConfig('no es un objeto')).toThrow(ValidationError);
+      expect(module.kind).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(module.description.length).toBeGreaterThan(0);
+    });
+
+    check('nonNegative', 'one finite non-negative value per cell, positive somewhere', () => {
+      for (const w of fx.windows) {
+        const s = fitted().predict(w);
+        expect(s.values.length).toBe(cellCount(fx.grid));
+        expect(s.mask).toEqual(fx.mask);
+        let total = 0;
+        for (const v of s.values) {
+          expect(Number.isFinite(v) && v >= 0).toBe(true);
+          total += v;
+        }
+        expect(total).toBeGreaterThan(0);
+      }
+    });
+
+    check('maskedZero', 'masked cells are exactly 0', () => {
+      for (const values of predictAll(fitted()))
+        for (let c = 0; c < values.length; c++) if (fx.mask[c] === 0) expect(values[c]).toBe(0);
+    });
+
+    check('deterministic', 'the same seed gives identical values', () => {
+      expect(predictAll(fitted())).toEqual(predictAll(fitted()));
+    });
+
+    check('roundTrip', 'the artifact is plain JSON and restores identical predictions', () => {
+      const p = fitted();
+      const artifact = p.toArtifact();
+      expect(artifact.kind).toBe(module.kind);
+      expect(artifact.schemaVersion).toBe(module.schemaVersion);
+      const json = JSON.parse(JSON.stringify(artifact)) as ModelArtifact;
+      expect(json).toEqual(artifact);
+      const restored = module.fromArtifact(json, restoreCtx);
+      expect(restored.kind).toBe(module.kind);
+      expect(predictAll(restored)).toEqual(predictAll(p));
+      // A restored model serialises to the same artifact.
+      expect(JSON.parse(JSON.stringify(restored.toArtifact()))).toEqual(json);
+    });
+
+    check('artifactErrors', 'another kind or schema version is refused', () => {
+      const artifact = JSON.parse(JSON.stringify(fitted().toArtifact())) as ModelArtifact;
+      expect(() => module.fromArtifact({ ...artifact, kind: 'otro-modelo' }, restoreCtx)).toThrow(
+        ValidationError,
+      );
+      expect(() =>
+        module.fromArtifact({ ...artifact, schemaVersion: module.schemaVersion + 1 }, restoreCtx),
+      ).toThrow(ValidationError);
+    });
+
+    check('noLeakage', 'events at or after the cutoff (by occurrence or registration) change nothing', () => {
+      const withFuture = knownBefore(fx.eventsWithFuture, fx.cutoff);
+      // The fixture really adds later events, and the harness cut removes all of them.
+      expect(fx.eventsWithFuture.length).toBeGreaterThan(fx.events.length);
+      expect(withFuture.length).toBe(training.length);
+      const a = module.fit(training, ctx, config());
+      const b = module.fit(withFuture, ctx, config());
+      expect(predictAll(b)).toEqual(predictAll(a));
+    });
+
+    check('emptyTraining', 'no training events give a valid surface, never NaN', () => {
+      const empty = createEventSet({ t: [], x: [], y: [] });
+      const p = module.fit(empty, ctx, config());
+      for (const values of predictAll(p)) {
+        expect(values.length).toBe(cellCount(fx.grid));
+        for (let c = 0; c < values.length; c++) {
+          const v = values[c] as number;
+          expect(Number.isFinite(v) && v >= 0).toBe(true);
+          if (fx.mask[c] === 0 || (options.emptySurface ?? 'zero') === 'zero') expect(v).toBe(0);
+        }
+      }
+      const json = JSON.parse(JSON.stringify(p.toArtifact())) as ModelArtifact;
+      expect(predictAll(module.fromArtifact(json, restoreCtx))).toEqual(predictAll(p));
+    });
+  });
+}
