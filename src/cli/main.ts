@@ -10,6 +10,7 @@ import { registerDemoCommand } from './commands/demo-data.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerQueryCommands } from './commands/query.ts';
 import { registerStartCommand } from './commands/start.ts';
+import { registerSweepCommand } from './commands/sweep.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command('vigia')
@@ -25,6 +26,7 @@ registerIngestCommands(program);
 registerQueryCommands(program);
 registerDemoCommand(program);
 registerBacktestCommand(program);
+registerSweepCommand(program);
 registerAreaCommands(program);
 registerDbCommands(program);
 

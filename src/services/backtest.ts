@@ -19,6 +19,7 @@ import { loadEvents } from '../storage/events.ts';
 import { getStudyArea } from './areas.ts';
 
 export { HORIZONS, type Horizon } from '../evaluation/backtest/windows.ts';
+export type { BacktestReport } from '../evaluation/report/report.ts';
 export { PREDICTOR_KINDS } from '../models/registry.ts';
 
 /** Models that every backtest includes as references. */
@@ -42,6 +43,15 @@ export interface BacktestRequest {
   /** Refit slow models every k days and condition them daily in between (default per model). */
   refitEveryDays?: Readonly<Record<string, number>>;
   onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * How often a model is refitted in a backtest (days); in between, models that can are conditioned
+ * on the latest data. The EM-fitted ETAS is refitted weekly (PredPol updates daily and re-learns
+ * rarely); cheap kernel models are refitted every window.
+ */
+export function defaultRefitDays(kind: string): number {
+  return kind === 'sepp-grid' ? 7 : 1;
 }
 
 /** Crime group name → category codes. */
@@ -74,7 +84,7 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
       name: kind,
       module,
       config: module.parseConfig(req.configs?.[kind] ?? {}),
-      refitEveryDays: req.refitEveryDays?.[kind] ?? (kind === 'sepp-grid' ? 7 : 1),
+      refitEveryDays: req.refitEveryDays?.[kind] ?? defaultRefitDays(kind),
     };
   });
   const first = windows[0] as { start: number };

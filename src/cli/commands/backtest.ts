@@ -2,9 +2,43 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
-import { backtest, HORIZONS, type Horizon, PREDICTOR_KINDS, writeReport } from '../../services/backtest.ts';
+import {
+  type BacktestReport,
+  backtest,
+  HORIZONS,
+  type Horizon,
+  PREDICTOR_KINDS,
+  writeReport,
+} from '../../services/backtest.ts';
 import { list, withStore } from '../context.ts';
 import { progressBar, table } from '../output.ts';
+
+/** The comparison at 5 % of the area, and where the report files are. */
+export function printSummary(
+  report: BacktestReport,
+  paths: { json: string; csv: string; html: string },
+): void {
+  const at5 = (name: string) =>
+    report.models.find((m) => m.name === name)?.curve.find((p) => Math.abs(p.coverage - 0.05) < 0.0025);
+  process.stdout.write(
+    `${report.title}: ${report.windows} ventanas, ${report.events.test} eventos de prueba, ${report.validCells} celdas de ${report.cellSize} m\n\n` +
+      `${table(
+        ['modelo', 'acierto 5 %', 'IC 95 %', 'PAI', 'PEI*', 'P(>naive)', 'tiempo'],
+        report.models.map((m) => {
+          const p = at5(m.name);
+          return [
+            m.name,
+            p ? `${(100 * p.hitRate).toFixed(1)} %` : '—',
+            p ? `${(100 * p.interval95[0]).toFixed(1)}–${(100 * p.interval95[1]).toFixed(1)} %` : '—',
+            p?.pai.toFixed(2),
+            p?.pei?.toFixed(2),
+            p?.pBetterThanNaive?.toFixed(2),
+            `${m.seconds.toFixed(1)} s`,
+          ];
+        }),
+      )}\n\nReporte: ${paths.html}\n        ${paths.json}\n        ${paths.csv}\n`,
+  );
+}
 
 export function registerBacktestCommand(program: Command): void {
   program
@@ -60,28 +94,7 @@ export function registerBacktestCommand(program: Command): void {
             process.stdout.write(`${JSON.stringify(report)}\n`);
             return;
           }
-          const at5 = (name: string) =>
-            report.models
-              .find((m) => m.name === name)
-              ?.curve.find((p) => Math.abs(p.coverage - 0.05) < 0.0025);
-          process.stdout.write(
-            `${report.title}: ${report.windows} ventanas, ${report.events.test} eventos de prueba, ${report.validCells} celdas de ${report.cellSize} m\n\n` +
-              `${table(
-                ['modelo', 'acierto 5 %', 'IC 95 %', 'PAI', 'PEI*', 'P(>naive)', 'tiempo'],
-                report.models.map((m) => {
-                  const p = at5(m.name);
-                  return [
-                    m.name,
-                    p ? `${(100 * p.hitRate).toFixed(1)} %` : '—',
-                    p ? `${(100 * p.interval95[0]).toFixed(1)}–${(100 * p.interval95[1]).toFixed(1)} %` : '—',
-                    p?.pai.toFixed(2),
-                    p?.pei?.toFixed(2),
-                    p?.pBetterThanNaive?.toFixed(2),
-                    `${m.seconds.toFixed(1)} s`,
-                  ];
-                }),
-              )}\n\nReporte: ${paths.html}\n        ${paths.json}\n        ${paths.csv}\n`,
-          );
+          printSummary(report, paths);
         });
       },
     );

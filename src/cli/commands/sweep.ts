@@ -1,0 +1,107 @@
+/** `vigia sweep`: pick model settings on a validation period, in parallel, then test the winners. */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.ts';
+import { writeReport } from '../../services/backtest.ts';
+import { sweep } from '../../services/sweep.ts';
+import { withStore } from '../context.ts';
+import { progressBar, table } from '../output.ts';
+import { printSummary } from './backtest.ts';
+
+/** "--set pro-hotspot.bandwidth=150,300" → grids['pro-hotspot'].bandwidth = [150, 300]. */
+function parseSets(sets: readonly string[]): Record<string, Record<string, unknown[]>> {
+  const grids: Record<string, Record<string, unknown[]>> = {};
+  for (const s of sets) {
+    const m = /^([a-z][a-z0-9-]*)\.([A-Za-z]+)=(.+)$/.exec(s.trim());
+    if (!m)
+      throw new ValidationError(
+        '--set',
+        `"${s}" no tiene la forma modelo.opción=v1,v2 (ej. pro-hotspot.bandwidth=150,300)`,
+      );
+    const [, kind, option, list] = m as unknown as [string, string, string, string];
+    grids[kind] ??= {};
+    (grids[kind] as Record<string, unknown[]>)[option] = list
+      .split(',')
+      .map((v) => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v.trim()));
+  }
+  if (Object.keys(grids).length === 0)
+    throw new ValidationError('--set', 'indique al menos un --set modelo.opción=valores');
+  return grids;
+}
+
+export function registerSweepCommand(program: Command): void {
+  program
+    .command('sweep')
+    .description('barrido de parámetros en paralelo: elige ajustes en validación y los prueba después')
+    .requiredOption(
+      '--set <modelo.opción=valores>',
+      'valores a probar (repetible)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .requiredOption('--validate-from <AAAA-MM-DD>', 'inicio del periodo de validación')
+    .requiredOption('--validate-to <AAAA-MM-DD>', 'fin (exclusivo) de la validación; no después de --from')
+    .requiredOption('--from <AAAA-MM-DD>', 'inicio del periodo de prueba')
+    .requiredOption('--to <AAAA-MM-DD>', 'fin (exclusivo) del periodo de prueba')
+    .option('--group <g>', 'grupo de delitos', 'property')
+    .option('--cell-size <m>', 'lado de celda en metros', '150')
+    .option('--workers <n>', 'hilos de trabajo (por defecto, uno por núcleo)')
+    .option('-a, --area <id>', 'área de estudio (por defecto VIGIA_STUDY_AREA)')
+    .option('--out <dir>', 'carpeta de los reportes (por defecto <datos>/reports)')
+    .option('--json', 'salida JSON')
+    .addHelpText(
+      'after',
+      '\nEjemplo: vigia sweep --set pro-hotspot.bandwidth=150,300,400 --set pro-hotspot.weeks=8,26,52 \\\n  --validate-from 2025-01-01 --validate-to 2025-07-01 --from 2025-07-01 --to 2026-01-01',
+    )
+    .action(
+      async (o: {
+        set: string[];
+        validateFrom: string;
+        validateTo: string;
+        from: string;
+        to: string;
+        group: string;
+        cellSize: string;
+        workers?: string;
+        area?: string;
+        out?: string;
+        json?: boolean;
+      }) => {
+        const grids = parseSets(o.set);
+        await withStore(async (db, config) => {
+          const bar = o.json ? null : progressBar('barrido', 1, 'ajustes');
+          const report = await sweep(db, {
+            area: o.area ?? config.studyArea,
+            group: o.group,
+            grids,
+            validateFrom: o.validateFrom,
+            validateTo: o.validateTo,
+            testFrom: o.from,
+            testTo: o.to,
+            cellSize: Number(o.cellSize),
+            ...(o.workers ? { workers: Number(o.workers) } : {}),
+            onProgress: (done, total) => bar?.update(done, { total }),
+          });
+          bar?.stop();
+          const paths = writeReport(report.test, o.out ?? join(config.dataDir, 'reports'));
+          if (o.json) {
+            process.stdout.write(`${JSON.stringify(report)}\n`);
+            return;
+          }
+          const ranked = [...report.validation.candidates].sort((a, b) => b.hitRate - a.hitRate);
+          process.stdout.write(
+            `Validación ${report.validation.from} → ${report.validation.to}: ${ranked.length} ajustes en ${report.workers} hilos, ${report.seconds.toFixed(1)} s\n` +
+              `${table(
+                ['modelo', 'ajuste', `acierto ${Math.round(report.validation.coverage * 100)} %`, 'tiempo'],
+                ranked.map((c) => [
+                  c.kind,
+                  JSON.stringify(c.config),
+                  c.error ? `error: ${c.error}` : `${(100 * c.hitRate).toFixed(1)} %`,
+                  `${c.seconds.toFixed(1)} s`,
+                ]),
+              )}\n\nElegidos: ${JSON.stringify(report.selected)}\n\n`,
+          );
+          printSummary(report.test, paths);
+        });
+      },
+    );
+}

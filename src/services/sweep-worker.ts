@@ -1,0 +1,45 @@
+/**
+ * A sweep worker thread: receives the events, grid and validation windows once, then scores one
+ * model setting per message (pooled hits over the windows at each coverage) and posts the result.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { BacktestAccumulator } from '../evaluation/backtest/accumulate.ts';
+import { runBacktest } from '../evaluation/backtest/runner.ts';
+import { getPredictor } from '../models/registry.ts';
+import { defaultRefitDays } from './backtest.ts';
+import type { SweepJob, SweepResult, SweepWorkerData } from './sweep.ts';
+
+const port = parentPort;
+if (!port) throw new Error('sweep-worker.ts must run in a worker thread');
+const data = workerData as SweepWorkerData;
+
+port.on('message', (job: SweepJob) => {
+  try {
+    const module = getPredictor(job.kind);
+    const config = module.parseConfig(job.config);
+    const acc = new BacktestAccumulator(data.coverages, data.seed);
+    const started = performance.now();
+    runBacktest(
+      {
+        events: data.events,
+        grid: data.grid,
+        mask: data.mask,
+        windows: data.windows,
+        models: [{ name: 'm', module, config, refitEveryDays: defaultRefitDays(job.kind) }],
+        seed: data.seed,
+      },
+      (model, _wi, surface, outcome, ms) => {
+        if (model === 'm') acc.add(model, surface, outcome, ms);
+      },
+    );
+    const [result] = acc.results([{ name: 'm', kind: job.kind, config }], 'm');
+    const reply: SweepResult = {
+      id: job.id,
+      curve: result?.curve ?? [],
+      seconds: (performance.now() - started) / 1000,
+    };
+    port.postMessage(reply);
+  } catch (err) {
+    port.postMessage({ id: job.id, error: (err as Error).message } satisfies SweepResult);
+  }
+});
