@@ -23,13 +23,20 @@ const events = createEventSet({
   t: ev.timeMs,
   x: ev.x,
   y: ev.y,
-  category: Array.from(ev.kind, (k) => CATEGORY_CODES.indexOf(SYNTHETIC_KINDS[k] as (typeof CATEGORY_CODES)[number])),
+  category: Array.from(ev.kind, (k) =>
+    CATEGORY_CODES.indexOf(SYNTHETIC_KINDS[k] as (typeof CATEGORY_CODES)[number]),
+  ),
 });
 const { grid, mask } = gridForArea(area, { cellSize: 150 });
 const windows = rollingWindows('2025-06-01', '2025-08-30', 'day', 'America/Lima');
 const jobs: SweepJob[] = [
-  ...expandGrid({ bandwidth: [150, 200, 300, 400, 600], weeks: [4, 8, 16, 26, 52] }).map((config) => ({ kind: 'pro-hotspot', config })),
-  ...expandGrid({ bandwidth: [100, 150, 200, 300, 400], windowDays: [14, 30, 60, 120, 365] }).map((config) => ({ kind: 'retro-hotspot', config })),
+  ...expandGrid({ bandwidth: [150, 200, 300, 400, 600], weeks: [4, 8, 16, 26, 52] }).map((config) => ({
+    kind: 'pro-hotspot',
+    config,
+  })),
+  ...expandGrid({ bandwidth: [100, 150, 200, 300, 400], windowDays: [14, 30, 60, 120, 365] }).map(
+    (config) => ({ kind: 'retro-hotspot', config }),
+  ),
 ].map((j, id) => ({ ...j, id }));
 const data = { events, grid, mask, windows, coverages: DEFAULT_COVERAGES, seed: 1 };
 
@@ -40,7 +47,19 @@ for (const workers of [1, availableParallelism()]) {
   const results = await scoreSettings(jobs, data, workers);
   const wall = (performance.now() - started) / 1000;
   const busy = results.reduce((s, r) => s + (r.seconds ?? 0), 0);
-  rows.push({ workers, settings: jobs.length, wallSeconds: Number(wall.toFixed(1)), workerSeconds: Number(busy.toFixed(1)), parallelism: Number((busy / wall).toFixed(2)), processCpuSeconds: Number((process.cpuUsage(cpu0).user / 1e6).toFixed(1)) });
+  rows.push({
+    workers,
+    settings: jobs.length,
+    wallSeconds: Number(wall.toFixed(1)),
+    workerSeconds: Number(busy.toFixed(1)),
+    parallelism: Number((busy / wall).toFixed(2)),
+    processCpuSeconds: Number((process.cpuUsage(cpu0).user / 1e6).toFixed(1)),
+  });
 }
 console.table(rows);
-console.log({ peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), cpus: cpus().length, node: process.version, date: new Date().toISOString() });
+console.log({
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  cpus: cpus().length,
+  node: process.version,
+  date: new Date().toISOString(),
+});

@@ -1,0 +1,71 @@
+/** `vigia forecast`: produce and store the forecasts for a day, per crime group and turno. */
+import type { Command } from 'commander';
+import { CRIME_GROUPS } from '../../core/taxonomy.ts';
+import { PREDICTOR_KINDS } from '../../services/backtest.ts';
+import { forecast } from '../../services/forecast.ts';
+import { list, withStore } from '../context.ts';
+import { table } from '../output.ts';
+
+function tomorrow(timeZone: string): string {
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' }).format(new Date());
+  const d = new Date(`${today}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export function registerForecastCommand(program: Command): void {
+  program
+    .command('forecast')
+    .description('genera y guarda los pronósticos de un día por grupo de delitos y turno')
+    .option('--day <AAAA-MM-DD>', 'día local pronosticado (por defecto, mañana)')
+    .option('--horizon <h>', 'turno | day', 'turno')
+    .option('--model <kind>', `modelo: ${PREDICTOR_KINDS.join(', ')}`, 'sepp-grid')
+    .option('--groups <lista>', `grupos: ${Object.keys(CRIME_GROUPS).join(', ')} (por defecto, todos)`)
+    .option('--cell-size <m>', 'lado de celda en metros', '150')
+    .option('-a, --area <id>', 'área de estudio (por defecto VIGIA_STUDY_AREA)')
+    .option('--json', 'salida JSON')
+    .addHelpText(
+      'after',
+      '\nEjemplo: vigia forecast --day 2026-01-01 --model sepp-grid --groups property,extorsion',
+    )
+    .action(
+      async (o: {
+        day?: string;
+        horizon: string;
+        model: string;
+        groups?: string;
+        cellSize: string;
+        area?: string;
+        json?: boolean;
+      }) => {
+        await withStore(async (db, config) => {
+          const groups = list(o.groups);
+          const stored = await forecast(db, {
+            area: o.area ?? config.studyArea,
+            day: o.day ?? tomorrow(config.timeZone),
+            horizon: o.horizon === 'day' ? 'day' : 'turno',
+            model: o.model,
+            cellSize: Number(o.cellSize),
+            ...(groups ? { groups } : {}),
+          });
+          if (o.json) {
+            process.stdout.write(`${JSON.stringify(stored)}\n`);
+            return;
+          }
+          process.stdout.write(
+            `${table(
+              ['grupo', 'turno', 'inicio (UTC)', 'eventos de entrenamiento', 'eventos esperados', 'id'],
+              stored.map((f) => [
+                f.group,
+                f.turno ?? 'día',
+                f.windowStart,
+                f.eventsUsed,
+                f.totalRisk.toFixed(1),
+                f.id,
+              ]),
+            )}\n${stored.length} pronósticos guardados (modelo ${o.model}).\n`,
+          );
+        });
+      },
+    );
+}

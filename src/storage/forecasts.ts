@@ -1,0 +1,132 @@
+/**
+ * Stored forecasts. A surface is stored compactly — the grid as JSON, the mask as one byte per cell
+ * and the risk of valid cells as float32 — and read back as the same immutable RiskSurface type.
+ */
+import type { GridSpec } from '../core/grid.ts';
+import { createRiskSurface, type RiskSurface } from '../core/risk-surface.ts';
+import type { Queryable } from './db.ts';
+
+/** A forecast to store. */
+export interface ForecastRecord {
+  area: string;
+  group: string;
+  horizon: 'turno' | 'day' | 'week';
+  turno: string | null;
+  /** Local day (YYYY-MM-DD) the forecast is for. */
+  targetDay: string;
+  windowStart: Date;
+  windowEnd: Date;
+  modelKind: string;
+  modelConfig: unknown;
+  dataCutoff: Date;
+  eventsUsed: number;
+  surface: RiskSurface;
+}
+
+/** A stored forecast (with its id and creation time). */
+export interface StoredForecast extends ForecastRecord {
+  id: number;
+  createdAt: Date;
+}
+
+function packRisk(s: RiskSurface): Buffer {
+  let k = 0;
+  for (let c = 0; c < s.mask.length; c++) k += s.mask[c] as number;
+  const out = new Float32Array(k);
+  for (let c = 0, i = 0; c < s.mask.length; c++) if (s.mask[c] !== 0) out[i++] = s.values[c] as number;
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+function unpack(grid: GridSpec, maskBytes: Buffer, riskBytes: Buffer): RiskSurface {
+  const mask = new Uint8Array(maskBytes);
+  const risk = new Float32Array(
+    riskBytes.buffer.slice(riskBytes.byteOffset, riskBytes.byteOffset + riskBytes.byteLength),
+  );
+  const values = new Float64Array(mask.length);
+  for (let c = 0, i = 0; c < mask.length; c++) if (mask[c] !== 0) values[c] = risk[i++] as number;
+  return createRiskSurface(grid, values, mask);
+}
+
+/** Stores (or replaces) a forecast; returns its id. */
+export async function saveForecast(db: Queryable, f: ForecastRecord): Promise<number> {
+  const [row] = await db.query<{ id: number }>(
+    `insert into forecasts (study_area, crime_group, horizon, turno, window_start, window_end, model_kind, model_config,
+       data_cutoff, events_used, grid, mask, risk, target_day)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     on conflict (study_area, crime_group, horizon, window_start, model_kind) do update set
+       turno = excluded.turno, target_day = excluded.target_day, window_end = excluded.window_end, model_config = excluded.model_config,
+       data_cutoff = excluded.data_cutoff, events_used = excluded.events_used, grid = excluded.grid,
+       mask = excluded.mask, risk = excluded.risk, created_at = now()
+     returning id`,
+    [
+      f.area,
+      f.group,
+      f.horizon,
+      f.turno,
+      f.windowStart,
+      f.windowEnd,
+      f.modelKind,
+      JSON.stringify(f.modelConfig ?? {}),
+      f.dataCutoff,
+      f.eventsUsed,
+      JSON.stringify(f.surface.grid),
+      Buffer.from(f.surface.mask),
+      packRisk(f.surface),
+      f.targetDay,
+    ],
+  );
+  return (row as { id: number }).id;
+}
+
+interface ForecastRow {
+  id: number;
+  study_area: string;
+  crime_group: string;
+  horizon: 'turno' | 'day' | 'week';
+  turno: string | null;
+  target_day: string;
+  window_start: Date;
+  window_end: Date;
+  model_kind: string;
+  model_config: unknown;
+  data_cutoff: Date;
+  events_used: number;
+  grid: GridSpec;
+  mask: Buffer;
+  risk: Buffer;
+  created_at: Date;
+}
+
+const fromRow = (r: ForecastRow): StoredForecast => ({
+  id: r.id,
+  area: r.study_area,
+  group: r.crime_group,
+  horizon: r.horizon,
+  turno: r.turno,
+  targetDay: r.target_day,
+  windowStart: r.window_start,
+  windowEnd: r.window_end,
+  modelKind: r.model_kind,
+  modelConfig: r.model_config,
+  dataCutoff: r.data_cutoff,
+  eventsUsed: r.events_used,
+  surface: unpack(r.grid, r.mask, r.risk),
+  createdAt: r.created_at,
+});
+
+/** The forecasts of the most recent target day, per group and horizon (turno forecasts: all four). */
+export async function latestForecasts(
+  db: Queryable,
+  q: { area: string; group?: string; horizon?: string },
+): Promise<StoredForecast[]> {
+  const rows = await db.query<ForecastRow>(
+    `select f.*, to_char(f.target_day, 'YYYY-MM-DD') as target_day from forecasts f
+     where f.study_area = $1 and ($2::text is null or f.crime_group = $2) and ($3::text is null or f.horizon = $3)
+       and f.target_day = (
+         select max(g.target_day) from forecasts g
+         where g.study_area = f.study_area and g.crime_group = f.crime_group and g.horizon = f.horizon)
+     order by f.crime_group, f.horizon, f.window_start, f.model_kind`,
+    [q.area, q.group ?? null, q.horizon ?? null],
+  );
+  return rows.map(fromRow);
+}
