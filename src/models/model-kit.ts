@@ -5,8 +5,10 @@
  * kernels that need an event's position inside its cell. Everything here is pure and allocation-free
  * in the hot paths, so that a daily backtest over a year stays cheap.
  */
+
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.ts';
+import type { EventSet } from '../core/events.ts';
 import { cellCount, type GridSpec } from '../core/grid.ts';
 import type { FitContext, ForecastWindow, ModelArtifact } from './predictor.ts';
 
@@ -334,4 +336,37 @@ export function cellsOf(grid: GridSpec, x: Float64Array, y: Float64Array): Int32
     out[i] = c < 0 || r < 0 || c >= cols || r >= rows ? -1 : r * cols + c;
   }
   return out;
+}
+
+/** The event columns a windowed kernel model keeps (views into the EventSet, or restored arrays). */
+export interface RecentColumns {
+  cutoff: number;
+  x: Float64Array;
+  y: Float64Array;
+  t: Float64Array;
+}
+
+/**
+ * The events of the last `lookbackMs` before `cutoff`: older ones can never weigh in a window that
+ * starts at or after the cutoff. Views, not copies — an EventSet is immutable by contract.
+ */
+export function recentColumns(events: EventSet, cutoff: number, lookbackMs: number): RecentColumns {
+  const from = lowerBound(events.t, cutoff - lookbackMs);
+  return { cutoff, x: events.x.subarray(from), y: events.y.subarray(from), t: events.t.subarray(from) };
+}
+
+/** Columns restored from an artifact's state. */
+export function columnsFromState(state: unknown): RecentColumns {
+  const s = parseEventWindowState(state);
+  return {
+    cutoff: s.cutoff,
+    x: Float64Array.from(s.x),
+    y: Float64Array.from(s.y),
+    t: Float64Array.from(s.t),
+  };
+}
+
+/** Columns as plain JSON for an artifact. */
+export function columnsToState(c: RecentColumns): EventWindowState {
+  return { cutoff: c.cutoff, x: Array.from(c.x), y: Array.from(c.y), t: Array.from(c.t) };
 }

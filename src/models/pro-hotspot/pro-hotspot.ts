@@ -29,12 +29,15 @@ import {
   checkArtifact,
   checkContext,
   checkWindow,
+  columnsFromState,
+  columnsToState,
   type EventWindowState,
   locateInGrid,
   lowerBound,
   numberBetween,
-  parseEventWindowState,
   parseModelConfig,
+  type RecentColumns,
+  recentColumns,
   WEEK_MS,
 } from '../model-kit.ts';
 import type { FitContext, ForecastWindow, ModelArtifact, Predictor, PredictorModule } from '../predictor.ts';
@@ -166,36 +169,25 @@ function createProPredictor(
         kind: KIND,
         schemaVersion: SCHEMA_VERSION,
         config: { ...config },
-        state: { cutoff: kept.cutoff, x: Array.from(kept.x), y: Array.from(kept.y), t: Array.from(kept.t) },
+        state: columnsToState(kept),
       };
     },
   };
 }
 
-function keep(
-  ctx: Omit<FitContext, 'cutoff'>,
-  cutoff: number,
-  x: Float64Array,
-  y: Float64Array,
-  t: Float64Array,
-): Kept {
+function keep(ctx: Omit<FitContext, 'cutoff'>, columns: RecentColumns): Kept {
+  const { cutoff, x, y, t } = columns;
   const { col, row } = locateInGrid(ctx.grid, x, y);
   return { cutoff, x, y, t, col, row };
 }
 
 function fitPro(events: EventSet, ctx: FitContext, config: ProHotspotConfig): Predictor {
   checkContext(ctx);
-  // Only the last T weeks can carry weight in a window that starts at or after the cutoff.
-  const from = lowerBound(events.t, ctx.cutoff - config.weeks * WEEK_MS);
-  // Views, not copies: an EventSet is immutable by contract.
-  const kept = keep(
+  return createProPredictor(
     ctx,
-    ctx.cutoff,
-    events.x.subarray(from),
-    events.y.subarray(from),
-    events.t.subarray(from),
+    config,
+    keep(ctx, recentColumns(events, ctx.cutoff, config.weeks * WEEK_MS)),
   );
-  return createProPredictor(ctx, config, kept);
 }
 
 /**
@@ -218,8 +210,6 @@ export const proHotspot: PredictorModule<ProHotspotConfig> = {
     checkArtifact(artifact, KIND, SCHEMA_VERSION);
     checkContext(ctx);
     const config = parseModelConfig(configSchema, artifact.config);
-    const s = parseEventWindowState(artifact.state);
-    const kept = keep(ctx, s.cutoff, Float64Array.from(s.x), Float64Array.from(s.y), Float64Array.from(s.t));
-    return createProPredictor(ctx, config, kept);
+    return createProPredictor(ctx, config, keep(ctx, columnsFromState(artifact.state)));
   },
 };

@@ -23,14 +23,17 @@ import {
   checkArtifact,
   checkContext,
   checkWindow,
+  columnsFromState,
+  columnsToState,
   DAY_MS,
   type EventWindowState,
   type GridPositions,
   locateInGrid,
   lowerBound,
   numberBetween,
-  parseEventWindowState,
   parseModelConfig,
+  type RecentColumns,
+  recentColumns,
 } from '../model-kit.ts';
 import type { FitContext, ForecastWindow, ModelArtifact, Predictor, PredictorModule } from '../predictor.ts';
 
@@ -58,13 +61,8 @@ interface Kept extends GridPositions {
   t: Float64Array;
 }
 
-function keep(
-  ctx: Omit<FitContext, 'cutoff'>,
-  cutoff: number,
-  x: Float64Array,
-  y: Float64Array,
-  t: Float64Array,
-): Kept {
+function keep(ctx: Omit<FitContext, 'cutoff'>, columns: RecentColumns): Kept {
+  const { cutoff, x, y, t } = columns;
   return { cutoff, x, y, t, ...locateInGrid(ctx.grid, x, y) };
 }
 
@@ -154,7 +152,7 @@ function createRetroPredictor(
         kind: KIND,
         schemaVersion: SCHEMA_VERSION,
         config: { ...config },
-        state: { cutoff: kept.cutoff, x: Array.from(kept.x), y: Array.from(kept.y), t: Array.from(kept.t) },
+        state: columnsToState(kept),
       };
     },
   };
@@ -162,17 +160,11 @@ function createRetroPredictor(
 
 function fitRetro(events: EventSet, ctx: FitContext, config: RetroHotspotConfig): Predictor {
   checkContext(ctx);
-  // Older events can never fall in a window that starts at or after the cutoff.
-  const from = lowerBound(events.t, ctx.cutoff - config.windowDays * DAY_MS);
-  // Views, not copies: an EventSet is immutable by contract.
-  const kept = keep(
+  return createRetroPredictor(
     ctx,
-    ctx.cutoff,
-    events.x.subarray(from),
-    events.y.subarray(from),
-    events.t.subarray(from),
+    config,
+    keep(ctx, recentColumns(events, ctx.cutoff, config.windowDays * DAY_MS)),
   );
-  return createRetroPredictor(ctx, config, kept);
 }
 
 /**
@@ -195,8 +187,6 @@ export const retroHotspot: PredictorModule<RetroHotspotConfig> = {
     checkArtifact(artifact, KIND, SCHEMA_VERSION);
     checkContext(ctx);
     const config = parseModelConfig(configSchema, artifact.config);
-    const s = parseEventWindowState(artifact.state);
-    const kept = keep(ctx, s.cutoff, Float64Array.from(s.x), Float64Array.from(s.y), Float64Array.from(s.t));
-    return createRetroPredictor(ctx, config, kept);
+    return createRetroPredictor(ctx, config, keep(ctx, columnsFromState(artifact.state)));
   },
 };

@@ -34,13 +34,16 @@ import {
   checkArtifact,
   checkContext,
   checkWindow,
+  columnsFromState,
+  columnsToState,
   DAY_MS,
   type EventWindowState,
   locateInGrid,
   lowerBound,
   numberBetween,
-  parseEventWindowState,
   parseModelConfig,
+  type RecentColumns,
+  recentColumns,
 } from '../model-kit.ts';
 import type { FitContext, ForecastWindow, ModelArtifact, Predictor, PredictorModule } from '../predictor.ts';
 
@@ -130,13 +133,8 @@ interface Kept {
   ay: Float64Array;
 }
 
-function keep(
-  ctx: Omit<FitContext, 'cutoff'>,
-  cutoff: number,
-  x: Float64Array,
-  y: Float64Array,
-  t: Float64Array,
-): Kept {
+function keep(ctx: Omit<FitContext, 'cutoff'>, columns: RecentColumns): Kept {
+  const { cutoff, x, y, t } = columns;
   const s = ctx.grid.cellSize;
   const { col, row, fx, fy } = locateInGrid(ctx.grid, x, y);
   const n = t.length;
@@ -273,7 +271,7 @@ function createStkdePredictor(ctx: Omit<FitContext, 'cutoff'>, config: StkdeConf
         kind: KIND,
         schemaVersion: SCHEMA_VERSION,
         config: { ...config },
-        state: { cutoff: kept.cutoff, x: Array.from(kept.x), y: Array.from(kept.y), t: Array.from(kept.t) },
+        state: columnsToState(kept),
       };
     },
   };
@@ -281,17 +279,11 @@ function createStkdePredictor(ctx: Omit<FitContext, 'cutoff'>, config: StkdeConf
 
 function fitStkde(events: EventSet, ctx: FitContext, config: StkdeConfig): Predictor {
   checkContext(ctx);
-  // Older events can never fall in a window that starts at or after the cutoff.
-  const from = lowerBound(events.t, ctx.cutoff - config.windowDays * DAY_MS);
-  // Views, not copies: an EventSet is immutable by contract.
-  const kept = keep(
+  return createStkdePredictor(
     ctx,
-    ctx.cutoff,
-    events.x.subarray(from),
-    events.y.subarray(from),
-    events.t.subarray(from),
+    config,
+    keep(ctx, recentColumns(events, ctx.cutoff, config.windowDays * DAY_MS)),
   );
-  return createStkdePredictor(ctx, config, kept);
 }
 
 /**
@@ -314,8 +306,6 @@ export const stkde: PredictorModule<StkdeConfig> = {
     checkArtifact(artifact, KIND, SCHEMA_VERSION);
     checkContext(ctx);
     const config = parseModelConfig(configSchema, artifact.config);
-    const s = parseEventWindowState(artifact.state);
-    const kept = keep(ctx, s.cutoff, Float64Array.from(s.x), Float64Array.from(s.y), Float64Array.from(s.t));
-    return createStkdePredictor(ctx, config, kept);
+    return createStkdePredictor(ctx, config, keep(ctx, columnsFromState(artifact.state)));
   },
 };
