@@ -66,6 +66,24 @@ describe.each(BACKENDS)('backtest on %s', (backend) => {
     expect(at('pro-hotspot', 0.05)?.pBetterThanNaive).not.toBeNull();
   });
 
+  it('re-runs on the grid shifted by half a cell when asked', async () => {
+    const report = await backtest(t.db, {
+      area: 'callao',
+      group: 'property',
+      from: '2024-12-01',
+      to: '2024-12-08',
+      horizon: 'day',
+      models: ['retro-hotspot'],
+      gridShift: true,
+    });
+    expect(report.shifted?.offsetMetres).toBe(75);
+    expect(report.shifted?.models.map((m) => m.name)).toEqual(report.models.map((m) => m.name));
+    const hr = (ms: typeof report.models) =>
+      ms.find((m) => m.name === 'retro-hotspot')?.curve[4]?.hitRate ?? -1;
+    expect(hr(report.shifted?.models ?? [])).toBeGreaterThan(0);
+    expect(hr(report.shifted?.models ?? [])).not.toBe(hr(report.models)); // placement matters
+  });
+
   it('gives clear typed errors for bad requests', async () => {
     const base = {
       area: 'callao',

@@ -40,6 +40,8 @@ export interface BacktestRequest {
   configs?: Readonly<Record<string, unknown>>;
   cellSize?: number;
   seed?: number;
+  /** Also run on the grid shifted by half a cell (forecasting reference §2.8). */
+  gridShift?: boolean;
   /** Refit slow models every k days and condition them daily in between (default per model). */
   refitEveryDays?: Readonly<Record<string, number>>;
   onProgress?: (done: number, total: number) => void;
@@ -97,31 +99,45 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
       `No hay eventos ubicados del grupo "${req.group}" antes de ${req.from} en el área ${area.def.id}: el primer pronóstico no tendría datos`,
     );
   const seed = req.seed ?? 1;
-  const acc = new BacktestAccumulator(DEFAULT_COVERAGES, seed);
-  let testEvents = 0;
-  let unassignable = 0;
-  runBacktest(
-    {
-      events: loaded.events,
-      grid,
-      mask,
-      windows,
-      models,
-      seed,
-      ...(req.onProgress ? { onProgress: req.onProgress } : {}),
-    },
-    (model, _wi, surface, outcome, ms) => {
-      acc.add(model, surface, outcome, ms);
-      if (model === ORACLE) {
-        testEvents += outcome.total;
-        unassignable += outcome.unassignable;
-      }
-    },
-  );
   const described = [
     ...models.map((m) => ({ name: m.name, kind: m.module.kind, config: m.config })),
     { name: ORACLE, kind: ORACLE, config: {} },
   ];
+  const run = (g: typeof grid, m: typeof mask, onProgress?: (done: number, total: number) => void) => {
+    const acc = new BacktestAccumulator(DEFAULT_COVERAGES, seed);
+    let test = 0;
+    let outside = 0;
+    runBacktest(
+      {
+        events: loaded.events,
+        grid: g,
+        mask: m,
+        windows,
+        models,
+        seed,
+        ...(onProgress ? { onProgress } : {}),
+      },
+      (model, _wi, surface, outcome, ms) => {
+        acc.add(model, surface, outcome, ms);
+        if (model === ORACLE) {
+          test += outcome.total;
+          outside += outcome.unassignable;
+        }
+      },
+    );
+    return { results: acc.results(described, 'naive-counts'), test, outside };
+  };
+  const main = run(grid, mask, req.onProgress);
+  const testEvents = main.test;
+  const unassignable = main.outside;
+  // Hit rates move with grid placement (the modifiable areal unit problem): optionally re-run with
+  // the grid moved by half a cell in x and y and report both.
+  let shifted: BacktestReport['shifted'];
+  if (req.gridShift) {
+    const half = grid.cellSize / 2;
+    const moved = gridForArea(area, { cellSize: grid.cellSize, offsetX: half, offsetY: half });
+    shifted = { offsetMetres: half, models: run(moved.grid, moved.mask).results };
+  }
   return {
     title: `Backtest ${req.horizon === 'day' ? 'diario' : req.horizon === 'week' ? 'semanal' : 'por turno'} — ${area.def.name}, grupo ${req.group}`,
     area: area.def.id,
@@ -135,7 +151,8 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     events: { training: before, test: testEvents, unassignable, excludedUnlocated: loaded.excludedUnlocated },
     seed,
     generatedAt: new Date().toISOString(),
-    models: acc.results(described, 'naive-counts'),
+    models: main.results,
+    ...(shifted ? { shifted } : {}),
   };
 }
 

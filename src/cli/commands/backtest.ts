@@ -56,6 +56,7 @@ export function registerBacktestCommand(program: Command): void {
     .option('--cell-size <m>', 'lado de celda en metros (75–500)', '150')
     .option('-a, --area <id>', 'área de estudio (por defecto VIGIA_STUDY_AREA)')
     .option('--seed <n>', 'semilla', '1')
+    .option('--grid-shift', 'repite con la grilla desplazada media celda (sensibilidad a la posición)')
     .option('--out <dir>', 'carpeta de los reportes (por defecto <datos>/reports)')
     .option('--json', 'salida JSON (el reporte completo)')
     .addHelpText(
@@ -73,6 +74,7 @@ export function registerBacktestCommand(program: Command): void {
         area?: string;
         seed: string;
         out?: string;
+        gridShift?: boolean;
         json?: boolean;
       }) => {
         await withStore(async (db, config) => {
@@ -86,6 +88,7 @@ export function registerBacktestCommand(program: Command): void {
             models: list(o.models) ?? [],
             cellSize: Number(o.cellSize),
             seed: Number(o.seed),
+            gridShift: o.gridShift === true,
             onProgress: (done, total) => bar?.update(done, { total }),
           });
           bar?.stop();

@@ -50,6 +50,8 @@ export interface BacktestReport {
   seed: number;
   generatedAt: string;
   models: ModelResult[];
+  /** The same backtest on the grid moved by half a cell, when asked for. */
+  shifted?: { offsetMetres: number; models: ModelResult[] };
 }
 
 const pct = (v: number | null, digits = 1): string => (v === null ? '—' : `${(100 * v).toFixed(digits)} %`);
@@ -78,6 +80,14 @@ export function reportToCsv(r: BacktestReport): string {
     ),
   );
   return `${[head, ...rows].join('\n')}\n`;
+}
+
+/** The curve point whose coverage is closest to `f`. */
+function nearestPoint(m: ModelResult, f: number): CurvePoint | undefined {
+  return m.curve.reduce<CurvePoint | undefined>(
+    (best, p) => (!best || Math.abs(p.coverage - f) < Math.abs(best.coverage - f) ? p : best),
+    undefined,
+  );
 }
 
 const COLORS = [
@@ -136,11 +146,17 @@ export function reportToHtml(r: BacktestReport): string {
     )
     .join('');
   const shown = [0.01, 0.02, 0.05, 0.1, 0.2];
-  const nearest = (m: ModelResult, f: number): CurvePoint | undefined =>
-    m.curve.reduce<CurvePoint | undefined>(
-      (best, p) => (!best || Math.abs(p.coverage - f) < Math.abs(best.coverage - f) ? p : best),
-      undefined,
-    );
+  const shiftedTable = r.shifted
+    ? `<h2>Grilla desplazada ${r.shifted.offsetMetres} m (media celda)</h2>
+<p>Las tasas de acierto cambian con la posición de la grilla; una diferencia grande indica que la comparación depende de ella.</p>
+<table><thead><tr><th>Modelo</th>${shown.map((f) => `<th>${Math.round(f * 100)} % del área</th>`).join('')}</tr></thead><tbody>${r.shifted.models
+        .map(
+          (m) =>
+            `<tr><th>${esc(m.name)}</th>${shown.map((f) => `<td>${pct(nearestPoint(m, f)?.hitRate ?? null)}</td>`).join('')}</tr>`,
+        )
+        .join('\n')}</tbody></table>`
+    : '';
+  const nearest = nearestPoint;
   const table = r.models
     .map((m) => {
       const cells = shown
@@ -168,6 +184,7 @@ Intervalos: posterior de Jeffreys Beta(h+½, N−h+½) sobre aciertos acumulados
 <p>${legend}</p>
 <table><thead><tr><th>Modelo</th>${shown.map((f) => `<th>${Math.round(f * 100)} % del área</th>`).join('')}<th>Ranking</th><th>Tiempo</th></tr></thead>
 <tbody>${table}</tbody></table>
+${shiftedTable}
 <p><small>Generado ${esc(r.generatedAt)} por Vigía.</small></p>
 </body></html>
 `;
