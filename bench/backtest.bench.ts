@@ -8,16 +8,12 @@
  * Results are recorded in bench/README.md.
  */
 import { cpus } from 'node:os';
-import { createEventSet } from '../src/core/events.ts';
-import { CATEGORY_CODES } from '../src/core/taxonomy.ts';
 import { BacktestAccumulator } from '../src/evaluation/backtest/accumulate.ts';
 import { runBacktest } from '../src/evaluation/backtest/runner.ts';
 import { rollingWindows } from '../src/evaluation/backtest/windows.ts';
 import { gridForArea } from '../src/geo/area-grid.ts';
-import { compileStudyArea } from '../src/geo/study-area.ts';
 import { getPredictor, PREDICTOR_KINDS } from '../src/models/registry.ts';
-import { callaoStudyArea } from '../src/services/areas.ts';
-import { generateSynthetic, SYNTHETIC_KINDS } from '../src/synthetic/generator.ts';
+import { syntheticCallaoEvents } from './synthetic-events.ts';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,18 +22,8 @@ const arg = (name: string): string | undefined => {
 const days = Number(arg('days') ?? 365);
 const kinds = (arg('models') ?? PREDICTOR_KINDS.join(',')).split(',');
 
-const area = compileStudyArea(callaoStudyArea());
 const t0 = performance.now();
-const { truth } = generateSynthetic(area, { years: 5, start: '2021-01-01' });
-const ev = truth.events;
-const events = createEventSet({
-  t: ev.timeMs,
-  x: ev.x,
-  y: ev.y,
-  category: Array.from(ev.kind, (k) =>
-    CATEGORY_CODES.indexOf(SYNTHETIC_KINDS[k] as (typeof CATEGORY_CODES)[number]),
-  ),
-});
+const { area, events } = syntheticCallaoEvents();
 const { grid, mask, validCells } = gridForArea(area, { cellSize: 150 });
 const end = new Date(Date.UTC(2026, 0, 1));
 const start = new Date(end.getTime() - days * 86_400_000);

@@ -6,27 +6,13 @@
  *   node --import tsx bench/sweep.bench.ts
  */
 import { availableParallelism, cpus } from 'node:os';
-import { createEventSet } from '../src/core/events.ts';
-import { CATEGORY_CODES } from '../src/core/taxonomy.ts';
 import { rollingWindows } from '../src/evaluation/backtest/windows.ts';
 import { DEFAULT_COVERAGES } from '../src/evaluation/metrics/index.ts';
 import { gridForArea } from '../src/geo/area-grid.ts';
-import { compileStudyArea } from '../src/geo/study-area.ts';
-import { callaoStudyArea } from '../src/services/areas.ts';
 import { expandGrid, type SweepJob, scoreSettings } from '../src/services/sweep.ts';
-import { generateSynthetic, SYNTHETIC_KINDS } from '../src/synthetic/generator.ts';
+import { syntheticCallaoEvents } from './synthetic-events.ts';
 
-const area = compileStudyArea(callaoStudyArea());
-const { truth } = generateSynthetic(area, { years: 5, start: '2021-01-01' });
-const ev = truth.events;
-const events = createEventSet({
-  t: ev.timeMs,
-  x: ev.x,
-  y: ev.y,
-  category: Array.from(ev.kind, (k) =>
-    CATEGORY_CODES.indexOf(SYNTHETIC_KINDS[k] as (typeof CATEGORY_CODES)[number]),
-  ),
-});
+const { area, events } = syntheticCallaoEvents();
 const { grid, mask } = gridForArea(area, { cellSize: 150 });
 const windows = rollingWindows('2025-06-01', '2025-08-30', 'day', 'America/Lima');
 const jobs: SweepJob[] = [

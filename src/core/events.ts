@@ -100,10 +100,60 @@ function lowerBound(t: Float64Array, value: number): number {
  */
 export function knownBefore(events: EventSet, cutoff: number): EventSet {
   const end = lowerBound(events.t, cutoff);
-  const idx = new Int32Array(end);
-  let n = 0;
-  for (let i = 0; i < end; i++) if ((events.known[i] as number) < cutoff) idx[n++] = i;
-  return take(events, idx, n);
+  // known ≥ t, so only events within the largest registration lag of the cutoff can be unknown yet:
+  // everything before that is copied in bulk, and the rest is filtered one by one.
+  const head = lowerBound(events.t, cutoff - maxLag(events));
+  let late = 0;
+  for (let i = head; i < end; i++) if ((events.known[i] as number) >= cutoff) late++;
+  if (late === 0) return slice(events, 0, end); // the common case: views, no copy
+  const n = end - late;
+  const out = {
+    length: n,
+    t: new Float64Array(n),
+    known: new Float64Array(n),
+    x: new Float64Array(n),
+    y: new Float64Array(n),
+    category: new Uint8Array(n),
+  };
+  for (const k of ['t', 'known', 'x', 'y', 'category'] as const)
+    (out[k] as Float64Array).set(events[k].subarray(0, head) as Float64Array);
+  let j = head;
+  for (let i = head; i < end; i++) {
+    if ((events.known[i] as number) >= cutoff) continue;
+    out.t[j] = events.t[i] as number;
+    out.known[j] = events.known[i] as number;
+    out.x[j] = events.x[i] as number;
+    out.y[j] = events.y[i] as number;
+    out.category[j] = events.category[i] as number;
+    j++;
+  }
+  return Object.freeze(out);
+}
+
+const lags = new WeakMap<EventSet, number>();
+
+/** The largest registration lag (known − t) in a set, computed once per set. */
+function maxLag(events: EventSet): number {
+  let lag = lags.get(events);
+  if (lag === undefined) {
+    lag = 0;
+    for (let i = 0; i < events.length; i++)
+      lag = Math.max(lag, (events.known[i] as number) - (events.t[i] as number));
+    lags.set(events, lag);
+  }
+  return lag;
+}
+
+/** Events [a, b) as views into the same columns (an EventSet is immutable by contract). */
+function slice(events: EventSet, a: number, b: number): EventSet {
+  return Object.freeze({
+    length: b - a,
+    t: events.t.subarray(a, b),
+    known: events.known.subarray(a, b),
+    x: events.x.subarray(a, b),
+    y: events.y.subarray(a, b),
+    category: events.category.subarray(a, b),
+  });
 }
 
 /** Events that occurred in [start, end) — the outcome a forecast is scored against. */

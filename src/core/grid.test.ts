@@ -97,6 +97,9 @@ describe('event sets', () => {
     expect([...ev.x]).toEqual([1, 2, 3, 4]);
     // At cutoff 40: the event of t=20 was only registered at 45 → not yet known.
     expect([...knownBefore(ev, 40).t]).toEqual([10, 30]);
+    expect([...knownBefore(ev, 50).t]).toEqual([10, 20, 30, 40]); // all registered by then
+    expect([...knownBefore(ev, 15).x]).toEqual([1]);
+    expect(knownBefore(ev, 5).length).toBe(0);
     expect([...occurredIn(ev, 20, 40).t]).toEqual([20, 30]);
     expect([...ofCategories(ev, new Set([0])).x]).toEqual([2, 3]);
   });
