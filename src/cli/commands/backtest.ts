@@ -12,6 +12,7 @@ import {
 } from '../../services/backtest.ts';
 import { list, withStore } from '../context.ts';
 import { progressBar, table } from '../output.ts';
+import { parseSets } from '../settings.ts';
 
 /** The comparison at 5 % of the area, and where the report files are. */
 export function printSummary(
@@ -56,6 +57,11 @@ export function registerBacktestCommand(program: Command): void {
     .option('--cell-size <m>', 'lado de celda en metros (75–500)', '150')
     .option('-a, --area <id>', 'área de estudio (por defecto VIGIA_STUDY_AREA)')
     .option('--seed <n>', 'semilla', '1')
+    .option(
+      '--set <modelo.opción=valor>',
+      'ajuste de un modelo (repetible), ej. pro-hotspot.bandwidth=150',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--grid-shift', 'repite con la grilla desplazada media celda (sensibilidad a la posición)')
     .option('--out <dir>', 'carpeta de los reportes (por defecto <datos>/reports)')
     .option('--json', 'salida JSON (el reporte completo)')
@@ -75,8 +81,16 @@ export function registerBacktestCommand(program: Command): void {
         seed: string;
         out?: string;
         gridShift?: boolean;
+        set?: string[];
         json?: boolean;
       }) => {
+        // One value per option here (a sweep tries several): take each list's single value.
+        const configs = Object.fromEntries(
+          Object.entries(o.set ? parseSets(o.set) : {}).map(([kind, options]) => [
+            kind,
+            Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v[0]])),
+          ]),
+        );
         await withStore(async (db, config) => {
           const bar = o.json ? null : progressBar('backtest', 1, 'ventanas');
           const report = await backtest(db, {
@@ -89,6 +103,7 @@ export function registerBacktestCommand(program: Command): void {
             cellSize: Number(o.cellSize),
             seed: Number(o.seed),
             gridShift: o.gridShift === true,
+            configs,
             onProgress: (done, total) => bar?.update(done, { total }),
           });
           bar?.stop();

@@ -1,33 +1,12 @@
 /** `vigia sweep`: pick model settings on a validation period, in parallel, then test the winners. */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ValidationError } from '../../core/errors.ts';
 import { writeReport } from '../../services/backtest.ts';
 import { sweep } from '../../services/sweep.ts';
 import { withStore } from '../context.ts';
 import { progressBar, table } from '../output.ts';
+import { parseSets } from '../settings.ts';
 import { printSummary } from './backtest.ts';
-
-/** "--set pro-hotspot.bandwidth=150,300" → grids['pro-hotspot'].bandwidth = [150, 300]. */
-function parseSets(sets: readonly string[]): Record<string, Record<string, unknown[]>> {
-  const grids: Record<string, Record<string, unknown[]>> = {};
-  for (const s of sets) {
-    const m = /^([a-z][a-z0-9-]*)\.([A-Za-z]+)=(.+)$/.exec(s.trim());
-    if (!m)
-      throw new ValidationError(
-        '--set',
-        `"${s}" no tiene la forma modelo.opción=v1,v2 (ej. pro-hotspot.bandwidth=150,300)`,
-      );
-    const [, kind, option, list] = m as unknown as [string, string, string, string];
-    grids[kind] ??= {};
-    (grids[kind] as Record<string, unknown[]>)[option] = list
-      .split(',')
-      .map((v) => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v.trim()));
-  }
-  if (Object.keys(grids).length === 0)
-    throw new ValidationError('--set', 'indique al menos un --set modelo.opción=valores');
-  return grids;
-}
 
 export function registerSweepCommand(program: Command): void {
   program
