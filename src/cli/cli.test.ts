@@ -11,10 +11,10 @@ import { freePort } from '../test/postgres-server.ts';
 const FIXTURE = fileURLToPath(new URL('../ingest/sources/test/sidpol-geo-fixture.csv', import.meta.url));
 
 /** A valid SIDPOL geo file of `n` distinct robberies spread over 2023–2024. */
-function bigFile(n: number, name: string): string {
+function bigFile(n: number, name: string, firstId = 100_000): string {
   const rows = Array.from({ length: n }, (_, i) => {
     const t = limaMs(2023, 1, 1) + (i % 600) * 86_400_000 + (i % 24) * 3_600_000;
-    return geoRow(100_000 + i, {
+    return geoRow(firstId + i, {
       fecha_hora_hecho: String(t),
       fecha_hora_registro_hecho: String(t + 3_600_000),
       turno_hecho: '',
@@ -146,6 +146,22 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
     expect(table.stdout).toContain('Bellavista');
   });
 
+  it('serves HTTP until SIGTERM, then shuts down cleanly', async () => {
+    const port = await freePort();
+    const run = startCli(['serve', '--port', String(port)], env);
+    let stderr = '';
+    run.child.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    await waitFor(async () => stderr.includes('escuchando'), 'the server to listen');
+    const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(r.status).toBe(200);
+    run.child.kill('SIGTERM');
+    const done = await run.done;
+    expect(done.code).toBe(0);
+    expect(done.stderr).toContain('detenido');
+  });
+
   it('leaves nothing behind when killed (-9) mid-batch, and the re-run loads everything once', async () => {
     const file = bigFile(120_000, 'kill-server.csv');
     const run = startCli(['ingest', file, '-f', 'sidpol-geo'], env);
@@ -206,5 +222,27 @@ describe('vigia CLI on the embedded default (VIGIA_DATA_DIR)', () => {
     const stop = await runCli(['db', 'stop'], env);
     expect(stop.stdout).toContain('detenido');
     expect(existsSync(join(dir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('on Ctrl-C mid-batch exits 130 and stores nothing partial', async () => {
+    const creds = JSON.parse(readFileSync(join(dir, 'embedded-credentials.json'), 'utf8')) as {
+      user: string;
+      password: string;
+    };
+    const url = `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${env.VIGIA_EMBEDDED_PORT}/vigia`;
+    const before = await runCli(['stats', '--summary', '--json'], env);
+    const incidentsBefore = (JSON.parse(before.stdout) as { incidents: number }).incidents;
+    const run = startCli(
+      ['ingest', bigFile(100_000, 'sigint-embedded.csv', 500_000), '-f', 'sidpol-geo'],
+      env,
+    );
+    await waitFor(() => copyInProgress(url), 'COPY into incidents');
+    run.child.kill('SIGINT');
+    const done = await run.done;
+    expect(done.code).toBe(130);
+    // The dropped connection rolls the batch back on the (still running, reusable) server.
+    await waitFor(async () => !(await copyInProgress(url)), 'the interrupted backend to end');
+    const after = await runCli(['stats', '--summary', '--json'], env);
+    expect((JSON.parse(after.stdout) as { incidents: number }).incidents).toBe(incidentsBefore);
   });
 });

@@ -10,10 +10,19 @@ export async function withStore<T>(fn: (db: Db, config: Config) => Promise<T>): 
   const log = createLogger(config);
   const started = performance.now();
   const db = await openStore(config, log);
+  // Ctrl-C or a stop signal: exit at once with the conventional 128 + signal number. An open batch
+  // rolls back when its connection drops (nothing partial is stored); an embedded server this command
+  // started stays up for the next command to reuse (`vigia db stop` ends it). In a terminal, Ctrl-C
+  // reaches the server too, which then shuts down by itself.
+  const onSignal = (signal: NodeJS.Signals): void => process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   log.debug({ database: db.description, ms: Math.round(performance.now() - started) }, 'store open');
   try {
     return await fn(db, config);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await db.close();
     log.debug({ ms: Math.round(performance.now() - started) }, 'store closed');
   }

@@ -10,6 +10,7 @@ import { registerDemoCommand } from './commands/demo-data.ts';
 import { registerForecastCommand } from './commands/forecast.ts';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerQueryCommands } from './commands/query.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerSweepCommand } from './commands/sweep.ts';
 import { EXIT, reportError } from './output.ts';
@@ -31,6 +32,7 @@ registerBacktestCommand(program);
 registerSweepCommand(program);
 registerAreaCommands(program);
 registerDbCommands(program);
+registerServeCommand(program);
 
 let code: number = EXIT.ok;
 try {

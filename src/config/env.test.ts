@@ -22,6 +22,8 @@ describe('parseConfig', () => {
       studyArea: 'callao',
       timeZone: 'America/Lima',
       embeddedPort: 54329,
+      host: '127.0.0.1',
+      port: 8080,
       logLevel: 'info',
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -114,6 +116,8 @@ describe('parseConfig', () => {
         'LOG_LEVEL',
         'VIGIA_DATA_DIR',
         'VIGIA_EMBEDDED_PORT',
+        'VIGIA_HOST',
+        'VIGIA_PORT',
         'VIGIA_STUDY_AREA',
         'VIGIA_TIME_ZONE',
       ].sort(),

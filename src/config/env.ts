@@ -49,6 +49,8 @@ const schema = z.object({
       { message: 'zona horaria IANA desconocida (ej. America/Lima)' },
     ),
   VIGIA_EMBEDDED_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  VIGIA_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  VIGIA_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
@@ -64,6 +66,9 @@ export interface Config {
   readonly timeZone: string;
   /** Loopback port of the embedded PostgreSQL server. */
   readonly embeddedPort: number;
+  /** Address and port the HTTP server listens on. */
+  readonly host: string;
+  readonly port: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -74,6 +79,8 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
   VIGIA_STUDY_AREA: 'área de estudio por defecto; por defecto callao',
   VIGIA_TIME_ZONE: 'zona horaria IANA para horas locales; por defecto America/Lima',
   VIGIA_EMBEDDED_PORT: 'puerto local de la base embebida; por defecto 54329',
+  VIGIA_HOST: 'dirección del servidor HTTP; por defecto 127.0.0.1',
+  VIGIA_PORT: 'puerto del servidor HTTP; por defecto 8080',
   LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent; por defecto info',
 };
 
@@ -96,6 +103,8 @@ export function parseConfig(
     studyArea: v.VIGIA_STUDY_AREA,
     timeZone: v.VIGIA_TIME_ZONE,
     embeddedPort: v.VIGIA_EMBEDDED_PORT,
+    host: v.VIGIA_HOST,
+    port: v.VIGIA_PORT,
     logLevel: v.LOG_LEVEL,
   });
 }

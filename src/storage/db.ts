@@ -63,7 +63,12 @@ function wrap(client: pg.PoolClient): Tx {
  */
 export async function connectDb(
   url: string,
-  options: { kind: 'embedded' | 'server'; description?: string; onClose?: () => Promise<void>; max?: number },
+  options: {
+    kind: 'embedded' | 'server';
+    description?: string;
+    onClose?: () => Promise<void>;
+    max?: number;
+  },
 ): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, application_name: 'vigia' });
   // An idle client can lose its server (restart, network): log-free, the next query reconnects.

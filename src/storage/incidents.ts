@@ -180,3 +180,13 @@ export async function areaSummary(db: Queryable, area: string): Promise<AreaSumm
     sidpolMonthlyRows: m?.n ?? 0,
   };
 }
+
+/** Newest occurrence time per study area, in seconds (one index probe per area: cheap per scrape). */
+export async function latestIncidentTimes(db: Queryable): Promise<{ area: string; latest: number | null }[]> {
+  const rows = await db.query<{ area: string; latest: number | null }>(
+    `select a.id as area,
+       extract(epoch from (select max(i.occurred_at) from incidents i where i.study_area = a.id))::float8 as latest
+     from study_areas a order by a.id`,
+  );
+  return rows.map((r) => ({ area: r.area, latest: r.latest === null ? null : Number(r.latest) }));
+}
