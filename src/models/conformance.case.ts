@@ -23,6 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.ts';
 import { createEventSet, type EventSet, knownBefore } from '../core/events.ts';
 import { cellCount, type GridSpec } from '../core/grid.ts';
+import { mulberry32 } from '../core/random.ts';
 import type { FitContext, ForecastWindow, ModelArtifact, PredictorModule } from './predictor.ts';
 
 /** The checks of the suite, by name (the keys of `options.skip`). */
@@ -69,18 +70,6 @@ export interface ConformanceFixture {
 
 const DAY = 86_400_000;
 
-/** mulberry32, a tiny seeded PRNG in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Builds the suite's seeded synthetic fixture (deterministic for a given seed).
  * @param seed PRNG seed (default 20240601).
@@ -101,7 +90,7 @@ export function buildConformanceFixture(seed = 20240601): ConformanceFixture {
   const mask = new Uint8Array(cellCount(grid)).fill(1);
   for (let r = 15; r < 20; r++) for (let c = 15; c < 20; c++) mask[r * 20 + c] = 0;
   const cutoff = Date.UTC(2024, 5, 1, 5);
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   // Hotspots (column, row in cells; age range in days): one recent, one old, one inside the mask.
   const hotspots = [

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { cellCount } from '../../core/grid.ts';
+import { mulberry32 } from '../../core/random.ts';
 import { createRiskSurface } from '../../core/risk-surface.ts';
 import { checkArtifact, checkContext, checkWindow, parseModelConfig, parseModelState } from '../model-kit.ts';
 import type { FitContext, ForecastWindow, ModelArtifact, Predictor, PredictorModule } from '../predictor.ts';
@@ -27,18 +28,6 @@ const KIND = 'random';
 const SCHEMA_VERSION = 1;
 const configSchema = z.strictObject({});
 const stateSchema = z.object({ seed: z.number({ error: 'se esperaba un número' }) });
-
-/** mulberry32: a tiny, fast 32-bit PRNG; returns a function giving numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mixes numbers (any magnitude, e.g. epoch ms) into a 32-bit seed. */
 function mixSeed(...values: number[]): number {
