@@ -24,6 +24,8 @@ const CODE_TO_EXIT: Record<VigiaErrorCode, number> = {
   CONFLICT: EXIT.usage,
   STORAGE: EXIT.storage,
   INSUFFICIENT_DATA: EXIT.usage,
+  UNAUTHENTICATED: EXIT.usage,
+  FORBIDDEN: EXIT.usage,
 };
 
 /** Prints an error and returns the exit code; unknown errors keep their stack for the developer. */

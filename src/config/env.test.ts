@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
-import { CONFIG_VARIABLES, parseConfig } from './env.ts';
+import { CONFIG_VARIABLES, DEFAULT_HTTP_SETTINGS, parseConfig } from './env.ts';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -25,8 +25,10 @@ describe('parseConfig', () => {
       host: '127.0.0.1',
       port: 8080,
       logLevel: 'info',
+      http: DEFAULT_HTTP_SETTINGS,
     });
     expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.http)).toBe(true);
     expect(() => {
       (c as { studyArea: string }).studyArea = 'chicago';
     }).toThrow(TypeError);
@@ -103,6 +105,26 @@ describe('parseConfig', () => {
     expect(parseConfig({ VIGIA_EMBEDDED_PORT: '65535' }).embeddedPort).toBe(65535);
   });
 
+  it('reads the HTTP security settings and rejects bad ones by name', () => {
+    const c = parseConfig({
+      VIGIA_SESSION_IDLE_MINUTES: '15',
+      VIGIA_COOKIE_SECURE: 'true',
+      VIGIA_RATE_LIMIT_PER_MINUTE: '0',
+      VIGIA_UPLOAD_MAX_MB: '2',
+    });
+    expect(c.http).toMatchObject({
+      sessionIdleMinutes: 15,
+      cookieSecure: true,
+      rateLimitPerMinute: 0,
+      uploadMaxBytes: 2 * 1024 * 1024,
+    });
+    const e = configError({ VIGIA_SESSION_IDLE_MINUTES: '0', VIGIA_COOKIE_SECURE: 'yes' });
+    expect(e.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'VIGIA_COOKIE_SECURE',
+      'VIGIA_SESSION_IDLE_MINUTES',
+    ]);
+  });
+
   it('rejects study-area ids that are not slugs', () => {
     for (const id of ['Callao!', 'CALLAO', '1callao', 'c', 'callao_norte'])
       expect(configError({ VIGIA_STUDY_AREA: id }).problems[0]).toMatch(/^VIGIA_STUDY_AREA: /);
@@ -120,6 +142,13 @@ describe('parseConfig', () => {
         'VIGIA_PORT',
         'VIGIA_STUDY_AREA',
         'VIGIA_TIME_ZONE',
+        'VIGIA_SESSION_IDLE_MINUTES',
+        'VIGIA_SESSION_MAX_HOURS',
+        'VIGIA_COOKIE_SECURE',
+        'VIGIA_TRUST_PROXY',
+        'VIGIA_RATE_LIMIT_PER_MINUTE',
+        'VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES',
+        'VIGIA_UPLOAD_MAX_MB',
       ].sort(),
     );
   });

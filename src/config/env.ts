@@ -51,8 +51,33 @@ const schema = z.object({
   VIGIA_EMBEDDED_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   VIGIA_HOST: z.string().trim().min(1).default('127.0.0.1'),
   VIGIA_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  VIGIA_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  VIGIA_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  VIGIA_COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  VIGIA_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  VIGIA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES: z.coerce.number().int().min(1).default(10),
+  VIGIA_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(4096).default(512),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
+
+/** Settings of the HTTP server that tests and benches may override. */
+export interface HttpSettings {
+  /** A login session ends after this many minutes without requests. */
+  readonly sessionIdleMinutes: number;
+  /** …and after this many hours in any case. */
+  readonly sessionMaxHours: number;
+  /** Send cookies only over HTTPS (set when served behind TLS). */
+  readonly cookieSecure: boolean;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy or ingress). */
+  readonly trustProxy: boolean;
+  /** Requests per minute per caller on the API; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+  /** Login attempts per client address in 15 minutes. */
+  readonly loginAttemptsPer15Minutes: number;
+  /** Largest upload, bytes. */
+  readonly uploadMaxBytes: number;
+}
 
 /** Validated, frozen settings. */
 export interface Config {
@@ -70,7 +95,19 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly http: HttpSettings;
 }
+
+/** Defaults of the HTTP settings (as if no variable were set). */
+export const DEFAULT_HTTP_SETTINGS: HttpSettings = Object.freeze({
+  sessionIdleMinutes: 30,
+  sessionMaxHours: 12,
+  cookieSecure: false,
+  trustProxy: false,
+  rateLimitPerMinute: 1200,
+  loginAttemptsPer15Minutes: 10,
+  uploadMaxBytes: 512 * 1024 * 1024,
+});
 
 /** Every variable Vigía reads, with its meaning (for --help and the README). */
 export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, string>> = {
@@ -81,6 +118,15 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
   VIGIA_EMBEDDED_PORT: 'puerto local de la base embebida; por defecto 54329',
   VIGIA_HOST: 'dirección del servidor HTTP; por defecto 127.0.0.1',
   VIGIA_PORT: 'puerto del servidor HTTP; por defecto 8080',
+  VIGIA_SESSION_IDLE_MINUTES: 'minutos sin actividad tras los que se cierra una sesión; por defecto 30',
+  VIGIA_SESSION_MAX_HOURS: 'duración máxima de una sesión en horas; por defecto 12',
+  VIGIA_COOKIE_SECURE: 'true = cookies solo por HTTPS (detrás de TLS); por defecto false',
+  VIGIA_TRUST_PROXY:
+    'true = tomar la IP del cliente de X-Forwarded-For (detrás de un proxy); por defecto false',
+  VIGIA_RATE_LIMIT_PER_MINUTE:
+    'solicitudes por minuto por usuario o token en la API (0 = sin límite); por defecto 1200',
+  VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES: 'intentos de inicio de sesión por IP cada 15 minutos; por defecto 10',
+  VIGIA_UPLOAD_MAX_MB: 'tamaño máximo de un archivo subido, MB; por defecto 512',
   LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent; por defecto info',
 };
 
@@ -106,6 +152,15 @@ export function parseConfig(
     host: v.VIGIA_HOST,
     port: v.VIGIA_PORT,
     logLevel: v.LOG_LEVEL,
+    http: Object.freeze({
+      sessionIdleMinutes: v.VIGIA_SESSION_IDLE_MINUTES,
+      sessionMaxHours: v.VIGIA_SESSION_MAX_HOURS,
+      cookieSecure: v.VIGIA_COOKIE_SECURE === 'true',
+      trustProxy: v.VIGIA_TRUST_PROXY === 'true',
+      rateLimitPerMinute: v.VIGIA_RATE_LIMIT_PER_MINUTE,
+      loginAttemptsPer15Minutes: v.VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES,
+      uploadMaxBytes: v.VIGIA_UPLOAD_MAX_MB * 1024 * 1024,
+    }),
   });
 }
 

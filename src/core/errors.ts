@@ -12,7 +12,9 @@ export type VigiaErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'STORAGE'
-  | 'INSUFFICIENT_DATA';
+  | 'INSUFFICIENT_DATA'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN';
 
 /** Base class: a user-facing error with a stable code. */
 export class VigiaError extends Error {
@@ -61,6 +63,13 @@ export class NotFoundError extends VigiaError {
   }
 }
 
+/** The request conflicts with what is stored (a name already taken, the last admin). */
+export class ConflictError extends VigiaError {
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
+}
+
 /** The database could not be reached or refused an operation. */
 export class StorageError extends VigiaError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -72,5 +81,19 @@ export class StorageError extends VigiaError {
 export class InsufficientDataError extends VigiaError {
   constructor(message: string) {
     super('INSUFFICIENT_DATA', message);
+  }
+}
+
+/** The caller did not prove who they are (no, bad, expired or revoked credentials). */
+export class AuthenticationError extends VigiaError {
+  constructor(message = 'Se requiere autenticación / authentication required') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+/** The caller is known but may not do this. */
+export class ForbiddenError extends VigiaError {
+  constructor(message = 'Acceso denegado para su rol / forbidden for your role') {
+    super('FORBIDDEN', message);
   }
 }

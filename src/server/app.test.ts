@@ -14,7 +14,7 @@ describe.each(BACKENDS)('HTTP server on a real port (%s store)', (backend) => {
   let base: string;
   beforeAll(async () => {
     t = await createTestDb(backend);
-    app = buildApp({ db: t.db, logLevel: 'silent' });
+    app = buildApp({ db: t.db, logLevel: 'silent', uploadDir: '/nonexistent' });
     // Test-only routes that fail in the two ways a route can fail.
     app.get('/test/missing/:id', async () => {
       throw new NotFoundError('No existe el incidente de prueba');

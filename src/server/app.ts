@@ -1,30 +1,68 @@
 /**
- * The HTTP server's composition: request ids and structured logs, metrics by route template,
- * errors mapped in one place, and the operational endpoints (/healthz, /readyz, /metrics). API
- * routes with accounts and roles come next (issue 5) and plug in here.
+ * The HTTP server's composition: request ids and structured logs, security headers, zod
+ * validation with an OpenAPI document and interactive docs, rate limits, authentication and the
+ * permission table, errors mapped in one place, metrics by route template, and the routes.
  */
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
-import { latestIncidentTimes, readiness } from '../services/health.ts';
+import { z } from 'zod';
+import { DEFAULT_HTTP_SETTINGS, type HttpSettings } from '../config/env.ts';
+import { domainGauges, latestIncidentTimes, readiness } from '../services/health.ts';
+import { IngestQueue } from '../services/jobs.ts';
 import type { Db } from '../storage/db.ts';
+import { installAuth } from './auth.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { createMetrics } from './metrics.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerDataRoutes } from './routes/data.ts';
+import { registerForecastRoutes } from './routes/forecasts.ts';
+import { registerIngestRoutes } from './routes/ingest.ts';
+import { registerReferenceRoutes } from './routes/reference.ts';
+
+// Validation messages in Spanish (the API's clients are Callao's users).
+z.config(z.locales.es());
 
 /** What the server needs. */
 export interface AppOptions {
   db: Db;
+  /** Study area used when a request names none. */
+  defaultArea?: string;
+  /** IANA zone of local days in requests (default America/Lima). */
+  timeZone?: string;
+  /** Folder for uploads waiting to be ingested. */
+  uploadDir: string;
   /** pino level for request logs (default 'info'); 'silent' in tests. */
   logLevel?: string;
   /** Metrics registry (default: a new one). */
   registry?: Registry;
-  /** Largest accepted request body, bytes (default 1 MiB). */
+  /** Largest accepted JSON request body, bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Security and limits (default: the configuration defaults). */
+  http?: Partial<HttpSettings>;
 }
 
+/** The app and its background ingest queue (started by `listen`, stopped on close). */
+export type VigiaApp = FastifyInstance & { ingestQueue: IngestQueue };
+
 /** Builds the app (not listening yet). */
-export function buildApp(options: AppOptions): FastifyInstance {
+export function buildApp(options: AppOptions): VigiaApp {
+  const settings: HttpSettings = { ...DEFAULT_HTTP_SETTINGS, ...options.http };
   const registry = options.registry ?? new Registry();
+  const db = options.db;
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
     genReqId: (req) => {
@@ -32,11 +70,21 @@ export function buildApp(options: AppOptions): FastifyInstance {
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: options.bodyLimit ?? 1 << 20,
-  });
-  const metrics = createMetrics(registry, () => latestIncidentTimes(options.db));
+    trustProxy: settings.trustProxy,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
 
+  const queue = new IngestQueue(db, app.log);
+  const metrics = createMetrics(registry, {
+    dataFreshness: () => latestIncidentTimes(db),
+    domain: () => domainGauges(db),
+  });
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -45,16 +93,104 @@ export function buildApp(options: AppOptions): FastifyInstance {
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
+  // Rate limits per route: login attempts per client address, API calls per caller.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    const login = route.url === '/api/v1/auth/login';
+    if (!login && settings.rateLimitPerMinute === 0) return;
+    route.config = {
+      ...(route.config as object),
+      rateLimit: login
+        ? {
+            max: settings.loginAttemptsPer15Minutes,
+            timeWindow: 15 * 60_000,
+            keyGenerator: (r) => `ip:${r.ip}`,
+          }
+        : { max: settings.rateLimitPerMinute, timeWindow: 60_000 },
+    } as typeof route.config;
+  });
+  app.addHook('onClose', async () => {
+    await queue.stop();
+  });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const r = await readiness(options.db);
+  void app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+  });
+  void app.register(fastifyCookie);
+  void app.register(fastifyRateLimit, {
+    global: false,
+    hook: 'preHandler',
+    keyGenerator: (r) => (r.access ? `user:${r.access.principal.userId}` : `ip:${r.ip}`),
+    errorResponseBuilder: (_r, ctx) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `Demasiadas solicitudes; intente de nuevo en ${Math.ceil(ctx.ttl / 1000)} s / too many requests`,
+    }),
+  });
+  void app.register(fastifyMultipart, {
+    limits: { fileSize: settings.uploadMaxBytes, files: 1, fields: 5, parts: 6, fieldSize: 1024 },
+  });
+  void app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Vigía API',
+        description:
+          'Predicción y prevención del delito en el Callao. Autenticación: token (Authorization: Bearer vgt_…) o sesión (cookie vigia_session + cabecera x-csrf-token en operaciones que modifican).',
+        version: '1',
+      },
+      components: {
+        securitySchemes: {
+          token: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'vigia_session' },
+        },
+      },
+      security: [{ token: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  void app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  void app.register(async (api) => {
+    installAuth(api, db, settings);
+    const deps = {
+      db,
+      defaultArea: options.defaultArea ?? 'callao',
+      timeZone: options.timeZone ?? 'America/Lima',
+      settings,
+      queue,
+      uploadDir: options.uploadDir,
+    };
+    registerAuthRoutes(api, deps);
+    registerReferenceRoutes(api, deps);
+    registerDataRoutes(api, deps);
+    registerForecastRoutes(api, deps);
+    registerIngestRoutes(api, deps);
+    registerAdminRoutes(api, deps);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const r = await readiness(db);
     return reply.status(r.ready ? 200 : 503).send(r);
   });
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics());
   });
-  return app;
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.addHook('onReady', async () => {
+    await queue.start();
+  });
+  return Object.assign(app, { ingestQueue: queue }) as unknown as VigiaApp;
 }

@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics, defined once with bounded labels: HTTP metrics are labelled by the route
- * template (`/api/v1/incidents/:id`), never the raw path; domain gauges are read from the store at
- * scrape time. The registry is injected so that every test gets a fresh one.
+ * template (`/api/v1/forecasts/:id`), never the raw path; domain gauges are read from the store at
+ * scrape time, so they are right whichever process (CLI or server) changed the data. The registry is
+ * injected so that every test gets a fresh one.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
+import type { DomainGauges } from '../services/health.ts';
 
 /** The metrics of one server. */
 export interface ServerMetrics {
@@ -11,14 +13,15 @@ export interface ServerMetrics {
   duration: Histogram<'method' | 'route'>;
 }
 
-/**
- * Registers every metric.
- * @param dataFreshness returns, per study area, the newest incident time in seconds since the epoch
- */
-export function createMetrics(
-  registry: Registry,
-  dataFreshness: () => Promise<{ area: string; latest: number | null }[]>,
-): ServerMetrics {
+/** Where the gauges come from. */
+export interface MetricSources {
+  /** Per study area, the newest incident time in seconds since the epoch. */
+  dataFreshness: () => Promise<{ area: string; latest: number | null }[]>;
+  domain: () => Promise<DomainGauges>;
+}
+
+/** Registers every metric. */
+export function createMetrics(registry: Registry, sources: MetricSources): ServerMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'vigia_' });
   const requests = new Counter({
     name: 'vigia_http_requests_total',
@@ -40,8 +43,54 @@ export function createMetrics(
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await dataFreshness())
+      for (const row of await sources.dataFreshness())
         if (row.latest !== null) this.set({ area: row.area }, row.latest);
+    },
+  });
+  // One read of the domain numbers per scrape, shared by the gauges below.
+  let pending: Promise<DomainGauges> | null = null;
+  const domain = (): Promise<DomainGauges> => {
+    pending ??= sources.domain().finally(() => {
+      setImmediate(() => {
+        pending = null;
+      });
+    });
+    return pending;
+  };
+  new Gauge({
+    name: 'vigia_forecast_age_seconds',
+    help: 'Seconds since the newest forecast of each study area was made',
+    labelNames: ['area'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const now = Date.now() / 1000;
+      for (const f of (await domain()).forecastCreated) this.set({ area: f.area }, now - f.created);
+    },
+  });
+  new Gauge({
+    name: 'vigia_ingest_rows',
+    help: 'Rows processed by finished ingest batches, per study area and outcome (accepted, existing, rejected)',
+    labelNames: ['area', 'outcome'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of (await domain()).ingestRows) {
+        this.set({ area: r.area, outcome: 'accepted' }, r.accepted);
+        this.set({ area: r.area, outcome: 'existing' }, r.existing);
+        this.set({ area: r.area, outcome: 'rejected' }, r.rejected);
+      }
+    },
+  });
+  new Gauge({
+    name: 'vigia_backtest_hit_rate',
+    help: 'Hit rate at 5 % of the area of the deployed model (newest forecast) in its latest backtest report',
+    labelNames: ['area', 'group', 'model'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const b of (await domain()).backtestHitRate)
+        this.set({ area: b.area, group: b.group, model: b.model }, b.hitRate);
     },
   });
   return { requests, duration };

@@ -82,11 +82,56 @@ export async function addStudyArea(db: Db, o: AddAreaOptions): Promise<StudyArea
     );
   }
   await saveStudyArea(db, def);
+  compiled.delete(db);
   return def;
 }
 
-/** Loads and compiles an area for use. */
-export async function getStudyArea(db: Db, id: string): Promise<StudyArea> {
-  if (id === 'callao') await ensureDefaultArea(db);
-  return compileStudyArea(await loadStudyArea(db, id));
+/** Compiled areas per store, kept briefly: compiling builds the lookup raster (tens of ms). */
+const compiled = new WeakMap<Db, Map<string, { until: number; area: Promise<StudyArea> }>>();
+const COMPILED_TTL_MS = 30_000;
+
+/**
+ * Loads and compiles an area for use (cached for 30 s per store; replaced areas are seen at once
+ * by this process, by others within 30 s).
+ * @throws NotFoundError for an unknown area
+ */
+export function getStudyArea(db: Db, id: string): Promise<StudyArea> {
+  let byId = compiled.get(db);
+  if (!byId) {
+    byId = new Map();
+    compiled.set(db, byId);
+  }
+  const hit = byId.get(id);
+  if (hit && hit.until > Date.now()) return hit.area;
+  const area = (async () => {
+    if (id === 'callao') await ensureDefaultArea(db);
+    return compileStudyArea(await loadStudyArea(db, id));
+  })();
+  byId.set(id, { until: Date.now() + COMPILED_TTL_MS, area });
+  area.catch(() => byId.delete(id));
+  return area;
+}
+
+/** A district boundary as a GeoJSON feature. */
+export interface DistrictFeature {
+  type: 'Feature';
+  properties: { code: string; name: string };
+  geometry: StudyAreaDef['districts'][number]['geometry'];
+}
+
+/** The districts of an area as a GeoJSON FeatureCollection (WGS84). */
+export async function districtsGeoJson(
+  db: Db,
+  id: string,
+): Promise<{ type: 'FeatureCollection'; area: string; features: DistrictFeature[] }> {
+  const area = await getStudyArea(db, id);
+  return {
+    type: 'FeatureCollection',
+    area: area.def.id,
+    features: area.def.districts.map((d) => ({
+      type: 'Feature',
+      properties: { code: d.code, name: d.name },
+      geometry: d.geometry,
+    })),
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InsufficientDataError, ValidationError } from '../core/errors.ts';
+import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { CRIME_GROUPS, type CrimeCategory } from '../core/taxonomy.ts';
 import { BacktestAccumulator } from '../evaluation/backtest/accumulate.ts';
 import { type BacktestModel, ORACLE, runBacktest } from '../evaluation/backtest/runner.ts';
@@ -14,6 +14,7 @@ import { DEFAULT_COVERAGES } from '../evaluation/metrics/index.ts';
 import { type BacktestReport, reportToCsv, reportToHtml } from '../evaluation/report/report.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import { getPredictor } from '../models/registry.ts';
+import { getReport, listReports, type ReportSummary, saveReport } from '../storage/backtest-reports.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
 import { getStudyArea } from './areas.ts';
@@ -21,6 +22,7 @@ import { getStudyArea } from './areas.ts';
 export { HORIZONS, type Horizon } from '../evaluation/backtest/windows.ts';
 export type { BacktestReport } from '../evaluation/report/report.ts';
 export { PREDICTOR_KINDS } from '../models/registry.ts';
+export type { ReportSummary } from '../storage/backtest-reports.ts';
 
 /** Models that every backtest includes as references. */
 export const BASELINES = ['naive-counts', 'random'] as const;
@@ -171,4 +173,33 @@ export function writeReport(
   writeFileSync(paths.csv, reportToCsv(report));
   writeFileSync(paths.html, reportToHtml(report));
   return paths;
+}
+
+/** Stores a report for the API and the dashboard; returns its id. */
+export function storeReport(db: Db, report: BacktestReport): Promise<number> {
+  return saveReport(db, report);
+}
+
+/** Stored reports, newest first, with the hit rate at 5 % of the area per model. */
+export function storedReports(
+  db: Db,
+  q: { area?: string; group?: string; limit: number },
+): Promise<ReportSummary[]> {
+  return listReports(db, q);
+}
+
+/**
+ * One stored report as JSON, CSV or HTML.
+ * @throws NotFoundError
+ */
+export async function storedReport(
+  db: Db,
+  id: number,
+  format: 'json' | 'csv' | 'html',
+): Promise<{ contentType: string; body: string }> {
+  const r = await getReport<BacktestReport>(db, id);
+  if (!r) throw new NotFoundError(`No existe el reporte de backtest ${id}`);
+  if (format === 'csv') return { contentType: 'text/csv; charset=utf-8', body: reportToCsv(r) };
+  if (format === 'html') return { contentType: 'text/html; charset=utf-8', body: reportToHtml(r) };
+  return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(r) };
 }

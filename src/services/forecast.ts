@@ -3,15 +3,24 @@
  * day starts (the same cut as the backtest harness) and store one surface per crime group and per
  * turno (or for the whole day), with the model, its settings and the data cutoff.
  */
-import { InsufficientDataError } from '../core/errors.ts';
+import { InsufficientDataError, NotFoundError } from '../core/errors.ts';
 import { knownBefore } from '../core/events.ts';
+import { surfaceToGeoJson, totalRisk, validCells } from '../core/risk-surface.ts';
 import { CRIME_GROUPS } from '../core/taxonomy.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
 import { gridForArea } from '../geo/area-grid.ts';
-import { getPredictor } from '../models/registry.ts';
+import type { StudyArea } from '../geo/study-area.ts';
+import { getPredictor, PREDICTOR_KINDS } from '../models/registry.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
-import { latestForecasts, type StoredForecast, saveForecast } from '../storage/forecasts.ts';
+import {
+  type ForecastMeta,
+  getForecast,
+  latestForecastMeta,
+  latestForecasts,
+  type StoredForecast,
+  saveForecast,
+} from '../storage/forecasts.ts';
 import { getStudyArea } from './areas.ts';
 import { groupCategories } from './backtest.ts';
 
@@ -110,4 +119,136 @@ export function currentForecasts(
   q: { area: string; group?: string; horizon?: string },
 ): Promise<StoredForecast[]> {
   return latestForecasts(db, q);
+}
+
+/** How a forecast is sent: compact grid (base64 float32 of valid cells) or GeoJSON cells. */
+export type ForecastFormat = 'grid' | 'geojson';
+
+export type { ForecastMeta } from '../storage/forecasts.ts';
+
+/** Metadata of the current forecasts of an area (no surfaces). */
+export async function currentForecastIndex(db: Db, area: string): Promise<ForecastMeta[]> {
+  const a = await getStudyArea(db, area);
+  return latestForecastMeta(db, { area: a.def.id });
+}
+
+/** Rendered JSON per forecast id, creation time and format: stored forecasts never change in place. */
+const rendered = new Map<string, string>();
+const RENDERED_MAX = 64;
+
+const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): string {
+  const { surface, ...meta } = f;
+  const header = {
+    ...meta,
+    crs: { code: area.def.crs.code, definition: area.def.crs.definition },
+    validCells: validCells(surface.mask),
+    totalRisk: totalRisk(surface),
+  };
+  if (format === 'grid') {
+    const risk = new Float32Array(header.validCells);
+    for (let c = 0, i = 0; c < surface.mask.length; c++)
+      if (surface.mask[c] !== 0) risk[i++] = surface.values[c] as number;
+    return JSON.stringify({
+      ...header,
+      grid: surface.grid,
+      encoding: 'mask: uint8 per cell (row-major); risk: float32 little-endian per valid cell, in cell order',
+      mask: Buffer.from(surface.mask.buffer, surface.mask.byteOffset, surface.mask.byteLength).toString(
+        'base64',
+      ),
+      risk: Buffer.from(risk.buffer).toString('base64'),
+    });
+  }
+  const fc = surfaceToGeoJson(surface, {
+    toLonLat: (x, y) => {
+      const [lon, lat] = area.projection.inverse(x, y);
+      return [round6(lon), round6(lat)];
+    },
+    nonZeroOnly: false,
+  });
+  // Rank 1 = highest risk; ties keep cell order.
+  const order = fc.features
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const d = (fc.features[b]?.properties.risk ?? 0) - (fc.features[a]?.properties.risk ?? 0);
+      return d !== 0 ? d : a - b;
+    });
+  const n = order.length;
+  const features = fc.features.map((ft) => ({
+    ...ft,
+    properties: { ...ft.properties, rank: 0, percentile: 0 },
+  }));
+  order.forEach((fi, r) => {
+    const p = (features[fi] as (typeof features)[number]).properties;
+    p.rank = r + 1;
+    p.percentile = round6(1 - r / n);
+  });
+  return JSON.stringify({ type: 'FeatureCollection', forecast: header, features });
+}
+
+async function renderCached(db: Db, f: StoredForecast, format: ForecastFormat): Promise<string> {
+  const key = `${f.id}:${f.createdAt.getTime()}:${format}`;
+  const hit = rendered.get(key);
+  if (hit) return hit;
+  const body = render(f, await getStudyArea(db, f.area), format);
+  if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value as string);
+  rendered.set(key, body);
+  return body;
+}
+
+/** Cache key of a forecast's rendering, for requests that can skip reading the surface. */
+async function cachedByMeta(db: Db, m: ForecastMeta, format: ForecastFormat): Promise<string> {
+  const hit = rendered.get(`${m.id}:${m.createdAt.getTime()}:${format}`);
+  if (hit) return hit;
+  const f = await getForecast(db, m.id);
+  if (!f) throw new NotFoundError(`No existe el pronóstico ${m.id}`);
+  return renderCached(db, f, format);
+}
+
+/**
+ * The current forecast of one crime group: for a turno (horizon "turno") or the whole day.
+ * @throws NotFoundError when none is stored
+ */
+export async function currentForecast(
+  db: Db,
+  q: { area: string; group: string; turno?: string },
+  format: ForecastFormat,
+): Promise<string> {
+  const [m] = await latestForecastMeta(db, {
+    area: q.area,
+    group: q.group,
+    horizon: q.turno ? 'turno' : 'day',
+    ...(q.turno ? { turno: q.turno } : {}),
+  });
+  if (!m)
+    throw new NotFoundError(
+      `No hay pronóstico vigente para el grupo "${q.group}"${q.turno ? `, turno ${q.turno}` : ' (día completo)'} en el área ${q.area} (ejecute "vigia forecast")`,
+    );
+  return cachedByMeta(db, m, format);
+}
+
+/** One stored forecast by id. @throws NotFoundError */
+export async function forecastById(db: Db, id: number, format: ForecastFormat): Promise<string> {
+  const f = await getForecast(db, id);
+  if (!f) throw new NotFoundError(`No existe el pronóstico ${id}`);
+  return renderCached(db, f, format);
+}
+
+/** The registered models, for `GET /models` and the dashboard. */
+export function modelCatalogue(): {
+  kind: string;
+  description: string;
+  defaults: unknown;
+  baseline: boolean;
+}[] {
+  return PREDICTOR_KINDS.map((kind) => {
+    const m = getPredictor(kind);
+    return {
+      kind,
+      description: m.description,
+      defaults: m.defaults,
+      baseline: kind === 'random' || kind === 'naive-counts',
+    };
+  });
 }

@@ -53,6 +53,8 @@ export interface IngestOptions {
   onProgress?: (bytesRead: number, bytes: number, rows: number) => void;
   /** Clock, for tests. */
   now?: number;
+  /** The name to record for the file (uploads are stored under generated names). */
+  displayName?: string;
   /** How many rejects to return in the report (all are stored). */
   rejectSample?: number;
 }
@@ -223,7 +225,8 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
   const { adapter, mapping } = resolveAdapter(o);
   const area = await getStudyArea(db, o.area);
   const facts = await inspectFile(o.file);
-  const base = { file: facts.name, adapter: adapter.id, area: o.area, encoding: facts.encoding };
+  const fileName = o.displayName ?? facts.name;
+  const base = { file: fileName, adapter: adapter.id, area: o.area, encoding: facts.encoding };
   const previous = await findBatchByFile(db, o.area, adapter.id, facts.sha256);
   if (previous) {
     return {
@@ -264,7 +267,7 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
       {
         studyArea: o.area,
         adapter: adapter.id,
-        fileName: facts.name,
+        fileName,
         sha256: facts.sha256,
         bytes: facts.bytes,
         encoding: facts.encoding,

@@ -2,10 +2,17 @@
  * Incident queries shared by the CLI and (later) the API: one place validates the user's filters
  * (local days, district codes, categories) against the study area, then the store does the work.
  */
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import {
+  type AggregateView,
+  type IncidentView as IncidentViewKind,
+  SMALL_COUNT_THRESHOLD,
+} from '../core/access.ts';
 import { ValidationError } from '../core/errors.ts';
 import { CATEGORY_CODES, isCategory } from '../core/taxonomy.ts';
 import { isRealDate, localToUtc } from '../core/time.ts';
 import type { StudyArea } from '../geo/study-area.ts';
+import { appSecrets } from '../storage/accounts.ts';
 import type { Db } from '../storage/db.ts';
 import {
   type AreaSummary,
@@ -58,12 +65,12 @@ export function parseDay(value: string, tz: string, field: string, endOfDay = fa
  * Validates user filters against the study area.
  * @throws ValidationError naming the parameter (--from, --district, …) and the valid values
  */
-export function buildFilter(p: FilterParams, area: StudyArea): IncidentFilter {
+export function buildFilter(p: FilterParams, area: StudyArea, prefix: '--' | '' = '--'): IncidentFilter {
   const tz = area.def.timeZone;
   for (const c of p.categories ?? [])
     if (!isCategory(c))
       throw new ValidationError(
-        '--category',
+        `${prefix}category`,
         `categoría desconocida "${c}" (use: ${CATEGORY_CODES.join(', ')})`,
       );
   const known = area.def.districts.map((d) => d.code);
@@ -71,15 +78,15 @@ export function buildFilter(p: FilterParams, area: StudyArea): IncidentFilter {
   for (const d of districts ?? [])
     if (!known.includes(d))
       throw new ValidationError(
-        '--district',
+        `${prefix}district`,
         known.length
           ? `distrito "${d}" no existe en el área ${area.def.id} (use: ${known.join(', ')})`
           : `el área ${area.def.id} no tiene distritos`,
       );
-  const from = p.from ? parseDay(p.from, tz, '--from') : undefined;
-  const to = p.to ? parseDay(p.to, tz, '--to', true) : undefined;
+  const from = p.from ? parseDay(p.from, tz, `${prefix}from`) : undefined;
+  const to = p.to ? parseDay(p.to, tz, `${prefix}to`, true) : undefined;
   if (from && to && from >= to)
-    throw new ValidationError('--from', '--from debe ser anterior o igual a --to');
+    throw new ValidationError(`${prefix}from`, `${prefix}from debe ser anterior o igual a ${prefix}to`);
   return {
     area: area.def.id,
     ...(from ? { from } : {}),
@@ -109,9 +116,13 @@ export async function queryIncidents(
 }
 
 /** Counts by district × local month × category. */
-export async function queryStats(db: Db, p: FilterParams): Promise<{ area: StudyArea; rows: StatsRow[] }> {
+export async function queryStats(
+  db: Db,
+  p: FilterParams,
+  prefix: '--' | '' = '--',
+): Promise<{ area: StudyArea; rows: StatsRow[] }> {
   const area = await getStudyArea(db, p.area);
-  return { area, rows: await incidentStats(db, buildFilter(p, area), area.def.timeZone) };
+  return { area, rows: await incidentStats(db, buildFilter(p, area, prefix), area.def.timeZone) };
 }
 
 /** Totals for a study area. */
@@ -121,4 +132,194 @@ export async function summarizeArea(
 ): Promise<{ area: StudyArea; summary: AreaSummary }> {
   const area = await getStudyArea(db, areaId);
   return { area, summary: await areaSummary(db, area.def.id) };
+}
+
+/** Keys of the server's opaque cursors and researcher pseudonyms (from the store's app_secrets). */
+export interface QueryKeys {
+  cursorKey: string;
+  pseudonymKey: string;
+}
+
+const keyCache = new WeakMap<Db, Promise<QueryKeys>>();
+
+/** The store's query keys (read once per process). */
+export function queryKeys(db: Db): Promise<QueryKeys> {
+  let k = keyCache.get(db);
+  if (!k) {
+    k = appSecrets(db);
+    keyCache.set(db, k);
+    k.catch(() => keyCache.delete(db));
+  }
+  return k;
+}
+
+/** Cursors are encrypted and authenticated (AES-256-GCM): opaque, unforgeable, and reveal no id. */
+function sealCursor(after: { occurredAt: Date; id: string }, key: string): string {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', createHash('sha256').update(key).digest(), iv);
+  const body = Buffer.concat([c.update(JSON.stringify([after.occurredAt.getTime(), after.id])), c.final()]);
+  return Buffer.concat([iv, c.getAuthTag(), body]).toString('base64url');
+}
+
+function openCursor(cursor: string, key: string): { occurredAt: Date; id: string } {
+  try {
+    const raw = Buffer.from(cursor, 'base64url');
+    const d = createDecipheriv('aes-256-gcm', createHash('sha256').update(key).digest(), raw.subarray(0, 12));
+    d.setAuthTag(raw.subarray(12, 28));
+    const [t, id] = JSON.parse(Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString()) as [
+      number,
+      string,
+    ];
+    if (typeof t !== 'number' || typeof id !== 'string') throw new Error('shape');
+    return { occurredAt: new Date(t), id };
+  } catch {
+    throw new ValidationError('cursor', 'cursor inválido (use el valor nextCursor de la página anterior)');
+  }
+}
+
+/** Coarse lattice for researchers: 0.0025° (≈ 275 m in Callao). */
+const COARSE_DEGREES = 0.0025;
+const snap = (v: number): number =>
+  Math.round((Math.floor(v / COARSE_DEGREES) + 0.5) * COARSE_DEGREES * 1e6) / 1e6;
+
+/**
+ * De-identifies an incident for research: a keyed pseudonym instead of the id, no external id,
+ * report time or narrative, occurrence time to the hour, location to the centre of a ≈275 m lattice
+ * cell (none for protected categories).
+ */
+export function coarsenIncident(r: IncidentView, pseudonymKey: string): IncidentView {
+  const pseudo = `p_${createHmac('sha256', pseudonymKey).update(r.id).digest('hex').slice(0, 20)}`;
+  const hour = new Date(Math.floor(r.occurredAt.getTime() / 3_600_000) * 3_600_000);
+  const located = !r.restricted && r.lat !== null && r.lon !== null;
+  return {
+    ...r,
+    id: pseudo,
+    externalId: '',
+    occurredAt: hour,
+    reportedAt: null,
+    geoQuality: r.restricted ? 'redacted' : located ? 'coarse' : r.geoQuality,
+    lat: located ? snap(r.lat as number) : null,
+    lon: located ? snap(r.lon as number) : null,
+    narrative: null,
+  };
+}
+
+/** One page of incidents. */
+export interface IncidentPage {
+  area: string;
+  view: IncidentViewKind;
+  items: IncidentView[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+  /** Matching incidents in all pages (first page only). */
+  total: number | null;
+}
+
+/**
+ * A page of incidents, newest first, shaped by the caller's view (see core/access.ts).
+ * @throws ValidationError for bad filters, limit or cursor
+ */
+export async function incidentPage(
+  db: Db,
+  p: FilterParams & { limit: number; cursor?: string; view: IncidentViewKind },
+): Promise<IncidentPage> {
+  if (!Number.isInteger(p.limit) || p.limit < 1 || p.limit > 1000)
+    throw new ValidationError('limit', 'debe ser un entero entre 1 y 1000');
+  const keys = await queryKeys(db);
+  const after = p.cursor ? openCursor(p.cursor, keys.cursorKey) : undefined;
+  const area = await getStudyArea(db, p.area);
+  const filter = buildFilter(p, area, '');
+  const rows = await listIncidents(db, filter, {
+    limit: p.limit + 1,
+    ...(after ? { after } : {}),
+    showRestricted: p.view === 'full',
+  });
+  const more = rows.length > p.limit;
+  const page = more ? rows.slice(0, p.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    area: area.def.id,
+    view: p.view,
+    items: p.view === 'coarse' ? page.map((r) => coarsenIncident(r, keys.pseudonymKey)) : page,
+    nextCursor:
+      more && last ? sealCursor({ occurredAt: last.occurredAt, id: last.id }, keys.cursorKey) : null,
+    total: after ? null : more ? await countIncidents(db, filter) : page.length,
+  };
+}
+
+/** A count that may be suppressed (community views: below SMALL_COUNT_THRESHOLD). */
+export interface ShownCount {
+  count: number | null;
+  suppressed: boolean;
+}
+
+function shown(count: number, view: AggregateView): ShownCount {
+  return view === 'suppressed' && count > 0 && count < SMALL_COUNT_THRESHOLD
+    ? { count: null, suppressed: true }
+    : { count, suppressed: false };
+}
+
+/** Stats rows with counts shown per view. */
+export async function statsTable(
+  db: Db,
+  p: FilterParams,
+  view: AggregateView,
+): Promise<{ area: string; view: AggregateView; rows: (Omit<StatsRow, 'count'> & ShownCount)[] }> {
+  const { area, rows } = await queryStats(db, p, '');
+  return { area: area.def.id, view, rows: rows.map((r) => ({ ...r, ...shown(r.count, view) })) };
+}
+
+/** One month of a district's (or the whole area's) series. */
+export interface TrendPoint {
+  month: string;
+  count: number | null;
+  suppressed: boolean;
+  /** Same month a year earlier, and the relative change (null when unknown or suppressed). */
+  previousYear: number | null;
+  change: number | null;
+}
+
+/** Monthly series per district and for the whole area, with year-on-year change. */
+export async function trends(
+  db: Db,
+  p: FilterParams,
+  view: AggregateView,
+): Promise<{
+  area: string;
+  view: AggregateView;
+  series: { district: string | null; name: string; points: TrendPoint[] }[];
+}> {
+  const { area, rows } = await queryStats(db, p, '');
+  const months = [...new Set(rows.map((r) => r.month))].sort();
+  const totals = new Map<string | null, Map<string, number>>();
+  const names = new Map<string | null, string>([[null, area.def.name]]);
+  const add = (key: string | null, month: string, n: number): void => {
+    const m = totals.get(key) ?? new Map<string, number>();
+    totals.set(key, m);
+    m.set(month, (m.get(month) ?? 0) + n);
+  };
+  for (const r of rows) {
+    const key = r.districtCode ?? '(sin distrito)';
+    names.set(key, r.districtName ?? 'sin distrito');
+    add(key, r.month, r.count);
+    add(null, r.month, r.count);
+  }
+  const series = [...totals.entries()].map(([district, byMonth]) => ({
+    district,
+    name: names.get(district) ?? String(district),
+    points: months.map((month): TrendPoint => {
+      const count = byMonth.get(month) ?? 0;
+      const s = shown(count, view);
+      const prevMonth = `${Number(month.slice(0, 4)) - 1}${month.slice(4)}`;
+      const prev = byMonth.get(prevMonth);
+      const prevShown = prev === undefined ? null : shown(prev, view).count;
+      return {
+        month,
+        ...s,
+        previousYear: prevShown,
+        change: s.count !== null && prevShown ? (s.count - prevShown) / prevShown : null,
+      };
+    }),
+  }));
+  return { area: area.def.id, view, series };
 }

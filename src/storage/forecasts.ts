@@ -130,3 +130,52 @@ export async function latestForecasts(
   );
   return rows.map(fromRow);
 }
+
+/** A stored forecast without its surface. */
+export type ForecastMeta = Omit<StoredForecast, 'surface'>;
+
+const META_COLUMNS = `f.id, f.study_area as area, f.crime_group as "group", f.horizon, f.turno,
+  to_char(f.target_day, 'YYYY-MM-DD') as "targetDay", f.window_start as "windowStart", f.window_end as "windowEnd",
+  f.model_kind as "modelKind", f.model_config as "modelConfig", f.data_cutoff as "dataCutoff",
+  f.events_used as "eventsUsed", f.created_at as "createdAt"`;
+
+/** Metadata of the forecasts of the most recent target day (no surfaces read). */
+export function latestForecastMeta(
+  db: Queryable,
+  q: { area: string; group?: string; horizon?: string; turno?: string },
+): Promise<ForecastMeta[]> {
+  return db.query<ForecastMeta>(
+    `select ${META_COLUMNS} from forecasts f
+     where f.study_area = $1 and ($2::text is null or f.crime_group = $2) and ($3::text is null or f.horizon = $3)
+       and ($4::text is null or f.turno = $4)
+       and f.target_day = (
+         select max(g.target_day) from forecasts g
+         where g.study_area = f.study_area and g.crime_group = f.crime_group and g.horizon = f.horizon)
+     order by f.crime_group, f.horizon, f.window_start, f.model_kind`,
+    [q.area, q.group ?? null, q.horizon ?? null, q.turno ?? null],
+  );
+}
+
+/** One forecast with its surface. */
+export async function getForecast(db: Queryable, id: number): Promise<StoredForecast | null> {
+  const rows = await db.query<ForecastRow>(
+    `select f.*, to_char(f.target_day, 'YYYY-MM-DD') as target_day from forecasts f where f.id = $1`,
+    [id],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Per study area: creation time of the newest forecast (seconds since the epoch). */
+export function newestForecastTimes(db: Queryable): Promise<{ area: string; created: number }[]> {
+  return db.query<{ area: string; created: number }>(
+    `select study_area as area, extract(epoch from max(created_at))::float8 as created from forecasts group by 1`,
+  );
+}
+
+/** The model kinds behind the newest forecast of each area and group (the deployed models). */
+export function deployedModels(db: Queryable): Promise<{ area: string; group: string; model: string }[]> {
+  return db.query<{ area: string; group: string; model: string }>(
+    `select distinct on (study_area, crime_group) study_area as area, crime_group as "group", model_kind as model
+     from forecasts order by study_area, crime_group, created_at desc`,
+  );
+}

@@ -8,6 +8,7 @@ import {
   HORIZONS,
   type Horizon,
   PREDICTOR_KINDS,
+  storeReport,
   writeReport,
 } from '../../services/backtest.ts';
 import { list, withStore } from '../context.ts';
@@ -108,11 +109,13 @@ export function registerBacktestCommand(program: Command): void {
           });
           bar?.stop();
           const paths = writeReport(report, o.out ?? join(config.dataDir, 'reports'));
+          const id = await storeReport(db, report);
           if (o.json) {
             process.stdout.write(`${JSON.stringify(report)}\n`);
             return;
           }
           printSummary(report, paths);
+          process.stdout.write(`Guardado como reporte #${id} (GET /api/v1/backtests/${id})\n`);
         });
       },
     );

@@ -1,0 +1,79 @@
+/**
+ * Who may do what: the roles of Vigía's users, the scopes of API tokens and the views of data each
+ * role gets. The per-route table lives with the routes (src/server/permissions.ts); these are the
+ * shared words it is written in.
+ */
+
+/** Users' roles, most privileged first. */
+export const ROLES = [
+  'admin',
+  'analyst',
+  'officer',
+  'planner',
+  'official',
+  'community',
+  'researcher',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Spanish labels for the UI and CLI. */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  admin: 'administrador',
+  analyst: 'analista',
+  officer: 'efectivo policial',
+  planner: 'planificador urbano',
+  official: 'autoridad',
+  community: 'líder comunitario',
+  researcher: 'investigador',
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** What a token may be used for: read data, change data (ingest, forecasts), administer. */
+export const SCOPES = ['read', 'write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** The scopes a role can hold; a login session holds all of them, a token a chosen subset. */
+export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
+  admin: ['read', 'write', 'admin'],
+  analyst: ['read', 'write'],
+  officer: ['read'],
+  planner: ['read'],
+  official: ['read'],
+  community: ['read'],
+  researcher: ['read'],
+};
+
+/**
+ * Field rules for incident-level data: `full` (everything, protected categories included),
+ * `redacted` (protected categories lose location and narrative), `coarse` (de-identified:
+ * pseudonymous ids, location on a ~250 m lattice, hour-level time, no narrative; protected
+ * categories without location).
+ */
+export type IncidentView = 'full' | 'redacted' | 'coarse';
+
+/** Field rules for aggregates: exact counts, or counts below the threshold suppressed. */
+export type AggregateView = 'exact' | 'suppressed';
+
+/** Counts below this are suppressed in community views. */
+export const SMALL_COUNT_THRESHOLD = 5;
+
+/** Who is calling. */
+export interface Principal {
+  userId: number;
+  username: string;
+  role: Role;
+  scopes: readonly Scope[];
+  /** How they proved it. */
+  via: 'session' | 'token';
+  tokenId?: number;
+  /** Session callers must echo this in x-csrf-token on state-changing requests. */
+  csrfToken?: string;
+}
+
+/** "username" or "token:7 (username)", as written in the audit log. */
+export function actorName(p: Principal): string {
+  return p.via === 'token' ? `token:${p.tokenId} (${p.username})` : p.username;
+}

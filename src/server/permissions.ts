@@ -1,0 +1,110 @@
+/**
+ * The permission table: for every API route, the token scope it needs and, per role, whether the
+ * role may call it and which view of the data it gets (the field rules). Routes absent from the
+ * table are refused (deny by default); a test walks every role × route of this table against the
+ * real server.
+ */
+import type { AggregateView, IncidentView, Role, Scope } from '../core/access.ts';
+
+/** What a role gets on a route: plain access, or a view that shapes fields. */
+export type Grant = 'allow' | 'all' | 'own' | IncidentView | AggregateView;
+
+/** One route's rule. */
+export interface RouteRule {
+  scope: Scope;
+  roles: Partial<Record<Role, Grant>>;
+  /** Session callers must send the CSRF token (set for every state-changing route). */
+  csrf: boolean;
+}
+
+const ALL_ROLES = {
+  admin: 'allow',
+  analyst: 'allow',
+  officer: 'allow',
+  planner: 'allow',
+  official: 'allow',
+  community: 'allow',
+  researcher: 'allow',
+} as const satisfies Record<Role, Grant>;
+
+/** Roles that see forecasts (risk grids): everyone but community views (aggregates only). */
+const FORECAST_ROLES = {
+  admin: 'allow',
+  analyst: 'allow',
+  officer: 'allow',
+  planner: 'allow',
+  official: 'allow',
+  researcher: 'allow',
+} as const satisfies Partial<Record<Role, Grant>>;
+
+const BACKTEST_ROLES = {
+  admin: 'allow',
+  analyst: 'allow',
+  planner: 'allow',
+  official: 'allow',
+  researcher: 'allow',
+} as const satisfies Partial<Record<Role, Grant>>;
+
+const INGEST_ROLES = { admin: 'allow', analyst: 'allow' } as const satisfies Partial<Record<Role, Grant>>;
+
+/** Aggregates: exact for every role but community, which gets small counts suppressed. */
+const AGGREGATE_ROLES = {
+  admin: 'exact',
+  analyst: 'exact',
+  officer: 'exact',
+  planner: 'exact',
+  official: 'exact',
+  community: 'suppressed',
+  researcher: 'exact',
+} as const satisfies Record<Role, Grant>;
+
+const read = (roles: RouteRule['roles']): RouteRule => ({ scope: 'read', roles, csrf: false });
+
+/** Routes that need no login (everything else under /api does). */
+export const PUBLIC_ROUTES: readonly string[] = ['POST /api/v1/auth/login'];
+
+/** Key: "METHOD /route/template". */
+export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
+  'GET /api/v1/auth/me': read(ALL_ROLES),
+  'POST /api/v1/auth/logout': { scope: 'read', roles: ALL_ROLES, csrf: true },
+  'GET /api/v1/areas': read(ALL_ROLES),
+  'GET /api/v1/districts': read(ALL_ROLES),
+  'GET /api/v1/models': read(ALL_ROLES),
+  'GET /api/v1/stats': read(AGGREGATE_ROLES),
+  'GET /api/v1/stats/trends': read(AGGREGATE_ROLES),
+  // Incident-level data: every read is audited. Protected categories keep location and narrative
+  // only in the full view (analyst and above); researchers get de-identified, coarsened rows.
+  'GET /api/v1/incidents': read({
+    admin: 'full',
+    analyst: 'full',
+    officer: 'redacted',
+    researcher: 'coarse',
+  }),
+  'GET /api/v1/forecasts': read(FORECAST_ROLES),
+  'GET /api/v1/forecasts/current': read(FORECAST_ROLES),
+  'GET /api/v1/forecasts/:id': read(FORECAST_ROLES),
+  'GET /api/v1/backtests': read(BACKTEST_ROLES),
+  'GET /api/v1/backtests/:id': read(BACKTEST_ROLES),
+  'POST /api/v1/ingest/jobs': { scope: 'write', roles: INGEST_ROLES, csrf: true },
+  'GET /api/v1/ingest/jobs': read(INGEST_ROLES),
+  'GET /api/v1/ingest/jobs/:id': read(INGEST_ROLES),
+  // Rejected rows quote raw values from the file: incident-level, audited.
+  'GET /api/v1/ingest/jobs/:id/rejects': read(INGEST_ROLES),
+  // Every role manages its own tokens; admins see and revoke everyone's.
+  'GET /api/v1/tokens': { scope: 'admin', roles: { ...ownForAll(), admin: 'all' }, csrf: false },
+  'POST /api/v1/tokens': { scope: 'admin', roles: { ...ownForAll(), admin: 'all' }, csrf: true },
+  'DELETE /api/v1/tokens/:id': { scope: 'admin', roles: { ...ownForAll(), admin: 'all' }, csrf: true },
+  'GET /api/v1/users': { scope: 'admin', roles: { admin: 'allow' }, csrf: false },
+  'POST /api/v1/users': { scope: 'admin', roles: { admin: 'allow' }, csrf: true },
+  'PATCH /api/v1/users/:id': { scope: 'admin', roles: { admin: 'allow' }, csrf: true },
+  'GET /api/v1/audit': { scope: 'admin', roles: { admin: 'allow' }, csrf: false },
+};
+
+function ownForAll(): Record<Role, Grant> {
+  return Object.fromEntries(Object.keys(ALL_ROLES).map((r) => [r, 'own'])) as Record<Role, Grant>;
+}
+
+/** The rule of a route, or undefined (refused). */
+export function ruleFor(method: string, url: string): RouteRule | undefined {
+  return PERMISSIONS[`${method} ${url}`];
+}

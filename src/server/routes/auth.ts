@@ -1,0 +1,71 @@
+/** Login, logout and "who am I" for dashboard sessions and token callers. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ROLE_LABELS } from '../../core/access.ts';
+import { login, logout, userById } from '../../services/accounts.ts';
+import { accessOf, auditContext, SESSION_COOKIE } from '../auth.ts';
+import { type RouteDeps, typed } from './deps.ts';
+
+export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = typed(app);
+  const cookieOptions = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: deps.settings.cookieSecure,
+  };
+
+  api.post(
+    '/api/v1/auth/login',
+    {
+      schema: {
+        tags: ['cuenta'],
+        summary: 'Inicia sesión (cookie HttpOnly + token CSRF)',
+        security: [],
+        body: z.object({ username: z.string().min(1).max(80), password: z.string().min(1).max(1024) }),
+      },
+    },
+    async (request, reply) => {
+      const s = await login(deps.db, request.body.username, request.body.password, deps.settings, {
+        ip: request.ip,
+        requestId: request.id,
+      });
+      void reply.setCookie(SESSION_COOKIE, s.secret, {
+        ...cookieOptions,
+        maxAge: deps.settings.sessionMaxHours * 3600,
+      });
+      return {
+        user: { ...s.user, roleLabel: ROLE_LABELS[s.user.role] },
+        csrfToken: s.csrfToken,
+        expiresAt: s.expiresAt,
+        idleMinutes: deps.settings.sessionIdleMinutes,
+      };
+    },
+  );
+
+  api.post(
+    '/api/v1/auth/logout',
+    { schema: { tags: ['cuenta'], summary: 'Cierra la sesión (requiere x-csrf-token)' } },
+    async (request, reply) => {
+      const cookie = request.cookies[SESSION_COOKIE];
+      if (cookie) await logout(deps.db, cookie, auditContext(request));
+      void reply.clearCookie(SESSION_COOKIE, cookieOptions);
+      return reply.status(204).send();
+    },
+  );
+
+  api.get(
+    '/api/v1/auth/me',
+    { schema: { tags: ['cuenta'], summary: 'El usuario autenticado, su rol y alcances' } },
+    async (request) => {
+      const { principal } = accessOf(request);
+      const user = await userById(deps.db, principal.userId);
+      return {
+        user: user ? { ...user, roleLabel: ROLE_LABELS[user.role] } : null,
+        via: principal.via,
+        scopes: principal.scopes,
+        ...(principal.via === 'session' ? { csrfToken: principal.csrfToken } : {}),
+      };
+    },
+  );
+}

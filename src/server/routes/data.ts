@@ -1,0 +1,92 @@
+/** Incident-level data (audited) and aggregates (suppressed for community views). */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AggregateView, IncidentView } from '../../core/access.ts';
+import { audit } from '../../services/audit.ts';
+import { type FilterParams, incidentPage, statsTable, trends } from '../../services/queries.ts';
+import { accessOf, auditContext } from '../auth.ts';
+import { areaParam, dayParam, listParam, type RouteDeps, typed } from './deps.ts';
+
+const filterQuery = z.object({
+  area: areaParam,
+  from: dayParam.optional().describe('primer día (hora local), AAAA-MM-DD'),
+  to: dayParam.optional().describe('último día (inclusive), AAAA-MM-DD'),
+  district: listParam.optional().describe('códigos de distrito (ubigeo), separados por comas'),
+  category: listParam.optional().describe('categorías, separadas por comas'),
+  type: z.string().max(100).optional().describe('texto en tipo, subtipo o modalidad'),
+  source: z.string().max(60).optional(),
+});
+
+type FilterQuery = z.infer<typeof filterQuery>;
+
+function filters(q: FilterQuery, defaultArea: string): FilterParams {
+  return {
+    area: q.area ?? defaultArea,
+    ...(q.from ? { from: q.from } : {}),
+    ...(q.to ? { to: q.to } : {}),
+    ...(q.district ? { districts: q.district } : {}),
+    ...(q.category ? { categories: q.category } : {}),
+    ...(q.type ? { type: q.type } : {}),
+    ...(q.source ? { source: q.source } : {}),
+  };
+}
+
+export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = typed(app);
+  api.get(
+    '/api/v1/incidents',
+    {
+      schema: {
+        tags: ['incidentes'],
+        summary: 'Incidentes con filtros y paginación por cursor (cada lectura queda en la auditoría)',
+        description:
+          'Vista según el rol: completa (analista, administrador), con categorías protegidas sin ubicación ni relato (efectivo), o anonimizada y generalizada (investigador).',
+        querystring: filterQuery.extend({
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          cursor: z.string().max(400).optional().describe('nextCursor de la página anterior'),
+        }),
+      },
+    },
+    async (request) => {
+      const { grant } = accessOf(request);
+      const q = request.query;
+      const page = await incidentPage(deps.db, {
+        ...filters(q, deps.defaultArea),
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+        view: grant as IncidentView,
+      });
+      await audit(deps.db, auditContext(request), 'incidents.list', `area:${page.area}`, {
+        view: page.view,
+        filters: { ...filters(q, deps.defaultArea), limit: q.limit, page: q.cursor ? 'next' : 'first' },
+        rows: page.items.length,
+        restricted: page.items.filter((i) => i.restricted).length,
+      });
+      return page;
+    },
+  );
+  api.get(
+    '/api/v1/stats',
+    {
+      schema: {
+        tags: ['estadísticas'],
+        summary: 'Conteos por distrito × mes × categoría (vista comunitaria: conteos < 5 suprimidos)',
+        querystring: filterQuery,
+      },
+    },
+    async (request) =>
+      statsTable(deps.db, filters(request.query, deps.defaultArea), accessOf(request).grant as AggregateView),
+  );
+  api.get(
+    '/api/v1/stats/trends',
+    {
+      schema: {
+        tags: ['estadísticas'],
+        summary: 'Series mensuales por distrito y del área, con variación interanual',
+        querystring: filterQuery,
+      },
+    },
+    async (request) =>
+      trends(deps.db, filters(request.query, deps.defaultArea), accessOf(request).grant as AggregateView),
+  );
+}

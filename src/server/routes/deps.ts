@@ -1,0 +1,54 @@
+/** What route modules share: the store, settings, the ingest queue, and common zod pieces. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { HttpSettings } from '../../config/env.ts';
+import type { IngestQueue } from '../../services/jobs.ts';
+import type { Db } from '../../storage/db.ts';
+
+export interface RouteDeps {
+  db: Db;
+  defaultArea: string;
+  /** IANA zone for local days in requests (the configuration's). */
+  timeZone: string;
+  settings: HttpSettings;
+  queue: IngestQueue;
+  uploadDir: string;
+}
+
+export function typed(app: FastifyInstance) {
+  return app.withTypeProvider<ZodTypeProvider>();
+}
+
+/** A study-area id (defaults to the server's area). */
+export const areaParam = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, 'id de área inválido (ej. callao)')
+  .optional()
+  .describe('área de estudio (por defecto la del servidor)');
+
+/** YYYY-MM-DD. */
+export const dayParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'formato AAAA-MM-DD');
+
+/** "a,b,c" → ["a","b","c"]. */
+export const listParam = z
+  .string()
+  .max(500)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+/** A positive integer id in a path. */
+export const idParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+
+/** The error body (documentation). */
+export const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});

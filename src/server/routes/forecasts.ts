@@ -1,0 +1,117 @@
+/** Current and stored forecasts (compact grid or GeoJSON), forecast runs, and backtest reports. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CRIME_GROUPS } from '../../core/taxonomy.ts';
+import { storedReport, storedReports } from '../../services/backtest.ts';
+import { currentForecast, currentForecastIndex, forecastById } from '../../services/forecast.ts';
+import { areaParam, idParams, type RouteDeps, typed } from './deps.ts';
+
+const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
+
+const format = z
+  .enum(['grid', 'geojson'])
+  .default('grid')
+  .describe(
+    'grid: máscara y riesgos en base64 (compacto); geojson: celdas como polígonos con riesgo y rango',
+  );
+
+const turno = z
+  .string()
+  .transform((t) => (t === 'manana' ? 'mañana' : t))
+  .pipe(z.enum(TURNOS))
+  .optional()
+  .describe('turno policial; sin turno: pronóstico del día completo');
+
+export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = typed(app);
+  api.get(
+    '/api/v1/forecasts',
+    {
+      schema: {
+        tags: ['pronósticos'],
+        summary: 'Pronósticos vigentes (último día pronosticado) por grupo y turno, sin superficies',
+        querystring: z.object({ area: areaParam }),
+      },
+    },
+    async (request) => ({
+      forecasts: await currentForecastIndex(deps.db, request.query.area ?? deps.defaultArea),
+    }),
+  );
+  api.get(
+    '/api/v1/forecasts/current',
+    {
+      schema: {
+        tags: ['pronósticos'],
+        summary: 'Superficie de riesgo vigente de un grupo de delitos y turno',
+        querystring: z.object({
+          area: areaParam,
+          group: z.enum(Object.keys(CRIME_GROUPS) as [string, ...string[]]),
+          turno,
+          format,
+        }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const body = await currentForecast(
+        deps.db,
+        { area: q.area ?? deps.defaultArea, group: q.group, ...(q.turno ? { turno: q.turno } : {}) },
+        q.format,
+      );
+      return reply.type(q.format === 'geojson' ? 'application/geo+json' : 'application/json').send(body);
+    },
+  );
+  api.get(
+    '/api/v1/forecasts/:id',
+    {
+      schema: {
+        tags: ['pronósticos'],
+        summary: 'Un pronóstico guardado',
+        params: idParams,
+        querystring: z.object({ format }),
+      },
+    },
+    async (request, reply) => {
+      const body = await forecastById(deps.db, request.params.id, request.query.format);
+      return reply
+        .type(request.query.format === 'geojson' ? 'application/geo+json' : 'application/json')
+        .send(body);
+    },
+  );
+  api.get(
+    '/api/v1/backtests',
+    {
+      schema: {
+        tags: ['evaluación'],
+        summary: 'Reportes de backtest guardados, con el acierto al 5 % del área por modelo',
+        querystring: z.object({
+          area: areaParam,
+          group: z.string().max(40).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+    },
+    async (request) => ({
+      reports: await storedReports(deps.db, {
+        ...(request.query.area ? { area: request.query.area } : {}),
+        ...(request.query.group ? { group: request.query.group } : {}),
+        limit: request.query.limit,
+      }),
+    }),
+  );
+  api.get(
+    '/api/v1/backtests/:id',
+    {
+      schema: {
+        tags: ['evaluación'],
+        summary: 'Un reporte de backtest (JSON con curvas de acierto, PAI, PEI*, intervalos; o CSV, HTML)',
+        params: idParams,
+        querystring: z.object({ format: z.enum(['json', 'csv', 'html']).default('json') }),
+      },
+    },
+    async (request, reply) => {
+      const r = await storedReport(deps.db, request.params.id, request.query.format);
+      return reply.type(r.contentType).send(r.body);
+    },
+  );
+}

@@ -1,0 +1,36 @@
+/** Reference data: study areas, district boundaries, the model registry. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { districtsGeoJson, listStudyAreas } from '../../services/areas.ts';
+import { modelCatalogue } from '../../services/forecast.ts';
+import { areaParam, type RouteDeps, typed } from './deps.ts';
+
+export function registerReferenceRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = typed(app);
+  api.get(
+    '/api/v1/areas',
+    { schema: { tags: ['referencia'], summary: 'Áreas de estudio registradas' } },
+    async () => ({ areas: await listStudyAreas(deps.db) }),
+  );
+  api.get(
+    '/api/v1/districts',
+    {
+      schema: {
+        tags: ['referencia'],
+        summary: 'Límites de los distritos (GeoJSON, WGS84)',
+        querystring: z.object({ area: areaParam }),
+      },
+    },
+    async (request) => districtsGeoJson(deps.db, request.query.area ?? deps.defaultArea),
+  );
+  api.get(
+    '/api/v1/models',
+    {
+      schema: {
+        tags: ['referencia'],
+        summary: 'Modelos de pronóstico disponibles y sus ajustes por defecto',
+      },
+    },
+    async () => ({ models: modelCatalogue() }),
+  );
+}
