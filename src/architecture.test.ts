@@ -23,7 +23,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   services: ['core', 'geo', 'ingest', 'synthetic', 'storage', 'config', 'models', 'evaluation'],
   cli: ['core', 'config', 'services', 'storage', 'server'],
   server: ['core', 'config', 'services', 'storage'],
-  test: ['core', 'geo', 'ingest', 'storage', 'services', 'config', 'synthetic', 'models', 'evaluation'],
+  test: [
+    'core',
+    'geo',
+    'ingest',
+    'storage',
+    'services',
+    'config',
+    'synthetic',
+    'models',
+    'evaluation',
+    'server',
+  ],
 };
 /** The CLI is the composition root: it may open the store and manage the embedded server, nothing else of storage. */
 const CLI_STORAGE_ENTRY_POINTS = [

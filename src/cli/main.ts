@@ -3,6 +3,7 @@
  * first; --json gives machine-readable output; exit codes are listed in output.ts and the README.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAccountCommands } from './commands/accounts.ts';
 import { registerAreaCommands } from './commands/area.ts';
 import { registerBacktestCommand } from './commands/backtest.ts';
 import { registerDbCommands } from './commands/db.ts';
@@ -33,6 +34,7 @@ registerSweepCommand(program);
 registerAreaCommands(program);
 registerDbCommands(program);
 registerServeCommand(program);
+registerAccountCommands(program);
 
 let code: number = EXIT.ok;
 try {

@@ -14,6 +14,7 @@ export const EXIT = {
   notFound: 4,
   storage: 5,
   rowsRejected: 6,
+  auditBroken: 7,
 } as const;
 
 const CODE_TO_EXIT: Record<VigiaErrorCode, number> = {

@@ -55,8 +55,8 @@ export interface AppOptions {
   http?: Partial<HttpSettings>;
 }
 
-/** The app and its background ingest queue (started by `listen`, stopped on close). */
-export type VigiaApp = FastifyInstance & { ingestQueue: IngestQueue };
+/** The app, its background ingest queue (started when ready, stopped on close) and its API routes. */
+export type VigiaApp = FastifyInstance & { ingestQueue: IngestQueue; apiRoutes: readonly string[] };
 
 /** Builds the app (not listening yet). */
 export function buildApp(options: AppOptions): VigiaApp {
@@ -94,8 +94,10 @@ export function buildApp(options: AppOptions): VigiaApp {
     metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
   // Rate limits per route: login attempts per client address, API calls per caller.
+  const apiRoutes: string[] = [];
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
+    for (const m of [route.method].flat()) if (m !== 'HEAD') apiRoutes.push(`${m} ${route.url}`);
     const login = route.url === '/api/v1/auth/login';
     if (!login && settings.rateLimitPerMinute === 0) return;
     route.config = {
@@ -192,5 +194,5 @@ export function buildApp(options: AppOptions): VigiaApp {
   app.addHook('onReady', async () => {
     await queue.start();
   });
-  return Object.assign(app, { ingestQueue: queue }) as unknown as VigiaApp;
+  return Object.assign(app, { ingestQueue: queue, apiRoutes }) as unknown as VigiaApp;
 }

@@ -303,13 +303,18 @@ export function tokensOf(db: Db, userId: number | null): Promise<TokenRow[]> {
 }
 
 /**
- * Revokes a token. Only its owner or an admin may.
+ * Revokes a token. Only its owner or an admin may (`operator`: the server's operator at the CLI).
  * @throws NotFoundError (also for someone else's token, to not reveal it exists)
  */
-export async function revokeTokenAs(db: Db, id: number, caller: Principal, ctx: AuditContext): Promise<void> {
+export async function revokeTokenAs(
+  db: Db,
+  id: number,
+  caller: Principal | 'operator',
+  ctx: AuditContext,
+): Promise<void> {
   const t = await getToken(db, id);
-  if (!t || (t.userId !== caller.userId && caller.role !== 'admin'))
-    throw new NotFoundError(`No existe el token ${id}`);
+  const allowed = caller === 'operator' || t?.userId === caller.userId || caller.role === 'admin';
+  if (!t || !allowed) throw new NotFoundError(`No existe el token ${id}`);
   await revokeToken(db, id);
   await audit(db, ctx, 'token.revoke', `token:${id}`, { owner: t.username });
 }

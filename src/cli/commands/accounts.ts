@@ -1,0 +1,219 @@
+/** `vigia user …`, `vigia token …` and `vigia audit …`: accounts and the audit trail from the shell. */
+import type { Command } from 'commander';
+import { ROLES } from '../../core/access.ts';
+import { ValidationError } from '../../core/errors.ts';
+import {
+  changeUser,
+  createToken,
+  createUser,
+  listUsers,
+  revokeTokenAs,
+  tokensOf,
+  userByName,
+} from '../../services/accounts.ts';
+import { queryAudit, verifyAudit } from '../../services/audit.ts';
+import { list, withStore } from '../context.ts';
+import { EXIT, table } from '../output.ts';
+import { cliAuditContext, readSecret } from '../secret.ts';
+
+const day = (d: Date | null): string => (d ? d.toISOString().slice(0, 16).replace('T', ' ') : '—');
+
+async function newPassword(): Promise<string> {
+  const p = await readSecret('Contraseña (mín. 12 caracteres): ');
+  if (process.stdin.isTTY && (await readSecret('Repita la contraseña: ')) !== p)
+    throw new ValidationError('password', 'las contraseñas no coinciden');
+  return p;
+}
+
+export function registerAccountCommands(program: Command): void {
+  const user = program.command('user').description('usuarios / accounts');
+  user
+    .command('add <username>')
+    .description(
+      'crea un usuario (así se crea el primer administrador); la contraseña se lee de la terminal o de stdin',
+    )
+    .requiredOption('--role <rol>', `rol: ${ROLES.join(' | ')}`)
+    .option('--name <nombre>', 'nombre para mostrar')
+    .addHelpText(
+      'after',
+      '\nEjemplo: vigia user add ana --role admin   (o: echo "$CLAVE" | vigia user add ana --role admin)',
+    )
+    .action(async (username: string, o: { role: string; name?: string }) => {
+      const password = await newPassword();
+      await withStore(async (db) => {
+        const u = await createUser(
+          db,
+          { username, role: o.role, password, ...(o.name ? { displayName: o.name } : {}) },
+          cliAuditContext(),
+        );
+        process.stdout.write(`Usuario ${u.username} (#${u.id}) creado con rol ${u.role}.\n`);
+      });
+    });
+  user
+    .command('list')
+    .description('lista los usuarios')
+    .option('--json', 'salida JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withStore(async (db) => {
+        const rows = await listUsers(db);
+        if (o.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+        else
+          process.stdout.write(
+            `${table(
+              ['id', 'usuario', 'nombre', 'rol', 'estado', 'creado'],
+              rows.map((u) => [
+                u.id,
+                u.username,
+                u.displayName,
+                u.role,
+                u.disabled ? 'deshabilitado' : 'activo',
+                day(u.createdAt),
+              ]),
+            )}\n`,
+          );
+      });
+    });
+  user
+    .command('set <username>')
+    .description('cambia rol, contraseña o estado de un usuario (cierra sus sesiones)')
+    .option('--role <rol>', `nuevo rol: ${ROLES.join(' | ')}`)
+    .option('--password', 'pide una contraseña nueva')
+    .option('--disable', 'deshabilita la cuenta')
+    .option('--enable', 'habilita la cuenta')
+    .action(
+      async (
+        username: string,
+        o: { role?: string; password?: boolean; disable?: boolean; enable?: boolean },
+      ) => {
+        const password = o.password ? await newPassword() : undefined;
+        await withStore(async (db) => {
+          const u = await userByName(db, username);
+          const after = await changeUser(
+            db,
+            u.id,
+            {
+              ...(o.role ? { role: o.role } : {}),
+              ...(password ? { password } : {}),
+              ...(o.disable ? { disabled: true } : o.enable ? { disabled: false } : {}),
+            },
+            cliAuditContext(),
+          );
+          process.stdout.write(
+            `Usuario ${after.username}: rol ${after.role}, ${after.disabled ? 'deshabilitado' : 'activo'}.\n`,
+          );
+        });
+      },
+    );
+
+  const token = program.command('token').description('tokens de API / API tokens');
+  token
+    .command('create <username>')
+    .description('crea un token de API para un usuario; el secreto se muestra una sola vez')
+    .requiredOption('--name <nombre>', 'para qué es (ej. "tablero SIDPOL")')
+    .option('--scopes <lista>', 'alcances: read, write, admin (según el rol)', 'read')
+    .option('--days <n>', 'días de vigencia (0 = sin vencimiento)', '90')
+    .action(async (username: string, o: { name: string; scopes: string; days: string }) => {
+      await withStore(async (db) => {
+        const u = await userByName(db, username);
+        const days = Number(o.days);
+        const t = await createToken(
+          db,
+          u,
+          { name: o.name, scopes: list(o.scopes) ?? [], expiresInDays: days === 0 ? null : days },
+          cliAuditContext(),
+        );
+        process.stderr.write(
+          `Token #${t.id} para ${u.username} (${t.scopes.join(', ')}), vence: ${day(t.expiresAt)}. Guárdelo: no se vuelve a mostrar.\n`,
+        );
+        process.stdout.write(`${t.token}\n`);
+      });
+    });
+  token
+    .command('list')
+    .description('lista los tokens (nunca sus secretos)')
+    .option('--user <username>', 'solo los de este usuario')
+    .action(async (o: { user?: string }) => {
+      await withStore(async (db) => {
+        const rows = await tokensOf(db, o.user ? (await userByName(db, o.user)).id : null);
+        process.stdout.write(
+          `${table(
+            ['id', 'usuario', 'nombre', 'alcances', 'creado', 'vence', 'revocado', 'último uso'],
+            rows.map((t) => [
+              t.id,
+              t.username,
+              t.name,
+              t.scopes.join(','),
+              day(t.createdAt),
+              day(t.expiresAt),
+              day(t.revokedAt),
+              day(t.lastUsedAt),
+            ]),
+          )}\n`,
+        );
+      });
+    });
+  token
+    .command('revoke <id>')
+    .description('revoca un token')
+    .action(async (id: string) => {
+      await withStore(async (db) => {
+        if (!/^\d{1,12}$/.test(id)) throw new ValidationError('id', `id de token inválido "${id}"`);
+        await revokeTokenAs(db, Number(id), 'operator', cliAuditContext());
+        process.stdout.write(`Token #${id} revocado.\n`);
+      });
+    });
+
+  const auditCmd = program.command('audit').description('registro de auditoría / audit trail');
+  auditCmd
+    .command('verify')
+    .description(
+      'comprueba la cadena de hashes: detecta filas alteradas, borradas o agregadas fuera de Vigía',
+    )
+    .option('--json', 'salida JSON')
+    .action(async (o: { json?: boolean }) => {
+      const result = await withStore((db) => verifyAudit(db));
+      if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else if (result.ok)
+        process.stdout.write(`Auditoría íntegra: ${result.rows} registros, cadena de hashes válida.\n`);
+      else
+        process.stdout.write(
+          `AUDITORÍA ALTERADA: ${result.problems.length} problema(s) en ${result.rows} registros\n${result.problems
+            .map((p) => `  fila ${p.seq}: ${p.problem}`)
+            .join('\n')}\n`,
+        );
+      if (!result.ok) process.exitCode = EXIT.auditBroken;
+    });
+  auditCmd
+    .command('list')
+    .description('muestra los registros más recientes')
+    .option('-n, --limit <n>', 'cuántos', '50')
+    .option('--actor <actor>', 'solo este actor')
+    .option('--action <acción>', 'solo esta acción (ej. incidents.list)')
+    .option('--json', 'salida JSON')
+    .action(async (o: { limit: string; actor?: string; action?: string; json?: boolean }) => {
+      await withStore(async (db) => {
+        const rows = await queryAudit(db, {
+          limit: Math.min(Math.max(Number(o.limit) || 50, 1), 10_000),
+          ...(o.actor ? { actor: o.actor } : {}),
+          ...(o.action ? { action: o.action } : {}),
+        });
+        if (o.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+        else
+          process.stdout.write(
+            `${table(
+              ['#', 'cuándo (UTC)', 'actor', 'rol', 'acción', 'objeto', 'desde', 'detalle'],
+              rows.map((r) => [
+                r.seq,
+                day(r.at),
+                r.actor,
+                r.role ?? '—',
+                r.action,
+                r.target ?? '—',
+                r.ip ?? '—',
+                r.detail.slice(0, 60),
+              ]),
+            )}\n`,
+          );
+      });
+    });
+}

@@ -1,0 +1,301 @@
+/**
+ * The permission table against the real server on a real port, on both stores: every role × every
+ * API route, through a login session (cookie + CSRF) and through an API token, expecting the status
+ * the table implies; then the field rules (what each view shows).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLE_SCOPES, ROLES, type Role, SMALL_COUNT_THRESHOLD } from '../core/access.ts';
+import { createToken } from '../services/accounts.ts';
+import { type ApiFixture, call, startApi, TEST_PASSWORD } from '../test/api.ts';
+import { BACKENDS } from '../test/db.ts';
+import { PERMISSIONS, PUBLIC_ROUTES } from './permissions.ts';
+
+const FIXTURE = fileURLToPath(new URL('../ingest/sources/test/sidpol-geo-fixture.csv', import.meta.url));
+
+/** A session: cookie header and CSRF token. */
+interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+export async function loginAs(f: ApiFixture, username: string): Promise<Session> {
+  const r = await fetch(`${f.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: TEST_PASSWORD }),
+  });
+  expect(r.status).toBe(200);
+  const setCookie = r.headers.getSetCookie()[0] ?? '';
+  const body = (await r.json()) as { csrfToken: string };
+  return { cookie: setCookie.split(';')[0] as string, csrf: body.csrfToken };
+}
+
+function uploadForm(name = 'fixture.csv'): FormData {
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(FIXTURE)], { type: 'text/csv' }), name);
+  return form;
+}
+
+let counter = 0;
+
+/** A valid request for each route, for a caller of `role`. */
+async function example(
+  f: ApiFixture,
+  key: string,
+  role: Role,
+  jobId: number,
+): Promise<{ path: string; body?: unknown; form?: FormData }> {
+  const SETUP = { actor: 'test', role: null, ip: null, requestId: null };
+  switch (key) {
+    case 'POST /api/v1/auth/logout':
+      return { path: '/api/v1/auth/logout' };
+    case 'GET /api/v1/forecasts/current':
+      return { path: '/api/v1/forecasts/current?group=property&turno=noche' };
+    case 'GET /api/v1/forecasts/:id':
+      return { path: `/api/v1/forecasts/${f.forecastId}` };
+    case 'GET /api/v1/backtests/:id':
+      return { path: `/api/v1/backtests/${f.reportId}` };
+    case 'GET /api/v1/incidents':
+      return { path: '/api/v1/incidents?limit=20' };
+    case 'POST /api/v1/ingest/jobs':
+      return { path: '/api/v1/ingest/jobs?format=sidpol-geo', form: uploadForm() };
+    case 'GET /api/v1/ingest/jobs/:id':
+      return { path: `/api/v1/ingest/jobs/${jobId}` };
+    case 'GET /api/v1/ingest/jobs/:id/rejects':
+      return { path: `/api/v1/ingest/jobs/${jobId}/rejects` };
+    case 'POST /api/v1/tokens':
+      return { path: '/api/v1/tokens', body: { name: 'walk', scopes: ['read'] } };
+    case 'DELETE /api/v1/tokens/:id': {
+      const u = f.users[role];
+      const t = await createToken(
+        f.t.db,
+        { id: u.id, username: u.username, role },
+        { name: 'to-revoke', scopes: ['read'] },
+        SETUP,
+      );
+      return { path: `/api/v1/tokens/${t.id}` };
+    }
+    case 'POST /api/v1/users':
+      return {
+        path: '/api/v1/users',
+        body: { username: `walk-${role}-${++counter}`, role: 'community', password: TEST_PASSWORD },
+      };
+    case 'PATCH /api/v1/users/:id':
+      return { path: `/api/v1/users/${f.users.community.id}`, body: { displayName: `Líder ${++counter}` } };
+    default: {
+      const [, path] = key.split(' ');
+      return { path: path as string };
+    }
+  }
+}
+
+describe.each(BACKENDS)('permission table, every role × route (%s store)', (backend) => {
+  let f: ApiFixture;
+  let jobId: number;
+  const sessions = {} as Record<Role, Session>;
+  beforeAll(async () => {
+    f = await startApi(backend);
+    for (const role of ROLES) sessions[role] = await loginAs(f, f.users[role].username);
+    const up = await call(f, 'POST', '/api/v1/ingest/jobs?format=sidpol-geo', {
+      token: f.users.analyst.token,
+      form: uploadForm(),
+    });
+    expect(up.status).toBe(202);
+    jobId = (up.body as { job: { id: number } }).job.id;
+    await f.app.ingestQueue.idle();
+  }, 120_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('covers every API route the server registers, and nothing else', () => {
+    const table = [...Object.keys(PERMISSIONS), ...PUBLIC_ROUTES].sort();
+    expect([...f.app.apiRoutes].sort()).toEqual(table);
+    // Every state-changing route demands the CSRF token from session callers.
+    for (const [key, rule] of Object.entries(PERMISSIONS))
+      if (!key.startsWith('GET ')) expect(rule.csrf, key).toBe(true);
+  });
+
+  it('refuses every protected route without credentials (401)', async () => {
+    for (const key of Object.keys(PERMISSIONS)) {
+      const [method] = key.split(' ');
+      const ex = await example(f, key, 'admin', jobId);
+      const r = await call(f, method as string, ex.path, ex.body !== undefined ? { body: ex.body } : {});
+      expect(r.status, key).toBe(401);
+      expect(r.body).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    }
+  });
+
+  it('answers each role × route as the table says, through a login session', async () => {
+    const seen: string[] = [];
+    for (const role of ROLES)
+      for (const [key, rule] of Object.entries(PERMISSIONS)) {
+        if (key === 'POST /api/v1/auth/logout') continue; // would end the session; checked below
+        const [method] = key.split(' ');
+        const ex = await example(f, key, role, jobId);
+        const r = await call(f, method as string, ex.path, {
+          headers: { cookie: sessions[role].cookie, 'x-csrf-token': sessions[role].csrf },
+          ...(ex.body !== undefined ? { body: ex.body } : {}),
+          ...(ex.form ? { form: ex.form } : {}),
+        });
+        const allowed = rule.roles[role] !== undefined;
+        seen.push(`${role} ${key} ${r.status}`);
+        if (allowed)
+          expect([200, 201, 202, 204], `${role} ${key}: ${r.text.slice(0, 200)}`).toContain(r.status);
+        else {
+          expect(r.status, `${role} ${key}`).toBe(403);
+          expect(r.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
+        }
+      }
+    expect(seen).toHaveLength(ROLES.length * (Object.keys(PERMISSIONS).length - 1));
+    await f.app.ingestQueue.idle();
+  });
+
+  it('answers each role × route as the table says, through an API token (role ∩ scope)', async () => {
+    for (const role of ROLES)
+      for (const [key, rule] of Object.entries(PERMISSIONS)) {
+        const [method] = key.split(' ');
+        const ex = await example(f, key, role, jobId);
+        const r = await call(f, method as string, ex.path, {
+          token: f.users[role].token,
+          ...(ex.body !== undefined ? { body: ex.body } : {}),
+          ...(ex.form ? { form: ex.form } : {}),
+        });
+        const allowed = rule.roles[role] !== undefined && ROLE_SCOPES[role].includes(rule.scope);
+        if (allowed)
+          expect([200, 201, 202, 204], `${role} ${key}: ${r.text.slice(0, 200)}`).toContain(r.status);
+        else expect(r.status, `${role} ${key}`).toBe(403);
+      }
+    await f.app.ingestQueue.idle();
+  });
+
+  it('a read-only token of an analyst cannot upload, even though the role can', async () => {
+    const u = f.users.analyst;
+    const t = await createToken(
+      f.t.db,
+      { id: u.id, username: u.username, role: 'analyst' },
+      { name: 'read only', scopes: ['read'] },
+      { actor: 'test', role: null, ip: null, requestId: null },
+    );
+    const r = await call(f, 'POST', '/api/v1/ingest/jobs', { token: t.token, form: uploadForm() });
+    expect(r.status).toBe(403);
+    expect((r.body as { error: { message: string } }).error.message).toContain('write');
+  });
+
+  describe('field rules', () => {
+    type Incident = {
+      id: string;
+      externalId: string;
+      restricted: boolean;
+      lat: number | null;
+      lon: number | null;
+      narrative: string | null;
+      occurredAt: string;
+      geoQuality: string;
+    };
+    const incidents = async (role: Role, query = 'limit=1000'): Promise<Incident[]> => {
+      const r = await call(f, 'GET', `/api/v1/incidents?${query}`, { token: f.users[role].token });
+      expect(r.status).toBe(200);
+      return (r.body as { items: Incident[] }).items;
+    };
+
+    it('analysts see protected categories in full; officers without location or narrative', async () => {
+      const full = await incidents('analyst', 'limit=1000&category=violencia_familiar,sexual');
+      expect(full.length).toBeGreaterThan(0);
+      expect(full.every((i) => i.restricted)).toBe(true);
+      expect(full.some((i) => i.lat !== null)).toBe(true);
+      const redacted = await incidents('officer', 'limit=1000&category=violencia_familiar,sexual');
+      expect(redacted.map((i) => i.id)).toEqual(full.map((i) => i.id));
+      for (const i of redacted) {
+        expect(i.lat).toBeNull();
+        expect(i.lon).toBeNull();
+        expect(i.narrative).toBeNull();
+        expect(i.geoQuality).toBe('redacted');
+      }
+      // Unprotected rows keep their location for officers.
+      const other = await incidents('officer', 'limit=200&category=robo');
+      expect(other.some((i) => i.lat !== null)).toBe(true);
+    });
+
+    it('researchers get de-identified, coarsened incidents', async () => {
+      const real = await incidents('analyst', 'limit=300');
+      const coarse = await incidents('researcher', 'limit=300');
+      expect(coarse).toHaveLength(real.length);
+      const realIds = new Set(real.map((i) => i.id));
+      for (const [k, i] of coarse.entries()) {
+        expect(i.id).toMatch(/^p_[0-9a-f]{20}$/);
+        expect(realIds.has(i.id)).toBe(false);
+        expect(i.externalId).toBe('');
+        expect(i.narrative).toBeNull();
+        expect(new Date(i.occurredAt).getTime() % 3_600_000).toBe(0);
+        const r = real[k] as Incident;
+        if (i.restricted) expect(i.lat).toBeNull();
+        if (i.lat !== null && r.lat !== null) {
+          expect(Math.abs(i.lat - r.lat)).toBeLessThanOrEqual(0.00125 + 1e-9);
+          // On the lattice: centres at (k + ½) × 0.0025°.
+          for (const v of [i.lat, i.lon as number]) {
+            const k = v / 0.0025 - 0.5;
+            expect(Math.abs(k - Math.round(k))).toBeLessThan(1e-3);
+          }
+        }
+      }
+      // Pseudonyms are stable across requests.
+      expect((await incidents('researcher', 'limit=300')).map((i) => i.id)).toEqual(coarse.map((i) => i.id));
+    });
+
+    it('community views get district aggregates with counts below 5 suppressed', async () => {
+      type Row = {
+        districtCode: string;
+        month: string;
+        category: string;
+        count: number | null;
+        suppressed: boolean;
+      };
+      const exact = (await call(f, 'GET', '/api/v1/stats', { token: f.users.analyst.token })).body as {
+        rows: Row[];
+      };
+      const comm = (await call(f, 'GET', '/api/v1/stats', { token: f.users.community.token })).body as {
+        rows: Row[];
+        view: string;
+      };
+      expect(comm.view).toBe('suppressed');
+      expect(comm.rows).toHaveLength(exact.rows.length);
+      let suppressed = 0;
+      for (const [k, row] of comm.rows.entries()) {
+        const e = exact.rows[k] as Row;
+        if ((e.count as number) < SMALL_COUNT_THRESHOLD) {
+          expect(row.count).toBeNull();
+          expect(row.suppressed).toBe(true);
+          suppressed++;
+        } else expect(row.count).toBe(e.count);
+      }
+      expect(suppressed).toBeGreaterThan(0);
+      const trends = (await call(f, 'GET', '/api/v1/stats/trends', { token: f.users.community.token }))
+        .body as {
+        series: { points: { count: number | null }[] }[];
+      };
+      for (const s of trends.series)
+        for (const p of s.points) if (p.count !== null) expect(p.count === 0 || p.count >= 5).toBe(true);
+    });
+
+    it('every incident read is audited with who, what and from where', async () => {
+      const r = await call(f, 'GET', '/api/v1/audit?action=incidents.list&limit=1000', {
+        token: f.users.admin.token,
+      });
+      const entries = (
+        r.body as {
+          entries: { actor: string; role: string; ip: string; detail: string; requestId: string }[];
+        }
+      ).entries;
+      const actors = new Set(entries.map((e) => e.role));
+      for (const role of ['admin', 'analyst', 'officer', 'researcher']) expect(actors.has(role)).toBe(true);
+      for (const e of entries) {
+        expect(e.ip).toBe('127.0.0.1');
+        expect(e.requestId).toBeTruthy();
+        expect(JSON.parse(e.detail)).toHaveProperty('rows');
+      }
+    });
+  });
+});
