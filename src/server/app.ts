@@ -20,6 +20,7 @@ import {
 import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { DEFAULT_HTTP_SETTINGS, type HttpSettings } from '../config/env.ts';
+import { ValidationError } from '../core/errors.ts';
 import { domainGauges, latestIncidentTimes, readiness } from '../services/health.ts';
 import { IngestQueue } from '../services/jobs.ts';
 import type { Db } from '../storage/db.ts';
@@ -58,6 +59,17 @@ export interface AppOptions {
 /** The app, its background ingest queue (started when ready, stopped on close) and its API routes. */
 export type VigiaApp = FastifyInstance & { ingestQueue: IngestQueue; apiRoutes: readonly string[] };
 
+/** The path of the first string holding a NUL character, or null. */
+function nulField(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      const found = nulField(v, path ? `${path}.${k}` : k);
+      if (found) return found;
+    }
+  return null;
+}
+
 /** Builds the app (not listening yet). */
 export function buildApp(options: AppOptions): VigiaApp {
   const settings: HttpSettings = { ...DEFAULT_HTTP_SETTINGS, ...options.http };
@@ -86,6 +98,11 @@ export function buildApp(options: AppOptions): VigiaApp {
     void reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
     return payload;
+  });
+  // PostgreSQL text cannot hold NUL: refuse it in any parameter instead of failing in the database.
+  app.addHook('preValidation', async (request) => {
+    const field = nulField({ querystring: request.query, params: request.params, body: request.body });
+    if (field) throw new ValidationError(field, 'contiene un carácter nulo (\\u0000)');
   });
   app.addHook('onResponse', async (request, reply) => {
     // The route template, never the raw URL: bounded label values.
@@ -142,6 +159,8 @@ export function buildApp(options: AppOptions): VigiaApp {
     }),
   });
   void app.register(fastifyMultipart, {
+    // Keep the client's full file name so that names with folders are refused, not silently cut.
+    preservePath: true,
     limits: { fileSize: settings.uploadMaxBytes, files: 1, fields: 5, parts: 6, fieldSize: 1024 },
   });
   void app.register(fastifySwagger, {

@@ -21,7 +21,7 @@ export const STATUS_BY_CODE: Readonly<Record<VigiaErrorCode, number>> = {
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; fields?: { field: string; message: string }[] };
 }
 
 /** Fastify error handler. */
@@ -33,6 +33,22 @@ export function handleError(err: FastifyError | Error, request: FastifyRequest, 
     return;
   }
   const fe = err as FastifyError;
+  // Schema validation: one message per field, named "querystring.limit", "body.password", …
+  if (Array.isArray(fe.validation)) {
+    const context = fe.validationContext ?? 'request';
+    const fields = fe.validation.map((v) => ({
+      field: [context, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'valor inválido',
+    }));
+    void reply.status(400).send({
+      error: {
+        code: 'VALIDATION',
+        message: `Solicitud inválida: ${fields.map((x) => `${x.field}: ${x.message}`).join('; ')}`,
+        fields,
+      },
+    } satisfies ErrorBody);
+    return;
+  }
   // Fastify's own client errors (malformed JSON, body too large, bad content type) keep their status.
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     void reply

@@ -3,40 +3,20 @@
  * API route, through a login session (cookie + CSRF) and through an API token, expecting the status
  * the table implies; then the field rules (what each view shows).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_SCOPES, ROLES, type Role, SMALL_COUNT_THRESHOLD } from '../core/access.ts';
 import { createToken } from '../services/accounts.ts';
-import { type ApiFixture, call, startApi, TEST_PASSWORD } from '../test/api.ts';
+import {
+  type ApiFixture,
+  call,
+  loginAs,
+  type Session,
+  startApi,
+  TEST_PASSWORD,
+  uploadForm,
+} from '../test/api.ts';
 import { BACKENDS } from '../test/db.ts';
 import { PERMISSIONS, PUBLIC_ROUTES } from './permissions.ts';
-
-const FIXTURE = fileURLToPath(new URL('../ingest/sources/test/sidpol-geo-fixture.csv', import.meta.url));
-
-/** A session: cookie header and CSRF token. */
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-export async function loginAs(f: ApiFixture, username: string): Promise<Session> {
-  const r = await fetch(`${f.base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: TEST_PASSWORD }),
-  });
-  expect(r.status).toBe(200);
-  const setCookie = r.headers.getSetCookie()[0] ?? '';
-  const body = (await r.json()) as { csrfToken: string };
-  return { cookie: setCookie.split(';')[0] as string, csrf: body.csrfToken };
-}
-
-function uploadForm(name = 'fixture.csv'): FormData {
-  const form = new FormData();
-  form.append('file', new Blob([readFileSync(FIXTURE)], { type: 'text/csv' }), name);
-  return form;
-}
 
 let counter = 0;
 

@@ -56,7 +56,8 @@ function where(f: IncidentFilter, params: unknown[]): string {
   if (f.categories?.length) add('i.category = any(?)', f.categories);
   if (f.source) add('i.source = ?', f.source);
   if (f.type) {
-    params.push(`%${f.type}%`);
+    // A substring, not a pattern: the user's % and _ are literal.
+    params.push(`%${f.type.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     const k = `$${params.length}`;
     parts.push(`(i.tipo ilike ${k} or i.subtipo ilike ${k} or i.modalidad ilike ${k})`);
   }

@@ -3,9 +3,10 @@
  * incidents, stored forecasts and a backtest report, one user and one token per role, and the app
  * listening on a loopback port.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { HttpSettings } from '../config/env.ts';
 import { ROLE_SCOPES, ROLES, type Role } from '../core/access.ts';
 import { buildApp, type VigiaApp } from '../server/app.ts';
@@ -83,7 +84,10 @@ export async function startApi(
   reuse?: { t: TestDb; seeded: Pick<ApiFixture, 'users' | 'reportId' | 'forecastId'> },
 ): Promise<ApiFixture> {
   const t = reuse?.t ?? (await createTestDb(backend));
-  const seeded = reuse?.seeded ?? (await seedApiData(t));
+  const given = reuse?.seeded;
+  const seeded = given
+    ? { users: given.users, reportId: given.reportId, forecastId: given.forecastId }
+    : await seedApiData(t);
   const uploadDir = mkdtempSync(join(tmpdir(), 'vigia-uploads-'));
   const app = buildApp({
     db: t.db,
@@ -130,4 +134,41 @@ export async function call(
     // not JSON (CSV, HTML, metrics)
   }
   return { status: r.status, body: parsed, headers: r.headers, text };
+}
+
+/** A login session: the cookie header and the CSRF token. */
+export interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+/** Logs in through the API. */
+export async function loginAs(
+  f: Pick<ApiFixture, 'base'>,
+  username: string,
+  password = TEST_PASSWORD,
+): Promise<Session> {
+  const r = await fetch(`${f.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
+  const setCookie = r.headers.getSetCookie()[0] ?? '';
+  const body = (await r.json()) as { csrfToken: string };
+  return { cookie: setCookie.split(';')[0] as string, csrf: body.csrfToken };
+}
+
+/** The small SIDPOL geo fixture as an upload form. */
+export const UPLOAD_FIXTURE = fileURLToPath(
+  new URL('../ingest/sources/test/sidpol-geo-fixture.csv', import.meta.url),
+);
+
+export function uploadForm(
+  name = 'fixture.csv',
+  content: Buffer | string = readFileSync(UPLOAD_FIXTURE),
+): FormData {
+  const form = new FormData();
+  form.append('file', new Blob([content], { type: 'text/csv' }), name);
+  return form;
 }

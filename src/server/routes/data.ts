@@ -7,7 +7,7 @@ import { type FilterParams, incidentPage, statsTable, trends } from '../../servi
 import { accessOf, auditContext } from '../auth.ts';
 import { areaParam, dayParam, listParam, type RouteDeps, typed } from './deps.ts';
 
-const filterQuery = z.object({
+const filterQuery = z.strictObject({
   area: areaParam,
   from: dayParam.optional().describe('primer día (hora local), AAAA-MM-DD'),
   to: dayParam.optional().describe('último día (inclusive), AAAA-MM-DD'),
