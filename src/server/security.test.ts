@@ -16,7 +16,7 @@ const INJECTIONS = [
   '1) UNION SELECT password_hash FROM users --',
   '%27%20OR%20%271%27=%271',
   '\u0000',
-  '${7*7}',
+  '{{7*7}}',
   '../../../etc/passwd',
 ];
 

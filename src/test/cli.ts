@@ -15,11 +15,13 @@ export interface CliResult {
 export function startCli(
   args: string[],
   env: Record<string, string>,
+  input?: string,
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [VIGIA_BIN, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin?.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => {
@@ -35,6 +37,6 @@ export function startCli(
 }
 
 /** Runs the CLI to completion. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return startCli(args, env).done;
+export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+  return startCli(args, env, input).done;
 }

@@ -1,0 +1,120 @@
+/**
+ * Accounts and the audit trail from the real CLI against both stores: the first admin is created
+ * from the shell (no default password), tokens are minted and revoked, and `vigia audit verify`
+ * detects altered, deleted and truncated audit rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../test/cli.ts';
+import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
+
+describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
+  let t: TestDb;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    t = await createTestDb(backend);
+    env = { DATABASE_URL: t.url };
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('creates the first admin from the shell, with the password from stdin', async () => {
+    expect(await t.db.query('select 1 from users')).toHaveLength(0);
+    const short = await runCli(['user', 'add', 'jefa', '--role', 'admin'], env, 'corta\n');
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('al menos 12 caracteres');
+    const r = await runCli(['user', 'add', 'jefa', '--role', 'admin', '--name', 'Jefa de análisis'], env, 'una-clave-muy-larga\n');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('jefa');
+    const [row] = await t.db.query<{ password_hash: string; role: string }>(
+      `select password_hash, role from users where username = 'jefa'`,
+    );
+    expect(row?.role).toBe('admin');
+    expect(row?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(row?.password_hash).not.toContain('una-clave-muy-larga');
+    const dup = await runCli(['user', 'add', 'jefa', '--role', 'analyst'], env, 'otra-clave-muy-larga\n');
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain('ya existe');
+    const badRole = await runCli(['user', 'add', 'pepe', '--role', 'jefe'], env, 'otra-clave-muy-larga\n');
+    expect(badRole.stderr).toContain('rol desconocido');
+  });
+
+  it('mints a token shown once, stored hashed, and revokes it', async () => {
+    const r = await runCli(['token', 'create', 'jefa', '--name', 'script', '--scopes', 'read,admin', '--days', '30'], env);
+    expect(r.code).toBe(0);
+    const token = r.stdout.trim();
+    expect(token).toMatch(/^vgt_\d+_[A-Za-z0-9_-]{43}$/);
+    const [row] = await t.db.query<{ secret_hash: string; scopes: string[] }>('select secret_hash, scopes from api_tokens');
+    expect(row?.scopes).toEqual(['read', 'admin']);
+    expect(token).not.toContain(row?.secret_hash as string);
+    const list = await runCli(['token', 'list'], env);
+    expect(list.stdout).toContain('script');
+    expect(list.stdout).not.toContain(token.split('_')[2] as string);
+    const id = token.split('_')[1] as string;
+    expect((await runCli(['token', 'revoke', id], env)).code).toBe(0);
+    const [after] = await t.db.query<{ revoked_at: Date | null }>('select revoked_at from api_tokens');
+    expect(after?.revoked_at).not.toBeNull();
+  });
+
+  it('verifies an intact chain, and detects altered, deleted and trailing-deleted rows', async () => {
+    const ok = await runCli(['audit', 'verify'], env);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/Auditoría íntegra: \d+ registros/);
+    const list = await runCli(['audit', 'list', '--json'], env);
+    const rows = JSON.parse(list.stdout) as { seq: number; action: string; actor: string }[];
+    expect(rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['user.create', 'token.create', 'token.revoke']),
+    );
+    expect(rows.every((r) => r.actor.startsWith('cli:'))).toBe(true);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+
+    // The database refuses changes to the log…
+    await expect(t.db.query(`update audit_log set actor = 'otro' where seq = 1`)).rejects.toThrow(/solo anexado/);
+    await expect(t.db.query('delete from audit_log where seq = 1')).rejects.toThrow(/solo anexado/);
+    // …so an attacker with the owner's rights disables the trigger first; verify still notices.
+    const tamper = async (sql: string): Promise<void> => {
+      await t.db.transaction(async (tx) => {
+        await tx.query('alter table audit_log disable trigger audit_log_no_change');
+        await tx.query(sql);
+        await tx.query('alter table audit_log enable trigger audit_log_no_change');
+      });
+    };
+    await tamper(`update audit_log set detail = '{"username":"otra"}' where seq = 1`);
+    const altered = await runCli(['audit', 'verify'], env);
+    expect(altered.code).toBe(7);
+    expect(altered.stdout).toContain('AUDITORÍA ALTERADA');
+    expect(altered.stdout).toMatch(/fila 1: el contenido no coincide con su hash/);
+
+    // Restoring the content makes it verify again (the hash is over the values, nothing else).
+    const original = rows.find((r) => r.seq === 1) as unknown as { detail: string };
+    await tamper(`update audit_log set detail = '${original.detail.replace(/'/g, "''")}' where seq = 1`);
+    expect((await runCli(['audit', 'verify'], env)).code).toBe(0);
+
+    await tamper('delete from audit_log where seq = 2');
+    const deleted = await runCli(['audit', 'verify', '--json'], env);
+    expect(deleted.code).toBe(7);
+    const report = JSON.parse(deleted.stdout) as { ok: boolean; problems: { seq: number; problem: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.problems.some((p) => p.seq === 3 && /eliminadas|prev_hash/.test(p.problem))).toBe(true);
+  });
+
+  it('detects deletion of the newest rows through the head', async () => {
+    const t2 = await createTestDb(backend);
+    try {
+      const env2 = { DATABASE_URL: t2.url };
+      await runCli(['user', 'add', 'ana', '--role', 'admin'], env2, 'una-clave-muy-larga\n');
+      await runCli(['user', 'add', 'beto', '--role', 'analyst'], env2, 'una-clave-muy-larga\n');
+      expect((await runCli(['audit', 'verify'], env2)).code).toBe(0);
+      await t2.db.transaction(async (tx) => {
+        await tx.query('alter table audit_log disable trigger audit_log_no_change');
+        await tx.query('delete from audit_log where seq = (select max(seq) from audit_log)');
+      });
+      const r = await runCli(['audit', 'verify'], env2);
+      expect(r.code).toBe(7);
+      expect(r.stdout).toContain('cabecera');
+    } finally {
+      await t2.drop();
+    }
+  });
+});
