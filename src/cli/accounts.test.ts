@@ -23,7 +23,11 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
     const short = await runCli(['user', 'add', 'jefa', '--role', 'admin'], env, 'corta\n');
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('al menos 12 caracteres');
-    const r = await runCli(['user', 'add', 'jefa', '--role', 'admin', '--name', 'Jefa de análisis'], env, 'una-clave-muy-larga\n');
+    const r = await runCli(
+      ['user', 'add', 'jefa', '--role', 'admin', '--name', 'Jefa de análisis'],
+      env,
+      'una-clave-muy-larga\n',
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('jefa');
@@ -41,11 +45,16 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
   });
 
   it('mints a token shown once, stored hashed, and revokes it', async () => {
-    const r = await runCli(['token', 'create', 'jefa', '--name', 'script', '--scopes', 'read,admin', '--days', '30'], env);
+    const r = await runCli(
+      ['token', 'create', 'jefa', '--name', 'script', '--scopes', 'read,admin', '--days', '30'],
+      env,
+    );
     expect(r.code).toBe(0);
     const token = r.stdout.trim();
     expect(token).toMatch(/^vgt_\d+_[A-Za-z0-9_-]{43}$/);
-    const [row] = await t.db.query<{ secret_hash: string; scopes: string[] }>('select secret_hash, scopes from api_tokens');
+    const [row] = await t.db.query<{ secret_hash: string; scopes: string[] }>(
+      'select secret_hash, scopes from api_tokens',
+    );
     expect(row?.scopes).toEqual(['read', 'admin']);
     expect(token).not.toContain(row?.secret_hash as string);
     const list = await runCli(['token', 'list'], env);
@@ -70,7 +79,9 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
     expect(rows.length).toBeGreaterThanOrEqual(3);
 
     // The database refuses changes to the log…
-    await expect(t.db.query(`update audit_log set actor = 'otro' where seq = 1`)).rejects.toThrow(/solo anexado/);
+    await expect(t.db.query(`update audit_log set actor = 'otro' where seq = 1`)).rejects.toThrow(
+      /solo anexado/,
+    );
     await expect(t.db.query('delete from audit_log where seq = 1')).rejects.toThrow(/solo anexado/);
     // …so an attacker with the owner's rights disables the trigger first; verify still notices.
     const tamper = async (sql: string): Promise<void> => {
@@ -94,7 +105,10 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
     await tamper('delete from audit_log where seq = 2');
     const deleted = await runCli(['audit', 'verify', '--json'], env);
     expect(deleted.code).toBe(7);
-    const report = JSON.parse(deleted.stdout) as { ok: boolean; problems: { seq: number; problem: string }[] };
+    const report = JSON.parse(deleted.stdout) as {
+      ok: boolean;
+      problems: { seq: number; problem: string }[];
+    };
     expect(report.ok).toBe(false);
     expect(report.problems.some((p) => p.seq === 3 && /eliminadas|prev_hash/.test(p.problem))).toBe(true);
   });

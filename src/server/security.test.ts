@@ -180,10 +180,18 @@ describe.each(BACKENDS)('API security (%s store)', (backend) => {
       headers: { authorization: 'Basic YWRtaW46YWRtaW4=' },
     });
     expect(basic.status).toBe(401);
-    // Tokens of a disabled user stop working at once.
-    await f.t.db.query('update users set disabled = true where id = $1', [f.users.planner.id]);
+    // Tokens of a user disabled by an admin stop working at once.
+    expect((await call(f, 'GET', '/api/v1/stats', { token: f.users.planner.token })).status).toBe(200);
+    const off = await call(f, 'PATCH', `/api/v1/users/${f.users.planner.id}`, {
+      token: f.users.admin.token,
+      body: { disabled: true },
+    });
+    expect(off.status).toBe(200);
     expect((await call(f, 'GET', '/api/v1/stats', { token: f.users.planner.token })).status).toBe(401);
-    await f.t.db.query('update users set disabled = false where id = $1', [f.users.planner.id]);
+    await call(f, 'PATCH', `/api/v1/users/${f.users.planner.id}`, {
+      token: f.users.admin.token,
+      body: { disabled: false },
+    });
   });
 
   it('sets a HttpOnly SameSite=Strict session cookie and requires the CSRF token on changes', async () => {

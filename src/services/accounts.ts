@@ -119,8 +119,10 @@ export async function changeUser(db: Db, id: number, c: UserChanges, ctx: AuditC
     ...(c.password !== undefined ? { passwordHash: await hash(c.password, ARGON2) } : {}),
   });
   if (!after) throw new NotFoundError(`No existe el usuario ${id}`);
-  if (c.password !== undefined || c.disabled === true || (c.role !== undefined && c.role !== before.role))
+  if (c.password !== undefined || c.disabled === true || (c.role !== undefined && c.role !== before.role)) {
     await deleteUserSessions(db, id);
+    forgetTokens();
+  }
   await audit(db, ctx, 'user.update', `user:${id}`, {
     username: after.username,
     changed: Object.keys(c).filter((k) => c[k as keyof UserChanges] !== undefined),
@@ -228,8 +230,37 @@ export async function logout(db: Db, secret: string, ctx: AuditContext): Promise
 
 const TOKEN_RE = /^vgt_(\d{1,12})_([A-Za-z0-9_-]{43})$/;
 
+/**
+ * Verified tokens, kept for a few seconds so that a busy script does not cost a database round trip
+ * per request. Revoking a token or changing its owner in this process clears the cache at once;
+ * other processes see it within TOKEN_CACHE_MS. Expiry is checked on every request.
+ */
+const tokenCache = new Map<string, { principal: Principal; expiresAt: number; until: number }>();
+const TOKEN_CACHE_MS = 5_000;
+const TOKEN_CACHE_MAX = 1_000;
+
+function forgetTokens(): void {
+  tokenCache.clear();
+}
+
 /** The caller behind an API token. @throws AuthenticationError for malformed, unknown, expired, revoked tokens */
 export async function tokenPrincipal(db: Db, token: string, now = Date.now()): Promise<Principal> {
+  const cached = tokenCache.get(token);
+  if (cached && cached.until > now) {
+    if (cached.expiresAt <= now) throw new AuthenticationError('Token vencido / token expired');
+    return cached.principal;
+  }
+  const { principal, expiresAt } = await verifyToken(db, token, now);
+  if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+  tokenCache.set(token, { principal, expiresAt, until: now + TOKEN_CACHE_MS });
+  return principal;
+}
+
+async function verifyToken(
+  db: Db,
+  token: string,
+  now: number,
+): Promise<{ principal: Principal; expiresAt: number }> {
   const m = TOKEN_RE.exec(token);
   const row = m ? await tokenForAuth(db, Number(m[1])) : null;
   const given = Buffer.from(sha256(m?.[2] ?? ''), 'hex');
@@ -243,12 +274,15 @@ export async function tokenPrincipal(db: Db, token: string, now = Date.now()): P
   // A token keeps only the scopes its owner's current role allows.
   const allowed = ROLE_SCOPES[row.role];
   return {
-    userId: row.userId,
-    username: row.username,
-    role: row.role,
-    scopes: row.scopes.filter((s) => allowed.includes(s)),
-    via: 'token',
-    tokenId: row.id,
+    principal: {
+      userId: row.userId,
+      username: row.username,
+      role: row.role,
+      scopes: row.scopes.filter((s) => allowed.includes(s)),
+      via: 'token',
+      tokenId: row.id,
+    },
+    expiresAt: row.expiresAt ? row.expiresAt.getTime() : Number.POSITIVE_INFINITY,
   };
 }
 
@@ -316,6 +350,7 @@ export async function revokeTokenAs(
   const allowed = caller === 'operator' || t?.userId === caller.userId || caller.role === 'admin';
   if (!t || !allowed) throw new NotFoundError(`No existe el token ${id}`);
   await revokeToken(db, id);
+  forgetTokens();
   await audit(db, ctx, 'token.revoke', `token:${id}`, { owner: t.username });
 }
 

@@ -64,6 +64,7 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
   const windows = rollingWindows(req.day, nextDay(req.day), req.horizon, area.def.timeZone);
   const cutoff = (windows[0] as { start: number }).start;
   const out: ForecastSummary[] = [];
+  currentCache.delete(db);
   for (const group of req.groups ?? Object.keys(CRIME_GROUPS)) {
     const { events } = await loadEvents(db, {
       area: area.def.id,
@@ -104,6 +105,7 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
       });
     }
   }
+  currentCache.delete(db);
   return out;
 }
 
@@ -138,6 +140,14 @@ const RENDERED_MAX = 64;
 
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
+/** One bit per cell, LSB first. */
+function packBits(mask: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(mask.length / 8));
+  for (let c = 0; c < mask.length; c++)
+    if (mask[c] !== 0) out[c >> 3] = (out[c >> 3] as number) | (1 << (c & 7));
+  return out;
+}
+
 function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): string {
   const { surface, ...meta } = f;
   const header = {
@@ -153,10 +163,9 @@ function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): str
     return JSON.stringify({
       ...header,
       grid: surface.grid,
-      encoding: 'mask: uint8 per cell (row-major); risk: float32 little-endian per valid cell, in cell order',
-      mask: Buffer.from(surface.mask.buffer, surface.mask.byteOffset, surface.mask.byteLength).toString(
-        'base64',
-      ),
+      encoding:
+        'mask: bitset, one bit per cell in row-major order, least significant bit first; risk: float32 little-endian per valid cell, in cell order; both base64',
+      mask: Buffer.from(packBits(surface.mask)).toString('base64'),
       risk: Buffer.from(risk.buffer).toString('base64'),
     });
   }
@@ -207,6 +216,38 @@ async function cachedByMeta(db: Db, m: ForecastMeta, format: ForecastFormat): Pr
 }
 
 /**
+ * Which stored forecast is current, per store and (area, group, turno), remembered for a few
+ * seconds: the hot read of the dashboard and patrol phones then costs no database round trip. A
+ * forecast made in this process is seen at once; one made by another process within CURRENT_TTL_MS.
+ */
+const currentCache = new WeakMap<
+  Db,
+  Map<string, { until: number; meta: Promise<ForecastMeta | undefined> }>
+>();
+const CURRENT_TTL_MS = 5_000;
+
+function currentMeta(
+  db: Db,
+  q: { area: string; group: string; turno?: string },
+): Promise<ForecastMeta | undefined> {
+  const byKey =
+    currentCache.get(db) ?? new Map<string, { until: number; meta: Promise<ForecastMeta | undefined> }>();
+  currentCache.set(db, byKey);
+  const key = `${q.area}|${q.group}|${q.turno ?? ''}`;
+  const hit = byKey.get(key);
+  if (hit && hit.until > Date.now()) return hit.meta;
+  const meta = latestForecastMeta(db, {
+    area: q.area,
+    group: q.group,
+    horizon: q.turno ? 'turno' : 'day',
+    ...(q.turno ? { turno: q.turno } : {}),
+  }).then((rows) => rows[0]);
+  byKey.set(key, { until: Date.now() + CURRENT_TTL_MS, meta });
+  meta.catch(() => byKey.delete(key));
+  return meta;
+}
+
+/**
  * The current forecast of one crime group: for a turno (horizon "turno") or the whole day.
  * @throws NotFoundError when none is stored
  */
@@ -215,12 +256,7 @@ export async function currentForecast(
   q: { area: string; group: string; turno?: string },
   format: ForecastFormat,
 ): Promise<string> {
-  const [m] = await latestForecastMeta(db, {
-    area: q.area,
-    group: q.group,
-    horizon: q.turno ? 'turno' : 'day',
-    ...(q.turno ? { turno: q.turno } : {}),
-  });
+  const m = await currentMeta(db, q);
   if (!m)
     throw new NotFoundError(
       `No hay pronóstico vigente para el grupo "${q.group}"${q.turno ? `, turno ${q.turno}` : ' (día completo)'} en el área ${q.area} (ejecute "vigia forecast")`,

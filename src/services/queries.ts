@@ -211,7 +211,7 @@ export interface IncidentPage {
   items: IncidentView[];
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
-  /** Matching incidents in all pages (first page only). */
+  /** Matching incidents in all pages (first page, when asked: counting reads every match). */
   total: number | null;
 }
 
@@ -221,7 +221,7 @@ export interface IncidentPage {
  */
 export async function incidentPage(
   db: Db,
-  p: FilterParams & { limit: number; cursor?: string; view: IncidentViewKind },
+  p: FilterParams & { limit: number; cursor?: string; view: IncidentViewKind; withTotal?: boolean },
 ): Promise<IncidentPage> {
   if (!Number.isInteger(p.limit) || p.limit < 1 || p.limit > 1000)
     throw new ValidationError('limit', 'debe ser un entero entre 1 y 1000');
@@ -243,7 +243,7 @@ export async function incidentPage(
     items: p.view === 'coarse' ? page.map((r) => coarsenIncident(r, keys.pseudonymKey)) : page,
     nextCursor:
       more && last ? sealCursor({ occurredAt: last.occurredAt, id: last.id }, keys.cursorKey) : null,
-    total: after ? null : more ? await countIncidents(db, filter) : page.length,
+    total: !p.withTotal || after ? null : more ? await countIncidents(db, filter) : page.length,
   };
 }
 

@@ -77,8 +77,10 @@ export async function listIncidents(
   const params: unknown[] = [];
   let sql = where(filter, params);
   if (options.after) {
-    params.push(options.after.occurredAt, options.after.id);
-    sql += ` and (i.occurred_at, i.source || ':' || i.external_id) < ($${params.length - 1}, $${params.length})`;
+    const cut = options.after.id.indexOf(':');
+    params.push(options.after.occurredAt, options.after.id.slice(0, cut), options.after.id.slice(cut + 1));
+    const n = params.length;
+    sql += ` and (i.occurred_at, i.source, i.external_id) < ($${n - 2}, $${n - 1}, $${n})`;
   }
   params.push(options.limit, options.showRestricted === true);
   const show = `$${params.length}`;
@@ -93,7 +95,7 @@ export async function listIncidents(
        case when i.restricted and not ${show} then null else i.narrative end as narrative
      from incidents i left join districts d on d.study_area = i.study_area and d.code = i.district_code
      where ${sql}
-     order by i.occurred_at desc, i.source || ':' || i.external_id desc
+     order by i.occurred_at desc, i.source desc, i.external_id desc
      limit $${params.length - 1}`,
     params,
   );

@@ -61,6 +61,14 @@ const isUniqueViolation = (err: unknown): boolean => (err as { code?: string } |
  * Anything thrown while reading the source rolls the whole batch back.
  */
 export async function writeBatch(db: Db, info: BatchInfo, source: ChunkSource): Promise<BatchResult> {
+  const result = await writeInTransaction(db, info, source);
+  // Fresh planner statistics after a bulk load (autovacuum may take minutes): without them a filtered,
+  // ordered page reads every row of the area instead of walking the time index (≈ 50 ms → 2 ms).
+  if (result.accepted > 0) await db.query('analyze incidents');
+  return result;
+}
+
+function writeInTransaction(db: Db, info: BatchInfo, source: ChunkSource): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     const [batch] = await tx.query<{ id: number }>(
       `insert into ingest_batches (study_area, adapter, file_name, file_sha256, file_bytes, encoding, mapping)

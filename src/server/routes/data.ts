@@ -44,6 +44,10 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
         querystring: filterQuery.extend({
           limit: z.coerce.number().int().min(1).max(1000).default(100),
           cursor: z.string().max(400).optional().describe('nextCursor de la página anterior'),
+          total: z
+            .enum(['true', 'false'])
+            .default('false')
+            .describe('true: incluye el total de coincidencias en la primera página (cuesta un conteo)'),
         }),
       },
     },
@@ -54,6 +58,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
         ...filters(q, deps.defaultArea),
         limit: q.limit,
         ...(q.cursor ? { cursor: q.cursor } : {}),
+        withTotal: q.total === 'true',
         view: grant as IncidentView,
       });
       await audit(deps.db, auditContext(request), 'incidents.list', `area:${page.area}`, {
