@@ -1,7 +1,7 @@
 /**
  * The audit log: append-only (database triggers refuse UPDATE, DELETE and TRUNCATE) and
  * tamper-evident — every row carries SHA-256(previous hash ‖ its own canonical content), and
- * audit_head keeps the newest sequence number and hash. Appends are serialised by locking the head.
+ * audit_head keeps the newest sequence number and hash. Appends lock the head and are group-committed.
  */
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from './db.ts';
@@ -61,30 +61,79 @@ export function auditHash(row: Omit<AuditRow, 'hash'>): string {
   return createHash('sha256').update(row.prevHash).update('\n').update(content).digest('hex');
 }
 
-/** Appends one event; returns its sequence number. */
-export async function appendAudit(db: Db, e: AuditEvent): Promise<number> {
+/** Events waiting for the next group commit, per store. */
+interface Pending {
+  event: AuditEvent;
+  at: Date;
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+}
+const queues = new WeakMap<Db, { pending: Pending[]; flushing: boolean }>();
+const MAX_BATCH = 500;
+
+/**
+ * Appends one event; resolves with its sequence number once it is committed. Concurrent appends
+ * are group-committed: one transaction locks the head, chains every waiting event and commits them
+ * together, so a busy server pays one commit per batch instead of one per request.
+ */
+export function appendAudit(db: Db, e: AuditEvent): Promise<number> {
+  let q = queues.get(db);
+  if (!q) {
+    q = { pending: [], flushing: false };
+    queues.set(db, q);
+  }
+  const queue = q;
+  return new Promise<number>((resolve, reject) => {
+    queue.pending.push({ event: e, at: new Date(), resolve, reject });
+    if (!queue.flushing) void flush(db, queue);
+  });
+}
+
+async function flush(db: Db, q: { pending: Pending[]; flushing: boolean }): Promise<void> {
+  q.flushing = true;
+  try {
+    while (q.pending.length > 0) {
+      const batch = q.pending.splice(0, MAX_BATCH);
+      try {
+        const seqs = await writeChained(db, batch);
+        for (const [i, p] of batch.entries()) p.resolve(seqs[i] as number);
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+  } finally {
+    q.flushing = false;
+  }
+}
+
+async function writeChained(db: Db, batch: Pending[]): Promise<number[]> {
   return db.transaction(async (tx) => {
     const [head] = await tx.query<{ seq: number; hash: string }>(
       'select seq, hash from audit_head for update',
     );
     if (!head) throw new Error('audit_head missing');
-    const row: Omit<AuditRow, 'hash'> = {
-      seq: head.seq + 1,
-      at: new Date(),
-      actor: e.actor,
-      role: e.role,
-      action: e.action,
-      target: e.target,
-      detail: canonicalJson(e.detail),
-      ip: e.ip,
-      requestId: e.requestId,
-      prevHash: head.hash,
-    };
-    const hash = auditHash(row);
-    await tx.query(
-      `insert into audit_log (seq, at, actor, role, action, target, detail, ip, request_id, prev_hash, hash)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
+    let prevHash = head.hash;
+    let seq = head.seq;
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    const seqs: number[] = [];
+    for (const { event: e, at } of batch) {
+      seq++;
+      const row: Omit<AuditRow, 'hash'> = {
+        seq,
+        at,
+        actor: e.actor,
+        role: e.role,
+        action: e.action,
+        target: e.target,
+        detail: canonicalJson(e.detail),
+        ip: e.ip,
+        requestId: e.requestId,
+        prevHash,
+      };
+      const hash = auditHash(row);
+      const base = params.length;
+      params.push(
         row.seq,
         row.at,
         row.actor,
@@ -94,12 +143,20 @@ export async function appendAudit(db: Db, e: AuditEvent): Promise<number> {
         row.detail,
         row.ip,
         row.requestId,
-        row.prevHash,
+        prevHash,
         hash,
-      ],
+      );
+      tuples.push(`(${Array.from({ length: 11 }, (_, k) => `$${base + k + 1}`).join(', ')})`);
+      seqs.push(seq);
+      prevHash = hash;
+    }
+    await tx.query(
+      `insert into audit_log (seq, at, actor, role, action, target, detail, ip, request_id, prev_hash, hash)
+       values ${tuples.join(', ')}`,
+      params,
     );
-    await tx.query('update audit_head set seq = $1, hash = $2', [row.seq, hash]);
-    return row.seq;
+    await tx.query('update audit_head set seq = $1, hash = $2', [seq, prevHash]);
+    return seqs;
   });
 }
 
