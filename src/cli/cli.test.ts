@@ -162,6 +162,33 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
     expect(done.stderr).toContain('detenido');
   });
 
+  it('start (the README command) loads demo data, makes forecasts and serves until SIGTERM', async () => {
+    const fresh = await createTestDb('server');
+    try {
+      const port = await freePort();
+      const run = startCli(['start', '--demo-years', '0.1', '--port', String(port)], {
+        DATABASE_URL: fresh.url,
+      });
+      let stderr = '';
+      run.child.stderr?.on('data', (d) => {
+        stderr += d;
+      });
+      await waitFor(async () => stderr.includes('escuchando'), 'the server to listen', 120_000);
+      expect(stderr).toContain('vigia user add admin --role admin');
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/api/v1/forecasts`)).status).toBe(401);
+      const [n] = await fresh.db.query<{ n: number }>('select count(*)::int as n from forecasts');
+      expect(n?.n).toBe(16);
+      run.child.kill('SIGTERM');
+      const done = await run.done;
+      expect(done.code).toBe(0);
+      expect(done.stdout).toContain('superficies de riesgo guardadas');
+      expect(done.stderr).toContain('detenido');
+    } finally {
+      await fresh.drop();
+    }
+  }, 180_000);
+
   it('leaves nothing behind when killed (-9) mid-batch, and the re-run loads everything once', async () => {
     const file = bigFile(120_000, 'kill-server.csv');
     const run = startCli(['ingest', file, '-f', 'sidpol-geo'], env);

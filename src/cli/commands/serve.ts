@@ -1,42 +1,63 @@
 /** `vigia serve`: the HTTP server, with graceful shutdown on SIGINT/SIGTERM. */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { getConfig } from '../../config/env.ts';
+import { type Config, getConfig } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { buildApp } from '../../server/app.ts';
+import { listUsers } from '../../services/accounts.ts';
+import type { Db } from '../../storage/db.ts';
 import { openStore } from '../../storage/store.ts';
+
+/**
+ * Serves the API on an open store until SIGINT or SIGTERM; then in-flight requests and the running
+ * ingest job finish, and the database closes (stopping an embedded server this process started).
+ */
+export async function serveUntilSignal(
+  db: Db,
+  config: Config,
+  o: { host?: string; port?: string },
+): Promise<void> {
+  const app = buildApp({
+    db,
+    logLevel: config.logLevel,
+    defaultArea: config.studyArea,
+    timeZone: config.timeZone,
+    uploadDir: join(config.dataDir, 'uploads'),
+    http: config.http,
+  });
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  const address = await app.listen({
+    host: o.host ?? config.host,
+    port: o.port ? Number(o.port) : config.port,
+  });
+  process.stderr.write(
+    `Vigía escuchando en ${address} — API ${address}/api/v1, documentación ${address}/docs, métricas ${address}/metrics — base de datos: ${db.description}\n`,
+  );
+  if ((await listUsers(db)).length === 0)
+    process.stderr.write(
+      'Aún no hay usuarios. Cree el primer administrador en otra terminal:\n  npx vigia user add admin --role admin\n',
+    );
+  await stopped;
+  await app.close();
+  await db.close();
+  process.stderr.write('Vigía detenido.\n');
+}
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('inicia el servidor HTTP (API, documentación en /docs, métricas en /metrics)')
+    .description(
+      'inicia el servidor HTTP: API con cuentas y roles, documentación en /docs, métricas en /metrics',
+    )
     .option('--host <dir>', 'dirección (por defecto VIGIA_HOST)')
     .option('--port <n>', 'puerto (por defecto VIGIA_PORT)')
     .action(async (o: { host?: string; port?: string }) => {
       const config = getConfig();
-      const log = createLogger(config);
-      const db = await openStore(config, log);
-      const app = buildApp({
-        db,
-        logLevel: config.logLevel,
-        defaultArea: config.studyArea,
-        timeZone: config.timeZone,
-        uploadDir: join(config.dataDir, 'uploads'),
-        http: config.http,
-      });
-      const address = await app.listen({
-        host: o.host ?? config.host,
-        port: o.port ? Number(o.port) : config.port,
-      });
-      process.stderr.write(`Vigía escuchando en ${address} — base de datos: ${db.description}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      // In-flight requests finish, then the database closes (and the embedded server stops).
-      await app.close();
-      await db.close();
-      process.stderr.write('Vigía detenido.\n');
+      const db = await openStore(config, createLogger(config));
+      await serveUntilSignal(db, config, o);
     });
 }

@@ -1,66 +1,109 @@
-/** `vigia start` (npm start): brings Vigía up on the configured store and loads the demo data on first run. */
+/**
+ * `vigia start` (npm start): brings Vigía up on the configured store — migrations, the demo data and
+ * a first set of forecasts on first run — and serves the API until stopped.
+ */
 import type { Command } from 'commander';
+import { type Config, getConfig } from '../../config/env.ts';
+import { createLogger } from '../../config/logger.ts';
 import { CRIME_CATEGORIES, isCategory } from '../../core/taxonomy.ts';
 import { getStudyArea } from '../../services/areas.ts';
 import { DEFAULT_SYNTHETIC_OPTIONS, demoFilePath, writeDemoCsv } from '../../services/demo.ts';
+import { currentForecastIndex, forecast } from '../../services/forecast.ts';
 import { ingestFile } from '../../services/ingest.ts';
 import { summarizeArea } from '../../services/queries.ts';
-import { withStore } from '../context.ts';
+import type { Db } from '../../storage/db.ts';
+import { openStore } from '../../storage/store.ts';
 import { n, progressBar, table } from '../output.ts';
+import { serveUntilSignal } from './serve.ts';
 
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('inicia Vigía: base de datos, migraciones y datos de demostración en el primer uso')
-    .action(async () => {
-      await withStore(async (db, config) => {
-        const out = process.stdout;
-        out.write(`Vigía — base de datos: ${db.description}\n`);
-        const area = await getStudyArea(db, config.studyArea);
-        let { summary } = await summarizeArea(db, area.def.id);
-        if (summary.incidents === 0 && area.def.id === 'callao') {
-          out.write(
-            `Primer inicio: generando ${DEFAULT_SYNTHETIC_OPTIONS.years} años de incidentes SINTÉTICOS del Callao (semilla ${DEFAULT_SYNTHETIC_OPTIONS.seed})…\n`,
-          );
-          const file = demoFilePath(config.dataDir, {});
-          const written = await writeDemoCsv(area, {}, file);
-          const bar = progressBar('carga', 100, '%');
-          const report = await ingestFile(db, {
-            file,
-            adapter: 'sidpol-geo',
-            area: 'callao',
-            onProgress: (read, total) => bar.update(Math.round((100 * read) / total)),
-          });
-          bar.stop();
-          out.write(
-            `Cargadas ${n(report.accepted)} de ${n(written.rows)} filas (${n(report.rejected)} rechazadas) en ${report.seconds.toFixed(1)} s — ${file}\n`,
-          );
-          ({ summary } = await summarizeArea(db, area.def.id));
-        }
-        const day = new Intl.DateTimeFormat('sv-SE', { timeZone: area.def.timeZone, dateStyle: 'short' });
-        const fmt = (d: Date | null): string => (d ? day.format(d) : '—');
-        out.write(
-          `\nÁrea de estudio: ${area.def.name} (${area.def.id}, ${area.def.timeZone}, ${area.projection.code})\n` +
-            `Incidentes: ${n(summary.incidents)} del ${fmt(summary.first)} al ${fmt(summary.last)}` +
-            ` — con coordenadas ${n(summary.located)}, forzados a comisaría ${n(summary.station)}, sin coordenadas ${n(summary.missing)},` +
-            ` solo fecha ${n(summary.dateOnly)}, protegidos ${n(summary.restricted)}, descubiertos por la policía ${n(summary.discovered)}\n\n`,
-        );
-        out.write(
-          `${table(
-            ['distrito', 'ubigeo', 'incidentes'],
-            summary.byDistrict.map((d) => [d.name ?? '(sin distrito)', d.code, n(d.count)]),
-          )}\n\n`,
-        );
-        const cats = Object.keys(CRIME_CATEGORIES).filter(isCategory).join(', ');
-        out.write(
-          `Siguientes pasos / next steps:\n` +
-            `  npx vigia incidents --from 2025-12-01 -d 070102 -c robo     consultar incidentes\n` +
-            `  npx vigia stats --from 2025-01-01 --to 2025-03-31           conteos distrito × mes × categoría\n` +
-            `  npx vigia ingest archivo.csv -f sidpol-geo                  cargar datos reales\n` +
-            `  npx vigia --help                                            todos los comandos\n` +
-            `Categorías: ${cats}\n` +
-            `Datos en ${config.dataDir} (detener la base embebida si quedó activa: npx vigia db stop)\n`,
-        );
-      });
+    .description(
+      'inicia Vigía: base de datos, migraciones, datos de demostración y pronósticos en el primer uso, y el servidor HTTP',
+    )
+    .option('--no-serve', 'solo prepara la base y termina (sin servidor HTTP)')
+    .option(
+      '--demo-years <n>',
+      'años de datos sintéticos en el primer uso',
+      String(DEFAULT_SYNTHETIC_OPTIONS.years),
+    )
+    .option('--host <dir>', 'dirección del servidor (por defecto VIGIA_HOST)')
+    .option('--port <n>', 'puerto del servidor (por defecto VIGIA_PORT)')
+    .action(async (o: { serve: boolean; demoYears: string; host?: string; port?: string }) => {
+      const config = getConfig();
+      const db = await openStore(config, createLogger(config));
+      try {
+        await prepare(db, config, Number(o.demoYears));
+      } catch (err) {
+        await db.close();
+        throw err;
+      }
+      if (o.serve) await serveUntilSignal(db, config, o);
+      else await db.close();
     });
+}
+
+/** Summary, and on first run the demo data and the forecasts for the day after the data. */
+async function prepare(db: Db, config: Config, demoYears: number): Promise<void> {
+  const out = process.stdout;
+  out.write(`Vigía — base de datos: ${db.description}\n`);
+  const area = await getStudyArea(db, config.studyArea);
+  let { summary } = await summarizeArea(db, area.def.id);
+  if (summary.incidents === 0 && area.def.id === 'callao') {
+    out.write(
+      `Primer inicio: generando ${demoYears} años de incidentes SINTÉTICOS del Callao (semilla ${DEFAULT_SYNTHETIC_OPTIONS.seed})…\n`,
+    );
+    const demo = { years: demoYears };
+    const file = demoFilePath(config.dataDir, demo);
+    const written = await writeDemoCsv(area, demo, file);
+    const bar = progressBar('carga', 100, '%');
+    const report = await ingestFile(db, {
+      file,
+      adapter: 'sidpol-geo',
+      area: 'callao',
+      onProgress: (read, total) => bar.update(Math.round((100 * read) / total)),
+    });
+    bar.stop();
+    out.write(
+      `Cargadas ${n(report.accepted)} de ${n(written.rows)} filas (${n(report.rejected)} rechazadas) en ${report.seconds.toFixed(1)} s — ${file}\n`,
+    );
+    ({ summary } = await summarizeArea(db, area.def.id));
+  }
+  const day = new Intl.DateTimeFormat('sv-SE', { timeZone: area.def.timeZone, dateStyle: 'short' });
+  const fmt = (d: Date | null): string => (d ? day.format(d) : '—');
+  out.write(
+    `\nÁrea de estudio: ${area.def.name} (${area.def.id}, ${area.def.timeZone}, ${area.projection.code})\n` +
+      `Incidentes: ${n(summary.incidents)} del ${fmt(summary.first)} al ${fmt(summary.last)}` +
+      ` — con coordenadas ${n(summary.located)}, forzados a comisaría ${n(summary.station)}, sin coordenadas ${n(summary.missing)},` +
+      ` solo fecha ${n(summary.dateOnly)}, protegidos ${n(summary.restricted)}, descubiertos por la policía ${n(summary.discovered)}\n\n`,
+  );
+  out.write(
+    `${table(
+      ['distrito', 'ubigeo', 'incidentes'],
+      summary.byDistrict.map((d) => [d.name ?? '(sin distrito)', d.code, n(d.count)]),
+    )}\n\n`,
+  );
+  if ((await currentForecastIndex(db, area.def.id)).length === 0 && summary.last) {
+    const next = new Date(summary.last.getTime() + 86_400_000);
+    const day2 = day.format(next);
+    const started = performance.now();
+    out.write(`Pronósticos iniciales para el ${day2} (ETAS en grilla, 4 turnos × grupos de delitos)…\n`);
+    const made = await forecast(db, { area: area.def.id, day: day2, horizon: 'turno', model: 'sepp-grid' });
+    out.write(
+      `${made.length} superficies de riesgo guardadas en ${((performance.now() - started) / 1000).toFixed(1)} s\n\n`,
+    );
+  }
+  const cats = Object.keys(CRIME_CATEGORIES).filter(isCategory).join(', ');
+  out.write(
+    `Siguientes pasos / next steps:\n` +
+      `  npx vigia incidents --from 2025-12-01 -d 070102 -c robo     consultar incidentes\n` +
+      `  npx vigia stats --from 2025-01-01 --to 2025-03-31           conteos distrito × mes × categoría\n` +
+      `  npx vigia ingest archivo.csv -f sidpol-geo                  cargar datos reales\n` +
+      `  npx vigia user add admin --role admin                       primer administrador (API y tablero)\n` +
+      `  npx vigia backtest --from 2025-07-01 --to 2026-01-01        evaluar modelos contra naive y aleatorio\n` +
+      `  npx vigia --help                                            todos los comandos\n` +
+      `Categorías: ${cats}\n` +
+      `Datos en ${config.dataDir} (la base embebida se detiene con el servidor; si quedó activa: npx vigia db stop)\n`,
+  );
 }
