@@ -101,6 +101,14 @@ describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
     expect(fj.error.code).toBe('INPUT_FILE_REJECTED');
     expect(fj.error.message).toContain('malo.csv');
     expect(fj.error.message).not.toContain(f.uploadDir);
+    // The batch it made is in the audit log, under the uploader's name.
+    const trail = await call(f, 'GET', '/api/v1/audit?action=ingest.batch', { token: f.users.admin.token });
+    const entries = (trail.body as { entries: { actor: string; detail: string }[] }).entries;
+    expect(
+      entries.some(
+        (e) => e.actor === `token:${analyst.split('_')[1]} (u-analyst)` && e.detail.includes('enero.csv'),
+      ),
+    ).toBe(true);
     const list = await call(f, 'GET', '/api/v1/ingest/jobs', { token: analyst });
     expect((list.body as { jobs: unknown[] }).jobs.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(list.body)).not.toContain(f.uploadDir);

@@ -22,6 +22,7 @@ import {
   saveForecast,
 } from '../storage/forecasts.ts';
 import { getStudyArea } from './areas.ts';
+import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
 
 export type { StoredForecast } from '../storage/forecasts.ts';
@@ -38,6 +39,8 @@ export interface ForecastRequest {
   config?: unknown;
   cellSize?: number;
   seed?: number;
+  /** Who asks: the run is recorded in the audit log. */
+  audit?: AuditContext;
 }
 
 /** What was stored. */
@@ -106,6 +109,13 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
     }
   }
   currentCache.delete(db);
+  if (req.audit)
+    await audit(db, req.audit, 'forecast.run', `area:${area.def.id}`, {
+      day: req.day,
+      horizon: req.horizon,
+      model: module.kind,
+      surfaces: out.map((f) => f.id),
+    });
   return out;
 }
 

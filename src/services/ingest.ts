@@ -32,6 +32,7 @@ import {
 export { listBatches } from '../storage/ingest-writer.ts';
 
 import { getStudyArea } from './areas.ts';
+import { type AuditContext, audit } from './audit.ts';
 
 /** The built-in adapters by name; `mapped` needs a mapping file. */
 export const ADAPTERS = {
@@ -55,6 +56,8 @@ export interface IngestOptions {
   now?: number;
   /** The name to record for the file (uploads are stored under generated names). */
   displayName?: string;
+  /** Who loads the file: a new batch is recorded in the audit log. */
+  audit?: AuditContext;
   /** How many rejects to return in the report (all are stored). */
   rejectSample?: number;
 }
@@ -279,6 +282,15 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
     await first.rows.return(undefined); // closes the file if the batch failed before reading it
   }
 
+  if (o.audit)
+    await audit(db, o.audit, 'ingest.batch', `batch:${result.batchId}`, {
+      file: fileName,
+      adapter: adapter.id,
+      area: o.area,
+      accepted: result.accepted,
+      existing: result.existing,
+      rejected: result.rejected,
+    });
   return {
     ...base,
     alreadyIngested: null,

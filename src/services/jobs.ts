@@ -130,6 +130,7 @@ export class IngestQueue {
         displayName: p.fileName,
         adapter: p.format,
         area: p.area,
+        audit: { actor: job.submittedBy, role: null, ip: null, requestId: `job:${job.id}` },
         ...(p.mapping ? { mappingFile: `${MAPPINGS_DIR}${p.mapping}.json` } : {}),
       });
       await finishJob(this.db, job.id, { result: { ...report } });

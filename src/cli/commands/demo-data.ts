@@ -6,6 +6,7 @@ import { DEFAULT_SYNTHETIC_OPTIONS, demoFilePath, writeDemoCsv } from '../../ser
 import { ingestFile } from '../../services/ingest.ts';
 import { withStore } from '../context.ts';
 import { n, progressBar } from '../output.ts';
+import { cliAuditContext } from '../secret.ts';
 
 function intOption(value: string, name: string, min: number, max: number): number {
   const v = Number(value);
@@ -60,6 +61,7 @@ export function registerDemoCommand(program: Command): void {
           }
           const bar = o.json ? null : progressBar('demo', 100, '%');
           const report = await ingestFile(db, {
+            audit: cliAuditContext(),
             file,
             adapter: 'sidpol-geo',
             area: 'callao',

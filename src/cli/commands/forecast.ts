@@ -5,6 +5,7 @@ import { PREDICTOR_KINDS } from '../../services/backtest.ts';
 import { forecast } from '../../services/forecast.ts';
 import { list, withStore } from '../context.ts';
 import { table } from '../output.ts';
+import { cliAuditContext } from '../secret.ts';
 
 function tomorrow(timeZone: string): string {
   const today = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' }).format(new Date());
@@ -41,6 +42,7 @@ export function registerForecastCommand(program: Command): void {
         await withStore(async (db, config) => {
           const groups = list(o.groups);
           const stored = await forecast(db, {
+            audit: cliAuditContext(),
             area: o.area ?? config.studyArea,
             day: o.day ?? tomorrow(config.timeZone),
             horizon: o.horizon === 'day' ? 'day' : 'turno',

@@ -10,6 +10,7 @@ import {
 } from '../../services/ingest.ts';
 import { withStore } from '../context.ts';
 import { EXIT, n, progressBar, table } from '../output.ts';
+import { cliAuditContext } from '../secret.ts';
 
 const FORMATS = [...Object.keys(ADAPTERS), 'mapped'];
 
@@ -71,6 +72,7 @@ Ejemplos:
             const bar = o.json ? null : progressBar(file.split('/').pop() ?? file, 100, '%');
             try {
               const report = await ingestFile(db, {
+                audit: cliAuditContext(),
                 file,
                 adapter: o.format as AdapterName,
                 area: o.area ?? config.studyArea,

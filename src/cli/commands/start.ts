@@ -14,6 +14,7 @@ import { summarizeArea } from '../../services/queries.ts';
 import type { Db } from '../../storage/db.ts';
 import { openStore } from '../../storage/store.ts';
 import { n, progressBar, table } from '../output.ts';
+import { cliAuditContext } from '../secret.ts';
 import { serveUntilSignal } from './serve.ts';
 
 export function registerStartCommand(program: Command): void {
@@ -59,6 +60,7 @@ async function prepare(db: Db, config: Config, demoYears: number): Promise<void>
     const written = await writeDemoCsv(area, demo, file);
     const bar = progressBar('carga', 100, '%');
     const report = await ingestFile(db, {
+      audit: cliAuditContext(),
       file,
       adapter: 'sidpol-geo',
       area: 'callao',
@@ -89,7 +91,13 @@ async function prepare(db: Db, config: Config, demoYears: number): Promise<void>
     const day2 = day.format(next);
     const started = performance.now();
     out.write(`Pronósticos iniciales para el ${day2} (ETAS en grilla, 4 turnos × grupos de delitos)…\n`);
-    const made = await forecast(db, { area: area.def.id, day: day2, horizon: 'turno', model: 'sepp-grid' });
+    const made = await forecast(db, {
+      area: area.def.id,
+      day: day2,
+      horizon: 'turno',
+      model: 'sepp-grid',
+      audit: cliAuditContext(),
+    });
     out.write(
       `${made.length} superficies de riesgo guardadas en ${((performance.now() - started) / 1000).toFixed(1)} s\n\n`,
     );
