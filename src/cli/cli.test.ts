@@ -173,8 +173,13 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
       run.child.stderr?.on('data', (d) => {
         stderr += d;
       });
-      await waitFor(async () => stderr.includes('escuchando'), 'the server to listen', 120_000);
-      expect(stderr).toContain('vigia user add admin --role admin');
+      // Listening, then the reminder that no account exists yet.
+      await waitFor(
+        async () => stderr.includes('vigia user add admin --role admin'),
+        'the server to listen',
+        120_000,
+      );
+      expect(stderr).toContain('escuchando');
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/forecasts`)).status).toBe(401);
       const [n] = await fresh.db.query<{ n: number }>('select count(*)::int as n from forecasts');
