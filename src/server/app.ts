@@ -4,10 +4,13 @@
  * permission table, errors mapped in one place, metrics by route template, and the routes.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -54,7 +57,11 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Security and limits (default: the configuration defaults). */
   http?: Partial<HttpSettings>;
+  /** The built dashboard (default: web/dist of this package; `npm run build:web`). */
+  webDir?: string;
 }
+
+const WEB_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /** The app, its background ingest queue (started when ready, stopped on close) and its API routes. */
 export type VigiaApp = FastifyInstance & { ingestQueue: IngestQueue; apiRoutes: readonly string[] };
@@ -87,7 +94,17 @@ export function buildApp(options: AppOptions): VigiaApp {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
+  const webDir = options.webDir ?? WEB_DIR;
+  const hasWeb = existsSync(`${webDir}/index.html`);
+  // Unknown paths: JSON 404 for the API; the dashboard's page for browser routes.
+  app.setNotFoundHandler((request, reply) => {
+    const html =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      (request.headers.accept ?? '').includes('text/html');
+    if (html && hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return handleNotFound(request, reply);
+  });
 
   const queue = new IngestQueue(db, app.log);
   const metrics = createMetrics(registry, {
@@ -183,6 +200,27 @@ export function buildApp(options: AppOptions): VigiaApp {
     transform: jsonSchemaTransform,
   });
   void app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // The dashboard: hashed assets cached for a year, index.html always revalidated.
+  if (hasWeb)
+    void app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders: (res, path) => {
+        void res.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+  else
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('El tablero no está construido: ejecute "npm run build:web" / dashboard not built'),
+    );
   void app.register(async (api) => {
     installAuth(api, db, settings);
     const deps = {

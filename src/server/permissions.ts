@@ -61,7 +61,7 @@ const AGGREGATE_ROLES = {
 const read = (roles: RouteRule['roles']): RouteRule => ({ scope: 'read', roles, csrf: false });
 
 /** Routes that need no login (everything else under /api does). */
-export const PUBLIC_ROUTES: readonly string[] = ['POST /api/v1/auth/login'];
+export const PUBLIC_ROUTES: readonly string[] = ['POST /api/v1/auth/login', 'GET /api/v1/auth/session'];
 
 /** Key: "METHOD /route/template". */
 export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ROLE_LABELS } from '../../core/access.ts';
-import { login, logout, userById } from '../../services/accounts.ts';
+import { login, logout, sessionPrincipal, userById } from '../../services/accounts.ts';
 import { accessOf, auditContext, SESSION_COOKIE } from '../auth.ts';
 import { type RouteDeps, typed } from './deps.ts';
 
@@ -51,6 +51,29 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
       if (cookie) await logout(deps.db, cookie, auditContext(request));
       void reply.clearCookie(SESSION_COOKIE, cookieOptions);
       return reply.status(204).send();
+    },
+  );
+
+  api.get(
+    '/api/v1/auth/session',
+    {
+      schema: {
+        tags: ['cuenta'],
+        summary: 'La sesión del navegador, si hay una (200 también sin sesión: { user: null })',
+        security: [],
+      },
+    },
+    async (request) => {
+      const cookie = request.cookies[SESSION_COOKIE];
+      const p = cookie ? await sessionPrincipal(deps.db, cookie, deps.settings) : null;
+      const user = p ? await userById(deps.db, p.userId) : null;
+      if (!p || !user) return { user: null };
+      return {
+        user: { ...user, roleLabel: ROLE_LABELS[user.role] },
+        via: p.via,
+        scopes: p.scopes,
+        csrfToken: p.csrfToken,
+      };
     },
   );
 

@@ -1,0 +1,226 @@
+/**
+ * The dashboard end to end in headless Chromium (Debian's chromium via playwright-core) against the
+ * real server on a real port: log in as each role and check what is and is not shown, change the
+ * crime group's turno and see the map change, click a cell, upload bad files and read the Spanish
+ * errors, keyboard use, no console errors. Screenshots go to artifacts/screenshots/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../core/access.ts';
+import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
+
+const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+describe('dashboard in Chromium', () => {
+  let f: ApiFixture;
+  let browser: Browser;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM), 'Debian chromium is installed (bash .ci/run installs it)').toBe(true);
+    expect(
+      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
+      'the dashboard is built (npm run build:web)',
+    ).toBe(true);
+    mkdirSync(SHOTS, { recursive: true });
+    // Many logins from one address in a few seconds: the brute-force limit is tested elsewhere.
+    f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await f?.close();
+  });
+
+  async function loginAs(role: Role, viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'es-PE', timezoneId: 'America/Lima' });
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${role}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`${role}: ${e.message}`));
+    await page.goto(f.base);
+    await page.getByLabel('Usuario').fill(f.users[role].username);
+    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await page.getByTestId('whoami').waitFor();
+    return page;
+  }
+
+  const mapReady = async (page: Page): Promise<string> => {
+    await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
+    return (await page.getByTestId('map').getAttribute('data-forecast-id')) as string;
+  };
+
+  /** Waits until the map shows another forecast than `id`. */
+  const mapChanged = async (page: Page, id: string): Promise<void> => {
+    await page.waitForSelector(
+      `[data-testid="map"]:not([data-forecast-id="${id}"]):not([data-forecast-id=""])`,
+    );
+  };
+
+  it('shows each role only its views', async () => {
+    const expected: Record<Role, string[]> = {
+      admin: ['map', 'incidents', 'ingest', 'community'],
+      analyst: ['map', 'incidents', 'ingest', 'community'],
+      officer: ['shift', 'map'],
+      planner: ['map', 'community'],
+      official: ['map', 'community'],
+      community: ['community'],
+      researcher: ['map', 'community'],
+    };
+    for (const role of ROLES) {
+      const page = await loginAs(role);
+      const navs = await page
+        .locator('nav button')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+      expect(navs, role).toEqual(expected[role].map((v) => `nav-${v}`));
+      if (role === 'community') {
+        await page.getByTestId('community-table').waitFor();
+        expect(await page.getByTestId('map').count()).toBe(0);
+        expect(await page.getByText('Los conteos menores que 5 se ocultan').count()).toBe(1);
+        // Suppressed cells show a dash, never a count from 1 to 4.
+        const cells = await page.locator('[data-testid="community-table"] td').allTextContents();
+        expect(cells.length).toBeGreaterThan(0);
+        for (const c of cells) expect(['1', '2', '3', '4']).not.toContain(c);
+      } else await mapReady(page);
+      await page.screenshot({ path: `${SHOTS}role-${role}.png` });
+      await page.context().close();
+    }
+  }, 120_000);
+
+  it('changes the map with the turno, ranks hotspots and shows a clicked cell', async () => {
+    const page = await loginAs('analyst');
+    const first = await mapReady(page);
+    expect(Number(await page.getByTestId('map').getAttribute('data-cells'))).toBeGreaterThan(5000);
+    expect(await page.getByTestId('forecast-meta').textContent()).toContain('30/03/2025');
+    const current = await page.getByLabel('Turno').inputValue();
+    const other = current === 'noche' ? 'tarde' : 'noche';
+    await page.getByLabel('Turno').selectOption(other);
+    await mapChanged(page, first);
+    expect(await page.locator('[data-testid="hotspots"] li').count()).toBeGreaterThan(0);
+    // "Ver" on the top hotspot zooms to it; a click on the map centre then reads that cell.
+    await page.locator('[data-testid="hotspots"] li button').first().click();
+    const box = (await page.getByTestId('map').boundingBox()) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.getByTestId('cell-info').textContent()).toContain('Puesto');
+    expect(await page.getByTestId('cell-info').textContent()).toMatch(/Puesto1 \//);
+    await page.screenshot({ path: `${SHOTS}map-cell.png` });
+    await page.context().close();
+  }, 60_000);
+
+  it('works from the keyboard with labelled controls', async () => {
+    const page = await loginAs('planner');
+    const first = await mapReady(page);
+    for (const label of ['Grupo de delitos', 'Turno', 'Distrito'])
+      expect(await page.getByLabel(label).count()).toBe(1);
+    await page.getByLabel('Turno').focus();
+    const before = await page.getByLabel('Turno').inputValue();
+    await page.keyboard.press(before === 'noche' ? 'ArrowUp' : 'ArrowDown');
+    await mapChanged(page, first);
+    await page.context().close();
+  }, 60_000);
+
+  it('refuses bad uploads with Spanish messages and sends nothing', async () => {
+    const page = await loginAs('analyst');
+    await page.getByTestId('nav-ingest').click();
+    const jobs = async (): Promise<number> =>
+      ((await f.t.db.query<{ n: number }>('select count(*)::int as n from jobs'))[0] as { n: number }).n;
+    const before = await jobs();
+    await page
+      .getByTestId('file')
+      .setInputFiles({ name: 'vacio.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+    await page.getByRole('button', { name: 'Subir archivo' }).click();
+    await expect
+      .poll(() => page.getByTestId('upload-error').textContent())
+      .toContain('El archivo está vacío');
+    await page
+      .getByTestId('file')
+      .setInputFiles({ name: 'virus.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+    await page.getByRole('button', { name: 'Subir archivo' }).click();
+    await expect
+      .poll(() => page.getByTestId('upload-error').textContent())
+      .toContain('Tipo de archivo no admitido');
+    expect(await jobs()).toBe(before);
+    // A CSV that is not one: the server's Spanish message comes back through the job.
+    await page.getByTestId('file').setInputFiles({
+      name: 'roto.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from([0x50, 0x4b, 3, 4, 0, 0, 0, 1]),
+    });
+    await page.getByRole('button', { name: 'Subir archivo' }).click();
+    await page.waitForSelector('[data-testid="job-status"][data-status="failed"]');
+    expect(await page.getByTestId('job-status').textContent()).toContain('roto.csv');
+    await page.screenshot({ path: `${SHOTS}ingest-error.png` });
+    await page.context().close();
+  }, 60_000);
+
+  it('checks date ranges before asking the server', async () => {
+    const page = await loginAs('analyst');
+    await page.getByTestId('nav-incidents').click();
+    const audited = async (): Promise<number> =>
+      (
+        (
+          await f.t.db.query<{ n: number }>(
+            `select count(*)::int as n from audit_log where action = 'incidents.list'`,
+          )
+        )[0] as { n: number }
+      ).n;
+    const before = await audited();
+    await page.getByTestId('from').fill('31/03/2025');
+    await page.getByTestId('to').fill('01/03/2025');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('"Desde" debe ser anterior');
+    await page.getByTestId('to').fill('31/02/2025');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Fecha inválida');
+    expect(await audited()).toBe(before);
+    await page.getByTestId('from').fill('01/03/2025');
+    await page.getByTestId('to').fill('31/03/2025');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.getByTestId('incidents-table').waitFor();
+    expect(await audited()).toBe(before + 1);
+    const dates = await page
+      .locator('[data-testid="incidents-table"] tbody tr td:first-child')
+      .allTextContents();
+    for (const d of dates) expect(d).toMatch(/^\d{2}\/03\/2025 \d{2}:\d{2}$/);
+    await page.context().close();
+  }, 60_000);
+
+  it('fits a phone for officers, and switches to English', async () => {
+    const page = await loginAs('officer', { width: 390, height: 844 });
+    await mapReady(page);
+    await page.getByLabel('Distrito').selectOption({ label: 'Bellavista' });
+    await page.waitForTimeout(300);
+    const listed = await page.locator('[data-testid="hotspots"] li span').allTextContents();
+    for (const l of listed) expect(l).toContain('Bellavista');
+    const width = await page.evaluate('document.documentElement.scrollWidth');
+    expect(width).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: `${SHOTS}officer-phone.png`, fullPage: true });
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.getByTestId('nav-shift').textContent()).toBe('My shift');
+    await page.context().close();
+  }, 60_000);
+
+  it('logged no errors in the browser console', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

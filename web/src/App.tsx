@@ -1,0 +1,164 @@
+/** The shell: login, the header (user, language, logout) and the views each role may use. */
+import { useEffect, useState } from 'react';
+import { ApiError, api, type Me, type Role, setCsrf } from './api.ts';
+import { type MessageKey, setLang, t, useLang } from './i18n.ts';
+import { CommunityView } from './views/CommunityView.tsx';
+import { IncidentsView } from './views/IncidentsView.tsx';
+import { IngestView } from './views/IngestView.tsx';
+import { MapView } from './views/MapView.tsx';
+
+type View = 'map' | 'shift' | 'incidents' | 'ingest' | 'community';
+
+/** What each role sees (the server enforces the same rules; this only hides what would be refused). */
+const VIEWS: Record<Role, View[]> = {
+  admin: ['map', 'incidents', 'ingest', 'community'],
+  analyst: ['map', 'incidents', 'ingest', 'community'],
+  officer: ['shift', 'map'],
+  planner: ['map', 'community'],
+  official: ['map', 'community'],
+  community: ['community'],
+  researcher: ['map', 'community'],
+};
+
+function Login({ onLogin }: { onLogin: (me: Me) => void }): React.JSX.Element {
+  useLang();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <main className="login">
+      <h1>{t('appName')}</h1>
+      <p>{t('tagline')}</p>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (!username || !password) return setError(t('required'));
+          setBusy(true);
+          setError(null);
+          try {
+            const me = await api<Me>('/auth/login', { method: 'POST', body: { username, password } });
+            setCsrf(me.csrfToken ?? null);
+            onLogin(me);
+          } catch (err) {
+            setError(
+              err instanceof ApiError && err.status === 429
+                ? t('tooManyAttempts')
+                : err instanceof ApiError && err.status === 401
+                  ? t('loginFailed')
+                  : t('unexpected'),
+            );
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <label>
+          {t('username')}
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          {t('password')}
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </label>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {t('login')}
+        </button>
+      </form>
+      <LanguageSwitch />
+    </main>
+  );
+}
+
+function LanguageSwitch(): React.JSX.Element {
+  const lang = useLang();
+  return (
+    <button
+      type="button"
+      className="lang"
+      onClick={() => setLang(lang === 'es' ? 'en' : 'es')}
+      lang={lang === 'es' ? 'en' : 'es'}
+    >
+      {t('language')}
+    </button>
+  );
+}
+
+export function App(): React.JSX.Element {
+  useLang();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [view, setView] = useState<View | null>(null);
+  useEffect(() => {
+    api<Me | { user: null }>('/auth/session')
+      .then((m) => {
+        setCsrf(m.user ? ((m as Me).csrfToken ?? null) : null);
+        setMe(m.user ? (m as Me) : null);
+      })
+      .catch(() => setMe(null));
+  }, []);
+  if (me === undefined) return <p className="loading">{t('loading')}</p>;
+  if (me === null) return <Login onLogin={setMe} />;
+  const views = VIEWS[me.user.role];
+  const current = view && views.includes(view) ? view : (views[0] as View);
+  return (
+    <div className="app">
+      <header>
+        <h1>{t('appName')}</h1>
+        <nav aria-label="Vistas">
+          {views.map((v) => (
+            <button
+              key={v}
+              type="button"
+              aria-current={v === current ? 'page' : undefined}
+              onClick={() => setView(v)}
+              data-testid={`nav-${v}`}
+            >
+              {t(`view.${v}` as MessageKey)}
+            </button>
+          ))}
+        </nav>
+        <div className="user">
+          <span data-testid="whoami">
+            {me.user.displayName} ({me.user.roleLabel})
+          </span>
+          <LanguageSwitch />
+          <button
+            type="button"
+            onClick={async () => {
+              await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+              setCsrf(null);
+              setMe(null);
+            }}
+          >
+            {t('logout')}
+          </button>
+        </div>
+      </header>
+      <main>
+        {current === 'map' && <MapView />}
+        {current === 'shift' && <MapView compact />}
+        {current === 'incidents' && <IncidentsView />}
+        {current === 'ingest' && <IngestView />}
+        {current === 'community' && <CommunityView />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/** District aggregates for community leaders (and anyone): counts by district and month, small counts hidden. */
+import { useEffect, useState } from 'react';
+import { api } from '../api.ts';
+import { formatNumber, t, useLang } from '../i18n.ts';
+
+interface Trends {
+  series: {
+    district: string | null;
+    name: string;
+    points: { month: string; count: number | null; suppressed: boolean }[];
+  }[];
+}
+
+export function CommunityView(): React.JSX.Element {
+  useLang();
+  const [data, setData] = useState<Trends | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<Trends>('/stats/trends')
+      .then(setData)
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
+  }, []);
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
+  if (!data) return <p>{t('loading')}</p>;
+  const months = data.series[0]?.points.slice(-12).map((p) => p.month) ?? [];
+  return (
+    <section aria-label={t('view.community')}>
+      <h2>{t('view.community')}</h2>
+      <p className="note">{t('suppressedNote')}</p>
+      <div className="table-wrap">
+        <table data-testid="community-table">
+          <caption>{t('count')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('district')}</th>
+              {months.map((m) => (
+                <th scope="col" key={m}>{`${m.slice(5)}/${m.slice(0, 4)}`}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {data.series
+              .filter((s) => s.district !== null)
+              .map((s) => (
+                <tr key={s.district}>
+                  <th scope="row">{s.name}</th>
+                  {s.points.slice(-12).map((p) => (
+                    <td key={p.month}>{p.count === null ? '—' : formatNumber(p.count)}</td>
+                  ))}
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,132 @@
+/** The analyst's incident table with filters (every page read is audited by the server). */
+import { useState } from 'react';
+import { api } from '../api.ts';
+import { formatInstant, parseDay, t, useLang } from '../i18n.ts';
+
+interface Incident {
+  id: string;
+  occurredAt: string;
+  districtName: string | null;
+  category: string;
+  tipo: string | null;
+  modalidad: string | null;
+  restricted: boolean;
+  lat: number | null;
+  lon: number | null;
+}
+
+export function IncidentsView(): React.JSX.Element {
+  useLang();
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [rows, setRows] = useState<Incident[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const query = (): string | null => {
+    const f = from ? parseDay(from) : null;
+    const tt = to ? parseDay(to) : null;
+    if ((from && !f) || (to && !tt)) {
+      setError(t('invalidDate'));
+      return null;
+    }
+    if (f && tt && f > tt) {
+      setError(t('reversedRange'));
+      return null;
+    }
+    return `limit=100${f ? `&from=${f}` : ''}${tt ? `&to=${tt}` : ''}`;
+  };
+
+  const search = async (cursor?: string): Promise<void> => {
+    const q = query();
+    if (q === null) return;
+    setError(null);
+    try {
+      const page = await api<{ items: Incident[]; nextCursor: string | null }>(
+        `/incidents?${q}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      setRows((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
+      setNext(page.nextCursor);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : t('unexpected'));
+    }
+  };
+
+  return (
+    <section aria-label={t('view.incidents')}>
+      <h2>{t('view.incidents')}</h2>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void search();
+        }}
+      >
+        <label>
+          {t('from')}
+          <input
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            placeholder="dd/mm/aaaa"
+            inputMode="numeric"
+            data-testid="from"
+          />
+        </label>
+        <label>
+          {t('to')}
+          <input
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            placeholder="dd/mm/aaaa"
+            inputMode="numeric"
+            data-testid="to"
+          />
+        </label>
+        <button type="submit">{t('search')}</button>
+      </form>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {rows && rows.length === 0 && <p>{t('noRows')}</p>}
+      {rows && rows.length > 0 && (
+        <div className="table-wrap">
+          <table data-testid="incidents-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('date')}</th>
+                <th scope="col">{t('district')}</th>
+                <th scope="col">{t('category')}</th>
+                <th scope="col">{t('type')}</th>
+                <th scope="col">{t('location')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td>{formatInstant(r.occurredAt)}</td>
+                  <td>{r.districtName ?? '—'}</td>
+                  <td>{r.category}</td>
+                  <td>{r.modalidad ?? r.tipo ?? '—'}</td>
+                  <td>
+                    {r.lat === null
+                      ? r.restricted
+                        ? t('protectedHidden')
+                        : '—'
+                      : `${r.lat.toFixed(4)}, ${(r.lon ?? 0).toFixed(4)}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {next && (
+        <button type="button" onClick={() => void search(next)}>
+          {t('more')}
+        </button>
+      )}
+    </section>
+  );
+}

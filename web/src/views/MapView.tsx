@@ -1,0 +1,305 @@
+/**
+ * The risk map: district outlines and names, the forecast grid for a crime group and turno with a
+ * legend, the top hotspots outlined and ranked, and the cell under a click. Works without internet:
+ * every layer is vector data from the Vigía server.
+ */
+import L from 'leaflet';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, api, type Districts, type GridForecast } from '../api.ts';
+import { formatDay, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
+import {
+  CLASS_COLORS,
+  centreOf,
+  type DecodedRisk,
+  decodeForecast,
+  positionAt,
+  RiskCanvasLayer,
+} from '../risk-layer.ts';
+
+const GROUPS = ['property', 'extorsion', 'violent', 'all'] as const;
+const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
+
+/** The turno of the current hour in Lima. */
+function currentTurno(): (typeof TURNOS)[number] {
+  const hour = Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Lima', hour: '2-digit', hour12: false }).format(
+      new Date(),
+    ),
+  );
+  return TURNOS[Math.min(3, Math.floor(hour / 6))] as (typeof TURNOS)[number];
+}
+
+function insideRing(lng: number, lat: number, ring: number[][]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i] as [number, number];
+    const [xj, yj] = ring[j] as [number, number];
+    if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Name and code of the district containing a point. */
+function districtAt(districts: Districts | null, at: L.LatLng): { code: string; name: string } | null {
+  for (const f of districts?.features ?? []) {
+    const polys = (
+      f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates
+    ) as number[][][][];
+    if (polys.some((rings) => insideRing(at.lng, at.lat, rings[0] as number[][]))) return f.properties;
+  }
+  return null;
+}
+
+export function MapView({ compact = false }: { compact?: boolean }): React.JSX.Element {
+  useLang();
+  const mapDiv = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<L.Map | null>(null);
+  const layerRef = useRef<RiskCanvasLayer | null>(null);
+  const districtLayer = useRef<L.GeoJSON | null>(null);
+  const started = useRef(performance.now());
+  const [group, setGroup] = useState<string>('property');
+  const [turno, setTurno] = useState<string>(currentTurno());
+  const [district, setDistrict] = useState<string>('');
+  const [districts, setDistricts] = useState<Districts | null>(null);
+  const [decoded, setDecoded] = useState<DecodedRisk | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<number>(-1);
+
+  useEffect(() => {
+    const map = L.map(mapDiv.current as HTMLDivElement, {
+      preferCanvas: true,
+      attributionControl: false,
+      zoomSnap: 0.25,
+    });
+    mapRef.current = map;
+    layerRef.current = new RiskCanvasLayer().addTo(map);
+    map.setView([-12.0, -77.12], 11);
+    return () => {
+      map.stop();
+      map.remove();
+      mapRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    api<Districts>('/districts')
+      .then((d) => {
+        setDistricts(d);
+        const map = mapRef.current;
+        if (!map) return;
+        const layer = L.geoJSON(d as never, {
+          style: { color: '#1f2937', weight: 1.5, fill: false },
+          interactive: false,
+          onEachFeature: (f, l) =>
+            l.bindTooltip((f.properties as { name: string }).name, {
+              permanent: true,
+              direction: 'center',
+              className: 'district-label',
+            }),
+        }).addTo(map);
+        districtLayer.current = layer;
+        map.fitBounds(layer.getBounds(), { padding: [8, 8], animate: false });
+      })
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    setError(null);
+    api<GridForecast>(`/forecasts/current?group=${group}&turno=${encodeURIComponent(turno)}&format=grid`)
+      .then((f) => {
+        if (cancelled) return;
+        const d = decodeForecast(f);
+        layerRef.current?.setData(d);
+        setDecoded(d);
+        setSelected(-1);
+        const el = mapDiv.current;
+        // First render, measured in the browser: since this view mounted, and since navigation start.
+        if (el && !el.dataset.firstRenderMs) {
+          el.dataset.firstRenderMs = String(Math.round(performance.now() - started.current));
+          el.dataset.renderedAtMs = String(Math.round(performance.now()));
+        }
+      })
+      .catch((e: unknown) => {
+        if (cancelled) return;
+        layerRef.current?.setData(null);
+        setDecoded(null);
+        setError(
+          e instanceof ApiError && e.status === 404
+            ? t('noForecast')
+            : e instanceof Error
+              ? e.message
+              : t('unexpected'),
+        );
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [group, turno]);
+
+  // Click on the map: the cell under it.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !decoded) return;
+    const onClick = (e: L.LeafletMouseEvent): void => {
+      const p = positionAt(decoded, e.latlng);
+      setSelected(p);
+      layerRef.current?.select(p);
+    };
+    map.on('click', onClick);
+    return () => {
+      map.off('click', onClick);
+    };
+  }, [decoded]);
+
+  // Zoom to the chosen district.
+  useEffect(() => {
+    const map = mapRef.current;
+    const layer = districtLayer.current;
+    if (!map || !layer) return;
+    let bounds = layer.getBounds();
+    layer.eachLayer((l) => {
+      const code = ((l as L.Polygon).feature?.properties as { code?: string } | undefined)?.code;
+      if (district && code === district) bounds = (l as L.Polygon).getBounds();
+    });
+    map.fitBounds(bounds, { padding: [8, 8], animate: false });
+  }, [district]);
+
+  const hotspots = useMemo(() => {
+    if (!decoded) return [];
+    const all = decoded.rank.length;
+    const order = Array.from({ length: all }, (_, p) => p).sort(
+      (a, b) => (decoded.rank[a] as number) - (decoded.rank[b] as number),
+    );
+    const out: { p: number; rank: number; district: string }[] = [];
+    for (const p of order) {
+      if ((decoded.risk[p] as number) <= 0 || out.length >= 10) break;
+      const d = districtAt(districts, centreOf(decoded, p));
+      if (district && d?.code !== district) continue;
+      out.push({ p, rank: decoded.rank[p] as number, district: d?.name ?? '—' });
+    }
+    return out;
+  }, [decoded, districts, district]);
+
+  const focus = (p: number): void => {
+    if (!decoded) return;
+    mapRef.current?.setView(centreOf(decoded, p), 16, { animate: false });
+    setSelected(p);
+    layerRef.current?.select(p);
+  };
+
+  const cellInfo =
+    decoded && selected >= 0
+      ? {
+          rank: decoded.rank[selected] as number,
+          risk: decoded.risk[selected] as number,
+          percentile: 100 * (1 - ((decoded.rank[selected] as number) - 1) / decoded.rank.length),
+          district: districtAt(districts, centreOf(decoded, selected))?.name ?? '—',
+        }
+      : null;
+
+  return (
+    <section
+      className={compact ? 'map-view compact' : 'map-view'}
+      aria-label={t(compact ? 'view.shift' : 'view.map')}
+    >
+      <div className="controls">
+        <label>
+          {t('group')}
+          <select value={group} onChange={(e) => setGroup(e.target.value)} data-testid="group">
+            {GROUPS.map((g) => (
+              <option key={g} value={g}>
+                {t(`group.${g}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('turno')}
+          <select value={turno} onChange={(e) => setTurno(e.target.value)} data-testid="turno">
+            {TURNOS.map((x) => (
+              <option key={x} value={x}>
+                {t(`turno.${x}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('district')}
+          <select value={district} onChange={(e) => setDistrict(e.target.value)} data-testid="district">
+            <option value="">{t('allDistricts')}</option>
+            {districts?.features.map((f) => (
+              <option key={f.properties.code} value={f.properties.code}>
+                {f.properties.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {decoded && (
+          <p className="forecast-meta" data-testid="forecast-meta">
+            {t('forecastFor')} {formatDay(decoded.forecast.targetDay)} · {t('model')}{' '}
+            {decoded.forecast.modelKind}
+          </p>
+        )}
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="map-and-panel">
+        <div
+          ref={mapDiv}
+          className="map"
+          data-testid="map"
+          data-forecast-id={decoded?.forecast.id ?? ''}
+          data-cells={decoded?.risk.length ?? 0}
+          role="application"
+          aria-label={t('view.map')}
+        />
+        <aside className="panel">
+          <div className="legend">
+            <h3>{t('legend')}</h3>
+            {(['legend.1', 'legend.5', 'legend.10', 'legend.20', 'legend.rest'] as const).map((k, i) => (
+              <div key={k} className="legend-row">
+                <span className="swatch" style={{ background: CLASS_COLORS[i] }} />
+                {t(k)}
+              </div>
+            ))}
+          </div>
+          <div aria-live="polite" data-testid="cell-info" className="cell-info">
+            {cellInfo && (
+              <dl>
+                <dt>{t('rank')}</dt>
+                <dd>
+                  {formatNumber(cellInfo.rank)} / {formatNumber(decoded?.rank.length ?? 0)}
+                </dd>
+                <dt>{t('risk')}</dt>
+                <dd>
+                  {formatNumber(cellInfo.risk, 3)} {t('expected')}
+                </dd>
+                <dt>{t('percentile')}</dt>
+                <dd>{formatNumber(cellInfo.percentile, 1)}</dd>
+                <dt>{t('district')}</dt>
+                <dd>{cellInfo.district}</dd>
+              </dl>
+            )}
+          </div>
+          <h3>{t('hotspots')}</h3>
+          <ol className="hotspots" data-testid="hotspots">
+            {hotspots.map((h) => (
+              <li key={h.p}>
+                <span>
+                  #{h.rank} · {h.district} · {formatNumber(decoded?.risk[h.p] ?? 0, 2)}
+                </span>
+                <button type="button" onClick={() => focus(h.p)}>
+                  {t('goTo')}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </aside>
+      </div>
+    </section>
+  );
+}
