@@ -8,13 +8,10 @@
  * Without --database-url the embedded default store is used (in a temporary data folder). Results
  * are printed, written to bench/out/api.json and recorded in bench/README.md.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
-import { runCli, VIGIA_BIN } from '../src/test/cli.ts';
-import { freePort } from '../src/test/postgres-server.ts';
+import { serveDemo } from './serve-demo.ts';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,58 +21,14 @@ const seconds = Number(arg('seconds') ?? 10);
 const connections = Number(arg('connections') ?? 50);
 const databaseUrl = arg('database-url');
 
-const dataDir = mkdtempSync(join(tmpdir(), 'vigia-api-bench-'));
-const env: Record<string, string> = {
-  VIGIA_DATA_DIR: dataDir,
-  VIGIA_EMBEDDED_PORT: String(await freePort()),
-  // The limiter stays in the path (its cost is measured) but does not cap one busy token.
-  VIGIA_RATE_LIMIT_PER_MINUTE: '1000000000',
-  LOG_LEVEL: 'info',
-  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-};
-
-async function step(args: string[], input?: string): Promise<string> {
-  const r = await runCli(args, env, input);
-  if (r.code !== 0) throw new Error(`vigia ${args.join(' ')} → ${r.code}\n${r.stderr}`);
-  return r.stdout;
-}
-
 const t0 = performance.now();
-await step(['demo-data']);
-await step([
-  'forecast',
-  '--day',
-  '2026-01-01',
-  '--model',
-  'naive-counts',
-  '--horizon',
-  'turno',
-  '--groups',
-  'property',
-]);
-await step(['user', 'add', 'bench', '--role', 'analyst'], 'clave-del-benchmark\n');
-const token = (await step(['token', 'create', 'bench', '--name', 'bench', '--scopes', 'read'])).trim();
+// The limiter stays in the path (its cost is measured) but does not cap one busy token.
+const demo = await serveDemo({
+  ...(databaseUrl ? { databaseUrl } : {}),
+  env: { VIGIA_RATE_LIMIT_PER_MINUTE: '1000000000' },
+});
+const { base, token } = demo;
 console.log(`setup ${((performance.now() - t0) / 1000).toFixed(1)} s (150k incidents, turno forecasts)`);
-
-const port = await freePort();
-const server = spawn(process.execPath, [VIGIA_BIN, 'serve', '--port', String(port)], {
-  env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-let serverErr = '';
-server.stderr?.on('data', (d) => {
-  serverErr += d;
-});
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${base}/readyz`)).ok) break;
-  } catch {
-    // not listening yet
-  }
-  if (i > 400) throw new Error(`server did not start:\n${serverErr}`);
-  await new Promise((r) => setTimeout(r, 50));
-}
 
 const TARGETS = [
   { name: 'current forecast, compact grid', path: '/api/v1/forecasts/current?group=property&turno=noche' },
@@ -113,10 +66,7 @@ for (const target of TARGETS) {
   console.log(row);
 }
 
-server.kill('SIGTERM');
-await new Promise((r) => server.once('close', r));
-if (!databaseUrl) await runCli(['db', 'stop'], env);
-rmSync(dataDir, { recursive: true, force: true });
+await demo.stop();
 
 const machine = `${cpus().length} vCPU ${cpus()[0]?.model ?? ''}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 mkdirSync('bench/out', { recursive: true });

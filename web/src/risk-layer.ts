@@ -128,6 +128,13 @@ export class RiskCanvasLayer extends L.Layer {
     this.draw();
   }
 
+  /** Outlines and numbers these cells (best first) instead of the area's top cells. */
+  setTop(positions: number[]): void {
+    if (!this.data) return;
+    this.data = { ...this.data, top: positions };
+    this.draw();
+  }
+
   select(p: number): void {
     this.selected = p;
     this.draw();

@@ -181,6 +181,11 @@ export function MapView({ compact = false }: { compact?: boolean }): React.JSX.E
     return out;
   }, [decoded, districts, district]);
 
+  // The outlined, numbered cells on the map are the list's (the chosen district's top cells).
+  useEffect(() => {
+    layerRef.current?.setTop(hotspots.map((h) => h.p));
+  }, [hotspots]);
+
   const focus = (p: number): void => {
     if (!decoded) return;
     mapRef.current?.setView(centreOf(decoded, p), 16, { animate: false });
@@ -287,10 +292,11 @@ export function MapView({ compact = false }: { compact?: boolean }): React.JSX.E
           </div>
           <h3>{t('hotspots')}</h3>
           <ol className="hotspots" data-testid="hotspots">
-            {hotspots.map((h) => (
+            {hotspots.map((h, i) => (
               <li key={h.p}>
                 <span>
-                  #{h.rank} · {h.district} · {formatNumber(decoded?.risk[h.p] ?? 0, 2)}
+                  {i + 1}. {h.district} · {formatNumber(decoded?.risk[h.p] ?? 0, 2)} ({t('rank')}{' '}
+                  {formatNumber(h.rank)})
                 </span>
                 <button type="button" onClick={() => focus(h.p)}>
                   {t('goTo')}
