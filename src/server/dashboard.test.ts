@@ -4,7 +4,7 @@
  * crime group's turno and see the map change, click a cell, upload bad files and read the Spanish
  * errors, keyboard use, no console errors. Screenshots go to artifacts/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,13 +74,13 @@ describe('dashboard in Chromium', () => {
 
   it('shows each role only its views', async () => {
     const expected: Record<Role, string[]> = {
-      admin: ['map', 'incidents', 'ingest', 'community'],
-      analyst: ['map', 'incidents', 'ingest', 'community'],
+      admin: ['map', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+      analyst: ['map', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
       officer: ['shift', 'map'],
-      planner: ['map', 'community'],
-      official: ['map', 'community'],
+      planner: ['map', 'kpis', 'community'],
+      official: ['kpis', 'map', 'community'],
       community: ['community'],
-      researcher: ['map', 'community'],
+      researcher: ['backtests', 'map', 'community'],
     };
     for (const role of ROLES) {
       const page = await loginAs(role);
@@ -96,6 +96,15 @@ describe('dashboard in Chromium', () => {
         const cells = await page.locator('[data-testid="community-table"] td').allTextContents();
         expect(cells.length).toBeGreaterThan(0);
         for (const c of cells) expect(['1', '2', '3', '4']).not.toContain(c);
+      } else if (role === 'researcher') {
+        // Hit-rate curves and the model comparison of the stored report.
+        await page.getByTestId('report-table').waitFor();
+        const models = await page.locator('[data-testid="report-table"] tbody th').allTextContents();
+        expect(models).toEqual(expect.arrayContaining(['naive-counts', 'random', 'oracle']));
+        expect(await page.locator('figure.chart polyline').count()).toBe(models.length);
+      } else if (role === 'official') {
+        await page.getByTestId('kpi-table').waitFor();
+        expect(await page.locator('[data-testid="kpi-table"] tbody tr').count()).toBe(8); // area + 7 districts
       } else await mapReady(page);
       await page.screenshot({ path: `${SHOTS}role-${role}.png` });
       await page.context().close();
@@ -124,6 +133,26 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => page.getByTestId('cell-info').textContent()).toContain('Puesto');
     expect(await page.getByTestId('cell-info').textContent()).toMatch(/Puesto1 \//);
     await page.screenshot({ path: `${SHOTS}map-cell.png` });
+    // Exports of what is on screen.
+    const saved = async (testId: string): Promise<{ name: string; bytes: Buffer }> => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+      return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
+    };
+    const png = await saved('export-png');
+    expect(png.name).toMatch(/^vigia-property-\w+-2025-03-30\.png$/);
+    expect(png.bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.bytes.length).toBeGreaterThan(20_000);
+    const csv = await saved('export-csv');
+    const lines = csv.bytes
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('orden,puesto,distrito,riesgo,celda,lat,lon');
+    expect(lines.length).toBe((await page.locator('[data-testid="hotspots"] li').count()) + 1);
+    const geo = await saved('export-geojson');
+    const fc = JSON.parse(geo.bytes.toString('utf8')) as { features: unknown[] };
+    expect(fc.features.length).toBe(Number(await page.getByTestId('map').getAttribute('data-cells')));
     await page.context().close();
   }, 60_000);
 

@@ -2,22 +2,24 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api, type Me, type Role, setCsrf } from './api.ts';
 import { type MessageKey, setLang, t, useLang } from './i18n.ts';
+import { BacktestsView } from './views/BacktestsView.tsx';
 import { CommunityView } from './views/CommunityView.tsx';
 import { IncidentsView } from './views/IncidentsView.tsx';
 import { IngestView } from './views/IngestView.tsx';
+import { KpisView } from './views/KpisView.tsx';
 import { MapView } from './views/MapView.tsx';
 
-type View = 'map' | 'shift' | 'incidents' | 'ingest' | 'community';
+type View = 'map' | 'shift' | 'incidents' | 'ingest' | 'backtests' | 'kpis' | 'community';
 
 /** What each role sees (the server enforces the same rules; this only hides what would be refused). */
 const VIEWS: Record<Role, View[]> = {
-  admin: ['map', 'incidents', 'ingest', 'community'],
-  analyst: ['map', 'incidents', 'ingest', 'community'],
+  admin: ['map', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+  analyst: ['map', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
   officer: ['shift', 'map'],
-  planner: ['map', 'community'],
-  official: ['map', 'community'],
+  planner: ['map', 'kpis', 'community'],
+  official: ['kpis', 'map', 'community'],
   community: ['community'],
-  researcher: ['map', 'community'],
+  researcher: ['backtests', 'map', 'community'],
 };
 
 function Login({ onLogin }: { onLogin: (me: Me) => void }): React.JSX.Element {
@@ -157,6 +159,8 @@ export function App(): React.JSX.Element {
         {current === 'shift' && <MapView compact />}
         {current === 'incidents' && <IncidentsView />}
         {current === 'ingest' && <IngestView />}
+        {current === 'backtests' && <BacktestsView />}
+        {current === 'kpis' && <KpisView />}
         {current === 'community' && <CommunityView />}
       </main>
     </div>

@@ -6,6 +6,7 @@
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type Districts, type GridForecast } from '../api.ts';
+import { download, mapPng, toCsv } from '../export.ts';
 import { formatDay, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
 import {
   CLASS_COLORS,
@@ -193,6 +194,50 @@ export function MapView({ compact = false }: { compact?: boolean }): React.JSX.E
     layerRef.current?.select(p);
   };
 
+  const LEGEND = ['legend.1', 'legend.5', 'legend.10', 'legend.20', 'legend.rest'] as const;
+  const stem = decoded ? `vigia-${group}-${turno}-${decoded.forecast.targetDay}` : 'vigia';
+  const exportPng = async (): Promise<void> => {
+    if (!decoded || !mapDiv.current) return;
+    const title = `${t(`group.${group}` as MessageKey)} · ${t(`turno.${turno}` as MessageKey)} · ${formatDay(decoded.forecast.targetDay)}`;
+    download(
+      `${stem}.png`,
+      await mapPng(
+        mapDiv.current,
+        title,
+        LEGEND.map((k) => t(k)),
+      ),
+    );
+  };
+  const exportCsv = (): void => {
+    if (!decoded) return;
+    download(
+      `${stem}-zonas.csv`,
+      toCsv(
+        ['orden', 'puesto', 'distrito', 'riesgo', 'celda', 'lat', 'lon'],
+        hotspots.map((h, i) => {
+          const c = centreOf(decoded, h.p);
+          return [
+            i + 1,
+            h.rank,
+            h.district,
+            (decoded.risk[h.p] as number).toFixed(4),
+            decoded.cells[h.p] as number,
+            c.lat.toFixed(5),
+            c.lng.toFixed(5),
+          ];
+        }),
+      ),
+    );
+  };
+  const exportGeojson = async (): Promise<void> => {
+    if (!decoded) return;
+    const r = await fetch(`/api/v1/forecasts/${decoded.forecast.id}?format=geojson`, {
+      credentials: 'same-origin',
+    });
+    if (!r.ok) return setError(t('unexpected'));
+    download(`${stem}.geojson`, new Blob([await r.arrayBuffer()], { type: 'application/geo+json' }));
+  };
+
   const cellInfo =
     decoded && selected >= 0
       ? {
@@ -241,6 +286,19 @@ export function MapView({ compact = false }: { compact?: boolean }): React.JSX.E
           </select>
         </label>
         {decoded && (
+          <div className="exports">
+            <button type="button" onClick={() => void exportPng()} data-testid="export-png">
+              {t('exportPng')}
+            </button>
+            <button type="button" onClick={exportCsv} data-testid="export-csv">
+              {t('exportCsv')}
+            </button>
+            <button type="button" onClick={() => void exportGeojson()} data-testid="export-geojson">
+              {t('exportGeojson')}
+            </button>
+          </div>
+        )}
+        {decoded && (
           <p className="forecast-meta" data-testid="forecast-meta">
             {t('forecastFor')} {formatDay(decoded.forecast.targetDay)} · {t('model')}{' '}
             {decoded.forecast.modelKind}
@@ -265,7 +323,7 @@ export function MapView({ compact = false }: { compact?: boolean }): React.JSX.E
         <aside className="panel">
           <div className="legend">
             <h3>{t('legend')}</h3>
-            {(['legend.1', 'legend.5', 'legend.10', 'legend.20', 'legend.rest'] as const).map((k, i) => (
+            {LEGEND.map((k, i) => (
               <div key={k} className="legend-row">
                 <span className="swatch" style={{ background: CLASS_COLORS[i] }} />
                 {t(k)}

@@ -1,0 +1,136 @@
+/** Model evaluation for researchers (and analysts, planners, officials): stored backtest reports. */
+import { useEffect, useState } from 'react';
+import { api } from '../api.ts';
+import { formatDay, formatNumber, t, useLang } from '../i18n.ts';
+import { LineChart } from './charts.tsx';
+
+interface Summary {
+  id: number;
+  group: string;
+  horizon: string;
+  from: string;
+  to: string;
+  hitRateAt5: Record<string, number | null>;
+}
+
+interface Point {
+  coverage: number;
+  hitRate: number;
+  pai: number;
+  pei: number | null;
+  interval95: [number, number];
+  pBetterThanNaive: number | null;
+}
+
+interface Report {
+  title: string;
+  windows: number;
+  events: { test: number };
+  models: { name: string; curve: Point[] }[];
+}
+
+const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '—' : `${formatNumber(100 * v, 1)} %`;
+
+export function BacktestsView(): React.JSX.Element {
+  useLang();
+  const [list, setList] = useState<Summary[] | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<{ reports: Summary[] }>('/backtests')
+      .then((r) => {
+        setList(r.reports);
+        if (r.reports[0]) setSelected(r.reports[0].id);
+      })
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
+  }, []);
+  useEffect(() => {
+    if (selected === null) return;
+    api<Report>(`/backtests/${selected}`)
+      .then(setReport)
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
+  }, [selected]);
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
+  if (!list) return <p>{t('loading')}</p>;
+  if (list.length === 0) return <p>{t('noReports')}</p>;
+  const at5 = (curve: Point[]): Point | undefined => curve.find((p) => Math.abs(p.coverage - 0.05) < 0.0025);
+  return (
+    <section aria-label={t('view.backtests')}>
+      <h2>{t('view.backtests')}</h2>
+      <label>
+        {t('report')}
+        <select
+          value={selected ?? ''}
+          onChange={(e) => setSelected(Number(e.target.value))}
+          data-testid="report"
+        >
+          {list.map((r) => (
+            <option key={r.id} value={r.id}>
+              #{r.id} · {r.group} · {r.horizon} · {formatDay(r.from)}–{formatDay(r.to)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {report && (
+        <>
+          <p className="note">
+            {report.title} · {formatNumber(report.windows)} ventanas · {formatNumber(report.events.test)}{' '}
+            eventos de prueba
+          </p>
+          <LineChart
+            title={t('curve')}
+            xLabel={t('areaShare')}
+            yLabel={t('crimesCaught')}
+            xMax={0.2}
+            yMax={1}
+            series={report.models.map((m) => ({
+              name: m.name,
+              points: m.curve.map((p) => ({ x: p.coverage, y: p.hitRate })),
+            }))}
+          />
+          <div className="table-wrap">
+            <table data-testid="report-table">
+              <caption>{t('hitRate')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('models')}</th>
+                  <th scope="col">{t('hitRate')}</th>
+                  <th scope="col">{t('interval')}</th>
+                  <th scope="col">{t('pai')}</th>
+                  <th scope="col">PEI*</th>
+                  <th scope="col">{t('betterThanNaive')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.models.map((m) => {
+                  const p = at5(m.curve);
+                  return (
+                    <tr key={m.name}>
+                      <th scope="row">{m.name}</th>
+                      <td>{pct(p?.hitRate)}</td>
+                      <td>{p ? `${pct(p.interval95[0])} – ${pct(p.interval95[1])}` : '—'}</td>
+                      <td>{p ? formatNumber(p.pai, 2) : '—'}</td>
+                      <td>{p?.pei === null || p?.pei === undefined ? '—' : formatNumber(p.pei, 2)}</td>
+                      <td>
+                        {p?.pBetterThanNaive === null || p?.pBetterThanNaive === undefined
+                          ? '—'
+                          : formatNumber(p.pBetterThanNaive, 2)}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+/** Officials' indicators: per district, the last month, the change on the same month a year earlier, a 12-month trend. */
+import { useEffect, useState } from 'react';
+import { api } from '../api.ts';
+import { formatNumber, t, useLang } from '../i18n.ts';
+import { Sparkline } from './charts.tsx';
+
+interface Trends {
+  series: {
+    district: string | null;
+    name: string;
+    points: { month: string; count: number | null; previousYear: number | null; change: number | null }[];
+  }[];
+}
+
+export function KpisView(): React.JSX.Element {
+  useLang();
+  const [data, setData] = useState<Trends | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<Trends>('/stats/trends')
+      .then(setData)
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
+  }, []);
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
+  if (!data) return <p>{t('loading')}</p>;
+  // The whole area first, then districts by their last month.
+  const rows = [...data.series].sort((a, b) =>
+    a.district === null
+      ? -1
+      : b.district === null
+        ? 1
+        : (b.points.at(-1)?.count ?? 0) - (a.points.at(-1)?.count ?? 0),
+  );
+  return (
+    <section aria-label={t('view.kpis')}>
+      <h2>{t('view.kpis')}</h2>
+      <div className="table-wrap">
+        <table data-testid="kpi-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('district')}</th>
+              <th scope="col">{t('lastMonth')}</th>
+              <th scope="col">{t('yoy')}</th>
+              <th scope="col">{t('trend12')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((s) => {
+              const last = s.points.at(-1);
+              const change = last?.change;
+              return (
+                <tr key={s.district ?? 'total'}>
+                  <th scope="row">{s.district === null ? `${t('total')} — ${s.name}` : s.name}</th>
+                  <td>
+                    {last?.count === null || last?.count === undefined
+                      ? '—'
+                      : `${formatNumber(last.count)} (${last.month.slice(5)}/${last.month.slice(0, 4)})`}
+                  </td>
+                  <td className={change && change > 0 ? 'up' : 'down'}>
+                    {change === null || change === undefined
+                      ? '—'
+                      : `${change > 0 ? '+' : ''}${formatNumber(100 * change, 1)} %`}
+                  </td>
+                  <td>
+                    <Sparkline
+                      values={s.points.slice(-12).map((p) => p.count)}
+                      label={`${t('trend12')}: ${s.name}`}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
