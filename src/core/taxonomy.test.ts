@@ -197,12 +197,14 @@ describe('categories and groups', () => {
     ]);
   });
 
-  it('CRIME_GROUPS only reference existing categories; all = every category', () => {
+  it('CRIME_GROUPS only reference existing categories; all = every unprotected category', () => {
     for (const members of Object.values(CRIME_GROUPS)) {
       expect(members.length).toBeGreaterThan(0);
       for (const m of members) expect(isCategory(m)).toBe(true);
     }
-    expect([...CRIME_GROUPS.all].sort()).toEqual([...CATEGORY_CODES].sort());
+    expect([...CRIME_GROUPS.all].sort()).toEqual(
+      CATEGORY_CODES.filter((c) => c !== 'sexual' && c !== 'violencia_familiar').sort(),
+    );
     expect(CRIME_GROUPS.property).toEqual(['hurto', 'robo']);
   });
 
@@ -237,5 +239,13 @@ describe('categories and groups', () => {
     for (const cat of Object.values(SIDPOL_MODALITY_CATEGORY)) expect(isCategory(cat)).toBe(true);
     // Keys are already folded.
     for (const k of Object.keys(SIDPOL_MODALITY_CATEGORY)) expect(foldLabel(k)).toBe(k);
+  });
+});
+
+describe('crime groups', () => {
+  it('never put protected categories into a forecast group', () => {
+    for (const [group, cats] of Object.entries(CRIME_GROUPS))
+      for (const c of cats) expect(CRIME_CATEGORIES[c].restricted, `${group}: ${c}`).toBe(false);
+    expect(CRIME_GROUPS.all.length).toBe(CATEGORY_CODES.length - 2);
   });
 });

@@ -32,12 +32,16 @@ export const CATEGORY_CODES = Object.keys(CRIME_CATEGORIES) as CrimeCategory[];
 export const CHANNELS = ['reported', 'discovered', 'unknown'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** Crime groups forecast by default. `all` includes every category. */
+/**
+ * Crime groups forecast by default. `all` is every category except the protected ones (violence
+ * against women and family members, sexual crimes): risk surfaces reach every forecast role, and a
+ * 150 m surface built from protected incidents would show where victims live.
+ */
 export const CRIME_GROUPS = {
   property: ['hurto', 'robo'],
   extorsion: ['extorsion'],
   violent: ['homicidio', 'lesiones', 'secuestro', 'robo'],
-  all: CATEGORY_CODES,
+  all: CATEGORY_CODES.filter((c) => !CRIME_CATEGORIES[c].restricted),
 } as const satisfies Record<string, readonly CrimeCategory[]>;
 
 export function isCategory(value: string): value is CrimeCategory {

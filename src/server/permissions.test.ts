@@ -260,6 +260,35 @@ describe.each(BACKENDS)('permission table, every role × route (%s store)', (bac
         for (const p of s.points) if (p.count !== null) expect(p.count === 0 || p.count >= 5).toBe(true);
     });
 
+    it('small-area queries never place protected incidents below the full view', async () => {
+      const [victim] = await incidents('analyst', 'limit=50&category=violencia_familiar,sexual');
+      expect(victim?.lat).not.toBeNull();
+      const { lat, lon } = victim as { lat: number; lon: number };
+      const box = `${lon - 0.001},${lat - 0.001},${lon + 0.001},${lat + 0.001}`;
+      const full = await incidents('analyst', `limit=1000&bbox=${box}`);
+      expect(full.map((i) => i.id)).toContain(victim?.id);
+      const officer = await incidents('officer', `limit=1000&bbox=${box}`);
+      expect(officer.every((i) => !i.restricted)).toBe(true);
+      expect(officer.length).toBe(full.filter((i) => !i.restricted).length);
+      const researcher = await call(f, 'GET', `/api/v1/incidents?bbox=${box}`, {
+        token: f.users.researcher.token,
+      });
+      expect(researcher.status).toBe(400);
+      const community = await call(f, 'GET', `/api/v1/stats?bbox=${box}`, { token: f.users.community.token });
+      expect(community.status).toBe(400);
+      const cellStats = await call(f, 'GET', `/api/v1/stats?bbox=${box}`, { token: f.users.analyst.token });
+      const cats = (cellStats.body as { rows: { category: string }[] }).rows.map((r) => r.category);
+      expect(cats).not.toContain('violencia_familiar');
+      expect(cats).not.toContain('sexual');
+      // A group narrows the categories; a bad box names the parameter.
+      const robos = await incidents('analyst', 'limit=200&group=property');
+      expect(
+        robos.every((i) => ['hurto', 'robo'].includes((i as unknown as { category: string }).category)),
+      ).toBe(true);
+      const bad = await call(f, 'GET', '/api/v1/incidents?bbox=1,2,3', { token: f.users.analyst.token });
+      expect((bad.body as { error: { message: string } }).error.message).toMatch(/^bbox: /);
+    });
+
     it('every incident read is audited with who, what and from where', async () => {
       const r = await call(f, 'GET', '/api/v1/audit?action=incidents.list&limit=1000', {
         token: f.users.admin.token,

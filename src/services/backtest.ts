@@ -59,10 +59,10 @@ export function defaultRefitDays(kind: string): number {
 }
 
 /** Crime group name → category codes. */
-export function groupCategories(group: string): readonly CrimeCategory[] {
+export function groupCategories(group: string, field = '--group'): readonly CrimeCategory[] {
   if (!Object.hasOwn(CRIME_GROUPS, group))
     throw new ValidationError(
-      '--group',
+      field,
       `grupo de delitos desconocido "${group}" (use: ${Object.keys(CRIME_GROUPS).join(', ')})`,
     );
   return CRIME_GROUPS[group as keyof typeof CRIME_GROUPS];

@@ -25,6 +25,7 @@ import {
   type StatsRow,
 } from '../storage/incidents.ts';
 import { getStudyArea } from './areas.ts';
+import { groupCategories } from './backtest.ts';
 
 /** Filters as a user writes them (CLI options, query strings). */
 export interface FilterParams {
@@ -39,6 +40,31 @@ export interface FilterParams {
   /** Text in tipo, subtipo or modalidad. */
   type?: string;
   source?: string;
+  /** A crime group (property, extorsion, violent, all); combined with categories by intersection. */
+  group?: string;
+  /** "minLon,minLat,maxLon,maxLat" (WGS84): a small area such as one map cell. */
+  bbox?: string;
+}
+
+/** Parses "minLon,minLat,maxLon,maxLat". @throws ValidationError naming `field` */
+export function parseBbox(text: string, field: string): [number, number, number, number] {
+  const v = text.split(',').map((x) => Number(x.trim()));
+  const [a, b, c, d] = v as [number, number, number, number];
+  if (
+    v.length !== 4 ||
+    v.some((x) => !Number.isFinite(x)) ||
+    a >= c ||
+    b >= d ||
+    a < -180 ||
+    c > 180 ||
+    b < -90 ||
+    d > 90
+  )
+    throw new ValidationError(
+      field,
+      `caja inválida "${text.slice(0, 80)}" (use minLon,minLat,maxLon,maxLat en grados)`,
+    );
+  return [a, b, c, d];
 }
 
 /**
@@ -83,6 +109,13 @@ export function buildFilter(p: FilterParams, area: StudyArea, prefix: '--' | '' 
           ? `distrito "${d}" no existe en el área ${area.def.id} (use: ${known.join(', ')})`
           : `el área ${area.def.id} no tiene distritos`,
       );
+  let categories = p.categories?.length ? [...p.categories] : undefined;
+  if (p.group) {
+    const members = groupCategories(p.group, `${prefix}group`) as readonly string[];
+    categories = categories ? categories.filter((c) => members.includes(c)) : [...members];
+    if (categories.length === 0) categories = ['(ninguna)'];
+  }
+  const bbox = p.bbox ? parseBbox(p.bbox, `${prefix}bbox`) : undefined;
   const from = p.from ? parseDay(p.from, tz, `${prefix}from`) : undefined;
   const to = p.to ? parseDay(p.to, tz, `${prefix}to`, true) : undefined;
   if (from && to && from >= to)
@@ -92,7 +125,8 @@ export function buildFilter(p: FilterParams, area: StudyArea, prefix: '--' | '' 
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
     ...(districts?.length ? { districts } : {}),
-    ...(p.categories?.length ? { categories: p.categories } : {}),
+    ...(categories ? { categories } : {}),
+    ...(bbox ? { bbox } : {}),
     ...(p.type ? { type: p.type } : {}),
     ...(p.source ? { source: p.source } : {}),
   };
@@ -122,7 +156,9 @@ export async function queryStats(
   prefix: '--' | '' = '--',
 ): Promise<{ area: StudyArea; rows: StatsRow[] }> {
   const area = await getStudyArea(db, p.area);
-  return { area, rows: await incidentStats(db, buildFilter(p, area, prefix), area.def.timeZone) };
+  // Small-area counts never include protected categories (they would show where victims are).
+  const filter = { ...buildFilter(p, area, prefix), ...(p.bbox ? { excludeRestricted: true } : {}) };
+  return { area, rows: await incidentStats(db, filter, area.def.timeZone) };
 }
 
 /** Totals for a study area. */
@@ -228,7 +264,13 @@ export async function incidentPage(
   const keys = await queryKeys(db);
   const after = p.cursor ? openCursor(p.cursor, keys.cursorKey) : undefined;
   const area = await getStudyArea(db, p.area);
-  const filter = buildFilter(p, area, '');
+  if (p.bbox && p.view === 'coarse')
+    throw new ValidationError('bbox', 'no disponible en la vista anonimizada (filtre por distrito)');
+  // A small box would place protected incidents for callers who may not see their location.
+  const filter = {
+    ...buildFilter(p, area, ''),
+    ...(p.bbox && p.view !== 'full' ? { excludeRestricted: true } : {}),
+  };
   const rows = await listIncidents(db, filter, {
     limit: p.limit + 1,
     ...(after ? { after } : {}),
@@ -260,11 +302,17 @@ function shown(count: number, view: AggregateView): ShownCount {
 }
 
 /** Stats rows with counts shown per view. */
+function districtLevelOnly(p: FilterParams, view: AggregateView): void {
+  if (p.bbox && view === 'suppressed')
+    throw new ValidationError('bbox', 'la vista comunitaria solo ofrece conteos por distrito');
+}
+
 export async function statsTable(
   db: Db,
   p: FilterParams,
   view: AggregateView,
 ): Promise<{ area: string; view: AggregateView; rows: (Omit<StatsRow, 'count'> & ShownCount)[] }> {
+  districtLevelOnly(p, view);
   const { area, rows } = await queryStats(db, p, '');
   return { area: area.def.id, view, rows: rows.map((r) => ({ ...r, ...shown(r.count, view) })) };
 }
@@ -289,6 +337,7 @@ export async function trends(
   view: AggregateView;
   series: { district: string | null; name: string; points: TrendPoint[] }[];
 }> {
+  districtLevelOnly(p, view);
   const { area, rows } = await queryStats(db, p, '');
   const months = [...new Set(rows.map((r) => r.month))].sort();
   const totals = new Map<string | null, Map<string, number>>();

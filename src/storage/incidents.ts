@@ -17,6 +17,10 @@ export interface IncidentFilter {
   /** Case-insensitive substring of tipo, subtipo or modalidad. */
   type?: string;
   source?: string;
+  /** [minLon, minLat, maxLon, maxLat]: only incidents located inside. */
+  bbox?: readonly [number, number, number, number];
+  /** Leave out protected categories (small-area queries below the full view). */
+  excludeRestricted?: boolean;
 }
 
 /** An incident as listed. */
@@ -55,6 +59,13 @@ function where(f: IncidentFilter, params: unknown[]): string {
   if (f.districts?.length) add('i.district_code = any(?)', f.districts);
   if (f.categories?.length) add('i.category = any(?)', f.categories);
   if (f.source) add('i.source = ?', f.source);
+  if (f.bbox) {
+    add('i.lon >= ?', f.bbox[0]);
+    add('i.lat >= ?', f.bbox[1]);
+    add('i.lon <= ?', f.bbox[2]);
+    add('i.lat <= ?', f.bbox[3]);
+  }
+  if (f.excludeRestricted) parts.push('not i.restricted');
   if (f.type) {
     // A substring, not a pattern: the user's % and _ are literal.
     params.push(`%${f.type.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);

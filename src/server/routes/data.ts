@@ -15,6 +15,14 @@ const filterQuery = z.strictObject({
   category: listParam.optional().describe('categorías, separadas por comas'),
   type: z.string().max(100).optional().describe('texto en tipo, subtipo o modalidad'),
   source: z.string().max(60).optional(),
+  group: z.string().max(20).optional().describe('grupo de delitos: property, extorsion, violent, all'),
+  bbox: z
+    .string()
+    .max(100)
+    .optional()
+    .describe(
+      'minLon,minLat,maxLon,maxLat: un área pequeña (una celda del mapa); sin categorías protegidas fuera de la vista completa',
+    ),
 });
 
 type FilterQuery = z.infer<typeof filterQuery>;
@@ -28,6 +36,8 @@ function filters(q: FilterQuery, defaultArea: string): FilterParams {
     ...(q.category ? { categories: q.category } : {}),
     ...(q.type ? { type: q.type } : {}),
     ...(q.source ? { source: q.source } : {}),
+    ...(q.group ? { group: q.group } : {}),
+    ...(q.bbox ? { bbox: q.bbox } : {}),
   };
 }
 
