@@ -132,6 +132,10 @@ describe('dashboard in Chromium', () => {
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('cell-info').textContent()).toContain('Puesto');
     expect(await page.getByTestId('cell-info').textContent()).toMatch(/Puesto1 \//);
+    // The cell's last 12 months and, for an analyst, its recent incidents.
+    await expect.poll(() => page.getByTestId('cell-trend').textContent()).toMatch(/\d/);
+    await page.getByTestId('cell-incidents').waitFor();
+    expect(await page.locator('[data-testid="cell-incidents"] li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}map-cell.png` });
     // Exports of what is on screen.
     const saved = async (testId: string): Promise<{ name: string; bytes: Buffer }> => {

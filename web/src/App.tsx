@@ -155,8 +155,8 @@ export function App(): React.JSX.Element {
         </div>
       </header>
       <main>
-        {current === 'map' && <MapView />}
-        {current === 'shift' && <MapView compact />}
+        {current === 'map' && <MapView role={me.user.role} />}
+        {current === 'shift' && <MapView compact role={me.user.role} />}
         {current === 'incidents' && <IncidentsView />}
         {current === 'ingest' && <IngestView />}
         {current === 'backtests' && <BacktestsView />}

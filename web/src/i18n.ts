@@ -100,6 +100,7 @@ const es = {
   noReports: 'Aún no hay reportes de backtest (vigia backtest).',
   interval: 'IC 95 %',
   betterThanNaive: 'P(mejor que naive)',
+  recentIncidents: 'Incidentes recientes en la celda',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -203,6 +204,7 @@ const en: Record<MessageKey, string> = {
   noReports: 'No backtest reports yet (vigia backtest).',
   interval: '95 % CI',
   betterThanNaive: 'P(better than naive)',
+  recentIncidents: 'Recent incidents in the cell',
 };
 
 export type Lang = 'es' | 'en';

@@ -7,7 +7,7 @@ import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type Districts, type GridForecast } from '../api.ts';
 import { download, mapPng, toCsv } from '../export.ts';
-import { formatDay, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
+import { formatDay, formatInstant, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
 import {
   CLASS_COLORS,
   centreOf,
@@ -16,6 +16,7 @@ import {
   positionAt,
   RiskCanvasLayer,
 } from '../risk-layer.ts';
+import { Sparkline } from './charts.tsx';
 
 const GROUPS = ['property', 'extorsion', 'violent', 'all'] as const;
 const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
@@ -51,7 +52,16 @@ function districtAt(districts: Districts | null, at: L.LatLng): { code: string; 
   return null;
 }
 
-export function MapView({ compact = false }: { compact?: boolean }): React.JSX.Element {
+interface CellDetail {
+  months: { month: string; count: number | null }[];
+  total: number;
+  incidents: { id: string; occurredAt: string; category: string; modalidad: string | null }[] | null;
+}
+
+/** Roles that may list a cell's recent incidents (the server's field rules apply). */
+const INCIDENT_ROLES = new Set(['admin', 'analyst', 'officer']);
+
+export function MapView({ compact = false, role }: { compact?: boolean; role: string }): React.JSX.Element {
   useLang();
   const mapDiv = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
@@ -65,6 +75,7 @@ export function MapView({ compact = false }: { compact?: boolean }): React.JSX.E
   const [decoded, setDecoded] = useState<DecodedRisk | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number>(-1);
+  const [detail, setDetail] = useState<CellDetail | null>(null);
 
   useEffect(() => {
     const map = L.map(mapDiv.current as HTMLDivElement, {
@@ -193,6 +204,53 @@ export function MapView({ compact = false }: { compact?: boolean }): React.JSX.E
     setSelected(p);
     layerRef.current?.select(p);
   };
+
+  // The selected cell's last 12 months and, for roles that may see them, its recent incidents.
+  useEffect(() => {
+    setDetail(null);
+    if (!decoded || selected < 0) return;
+    let cancelled = false;
+    let minLat = 90;
+    let minLng = 180;
+    let maxLat = -90;
+    let maxLng = -180;
+    for (let k = 0; k < 4; k++) {
+      const lat = decoded.corners[selected * 8 + k * 2] as number;
+      const lng = decoded.corners[selected * 8 + k * 2 + 1] as number;
+      minLat = Math.min(minLat, lat);
+      maxLat = Math.max(maxLat, lat);
+      minLng = Math.min(minLng, lng);
+      maxLng = Math.max(maxLng, lng);
+    }
+    const bbox = [minLng, minLat, maxLng, maxLat].map((v) => v.toFixed(6)).join(',');
+    const end = new Date(`${decoded.forecast.targetDay}T00:00:00Z`);
+    const start = new Date(Date.UTC(end.getUTCFullYear() - 1, end.getUTCMonth(), 1))
+      .toISOString()
+      .slice(0, 10);
+    const last = new Date(end.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const q = `group=${group}&bbox=${bbox}`;
+    Promise.all([
+      api<{ series: { district: string | null; points: { month: string; count: number | null }[] }[] }>(
+        `/stats/trends?${q}&from=${start}&to=${last}`,
+      ),
+      INCIDENT_ROLES.has(role)
+        ? api<{ items: CellDetail['incidents'] }>(`/incidents?${q}&limit=5&to=${last}`)
+        : Promise.resolve(null),
+    ])
+      .then(([trend, recent]) => {
+        if (cancelled) return;
+        const points = trend.series.find((x) => x.district === null)?.points ?? [];
+        setDetail({
+          months: points,
+          total: points.reduce((a, p) => a + (p.count ?? 0), 0),
+          incidents: recent?.items ?? null,
+        });
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [decoded, selected, group, role]);
 
   const LEGEND = ['legend.1', 'legend.5', 'legend.10', 'legend.20', 'legend.rest'] as const;
   const stem = decoded ? `vigia-${group}-${turno}-${decoded.forecast.targetDay}` : 'vigia';
@@ -345,7 +403,34 @@ export function MapView({ compact = false }: { compact?: boolean }): React.JSX.E
                 <dd>{formatNumber(cellInfo.percentile, 1)}</dd>
                 <dt>{t('district')}</dt>
                 <dd>{cellInfo.district}</dd>
+                <dt>{t('trend12')}</dt>
+                <dd data-testid="cell-trend">
+                  {detail ? (
+                    <>
+                      <Sparkline
+                        values={detail.months.map((p) => p.count)}
+                        label={`${t('trend12')}: ${detail.total}`}
+                      />{' '}
+                      {formatNumber(detail.total)}
+                    </>
+                  ) : (
+                    '…'
+                  )}
+                </dd>
               </dl>
+            )}
+            {detail?.incidents && (
+              <>
+                <h4>{t('recentIncidents')}</h4>
+                <ul className="recent" data-testid="cell-incidents">
+                  {detail.incidents.length === 0 && <li>{t('noRows')}</li>}
+                  {detail.incidents.map((i) => (
+                    <li key={i.id}>
+                      {formatInstant(i.occurredAt)} · {i.modalidad ?? i.category}
+                    </li>
+                  ))}
+                </ul>
+              </>
             )}
           </div>
           <h3>{t('hotspots')}</h3>
