@@ -178,6 +178,32 @@ describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
     expect((await call(f, 'GET', '/api/v1/forecasts/99999999', { token: analyst })).status).toBe(404);
   });
 
+  it('serves persistent hotspots: the share of whole months each cell was in the top 5 %', async () => {
+    const r = await call(f, 'GET', '/api/v1/hotspots/persistence?group=property&months=2', {
+      token: f.users.planner.token,
+    });
+    expect(r.status).toBe(200);
+    const g = r.body as { from: string; to: string; months: number; risk: string; validCells: number };
+    // The two whole months before the month of the newest incident.
+    const [latest] = await f.t.db.query<{ m: string }>(
+      `select to_char(max(occurred_at) at time zone 'America/Lima', 'YYYY-MM') as m from incidents`,
+    );
+    expect(latest?.m).toBe('2025-04');
+    expect([g.from, g.to, g.months]).toEqual(['2025-02-01', '2025-03-31', 2]);
+    const bytes = Buffer.from(g.risk, 'base64');
+    const values = Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
+    expect(values).toHaveLength(g.validCells);
+    for (const v of values) expect([0, 0.5, 1]).toContain(v);
+    const hot = values.filter((v) => v > 0).length;
+    // Each month marks at least 5 % of the area hot unless fewer cells had any event.
+    expect(hot).toBeGreaterThan(0);
+    expect(values.filter((v) => v === 1).length).toBeLessThanOrEqual(hot);
+    const community = await call(f, 'GET', '/api/v1/hotspots/persistence', {
+      token: f.users.community.token,
+    });
+    expect(community.status).toBe(403);
+  });
+
   it('serves backtest reports as JSON, CSV and HTML', async () => {
     const list = await call(f, 'GET', '/api/v1/backtests', { token: f.users.researcher.token });
     const reports = (list.body as { reports: { id: number; hitRateAt5: Record<string, number> }[] }).reports;

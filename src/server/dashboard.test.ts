@@ -74,10 +74,10 @@ describe('dashboard in Chromium', () => {
 
   it('shows each role only its views', async () => {
     const expected: Record<Role, string[]> = {
-      admin: ['map', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
-      analyst: ['map', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+      admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+      analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
       officer: ['shift', 'map'],
-      planner: ['map', 'kpis', 'community'],
+      planner: ['persistence', 'map', 'kpis', 'community'],
       official: ['kpis', 'map', 'community'],
       community: ['community'],
       researcher: ['backtests', 'map', 'community'],
@@ -105,6 +105,13 @@ describe('dashboard in Chromium', () => {
       } else if (role === 'official') {
         await page.getByTestId('kpi-table').waitFor();
         expect(await page.locator('[data-testid="kpi-table"] tbody tr').count()).toBe(8); // area + 7 districts
+      } else if (role === 'planner') {
+        // Persistent hotspots: months in the top 5 %, with its own legend and month choice.
+        const first = await mapReady(page);
+        expect(first).toBe('persistence-property-12');
+        expect(await page.getByText('Meses en el 5 % más alto del área').count()).toBe(1);
+        await page.getByLabel('Meses').selectOption('6');
+        await mapChanged(page, first);
       } else await mapReady(page);
       await page.screenshot({ path: `${SHOTS}role-${role}.png` });
       await page.context().close();
@@ -162,6 +169,11 @@ describe('dashboard in Chromium', () => {
 
   it('works from the keyboard with labelled controls', async () => {
     const page = await loginAs('planner');
+    await page.getByTestId('nav-map').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(
+      '[data-testid="map"]:not([data-forecast-id^="persistence"]):not([data-forecast-id=""])',
+    );
     const first = await mapReady(page);
     for (const label of ['Grupo de delitos', 'Turno', 'Distrito'])
       expect(await page.getByLabel(label).count()).toBe(1);

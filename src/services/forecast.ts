@@ -5,7 +5,7 @@
  */
 import { InsufficientDataError, NotFoundError } from '../core/errors.ts';
 import { knownBefore } from '../core/events.ts';
-import { surfaceToGeoJson, totalRisk, validCells } from '../core/risk-surface.ts';
+import { type RiskSurface, surfaceToGeoJson, totalRisk, validCells } from '../core/risk-surface.ts';
 import { CRIME_GROUPS } from '../core/taxonomy.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
 import { gridForArea } from '../geo/area-grid.ts';
@@ -158,27 +158,37 @@ function packBits(mask: Uint8Array): Uint8Array {
   return out;
 }
 
-function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): string {
-  const { surface, ...meta } = f;
-  const header = {
+function header(meta: object, surface: RiskSurface, area: StudyArea) {
+  return {
     ...meta,
     crs: { code: area.def.crs.code, definition: area.def.crs.definition },
     validCells: validCells(surface.mask),
     totalRisk: totalRisk(surface),
   };
-  if (format === 'grid') {
-    const risk = new Float32Array(header.validCells);
-    for (let c = 0, i = 0; c < surface.mask.length; c++)
-      if (surface.mask[c] !== 0) risk[i++] = surface.values[c] as number;
-    return JSON.stringify({
-      ...header,
-      grid: surface.grid,
-      encoding:
-        'mask: bitset, one bit per cell in row-major order, least significant bit first; risk: float32 little-endian per valid cell, in cell order; both base64',
-      mask: Buffer.from(packBits(surface.mask)).toString('base64'),
-      risk: Buffer.from(risk.buffer).toString('base64'),
-    });
-  }
+}
+
+/**
+ * The compact grid form of a surface as JSON: `meta`, the CRS, the grid, a bitset mask and the
+ * float32 values of valid cells (base64). Shared by forecasts and other gridded answers.
+ */
+export function gridBody(meta: object, surface: RiskSurface, area: StudyArea): string {
+  const h = header(meta, surface, area);
+  const risk = new Float32Array(h.validCells);
+  for (let c = 0, i = 0; c < surface.mask.length; c++)
+    if (surface.mask[c] !== 0) risk[i++] = surface.values[c] as number;
+  return JSON.stringify({
+    ...h,
+    grid: surface.grid,
+    encoding:
+      'mask: bitset, one bit per cell in row-major order, least significant bit first; risk: float32 little-endian per valid cell, in cell order; both base64',
+    mask: Buffer.from(packBits(surface.mask)).toString('base64'),
+    risk: Buffer.from(risk.buffer).toString('base64'),
+  });
+}
+
+function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): string {
+  const { surface, ...meta } = f;
+  if (format === 'grid') return gridBody(meta, surface, area);
   const fc = surfaceToGeoJson(surface, {
     toLonLat: (x, y) => {
       const [lon, lat] = area.projection.inverse(x, y);
@@ -203,7 +213,7 @@ function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): str
     p.rank = r + 1;
     p.percentile = round6(1 - r / n);
   });
-  return JSON.stringify({ type: 'FeatureCollection', forecast: header, features });
+  return JSON.stringify({ type: 'FeatureCollection', forecast: header(meta, surface, area), features });
 }
 
 async function renderCached(db: Db, f: StoredForecast, format: ForecastFormat): Promise<string> {

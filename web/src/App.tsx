@@ -9,14 +9,14 @@ import { IngestView } from './views/IngestView.tsx';
 import { KpisView } from './views/KpisView.tsx';
 import { MapView } from './views/MapView.tsx';
 
-type View = 'map' | 'shift' | 'incidents' | 'ingest' | 'backtests' | 'kpis' | 'community';
+type View = 'map' | 'shift' | 'persistence' | 'incidents' | 'ingest' | 'backtests' | 'kpis' | 'community';
 
 /** What each role sees (the server enforces the same rules; this only hides what would be refused). */
 const VIEWS: Record<Role, View[]> = {
-  admin: ['map', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
-  analyst: ['map', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+  admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+  analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
   officer: ['shift', 'map'],
-  planner: ['map', 'kpis', 'community'],
+  planner: ['persistence', 'map', 'kpis', 'community'],
   official: ['kpis', 'map', 'community'],
   community: ['community'],
   researcher: ['backtests', 'map', 'community'],
@@ -157,6 +157,7 @@ export function App(): React.JSX.Element {
       <main>
         {current === 'map' && <MapView role={me.user.role} />}
         {current === 'shift' && <MapView compact role={me.user.role} />}
+        {current === 'persistence' && <MapView mode="persistence" role={me.user.role} />}
         {current === 'incidents' && <IncidentsView />}
         {current === 'ingest' && <IngestView />}
         {current === 'backtests' && <BacktestsView />}

@@ -101,6 +101,15 @@ const es = {
   interval: 'IC 95 %',
   betterThanNaive: 'P(mejor que naive)',
   recentIncidents: 'Incidentes recientes en la celda',
+  'view.persistence': 'Zonas persistentes',
+  months: 'Meses',
+  monthsBetween: 'Meses del',
+  legendMonths: 'Meses en el 5 % más alto del área',
+  'legend.m75': '75 % de los meses o más',
+  'legend.m50': '50–75 %',
+  'legend.m25': '25–50 %',
+  'legend.m0': 'menos del 25 %',
+  'legend.never': 'nunca',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -205,6 +214,15 @@ const en: Record<MessageKey, string> = {
   interval: '95 % CI',
   betterThanNaive: 'P(better than naive)',
   recentIncidents: 'Recent incidents in the cell',
+  'view.persistence': 'Persistent hotspots',
+  months: 'Months',
+  monthsBetween: 'Months from',
+  legendMonths: 'Months in the top 5 % of the area',
+  'legend.m75': '75 % of the months or more',
+  'legend.m50': '50–75 %',
+  'legend.m25': '25–50 %',
+  'legend.m0': 'under 25 %',
+  'legend.never': 'never',
 };
 
 export type Lang = 'es' | 'en';

@@ -46,8 +46,21 @@ function base64Bytes(b64: string): Uint8Array {
   return out;
 }
 
+/** Colour class of a cell from its value and its rank share (0 = hottest, CLASS_EDGES.length = rest). */
+export type Classifier = (value: number, rankShare: number) => number;
+
+/** Forecasts: by share of the area (top 1 %, 5 %, 10 %, 20 %). */
+export const byRankShare: Classifier = (value, share) => {
+  const k = CLASS_EDGES.findIndex((edge) => share < edge);
+  return k < 0 || value <= 0 ? CLASS_EDGES.length : k;
+};
+
+/** Persistence: by share of months (≥ 75 %, ≥ 50 %, ≥ 25 %, > 0). */
+export const byMonths: Classifier = (value) =>
+  value >= 0.75 ? 0 : value >= 0.5 ? 1 : value >= 0.25 ? 2 : value > 0 ? 3 : 4;
+
 /** Decodes, ranks and projects a forecast (once per forecast). */
-export function decodeForecast(f: GridForecast, topN = 10): DecodedRisk {
+export function decodeForecast(f: GridForecast, topN = 10, classify: Classifier = byRankShare): DecodedRisk {
   const grid = f.grid as GridSpec;
   const n = grid.rows * grid.cols;
   const bits = base64Bytes(f.mask);
@@ -67,10 +80,7 @@ export function decodeForecast(f: GridForecast, topN = 10): DecodedRisk {
   const klass = new Uint8Array(risk.length);
   order.forEach((p, r) => {
     rank[p] = r + 1;
-    const share = r / risk.length;
-    let k = CLASS_EDGES.findIndex((edge) => share < edge);
-    if (k < 0 || (risk[p] as number) <= 0) k = CLASS_EDGES.length;
-    klass[p] = k;
+    klass[p] = classify(risk[p] as number, r / risk.length);
   });
   const project = proj4(f.crs.definition, 'EPSG:4326');
   const corners = new Float64Array(risk.length * 8);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { storedReport, storedReports } from '../../services/backtest.ts';
 import { currentForecast, currentForecastIndex, forecastById } from '../../services/forecast.ts';
+import { persistentHotspots } from '../../services/persistence.ts';
 import { areaParam, idParams, type RouteDeps, typed } from './deps.ts';
 
 const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
@@ -76,6 +77,30 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
       return reply
         .type(request.query.format === 'geojson' ? 'application/geo+json' : 'application/json')
         .send(body);
+    },
+  );
+  api.get(
+    '/api/v1/hotspots/persistence',
+    {
+      schema: {
+        tags: ['pronósticos'],
+        summary:
+          'Zonas calientes persistentes: proporción de meses en que cada celda estuvo en el 5 % más alto (forma de grilla)',
+        querystring: z.object({
+          area: areaParam,
+          group: z.enum(Object.keys(CRIME_GROUPS) as [string, ...string[]]).default('property'),
+          months: z.coerce.number().int().min(2).max(60).default(12),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const body = await persistentHotspots(deps.db, {
+        area: q.area ?? deps.defaultArea,
+        group: q.group,
+        months: q.months,
+      });
+      return reply.type('application/json').send(body);
     },
   );
   api.get(

@@ -9,6 +9,8 @@ import { ApiError, api, type Districts, type GridForecast } from '../api.ts';
 import { download, mapPng, toCsv } from '../export.ts';
 import { formatDay, formatInstant, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
 import {
+  byMonths,
+  byRankShare,
   CLASS_COLORS,
   centreOf,
   type DecodedRisk,
@@ -61,7 +63,16 @@ interface CellDetail {
 /** Roles that may list a cell's recent incidents (the server's field rules apply). */
 const INCIDENT_ROLES = new Set(['admin', 'analyst', 'officer']);
 
-export function MapView({ compact = false, role }: { compact?: boolean; role: string }): React.JSX.Element {
+export function MapView({
+  compact = false,
+  role,
+  mode = 'forecast',
+}: {
+  compact?: boolean;
+  role: string;
+  /** forecast: the current forecast per turno; persistence: cells hot month after month. */
+  mode?: 'forecast' | 'persistence';
+}): React.JSX.Element {
   useLang();
   const mapDiv = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
@@ -71,6 +82,7 @@ export function MapView({ compact = false, role }: { compact?: boolean; role: st
   const [group, setGroup] = useState<string>('property');
   const [turno, setTurno] = useState<string>(currentTurno());
   const [district, setDistrict] = useState<string>('');
+  const [months, setMonths] = useState<number>(12);
   const [districts, setDistricts] = useState<Districts | null>(null);
   const [decoded, setDecoded] = useState<DecodedRisk | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -118,10 +130,14 @@ export function MapView({ compact = false, role }: { compact?: boolean; role: st
   useEffect(() => {
     let cancelled = false;
     setError(null);
-    api<GridForecast>(`/forecasts/current?group=${group}&turno=${encodeURIComponent(turno)}&format=grid`)
+    const url =
+      mode === 'persistence'
+        ? `/hotspots/persistence?group=${group}&months=${months}`
+        : `/forecasts/current?group=${group}&turno=${encodeURIComponent(turno)}&format=grid`;
+    api<GridForecast>(url)
       .then((f) => {
         if (cancelled) return;
-        const d = decodeForecast(f);
+        const d = decodeForecast(f, 10, mode === 'persistence' ? byMonths : byRankShare);
         layerRef.current?.setData(d);
         setDecoded(d);
         setSelected(-1);
@@ -147,7 +163,7 @@ export function MapView({ compact = false, role }: { compact?: boolean; role: st
     return () => {
       cancelled = true;
     };
-  }, [group, turno]);
+  }, [group, turno, mode, months]);
 
   // Click on the map: the cell under it.
   useEffect(() => {
@@ -252,7 +268,10 @@ export function MapView({ compact = false, role }: { compact?: boolean; role: st
     };
   }, [decoded, selected, group, role]);
 
-  const LEGEND = ['legend.1', 'legend.5', 'legend.10', 'legend.20', 'legend.rest'] as const;
+  const LEGEND =
+    mode === 'persistence'
+      ? (['legend.m75', 'legend.m50', 'legend.m25', 'legend.m0', 'legend.never'] as const)
+      : (['legend.1', 'legend.5', 'legend.10', 'legend.20', 'legend.rest'] as const);
   const stem = decoded ? `vigia-${group}-${turno}-${decoded.forecast.targetDay}` : 'vigia';
   const exportPng = async (): Promise<void> => {
     if (!decoded || !mapDiv.current) return;
@@ -322,16 +341,30 @@ export function MapView({ compact = false, role }: { compact?: boolean; role: st
             ))}
           </select>
         </label>
-        <label>
-          {t('turno')}
-          <select value={turno} onChange={(e) => setTurno(e.target.value)} data-testid="turno">
-            {TURNOS.map((x) => (
-              <option key={x} value={x}>
-                {t(`turno.${x}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {mode === 'persistence' && (
+          <label>
+            {t('months')}
+            <select value={months} onChange={(e) => setMonths(Number(e.target.value))} data-testid="months">
+              {[6, 12, 24].map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {mode === 'forecast' && (
+          <label>
+            {t('turno')}
+            <select value={turno} onChange={(e) => setTurno(e.target.value)} data-testid="turno">
+              {TURNOS.map((x) => (
+                <option key={x} value={x}>
+                  {t(`turno.${x}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           {t('district')}
           <select value={district} onChange={(e) => setDistrict(e.target.value)} data-testid="district">
@@ -351,15 +384,18 @@ export function MapView({ compact = false, role }: { compact?: boolean; role: st
             <button type="button" onClick={exportCsv} data-testid="export-csv">
               {t('exportCsv')}
             </button>
-            <button type="button" onClick={() => void exportGeojson()} data-testid="export-geojson">
-              {t('exportGeojson')}
-            </button>
+            {mode === 'forecast' && (
+              <button type="button" onClick={() => void exportGeojson()} data-testid="export-geojson">
+                {t('exportGeojson')}
+              </button>
+            )}
           </div>
         )}
         {decoded && (
           <p className="forecast-meta" data-testid="forecast-meta">
-            {t('forecastFor')} {formatDay(decoded.forecast.targetDay)} · {t('model')}{' '}
-            {decoded.forecast.modelKind}
+            {mode === 'persistence'
+              ? `${t('monthsBetween')} ${formatDay((decoded.forecast as GridForecast & { from: string }).from)} – ${formatDay((decoded.forecast as GridForecast & { to: string }).to)}`
+              : `${t('forecastFor')} ${formatDay(decoded.forecast.targetDay)} · ${t('model')} ${decoded.forecast.modelKind}`}
           </p>
         )}
       </div>
@@ -373,14 +409,20 @@ export function MapView({ compact = false, role }: { compact?: boolean; role: st
           ref={mapDiv}
           className="map"
           data-testid="map"
-          data-forecast-id={decoded?.forecast.id ?? ''}
+          data-forecast-id={
+            decoded
+              ? mode === 'persistence'
+                ? `persistence-${decoded.forecast.group}-${(decoded.forecast as GridForecast & { months: number }).months}`
+                : decoded.forecast.id
+              : ''
+          }
           data-cells={decoded?.risk.length ?? 0}
           role="application"
           aria-label={t('view.map')}
         />
         <aside className="panel">
           <div className="legend">
-            <h3>{t('legend')}</h3>
+            <h3>{t(mode === 'persistence' ? 'legendMonths' : 'legend')}</h3>
             {LEGEND.map((k, i) => (
               <div key={k} className="legend-row">
                 <span className="swatch" style={{ background: CLASS_COLORS[i] }} />
