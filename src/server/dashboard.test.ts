@@ -74,7 +74,7 @@ describe('dashboard in Chromium', () => {
 
   it('shows each role only its views', async () => {
     const expected: Record<Role, string[]> = {
-      admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+      admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community', 'admin'],
       analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
       officer: ['shift', 'map'],
       planner: ['persistence', 'map', 'kpis', 'community'],
@@ -262,6 +262,42 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: `${SHOTS}officer-phone.png`, fullPage: true });
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.getByTestId('nav-shift').textContent()).toBe('My shift');
+    await page.context().close();
+  }, 60_000);
+
+  it('lets admins manage users and tokens, checking input before sending', async () => {
+    const page = await loginAs('admin');
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('users-table').waitFor();
+    const users = async (): Promise<number> =>
+      ((await f.t.db.query<{ n: number }>('select count(*)::int as n from users'))[0] as { n: number }).n;
+    const before = await users();
+    await page.getByTestId('new-username').fill('nueva.analista');
+    await page.getByTestId('new-password').fill('corta');
+    await page.getByRole('button', { name: 'Crear' }).click();
+    await expect
+      .poll(() => page.getByTestId('admin-error').textContent())
+      .toContain('al menos 12 caracteres');
+    expect(await users()).toBe(before);
+    await page.getByTestId('new-password').fill('una-clave-bastante-larga');
+    await page.getByTestId('new-role').selectOption('officer');
+    await page.getByRole('button', { name: 'Crear' }).click();
+    await page.getByRole('cell', { name: 'nueva.analista', exact: true }).first().waitFor();
+    expect(await users()).toBe(before + 1);
+    await page.getByTestId('toggle-nueva.analista').click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await f.t.db.query<{ disabled: boolean }>(
+              `select disabled from users where username = 'nueva.analista'`,
+            )
+          )[0]?.disabled,
+      )
+      .toBe(true);
+    await page.getByRole('button', { name: 'Nuevo token de lectura' }).click();
+    await expect.poll(() => page.getByTestId('token-secret').textContent()).toMatch(/vgt_\d+_/);
+    await page.screenshot({ path: `${SHOTS}admin.png`, fullPage: true });
     await page.context().close();
   }, 60_000);
 

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api, type Me, type Role, setCsrf } from './api.ts';
 import { type MessageKey, setLang, t, useLang } from './i18n.ts';
+import { AdminView } from './views/AdminView.tsx';
 import { BacktestsView } from './views/BacktestsView.tsx';
 import { CommunityView } from './views/CommunityView.tsx';
 import { IncidentsView } from './views/IncidentsView.tsx';
@@ -9,11 +10,20 @@ import { IngestView } from './views/IngestView.tsx';
 import { KpisView } from './views/KpisView.tsx';
 import { MapView } from './views/MapView.tsx';
 
-type View = 'map' | 'shift' | 'persistence' | 'incidents' | 'ingest' | 'backtests' | 'kpis' | 'community';
+type View =
+  | 'map'
+  | 'shift'
+  | 'persistence'
+  | 'incidents'
+  | 'ingest'
+  | 'backtests'
+  | 'kpis'
+  | 'community'
+  | 'admin';
 
 /** What each role sees (the server enforces the same rules; this only hides what would be refused). */
 const VIEWS: Record<Role, View[]> = {
-  admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+  admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community', 'admin'],
   analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
   officer: ['shift', 'map'],
   planner: ['persistence', 'map', 'kpis', 'community'],
@@ -163,6 +173,7 @@ export function App(): React.JSX.Element {
         {current === 'backtests' && <BacktestsView />}
         {current === 'kpis' && <KpisView />}
         {current === 'community' && <CommunityView />}
+        {current === 'admin' && <AdminView />}
       </main>
     </div>
   );
