@@ -128,6 +128,13 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Turno').selectOption(other);
     await mapChanged(page, first);
     expect(await page.locator('[data-testid="hotspots"] li').count()).toBeGreaterThan(0);
+    // Another day: the map changes and the heading says which.
+    const second = (await page.getByTestId('map').getAttribute('data-forecast-id')) as string;
+    await page.getByLabel('Fecha').selectOption({ label: '29/03/2025' });
+    await mapChanged(page, second);
+    expect(await page.getByTestId('forecast-meta').textContent()).toContain('29/03/2025');
+    await page.getByLabel('Fecha').selectOption({ index: 0 });
+    await page.waitForSelector(`[data-testid="map"][data-forecast-id="${second}"]`);
     // "Ver" on the top hotspot zooms to it; a click on the map centre then reads that cell.
     await page.locator('[data-testid="hotspots"] li button').first().click();
     const box = (await page.getByTestId('map').boundingBox()) as {

@@ -82,6 +82,7 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   }),
   'GET /api/v1/forecasts': read(FORECAST_ROLES),
   'GET /api/v1/forecasts/current': read(FORECAST_ROLES),
+  'GET /api/v1/forecasts/days': read(FORECAST_ROLES),
   'GET /api/v1/forecasts/:id': read(FORECAST_ROLES),
   'GET /api/v1/hotspots/persistence': read(FORECAST_ROLES),
   'GET /api/v1/backtests': read(BACKTEST_ROLES),

@@ -15,6 +15,7 @@ import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
 import {
   type ForecastMeta,
+  forecastDays,
   getForecast,
   latestForecastMeta,
   latestForecasts,
@@ -138,6 +139,12 @@ export type ForecastFormat = 'grid' | 'geojson';
 
 export type { ForecastMeta } from '../storage/forecasts.ts';
 
+/** Days with stored forecasts, newest first. */
+export async function availableForecastDays(db: Db, q: { area: string; group?: string }): Promise<string[]> {
+  const a = await getStudyArea(db, q.area);
+  return forecastDays(db, { area: a.def.id, ...(q.group ? { group: q.group } : {}) });
+}
+
 /** Metadata of the current forecasts of an area (no surfaces). */
 export async function currentForecastIndex(db: Db, area: string): Promise<ForecastMeta[]> {
   const a = await getStudyArea(db, area);
@@ -248,12 +255,12 @@ const CURRENT_TTL_MS = 5_000;
 
 function currentMeta(
   db: Db,
-  q: { area: string; group: string; turno?: string },
+  q: { area: string; group: string; turno?: string; day?: string },
 ): Promise<ForecastMeta | undefined> {
   const byKey =
     currentCache.get(db) ?? new Map<string, { until: number; meta: Promise<ForecastMeta | undefined> }>();
   currentCache.set(db, byKey);
-  const key = `${q.area}|${q.group}|${q.turno ?? ''}`;
+  const key = `${q.area}|${q.group}|${q.turno ?? ''}|${q.day ?? ''}`;
   const hit = byKey.get(key);
   if (hit && hit.until > Date.now()) return hit.meta;
   const meta = latestForecastMeta(db, {
@@ -261,6 +268,7 @@ function currentMeta(
     group: q.group,
     horizon: q.turno ? 'turno' : 'day',
     ...(q.turno ? { turno: q.turno } : {}),
+    ...(q.day ? { day: q.day } : {}),
   }).then((rows) => rows[0]);
   byKey.set(key, { until: Date.now() + CURRENT_TTL_MS, meta });
   meta.catch(() => byKey.delete(key));
@@ -273,13 +281,13 @@ function currentMeta(
  */
 export async function currentForecast(
   db: Db,
-  q: { area: string; group: string; turno?: string },
+  q: { area: string; group: string; turno?: string; day?: string },
   format: ForecastFormat,
 ): Promise<string> {
   const m = await currentMeta(db, q);
   if (!m)
     throw new NotFoundError(
-      `No hay pronóstico vigente para el grupo "${q.group}"${q.turno ? `, turno ${q.turno}` : ' (día completo)'} en el área ${q.area} (ejecute "vigia forecast")`,
+      `No hay pronóstico ${q.day ? `para el ${q.day.split('-').reverse().join('/')}` : 'vigente'} del grupo "${q.group}"${q.turno ? `, turno ${q.turno}` : ' (día completo)'} en el área ${q.area} (ejecute "vigia forecast")`,
     );
   return cachedByMeta(db, m, format);
 }

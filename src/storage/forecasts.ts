@@ -142,18 +142,28 @@ const META_COLUMNS = `f.id, f.study_area as area, f.crime_group as "group", f.ho
 /** Metadata of the forecasts of the most recent target day (no surfaces read). */
 export function latestForecastMeta(
   db: Queryable,
-  q: { area: string; group?: string; horizon?: string; turno?: string },
+  q: { area: string; group?: string; horizon?: string; turno?: string; day?: string },
 ): Promise<ForecastMeta[]> {
   return db.query<ForecastMeta>(
     `select ${META_COLUMNS} from forecasts f
      where f.study_area = $1 and ($2::text is null or f.crime_group = $2) and ($3::text is null or f.horizon = $3)
        and ($4::text is null or f.turno = $4)
-       and f.target_day = (
+       and f.target_day = coalesce($5::date, (
          select max(g.target_day) from forecasts g
-         where g.study_area = f.study_area and g.crime_group = f.crime_group and g.horizon = f.horizon)
-     order by f.crime_group, f.horizon, f.window_start, f.model_kind`,
-    [q.area, q.group ?? null, q.horizon ?? null, q.turno ?? null],
+         where g.study_area = f.study_area and g.crime_group = f.crime_group and g.horizon = f.horizon))
+     order by f.crime_group, f.horizon, f.window_start, f.created_at desc`,
+    [q.area, q.group ?? null, q.horizon ?? null, q.turno ?? null, q.day ?? null],
   );
+}
+
+/** The days that have stored forecasts, newest first. */
+export async function forecastDays(db: Queryable, q: { area: string; group?: string }): Promise<string[]> {
+  const rows = await db.query<{ day: string }>(
+    `select distinct to_char(target_day, 'YYYY-MM-DD') as day from forecasts
+     where study_area = $1 and ($2::text is null or crime_group = $2) order by 1 desc limit 400`,
+    [q.area, q.group ?? null],
+  );
+  return rows.map((r) => r.day);
 }
 
 /** One forecast with its surface. */

@@ -59,6 +59,14 @@ export async function seedApiData(t: TestDb): Promise<Pick<ApiFixture, 'users' |
     groups: ['property'],
     model: 'naive-counts',
   });
+  // An earlier day too, for date choices.
+  await forecast(t.db, {
+    area: 'callao',
+    day: '2025-03-29',
+    horizon: 'turno',
+    groups: ['property'],
+    model: 'naive-counts',
+  });
   const report = await backtest(t.db, {
     area: 'callao',
     group: 'property',

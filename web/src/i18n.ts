@@ -141,6 +141,7 @@ const es = {
   userCreated: 'Usuario creado',
   badUsername: 'Usuario inválido: 3–40 caracteres en minúscula, dígitos, punto, guion o guion bajo.',
   shortPassword: 'La contraseña debe tener al menos 12 caracteres.',
+  latest: 'el último',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -285,6 +286,7 @@ const en: Record<MessageKey, string> = {
   userCreated: 'User created',
   badUsername: 'Invalid username: 3–40 lower-case letters, digits, dot, dash or underscore.',
   shortPassword: 'The password must have at least 12 characters.',
+  latest: 'latest',
 };
 
 export type Lang = 'es' | 'en';

@@ -3,7 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { storedReport, storedReports } from '../../services/backtest.ts';
-import { currentForecast, currentForecastIndex, forecastById } from '../../services/forecast.ts';
+import {
+  availableForecastDays,
+  currentForecast,
+  currentForecastIndex,
+  forecastById,
+} from '../../services/forecast.ts';
 import { persistentHotspots } from '../../services/persistence.ts';
 import { areaParam, idParams, type RouteDeps, typed } from './deps.ts';
 
@@ -39,6 +44,22 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     }),
   );
   api.get(
+    '/api/v1/forecasts/days',
+    {
+      schema: {
+        tags: ['pronósticos'],
+        summary: 'Días con pronósticos guardados (más reciente primero)',
+        querystring: z.object({ area: areaParam, group: z.string().max(20).optional() }),
+      },
+    },
+    async (request) => ({
+      days: await availableForecastDays(deps.db, {
+        area: request.query.area ?? deps.defaultArea,
+        ...(request.query.group ? { group: request.query.group } : {}),
+      }),
+    }),
+  );
+  api.get(
     '/api/v1/forecasts/current',
     {
       schema: {
@@ -48,6 +69,11 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
           area: areaParam,
           group: z.enum(Object.keys(CRIME_GROUPS) as [string, ...string[]]),
           turno,
+          day: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, 'formato AAAA-MM-DD')
+            .optional()
+            .describe('día pronosticado (hora local); sin día: el último'),
           format,
         }),
       },
@@ -56,7 +82,12 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
       const q = request.query;
       const body = await currentForecast(
         deps.db,
-        { area: q.area ?? deps.defaultArea, group: q.group, ...(q.turno ? { turno: q.turno } : {}) },
+        {
+          area: q.area ?? deps.defaultArea,
+          group: q.group,
+          ...(q.turno ? { turno: q.turno } : {}),
+          ...(q.day ? { day: q.day } : {}),
+        },
         q.format,
       );
       return reply.type(q.format === 'geojson' ? 'application/geo+json' : 'application/json').send(body);

@@ -83,6 +83,8 @@ export function MapView({
   const [turno, setTurno] = useState<string>(currentTurno());
   const [district, setDistrict] = useState<string>('');
   const [months, setMonths] = useState<number>(12);
+  const [day, setDay] = useState<string>('');
+  const [days, setDays] = useState<string[]>([]);
   const [districts, setDistricts] = useState<Districts | null>(null);
   const [decoded, setDecoded] = useState<DecodedRisk | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -133,7 +135,7 @@ export function MapView({
     const url =
       mode === 'persistence'
         ? `/hotspots/persistence?group=${group}&months=${months}`
-        : `/forecasts/current?group=${group}&turno=${encodeURIComponent(turno)}&format=grid`;
+        : `/forecasts/current?group=${group}&turno=${encodeURIComponent(turno)}&format=grid${day ? `&day=${day}` : ''}`;
     api<GridForecast>(url)
       .then((f) => {
         if (cancelled) return;
@@ -163,7 +165,15 @@ export function MapView({
     return () => {
       cancelled = true;
     };
-  }, [group, turno, mode, months]);
+  }, [group, turno, mode, months, day]);
+
+  // The days that have forecasts for this group (newest first).
+  useEffect(() => {
+    if (mode !== 'forecast') return;
+    api<{ days: string[] }>(`/forecasts/days?group=${group}`)
+      .then((r) => setDays(r.days))
+      .catch(() => setDays([]));
+  }, [group, mode]);
 
   // Click on the map: the cell under it.
   useEffect(() => {
@@ -348,6 +358,21 @@ export function MapView({
               {[6, 12, 24].map((m) => (
                 <option key={m} value={m}>
                   {m}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {mode === 'forecast' && days.length > 0 && (
+          <label>
+            {t('date')}
+            <select value={day} onChange={(e) => setDay(e.target.value)} data-testid="day">
+              <option value="">
+                {t('latest')} ({formatDay(days[0] as string)})
+              </option>
+              {days.map((d) => (
+                <option key={d} value={d}>
+                  {formatDay(d)}
                 </option>
               ))}
             </select>
