@@ -204,6 +204,32 @@ describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
     expect(community.status).toBe(403);
   });
 
+  it('marks the month the data is still arriving in as incomplete', async () => {
+    const r = await call(f, 'GET', '/api/v1/stats/trends', { token: analyst });
+    const area = (
+      r.body as { series: { district: string | null; points: { month: string; complete: boolean }[] }[] }
+    ).series.find((x) => x.district === null);
+    expect(area?.points.map((p) => [p.month, p.complete])).toEqual([
+      ['2025-01', true],
+      ['2025-02', true],
+      ['2025-03', true],
+      ['2025-04', false],
+    ]);
+  });
+
+  it('profiles incidents by turno, every incident counted once', async () => {
+    const r = await call(f, 'GET', '/api/v1/stats/turnos', { token: analyst });
+    const t = (r.body as { turnos: { turno: string | null; count: number }[] }).turnos;
+    expect(t.map((x) => x.turno)).toEqual(['madrugada', 'mañana', 'tarde', 'noche', null]);
+    const [all] = await f.t.db.query<{ n: number }>('select count(*)::int as n from incidents');
+    expect(t.reduce((a, x) => a + x.count, 0)).toBe(all?.n);
+    const filtered = await call(f, 'GET', '/api/v1/stats/turnos?district=070105&category=extorsion', {
+      token: f.users.community.token,
+    });
+    for (const x of (filtered.body as { turnos: { count: number | null; suppressed: boolean }[] }).turnos)
+      if (x.count !== null) expect(x.count === 0 || x.count >= 5).toBe(true);
+  });
+
   it('serves backtest reports as JSON, CSV and HTML', async () => {
     const list = await call(f, 'GET', '/api/v1/backtests', { token: f.users.researcher.token });
     const reports = (list.body as { reports: { id: number; hitRateAt5: Record<string, number> }[] }).reports;

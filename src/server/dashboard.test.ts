@@ -74,11 +74,21 @@ describe('dashboard in Chromium', () => {
 
   it('shows each role only its views', async () => {
     const expected: Record<Role, string[]> = {
-      admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community', 'admin'],
-      analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+      admin: [
+        'map',
+        'persistence',
+        'incidents',
+        'ingest',
+        'backtests',
+        'kpis',
+        'trends',
+        'community',
+        'admin',
+      ],
+      analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'trends', 'community'],
       officer: ['shift', 'map'],
-      planner: ['persistence', 'map', 'kpis', 'community'],
-      official: ['kpis', 'map', 'community'],
+      planner: ['persistence', 'map', 'kpis', 'trends', 'community'],
+      official: ['kpis', 'trends', 'map', 'community'],
       community: ['community'],
       researcher: ['backtests', 'map', 'community'],
     };
@@ -105,6 +115,12 @@ describe('dashboard in Chromium', () => {
       } else if (role === 'official') {
         await page.getByTestId('kpi-table').waitFor();
         expect(await page.locator('[data-testid="kpi-table"] tbody tr').count()).toBe(8); // area + 7 districts
+        // Trends: by month for the area, per district, per type, and the turno profile.
+        await page.getByTestId('nav-trends').click();
+        await page.getByTestId('trend-charts').waitFor();
+        expect(await page.locator('[data-testid="trend-charts"] figure').count()).toBe(4);
+        expect(await page.getByRole('img', { name: 'Perfil por turno' }).locator('rect').count()).toBe(5);
+        await page.screenshot({ path: `${SHOTS}trends.png`, fullPage: true });
       } else if (role === 'planner') {
         // Persistent hotspots: months in the top 5 %, with its own legend and month choice.
         const first = await mapReady(page);

@@ -72,6 +72,7 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/models': read(ALL_ROLES),
   'GET /api/v1/stats': read(AGGREGATE_ROLES),
   'GET /api/v1/stats/trends': read(AGGREGATE_ROLES),
+  'GET /api/v1/stats/turnos': read(AGGREGATE_ROLES),
   // Incident-level data: every read is audited. Protected categories keep location and narrative
   // only in the full view (analyst and above); researchers get de-identified, coarsened rows.
   'GET /api/v1/incidents': read({

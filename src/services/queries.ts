@@ -23,6 +23,7 @@ import {
   incidentStats,
   listIncidents,
   type StatsRow,
+  turnoCounts,
 } from '../storage/incidents.ts';
 import { getStudyArea } from './areas.ts';
 import { groupCategories } from './backtest.ts';
@@ -325,6 +326,8 @@ export interface TrendPoint {
   /** Same month a year earlier, and the relative change (null when unknown or suppressed). */
   previousYear: number | null;
   change: number | null;
+  /** False for the month the data is still arriving in (its count is partial). */
+  complete: boolean;
 }
 
 /** Monthly series per district and for the whole area, with year-on-year change. */
@@ -340,6 +343,11 @@ export async function trends(
   districtLevelOnly(p, view);
   const { area, rows } = await queryStats(db, p, '');
   const months = [...new Set(rows.map((r) => r.month))].sort();
+  // The month of the newest incident in the area is still being filled.
+  const [latest] = await db.query<{ m: string | null }>(
+    `select to_char(max(occurred_at) at time zone $2, 'YYYY-MM') as m from incidents where study_area = $1`,
+    [area.def.id, area.def.timeZone],
+  );
   const totals = new Map<string | null, Map<string, number>>();
   const names = new Map<string | null, string>([[null, area.def.name]]);
   const add = (key: string | null, month: string, n: number): void => {
@@ -367,8 +375,25 @@ export async function trends(
         ...s,
         previousYear: prevShown,
         change: s.count !== null && prevShown ? (s.count - prevShown) / prevShown : null,
+        complete: latest?.m ? month < latest.m : true,
       };
     }),
   }));
   return { area: area.def.id, view, series };
+}
+
+/** Incidents per turno (shift), in shift order; records without a time are counted apart. */
+export async function turnoProfile(
+  db: Db,
+  p: FilterParams,
+  view: AggregateView,
+): Promise<{ area: string; view: AggregateView; turnos: ({ turno: string | null } & ShownCount)[] }> {
+  districtLevelOnly(p, view);
+  const area = await getStudyArea(db, p.area);
+  const filter = { ...buildFilter(p, area, ''), ...(p.bbox ? { excludeRestricted: true } : {}) };
+  const rows = await turnoCounts(db, filter);
+  const order = ['madrugada', 'mañana', 'tarde', 'noche'];
+  const by = new Map(rows.map((r) => [r.turno, r.count]));
+  const turnos = [...order, null].map((turno) => ({ turno, ...shown(by.get(turno) ?? 0, view) }));
+  return { area: area.def.id, view, turnos };
 }

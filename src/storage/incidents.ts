@@ -150,6 +150,18 @@ export async function incidentStats(
   );
 }
 
+/** Counts by turno (police shift) of the incident; date-only records have none. */
+export async function turnoCounts(
+  db: Queryable,
+  filter: IncidentFilter,
+): Promise<{ turno: string | null; count: number }[]> {
+  const params: unknown[] = [];
+  return db.query<{ turno: string | null; count: number }>(
+    `select i.turno, count(*)::int as count from incidents i where ${where(filter, params)} group by 1 order by 1`,
+    params,
+  );
+}
+
 /** Summary numbers for a study area. */
 export interface AreaSummary {
   incidents: number;

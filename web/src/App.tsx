@@ -9,6 +9,7 @@ import { IncidentsView } from './views/IncidentsView.tsx';
 import { IngestView } from './views/IngestView.tsx';
 import { KpisView } from './views/KpisView.tsx';
 import { MapView } from './views/MapView.tsx';
+import { TrendsView } from './views/TrendsView.tsx';
 
 type View =
   | 'map'
@@ -18,16 +19,17 @@ type View =
   | 'ingest'
   | 'backtests'
   | 'kpis'
+  | 'trends'
   | 'community'
   | 'admin';
 
 /** What each role sees (the server enforces the same rules; this only hides what would be refused). */
 const VIEWS: Record<Role, View[]> = {
-  admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community', 'admin'],
-  analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'community'],
+  admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'trends', 'community', 'admin'],
+  analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'trends', 'community'],
   officer: ['shift', 'map'],
-  planner: ['persistence', 'map', 'kpis', 'community'],
-  official: ['kpis', 'map', 'community'],
+  planner: ['persistence', 'map', 'kpis', 'trends', 'community'],
+  official: ['kpis', 'trends', 'map', 'community'],
   community: ['community'],
   researcher: ['backtests', 'map', 'community'],
 };
@@ -172,6 +174,7 @@ export function App(): React.JSX.Element {
         {current === 'ingest' && <IngestView />}
         {current === 'backtests' && <BacktestsView />}
         {current === 'kpis' && <KpisView />}
+        {current === 'trends' && <TrendsView />}
         {current === 'community' && <CommunityView />}
         {current === 'admin' && <AdminView />}
       </main>

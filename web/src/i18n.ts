@@ -142,6 +142,12 @@ const es = {
   badUsername: 'Usuario inválido: 3–40 caracteres en minúscula, dígitos, punto, guion o guion bajo.',
   shortPassword: 'La contraseña debe tener al menos 12 caracteres.',
   latest: 'el último',
+  'view.trends': 'Tendencias',
+  'chart.area': 'Incidentes por mes — todo el Callao',
+  'chart.districts': 'Incidentes por mes y distrito',
+  'chart.types': 'Incidentes por mes y tipo (6 más frecuentes)',
+  'chart.turnos': 'Perfil por turno',
+  noTime: 'sin hora',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -287,6 +293,12 @@ const en: Record<MessageKey, string> = {
   badUsername: 'Invalid username: 3–40 lower-case letters, digits, dot, dash or underscore.',
   shortPassword: 'The password must have at least 12 characters.',
   latest: 'latest',
+  'view.trends': 'Trends',
+  'chart.area': 'Incidents per month — all of Callao',
+  'chart.districts': 'Incidents per month and district',
+  'chart.types': 'Incidents per month and type (6 most frequent)',
+  'chart.turnos': 'Shift profile',
+  noTime: 'no time',
 };
 
 export type Lang = 'es' | 'en';
@@ -353,4 +365,38 @@ export function formatNumber(n: number, digits = 0): string {
     maximumFractionDigits: digits,
     minimumFractionDigits: digits,
   });
+}
+
+const CATEGORY_ES: Record<string, string> = {
+  hurto: 'Hurto',
+  robo: 'Robo',
+  extorsion: 'Extorsión',
+  estafa: 'Estafa',
+  secuestro: 'Secuestro',
+  homicidio: 'Homicidio',
+  lesiones: 'Lesiones',
+  violencia_familiar: 'Violencia contra la mujer y la familia',
+  sexual: 'Delitos sexuales',
+  drogas: 'Drogas',
+  armas: 'Armas',
+  otros: 'Otros',
+};
+const CATEGORY_EN: Record<string, string> = {
+  hurto: 'Theft',
+  robo: 'Robbery',
+  extorsion: 'Extortion',
+  estafa: 'Fraud',
+  secuestro: 'Kidnapping',
+  homicidio: 'Homicide',
+  lesiones: 'Assault',
+  violencia_familiar: 'Violence against women and family',
+  sexual: 'Sexual crimes',
+  drogas: 'Drugs',
+  armas: 'Weapons',
+  otros: 'Other',
+};
+
+/** A category code in words. */
+export function categoryLabel(code: string): string {
+  return (lang === 'en' ? CATEGORY_EN : CATEGORY_ES)[code] ?? code;
 }

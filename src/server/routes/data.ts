@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AggregateView, IncidentView } from '../../core/access.ts';
 import { audit } from '../../services/audit.ts';
-import { type FilterParams, incidentPage, statsTable, trends } from '../../services/queries.ts';
+import { type FilterParams, incidentPage, statsTable, trends, turnoProfile } from '../../services/queries.ts';
 import { accessOf, auditContext } from '../auth.ts';
 import { areaParam, dayParam, listParam, type RouteDeps, typed } from './deps.ts';
 
@@ -91,6 +91,23 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
     },
     async (request) =>
       statsTable(deps.db, filters(request.query, deps.defaultArea), accessOf(request).grant as AggregateView),
+  );
+  api.get(
+    '/api/v1/stats/turnos',
+    {
+      schema: {
+        tags: ['estadísticas'],
+        summary:
+          'Perfil por turno: incidentes por turno policial (vista comunitaria: conteos < 5 suprimidos)',
+        querystring: filterQuery,
+      },
+    },
+    async (request) =>
+      turnoProfile(
+        deps.db,
+        filters(request.query, deps.defaultArea),
+        accessOf(request).grant as AggregateView,
+      ),
   );
   api.get(
     '/api/v1/stats/trends',

@@ -1,7 +1,7 @@
 /** The analyst's incident table with filters (every page read is audited by the server). */
 import { useState } from 'react';
 import { api } from '../api.ts';
-import { formatInstant, parseDay, t, useLang } from '../i18n.ts';
+import { categoryLabel, formatInstant, parseDay, t, useLang } from '../i18n.ts';
 
 interface Incident {
   id: string;
@@ -107,7 +107,7 @@ export function IncidentsView(): React.JSX.Element {
                 <tr key={r.id}>
                   <td>{formatInstant(r.occurredAt)}</td>
                   <td>{r.districtName ?? '—'}</td>
-                  <td>{r.category}</td>
+                  <td>{categoryLabel(r.category)}</td>
                   <td>{r.modalidad ?? r.tipo ?? '—'}</td>
                   <td>
                     {r.lat === null

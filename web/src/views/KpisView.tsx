@@ -8,7 +8,13 @@ interface Trends {
   series: {
     district: string | null;
     name: string;
-    points: { month: string; count: number | null; previousYear: number | null; change: number | null }[];
+    points: {
+      month: string;
+      count: number | null;
+      previousYear: number | null;
+      change: number | null;
+      complete: boolean;
+    }[];
   }[];
 }
 
@@ -34,7 +40,8 @@ export function KpisView(): React.JSX.Element {
       ? -1
       : b.district === null
         ? 1
-        : (b.points.at(-1)?.count ?? 0) - (a.points.at(-1)?.count ?? 0),
+        : (b.points.filter((p) => p.complete).at(-1)?.count ?? 0) -
+          (a.points.filter((p) => p.complete).at(-1)?.count ?? 0),
   );
   return (
     <section aria-label={t('view.kpis')}>
@@ -51,7 +58,8 @@ export function KpisView(): React.JSX.Element {
           </thead>
           <tbody>
             {rows.map((s) => {
-              const last = s.points.at(-1);
+              const whole = s.points.filter((p) => p.complete);
+              const last = whole.at(-1);
               const change = last?.change;
               return (
                 <tr key={s.district ?? 'total'}>

@@ -7,7 +7,15 @@ import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type Districts, type GridForecast } from '../api.ts';
 import { download, mapPng, toCsv } from '../export.ts';
-import { formatDay, formatInstant, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
+import {
+  categoryLabel,
+  formatDay,
+  formatInstant,
+  formatNumber,
+  type MessageKey,
+  t,
+  useLang,
+} from '../i18n.ts';
 import {
   byMonths,
   byRankShare,
@@ -493,7 +501,7 @@ export function MapView({
                   {detail.incidents.length === 0 && <li>{t('noRows')}</li>}
                   {detail.incidents.map((i) => (
                     <li key={i.id}>
-                      {formatInstant(i.occurredAt)} · {i.modalidad ?? i.category}
+                      {formatInstant(i.occurredAt)} · {i.modalidad ?? categoryLabel(i.category)}
                     </li>
                   ))}
                 </ul>

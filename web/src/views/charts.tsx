@@ -15,6 +15,8 @@ export function LineChart({
   xMax,
   yMax,
   format = (v: number) => `${Math.round(v * 100)} %`,
+  xTick,
+  xTicks,
   title,
 }: {
   series: Series[];
@@ -23,6 +25,10 @@ export function LineChart({
   xMax: number;
   yMax: number;
   format?: (v: number) => string;
+  /** Label of an x tick (default: `format`). */
+  xTick?: (v: number) => string;
+  /** Where the x ticks go, in data units (default: quarters of xMax). */
+  xTicks?: number[];
   title: string;
 }): React.JSX.Element {
   const W = 560;
@@ -41,10 +47,12 @@ export function LineChart({
             <text x={m.l - 6} y={y(f * yMax)} textAnchor="end" dominantBaseline="middle" fontSize="11">
               {format(f * yMax)}
             </text>
-            <text x={x(f * xMax)} y={H - m.b + 16} textAnchor="middle" fontSize="11">
-              {format(f * xMax)}
-            </text>
           </g>
+        ))}
+        {(xTicks ?? ticks.map((f) => f * xMax)).map((v) => (
+          <text key={v} x={x(v)} y={H - m.b + 16} textAnchor="middle" fontSize="11">
+            {(xTick ?? format)(v)}
+          </text>
         ))}
         <text x={(W + m.l) / 2} y={H - 6} textAnchor="middle" fontSize="12">
           {xLabel}
@@ -72,6 +80,7 @@ export function LineChart({
         ))}
       </svg>
       <figcaption className="chart-legend">
+        <strong>{title}</strong>
         {series.map((s, i) => (
           <span key={s.name}>
             <span className="swatch" style={{ background: PALETTE[i % PALETTE.length] }} /> {s.name}
@@ -108,5 +117,44 @@ export function Sparkline({
           <polyline key={s[0]} fill="none" stroke="#0f2b46" strokeWidth={1.5} points={s.join(' ')} />
         ))}
     </svg>
+  );
+}
+
+/** Vertical bars with labels and values. */
+export function BarChart({
+  bars,
+  title,
+  format = (v: number) => String(v),
+}: {
+  bars: { label: string; value: number | null }[];
+  title: string;
+  format?: (v: number) => string;
+}): React.JSX.Element {
+  const W = 420;
+  const H = 220;
+  const m = { t: 20, b: 40 };
+  const max = Math.max(1, ...bars.map((b) => b.value ?? 0));
+  const slot = W / bars.length;
+  return (
+    <figure className="chart">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
+        <title>{title}</title>
+        {bars.map((b, i) => {
+          const h = ((b.value ?? 0) / max) * (H - m.t - m.b);
+          return (
+            <g key={b.label}>
+              <rect x={i * slot + slot * 0.15} y={H - m.b - h} width={slot * 0.7} height={h} fill="#0f2b46" />
+              <text x={i * slot + slot / 2} y={H - m.b - h - 4} textAnchor="middle" fontSize="11">
+                {b.value === null ? '—' : format(b.value)}
+              </text>
+              <text x={i * slot + slot / 2} y={H - m.b + 16} textAnchor="middle" fontSize="11">
+                {b.label}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption>{title}</figcaption>
+    </figure>
   );
 }

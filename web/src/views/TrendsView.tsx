@@ -1,0 +1,122 @@
+/** Trends: monthly counts for the area and per district, per crime type, and the turno profile. */
+import { useEffect, useState } from 'react';
+import { api } from '../api.ts';
+import { categoryLabel, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
+import { BarChart, LineChart } from './charts.tsx';
+
+interface Trends {
+  series: {
+    district: string | null;
+    name: string;
+    points: { month: string; count: number | null; complete: boolean }[];
+  }[];
+}
+interface Stats {
+  rows: { month: string; category: string; count: number | null }[];
+}
+interface Turnos {
+  turnos: { turno: string | null; count: number | null }[];
+}
+
+export function TrendsView(): React.JSX.Element {
+  useLang();
+  const [data, setData] = useState<{ trends: Trends; stats: Stats; turnos: Turnos } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    Promise.all([api<Trends>('/stats/trends'), api<Stats>('/stats'), api<Turnos>('/stats/turnos')])
+      .then(([trends, stats, turnos]) => setData({ trends, stats, turnos }))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
+  }, []);
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
+  if (!data) return <p>{t('loading')}</p>;
+  // Whole months only: the month the data is still arriving in would look like a drop.
+  const months = data.trends.series[0]?.points.filter((p) => p.complete).map((p) => p.month) ?? [];
+  const last = months.slice(-24);
+  const step = Math.max(1, Math.ceil(last.length / 8));
+  const xTicks = last.map((_, i) => i).filter((i) => i % step === 0);
+  const xTick = (v: number): string => {
+    const m = last[Math.round(v)];
+    return m ? `${m.slice(5)}/${m.slice(2, 4)}` : '';
+  };
+  const toSeries = (name: string, points: { month: string; count: number | null }[]) => ({
+    name,
+    points: last.map((month, i) => ({ x: i, y: points.find((p) => p.month === month)?.count ?? 0 })),
+  });
+  const area = data.trends.series.filter((s) => s.district === null).map((s) => toSeries(s.name, s.points));
+  const districts = data.trends.series
+    .filter((s) => s.district !== null)
+    .map((s) => toSeries(s.name, s.points));
+  // Per category: the six largest over the period.
+  const byCat = new Map<string, Map<string, number>>();
+  for (const r of data.stats.rows) {
+    const m = byCat.get(r.category) ?? new Map<string, number>();
+    byCat.set(r.category, m);
+    m.set(r.month, (m.get(r.month) ?? 0) + (r.count ?? 0));
+  }
+  const cats = [...byCat.entries()]
+    .map(([c, m]) => ({ c, total: [...m.values()].reduce((a, b) => a + b, 0), m }))
+    .sort((a, b) => b.total - a.total)
+    .slice(0, 6)
+    .map(({ c, m }) =>
+      toSeries(
+        categoryLabel(c),
+        [...m.entries()].map(([month, count]) => ({ month, count })),
+      ),
+    );
+  const yMax = (ss: { points: { y: number }[] }[]): number =>
+    Math.max(1, ...ss.flatMap((s) => s.points.map((p) => p.y)));
+  const count = (v: number): string => formatNumber(Math.round(v));
+  return (
+    <section aria-label={t('view.trends')}>
+      <h2>{t('view.trends')}</h2>
+      <div className="charts" data-testid="trend-charts">
+        <LineChart
+          title={t('chart.area')}
+          xLabel={t('month')}
+          yLabel={t('count')}
+          xMax={Math.max(1, last.length - 1)}
+          yMax={yMax(area)}
+          format={count}
+          xTick={xTick}
+          xTicks={xTicks}
+          series={area}
+        />
+        <LineChart
+          title={t('chart.districts')}
+          xLabel={t('month')}
+          yLabel={t('count')}
+          xMax={Math.max(1, last.length - 1)}
+          yMax={yMax(districts)}
+          format={count}
+          xTick={xTick}
+          xTicks={xTicks}
+          series={districts}
+        />
+        <LineChart
+          title={t('chart.types')}
+          xLabel={t('month')}
+          yLabel={t('count')}
+          xMax={Math.max(1, last.length - 1)}
+          yMax={yMax(cats)}
+          format={count}
+          xTick={xTick}
+          xTicks={xTicks}
+          series={cats}
+        />
+        <BarChart
+          title={t('chart.turnos')}
+          format={count}
+          bars={data.turnos.turnos.map((x) => ({
+            label: x.turno ? (t(`turno.${x.turno}` as MessageKey).split(' ')[0] as string) : t('noTime'),
+            value: x.count,
+          }))}
+        />
+      </div>
+    </section>
+  );
+}
