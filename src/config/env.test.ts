@@ -26,6 +26,7 @@ describe('parseConfig', () => {
       port: 8080,
       logLevel: 'info',
       http: DEFAULT_HTTP_SETTINGS,
+      tiles: null,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -125,6 +126,15 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('takes an optional base-map tile template', () => {
+    const c = parseConfig({
+      VIGIA_TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      VIGIA_TILE_ATTRIBUTION: '© OSM',
+    });
+    expect(c.tiles).toEqual({ url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', attribution: '© OSM' });
+    expect(configError({ VIGIA_TILE_URL: 'ftp://x/{z}' }).problems[0]).toMatch(/^VIGIA_TILE_URL: /);
+  });
+
   it('rejects study-area ids that are not slugs', () => {
     for (const id of ['Callao!', 'CALLAO', '1callao', 'c', 'callao_norte'])
       expect(configError({ VIGIA_STUDY_AREA: id }).problems[0]).toMatch(/^VIGIA_STUDY_AREA: /);
@@ -149,6 +159,8 @@ describe('parseConfig', () => {
         'VIGIA_RATE_LIMIT_PER_MINUTE',
         'VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES',
         'VIGIA_UPLOAD_MAX_MB',
+        'VIGIA_TILE_URL',
+        'VIGIA_TILE_ATTRIBUTION',
       ].sort(),
     );
   });

@@ -58,6 +58,15 @@ const schema = z.object({
   VIGIA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES: z.coerce.number().int().min(1).default(10),
   VIGIA_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(4096).default(512),
+  VIGIA_TILE_URL: z
+    .string()
+    .trim()
+    .regex(
+      /^https?:\/\/[^\s]+\{z\}[^\s]*\{x\}[^\s]*\{y\}/,
+      'debe ser una plantilla http(s)://…/{z}/{x}/{y}.png',
+    )
+    .optional(),
+  VIGIA_TILE_ATTRIBUTION: z.string().trim().max(200).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
@@ -96,6 +105,8 @@ export interface Config {
   readonly port: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly http: HttpSettings;
+  /** A base map tile layer for the dashboard (none by default: the map works offline). */
+  readonly tiles: { readonly url: string; readonly attribution: string } | null;
 }
 
 /** Defaults of the HTTP settings (as if no variable were set). */
@@ -127,6 +138,9 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
     'solicitudes por minuto por usuario o token en la API (0 = sin límite); por defecto 1200',
   VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES: 'intentos de inicio de sesión por IP cada 15 minutos; por defecto 10',
   VIGIA_UPLOAD_MAX_MB: 'tamaño máximo de un archivo subido, MB; por defecto 512',
+  VIGIA_TILE_URL:
+    'plantilla de teselas del mapa base (ej. https://tile.openstreetmap.org/{z}/{x}/{y}.png); vacío = sin mapa base',
+  VIGIA_TILE_ATTRIBUTION: 'atribución del mapa base (ej. © OpenStreetMap)',
   LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent; por defecto info',
 };
 
@@ -152,6 +166,9 @@ export function parseConfig(
     host: v.VIGIA_HOST,
     port: v.VIGIA_PORT,
     logLevel: v.LOG_LEVEL,
+    tiles: v.VIGIA_TILE_URL
+      ? Object.freeze({ url: v.VIGIA_TILE_URL, attribution: v.VIGIA_TILE_ATTRIBUTION ?? '' })
+      : null,
     http: Object.freeze({
       sessionIdleMinutes: v.VIGIA_SESSION_IDLE_MINUTES,
       sessionMaxHours: v.VIGIA_SESSION_MAX_HOURS,

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, call, startApi, uploadForm } from '../test/api.ts';
 import { BACKENDS } from '../test/db.ts';
+import { buildApp } from './app.ts';
 import { PERMISSIONS } from './permissions.ts';
 
 describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
@@ -244,6 +245,23 @@ describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
       token: f.users.researcher.token,
     });
     expect(html.text).toContain('<html');
+  });
+
+  it('tells the dashboard about a configured base map and lets its images through the CSP', async () => {
+    const plain = await call(f, 'GET', '/api/v1/ui', { token: f.users.community.token });
+    expect(plain.body).toEqual({ tiles: null, area: 'callao' });
+    const tiles = { url: 'https://{s}.tile.example.org/{z}/{x}/{y}.png', attribution: '© Ejemplo' };
+    const withTiles = buildApp({ db: f.t.db, logLevel: 'silent', uploadDir: f.uploadDir, tiles });
+    const base = await withTiles.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const r = await call({ base }, 'GET', '/api/v1/ui', { token: f.users.community.token });
+      expect((r.body as { tiles: unknown }).tiles).toEqual(tiles);
+      expect(r.headers.get('content-security-policy')).toContain(
+        "img-src 'self' data: https://*.tile.example.org",
+      );
+    } finally {
+      await withTiles.close();
+    }
   });
 
   it('serves districts, areas and models', async () => {

@@ -59,6 +59,14 @@ export interface AppOptions {
   http?: Partial<HttpSettings>;
   /** The built dashboard (default: web/dist of this package; `npm run build:web`). */
   webDir?: string;
+  /** Base-map tiles for the dashboard (default none: vector layers only). */
+  tiles?: { url: string; attribution: string } | null;
+}
+
+/** The origin a tile template loads images from, for the CSP ("{s}" subdomains → wildcard). */
+function tileOrigin(url: string): string {
+  const m = /^(https?:\/\/[^/]+)/.exec(url.replace('{s}', '*'));
+  return m ? (m[1] as string) : "'none'";
 }
 
 const WEB_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -155,7 +163,7 @@ export function buildApp(options: AppOptions): VigiaApp {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', ...(options.tiles ? [tileOrigin(options.tiles.url)] : [])],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
@@ -225,6 +233,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     installAuth(api, db, settings);
     const deps = {
       db,
+      tiles: options.tiles ?? null,
       defaultArea: options.defaultArea ?? 'callao',
       timeZone: options.timeZone ?? 'America/Lima',
       settings,

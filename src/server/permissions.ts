@@ -70,6 +70,7 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/areas': read(ALL_ROLES),
   'GET /api/v1/districts': read(ALL_ROLES),
   'GET /api/v1/models': read(ALL_ROLES),
+  'GET /api/v1/ui': read(ALL_ROLES),
   'GET /api/v1/stats': read(AGGREGATE_ROLES),
   'GET /api/v1/stats/trends': read(AGGREGATE_ROLES),
   'GET /api/v1/stats/turnos': read(AGGREGATE_ROLES),

@@ -24,6 +24,7 @@ export async function serveUntilSignal(
     timeZone: config.timeZone,
     uploadDir: join(config.dataDir, 'uploads'),
     http: config.http,
+    tiles: config.tiles,
   });
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -9,6 +9,8 @@ import type { Db } from '../../storage/db.ts';
 export interface RouteDeps {
   db: Db;
   defaultArea: string;
+  /** Base-map tiles for the dashboard, or null. */
+  tiles: { url: string; attribution: string } | null;
   /** IANA zone for local days in requests (the configuration's). */
   timeZone: string;
   settings: HttpSettings;

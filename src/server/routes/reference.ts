@@ -24,6 +24,16 @@ export function registerReferenceRoutes(app: FastifyInstance, deps: RouteDeps): 
     async (request) => districtsGeoJson(deps.db, request.query.area ?? deps.defaultArea),
   );
   api.get(
+    '/api/v1/ui',
+    {
+      schema: {
+        tags: ['referencia'],
+        summary: 'Ajustes del tablero: mapa base (si se configuró), área por defecto',
+      },
+    },
+    async () => ({ tiles: deps.tiles, area: deps.defaultArea }),
+  );
+  api.get(
     '/api/v1/models',
     {
       schema: {

@@ -115,6 +115,21 @@ export function MapView({
     };
   }, []);
 
+  // A base map only when one is configured (VIGIA_TILE_URL): the map never depends on the internet.
+  useEffect(() => {
+    api<{ tiles: { url: string; attribution: string } | null }>('/ui')
+      .then((ui) => {
+        const map = mapRef.current;
+        if (!map || !ui.tiles) return;
+        map.attributionControl?.remove();
+        L.control.attribution({ prefix: false }).addTo(map);
+        L.tileLayer(ui.tiles.url, { attribution: ui.tiles.attribution, maxZoom: 19 })
+          .addTo(map)
+          .bringToBack();
+      })
+      .catch(() => undefined);
+  }, []);
+
   useEffect(() => {
     api<Districts>('/districts')
       .then((d) => {
