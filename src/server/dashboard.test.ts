@@ -129,6 +129,11 @@ describe('dashboard in Chromium', () => {
         await page.getByLabel('Meses').selectOption('6');
         await mapChanged(page, first);
       } else await mapReady(page);
+      // Every control has an accessible name (a label or aria-label).
+      const unnamed = await page.evaluate(`[...document.querySelectorAll('input, select, button')]
+        .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+        .map((el) => el.outerHTML.slice(0, 80))`);
+      expect(unnamed, role).toEqual([]);
       await page.screenshot({ path: `${SHOTS}role-${role}.png` });
       await page.context().close();
     }
@@ -144,6 +149,16 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Turno').selectOption(other);
     await mapChanged(page, first);
     expect(await page.locator('[data-testid="hotspots"] li').count()).toBeGreaterThan(0);
+    // Another crime group: the map changes; one without a forecast says so in Spanish.
+    const beforeGroup = (await page.getByTestId('map').getAttribute('data-forecast-id')) as string;
+    await page.getByLabel('Grupo de delitos').selectOption('all');
+    await mapChanged(page, beforeGroup);
+    await page.getByLabel('Grupo de delitos').selectOption('extorsion');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('No hay pronóstico vigente para esta selección');
+    await page.getByLabel('Grupo de delitos').selectOption('property');
+    await page.waitForSelector(`[data-testid="map"][data-forecast-id="${beforeGroup}"]`);
     // Another day: the map changes and the heading says which.
     const second = (await page.getByTestId('map').getAttribute('data-forecast-id')) as string;
     await page.getByLabel('Fecha').selectOption({ label: '29/03/2025' });
@@ -263,9 +278,14 @@ describe('dashboard in Chromium', () => {
     expect(await audited()).toBe(before);
     await page.getByTestId('from').fill('01/03/2025');
     await page.getByTestId('to').fill('31/03/2025');
+    await page.getByTestId('category').selectOption('robo');
     await page.getByRole('button', { name: 'Buscar' }).click();
     await page.getByTestId('incidents-table').waitFor();
     expect(await audited()).toBe(before + 1);
+    const categories = await page
+      .locator('[data-testid="incidents-table"] tbody tr td:nth-child(3)')
+      .allTextContents();
+    expect(new Set(categories)).toEqual(new Set(['Robo']));
     const dates = await page
       .locator('[data-testid="incidents-table"] tbody tr td:first-child')
       .allTextContents();

@@ -49,7 +49,7 @@ export async function seedApiData(t: TestDb): Promise<Pick<ApiFixture, 'users' |
     area: 'callao',
     day: '2025-03-30',
     horizon: 'turno',
-    groups: ['property'],
+    groups: ['property', 'all'],
     model: 'naive-counts',
   });
   await forecast(t.db, {

@@ -148,6 +148,7 @@ const es = {
   'chart.types': 'Incidentes por mes y tipo (6 más frecuentes)',
   'chart.turnos': 'Perfil por turno',
   noTime: 'sin hora',
+  allCategories: 'Todas las categorías',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -299,6 +300,7 @@ const en: Record<MessageKey, string> = {
   'chart.types': 'Incidents per month and type (6 most frequent)',
   'chart.turnos': 'Shift profile',
   noTime: 'no time',
+  allCategories: 'All categories',
 };
 
 export type Lang = 'es' | 'en';

@@ -1,7 +1,22 @@
 /** The analyst's incident table with filters (every page read is audited by the server). */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { categoryLabel, formatInstant, parseDay, t, useLang } from '../i18n.ts';
+
+const CATEGORIES = [
+  'hurto',
+  'robo',
+  'extorsion',
+  'estafa',
+  'secuestro',
+  'homicidio',
+  'lesiones',
+  'violencia_familiar',
+  'sexual',
+  'drogas',
+  'armas',
+  'otros',
+] as const;
 
 interface Incident {
   id: string;
@@ -19,6 +34,14 @@ export function IncidentsView(): React.JSX.Element {
   useLang();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  const [district, setDistrict] = useState('');
+  const [category, setCategory] = useState('');
+  const [districts, setDistricts] = useState<{ code: string; name: string }[]>([]);
+  useEffect(() => {
+    api<{ features: { properties: { code: string; name: string } }[] }>('/districts')
+      .then((d) => setDistricts(d.features.map((f) => f.properties)))
+      .catch(() => undefined);
+  }, []);
   const [rows, setRows] = useState<Incident[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +57,7 @@ export function IncidentsView(): React.JSX.Element {
       setError(t('reversedRange'));
       return null;
     }
-    return `limit=100${f ? `&from=${f}` : ''}${tt ? `&to=${tt}` : ''}`;
+    return `limit=100${f ? `&from=${f}` : ''}${tt ? `&to=${tt}` : ''}${district ? `&district=${district}` : ''}${category ? `&category=${category}` : ''}`;
   };
 
   const search = async (cursor?: string): Promise<void> => {
@@ -81,6 +104,28 @@ export function IncidentsView(): React.JSX.Element {
             inputMode="numeric"
             data-testid="to"
           />
+        </label>
+        <label>
+          {t('district')}
+          <select value={district} onChange={(e) => setDistrict(e.target.value)}>
+            <option value="">{t('allDistricts')}</option>
+            {districts.map((d) => (
+              <option key={d.code} value={d.code}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('category')}
+          <select value={category} onChange={(e) => setCategory(e.target.value)} data-testid="category">
+            <option value="">{t('allCategories')}</option>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {categoryLabel(c)}
+              </option>
+            ))}
+          </select>
         </label>
         <button type="submit">{t('search')}</button>
       </form>

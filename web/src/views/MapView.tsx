@@ -92,7 +92,9 @@ export function MapView({
   const [district, setDistrict] = useState<string>('');
   const [months, setMonths] = useState<number>(12);
   const [day, setDay] = useState<string>('');
-  const [days, setDays] = useState<string[]>([]);
+  // Days with forecasts for the chosen group, known before any surface is asked for.
+  const [dayList, setDayList] = useState<{ group: string; days: string[] } | null>(null);
+  const days = dayList?.group === group ? dayList.days : [];
   const [districts, setDistricts] = useState<Districts | null>(null);
   const [decoded, setDecoded] = useState<DecodedRisk | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -155,6 +157,15 @@ export function MapView({
   useEffect(() => {
     let cancelled = false;
     setError(null);
+    if (mode === 'forecast') {
+      if (dayList?.group !== group) return; // the list of days arrives first
+      if (dayList.days.length === 0) {
+        layerRef.current?.setData(null);
+        setDecoded(null);
+        setError(t('noForecast'));
+        return;
+      }
+    }
     const url =
       mode === 'persistence'
         ? `/hotspots/persistence?group=${group}&months=${months}`
@@ -188,14 +199,14 @@ export function MapView({
     return () => {
       cancelled = true;
     };
-  }, [group, turno, mode, months, day]);
+  }, [group, turno, mode, months, day, dayList]);
 
   // The days that have forecasts for this group (newest first).
   useEffect(() => {
     if (mode !== 'forecast') return;
     api<{ days: string[] }>(`/forecasts/days?group=${group}`)
-      .then((r) => setDays(r.days))
-      .catch(() => setDays([]));
+      .then((r) => setDayList({ group, days: r.days }))
+      .catch(() => setDayList({ group, days: [] }));
   }, [group, mode]);
 
   // Click on the map: the cell under it.
