@@ -205,6 +205,25 @@ describe('dashboard in Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('logs in and reads a hotspot with the keyboard alone', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => consoleErrors.push(`keyboard: ${e.message}`));
+    await page.goto(f.base);
+    await page.getByLabel('Usuario').waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(f.users.officer.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('whoami').waitFor();
+    await mapReady(page);
+    await page.locator('[data-testid="hotspots"] li button').first().focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('cell-info').textContent()).toContain('Puesto');
+    await context.close();
+  }, 60_000);
+
   it('works from the keyboard with labelled controls', async () => {
     const page = await loginAs('planner');
     await page.getByTestId('nav-map').focus();
