@@ -36,7 +36,7 @@ export async function serveUntilSignal(
     port: o.port ? Number(o.port) : config.port,
   });
   process.stderr.write(
-    `Vigía escuchando en ${address} — API ${address}/api/v1, documentación ${address}/docs, métricas ${address}/metrics — base de datos: ${db.description}\n`,
+    `Vigía escuchando en ${address} — tablero ${address}/, API ${address}/api/v1, documentación ${address}/docs, métricas ${address}/metrics — base de datos: ${db.description}\n`,
   );
   if ((await listUsers(db)).length === 0)
     process.stderr.write(
