@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../src/test/browser.ts';
 import { BENCH_PASSWORD, serveDemo } from './serve-demo.ts';
 
 const arg = (name: string): string | undefined => {
@@ -19,19 +19,7 @@ const arg = (name: string): string | undefined => {
 const runs = Number(arg('runs') ?? 7);
 
 const demo = await serveDemo({ model: 'sepp-grid' });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
 const page = await context.newPage();
 const cdp = await context.newCDPSession(page);

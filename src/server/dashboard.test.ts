@@ -6,23 +6,13 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../core/access.ts';
 import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
+import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
 
 const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('dashboard in Chromium', () => {
   let f: ApiFixture;
@@ -30,7 +20,7 @@ describe('dashboard in Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM), 'Debian chromium is installed (bash .ci/run installs it)').toBe(true);
+    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed (bash .ci/run installs it)').toBe(true);
     expect(
       existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
       'the dashboard is built (npm run build:web)',
@@ -38,7 +28,7 @@ describe('dashboard in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     // Many logins from one address in a few seconds: the brute-force limit is tested elsewhere.
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,6 @@
 /** Spanish first, English on request; dates as dd/mm/yyyy in America/Lima. */
 import { useSyncExternalStore } from 'react';
+import { CRIME_CATEGORIES, type CrimeCategory, isCategory } from '../../src/core/taxonomy.ts';
 
 const es = {
   appName: 'Vigía',
@@ -369,21 +370,7 @@ export function formatNumber(n: number, digits = 0): string {
   });
 }
 
-const CATEGORY_ES: Record<string, string> = {
-  hurto: 'Hurto',
-  robo: 'Robo',
-  extorsion: 'Extorsión',
-  estafa: 'Estafa',
-  secuestro: 'Secuestro',
-  homicidio: 'Homicidio',
-  lesiones: 'Lesiones',
-  violencia_familiar: 'Violencia contra la mujer y la familia',
-  sexual: 'Delitos sexuales',
-  drogas: 'Drogas',
-  armas: 'Armas',
-  otros: 'Otros',
-};
-const CATEGORY_EN: Record<string, string> = {
+const CATEGORY_EN: Record<CrimeCategory, string> = {
   hurto: 'Theft',
   robo: 'Robbery',
   extorsion: 'Extortion',
@@ -400,5 +387,6 @@ const CATEGORY_EN: Record<string, string> = {
 
 /** A category code in words. */
 export function categoryLabel(code: string): string {
-  return (lang === 'en' ? CATEGORY_EN : CATEGORY_ES)[code] ?? code;
+  if (!isCategory(code)) return code;
+  return lang === 'en' ? CATEGORY_EN[code] : CRIME_CATEGORIES[code].label;
 }

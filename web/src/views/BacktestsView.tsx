@@ -1,7 +1,7 @@
 /** Model evaluation for researchers (and analysts, planners, officials): stored backtest reports. */
-import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
+import { useState } from 'react';
 import { formatDay, formatNumber, t, useLang } from '../i18n.ts';
+import { useApi } from '../use-api.ts';
 import { LineChart } from './charts.tsx';
 
 interface Summary {
@@ -34,24 +34,13 @@ const pct = (v: number | null | undefined): string =>
 
 export function BacktestsView(): React.JSX.Element {
   useLang();
-  const [list, setList] = useState<Summary[] | null>(null);
-  const [selected, setSelected] = useState<number | null>(null);
-  const [report, setReport] = useState<Report | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ reports: Summary[] }>('/backtests')
-      .then((r) => {
-        setList(r.reports);
-        if (r.reports[0]) setSelected(r.reports[0].id);
-      })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
-  }, []);
-  useEffect(() => {
-    if (selected === null) return;
-    api<Report>(`/backtests/${selected}`)
-      .then(setReport)
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
-  }, [selected]);
+  const [chosen, setChosen] = useState<number | null>(null);
+  const reports = useApi<{ reports: Summary[] }>('/backtests');
+  const list = reports.data?.reports ?? null;
+  const selected = chosen ?? list?.[0]?.id ?? null;
+  const detail = useApi<Report>(selected === null ? null : `/backtests/${selected}`);
+  const report = detail.data;
+  const error = reports.error ?? detail.error;
   if (error)
     return (
       <p role="alert" className="error">
@@ -68,7 +57,7 @@ export function BacktestsView(): React.JSX.Element {
         {t('report')}
         <select
           value={selected ?? ''}
-          onChange={(e) => setSelected(Number(e.target.value))}
+          onChange={(e) => setChosen(Number(e.target.value))}
           data-testid="report"
         >
           {list.map((r) => (

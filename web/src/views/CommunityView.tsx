@@ -1,7 +1,6 @@
 /** District aggregates for community leaders (and anyone): counts by district and month, small counts hidden. */
-import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
 import { formatNumber, t, useLang } from '../i18n.ts';
+import { useApi } from '../use-api.ts';
 
 interface Trends {
   series: {
@@ -13,13 +12,7 @@ interface Trends {
 
 export function CommunityView(): React.JSX.Element {
   useLang();
-  const [data, setData] = useState<Trends | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<Trends>('/stats/trends')
-      .then(setData)
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
-  }, []);
+  const { data, error } = useApi<Trends>('/stats/trends');
   if (error)
     return (
       <p role="alert" className="error">

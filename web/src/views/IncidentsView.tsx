@@ -1,22 +1,8 @@
 /** The analyst's incident table with filters (every page read is audited by the server). */
 import { useEffect, useState } from 'react';
+import { CATEGORY_CODES } from '../../../src/core/taxonomy.ts';
 import { api } from '../api.ts';
 import { categoryLabel, formatInstant, parseDay, t, useLang } from '../i18n.ts';
-
-const CATEGORIES = [
-  'hurto',
-  'robo',
-  'extorsion',
-  'estafa',
-  'secuestro',
-  'homicidio',
-  'lesiones',
-  'violencia_familiar',
-  'sexual',
-  'drogas',
-  'armas',
-  'otros',
-] as const;
 
 interface Incident {
   id: string;
@@ -120,7 +106,7 @@ export function IncidentsView(): React.JSX.Element {
           {t('category')}
           <select value={category} onChange={(e) => setCategory(e.target.value)} data-testid="category">
             <option value="">{t('allCategories')}</option>
-            {CATEGORIES.map((c) => (
+            {CATEGORY_CODES.map((c) => (
               <option key={c} value={c}>
                 {categoryLabel(c)}
               </option>

@@ -1,7 +1,6 @@
 /** Officials' indicators: per district, the last month, the change on the same month a year earlier, a 12-month trend. */
-import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
 import { formatNumber, t, useLang } from '../i18n.ts';
+import { useApi } from '../use-api.ts';
 import { Sparkline } from './charts.tsx';
 
 interface Trends {
@@ -20,13 +19,7 @@ interface Trends {
 
 export function KpisView(): React.JSX.Element {
   useLang();
-  const [data, setData] = useState<Trends | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<Trends>('/stats/trends')
-      .then(setData)
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
-  }, []);
+  const { data, error } = useApi<Trends>('/stats/trends');
   if (error)
     return (
       <p role="alert" className="error">

@@ -5,6 +5,7 @@
  */
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { CRIME_GROUPS } from '../../../src/core/taxonomy.ts';
 import { ApiError, api, type Districts, type GridForecast } from '../api.ts';
 import { download, mapPng, toCsv } from '../export.ts';
 import {
@@ -28,7 +29,7 @@ import {
 } from '../risk-layer.ts';
 import { Sparkline } from './charts.tsx';
 
-const GROUPS = ['property', 'extorsion', 'violent', 'all'] as const;
+const GROUPS = Object.keys(CRIME_GROUPS);
 const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
 
 /** The turno of the current hour in Lima. */

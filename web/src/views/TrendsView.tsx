@@ -1,7 +1,6 @@
 /** Trends: monthly counts for the area and per district, per crime type, and the turno profile. */
-import { useEffect, useState } from 'react';
-import { api } from '../api.ts';
 import { categoryLabel, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
+import { useApi } from '../use-api.ts';
 import { BarChart, LineChart } from './charts.tsx';
 
 interface Trends {
@@ -20,13 +19,14 @@ interface Turnos {
 
 export function TrendsView(): React.JSX.Element {
   useLang();
-  const [data, setData] = useState<{ trends: Trends; stats: Stats; turnos: Turnos } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    Promise.all([api<Trends>('/stats/trends'), api<Stats>('/stats'), api<Turnos>('/stats/turnos')])
-      .then(([trends, stats, turnos]) => setData({ trends, stats, turnos }))
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : t('unexpected')));
-  }, []);
+  const trends = useApi<Trends>('/stats/trends');
+  const stats = useApi<Stats>('/stats');
+  const turnos = useApi<Turnos>('/stats/turnos');
+  const error = trends.error ?? stats.error ?? turnos.error;
+  const data =
+    trends.data && stats.data && turnos.data
+      ? { trends: trends.data, stats: stats.data, turnos: turnos.data }
+      : null;
   if (error)
     return (
       <p role="alert" className="error">
@@ -75,39 +75,26 @@ export function TrendsView(): React.JSX.Element {
     <section aria-label={t('view.trends')}>
       <h2>{t('view.trends')}</h2>
       <div className="charts" data-testid="trend-charts">
-        <LineChart
-          title={t('chart.area')}
-          xLabel={t('month')}
-          yLabel={t('count')}
-          xMax={Math.max(1, last.length - 1)}
-          yMax={yMax(area)}
-          format={count}
-          xTick={xTick}
-          xTicks={xTicks}
-          series={area}
-        />
-        <LineChart
-          title={t('chart.districts')}
-          xLabel={t('month')}
-          yLabel={t('count')}
-          xMax={Math.max(1, last.length - 1)}
-          yMax={yMax(districts)}
-          format={count}
-          xTick={xTick}
-          xTicks={xTicks}
-          series={districts}
-        />
-        <LineChart
-          title={t('chart.types')}
-          xLabel={t('month')}
-          yLabel={t('count')}
-          xMax={Math.max(1, last.length - 1)}
-          yMax={yMax(cats)}
-          format={count}
-          xTick={xTick}
-          xTicks={xTicks}
-          series={cats}
-        />
+        {(
+          [
+            ['chart.area', area],
+            ['chart.districts', districts],
+            ['chart.types', cats],
+          ] as const
+        ).map(([title, series]) => (
+          <LineChart
+            key={title}
+            title={t(title)}
+            xLabel={t('month')}
+            yLabel={t('count')}
+            xMax={Math.max(1, last.length - 1)}
+            yMax={yMax(series)}
+            format={count}
+            xTick={xTick}
+            xTicks={xTicks}
+            series={series}
+          />
+        ))}
         <BarChart
           title={t('chart.turnos')}
           format={count}
