@@ -119,9 +119,10 @@ describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
     const idx = await call(f, 'GET', '/api/v1/forecasts', { token: analyst });
     const metas = (idx.body as { forecasts: { group: string; turno: string | null; horizon: string }[] })
       .forecasts;
+    expect(metas.map((m) => m.group)).toContain('all');
     expect(
       metas
-        .filter((m) => m.horizon === 'turno')
+        .filter((m) => m.horizon === 'turno' && m.group === 'property')
         .map((m) => m.turno)
         .sort(),
     ).toEqual(['madrugada', 'mañana', 'noche', 'tarde']);
