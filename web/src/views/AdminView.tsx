@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Role } from '../api.ts';
 import { formatInstant, t, useLang } from '../i18n.ts';
+import { Head } from './common.tsx';
 
 interface User {
   id: number;
@@ -130,14 +131,7 @@ export function AdminView(): React.JSX.Element {
       <div className="table-wrap">
         <table data-testid="users-table">
           <caption>{t('users')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('username')}</th>
-              <th scope="col">{t('displayName')}</th>
-              <th scope="col">{t('role')}</th>
-              <th scope="col">{t('status')}</th>
-            </tr>
-          </thead>
+          <Head cols={[t('username'), t('displayName'), t('role'), t('status')]} />
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
@@ -204,17 +198,9 @@ export function AdminView(): React.JSX.Element {
       <div className="table-wrap">
         <table data-testid="tokens-table">
           <caption>{t('tokens')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t('username')}</th>
-              <th scope="col">{t('name')}</th>
-              <th scope="col">{t('scopes')}</th>
-              <th scope="col">{t('expires')}</th>
-              <th scope="col">{t('lastUsed')}</th>
-              <th scope="col">{t('status')}</th>
-            </tr>
-          </thead>
+          <Head
+            cols={['#', t('username'), t('name'), t('scopes'), t('expires'), t('lastUsed'), t('status')]}
+          />
           <tbody>
             {tokens.map((k) => (
               <tr key={k.id}>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { formatDay, formatNumber, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { LineChart } from './charts.tsx';
+import { Head, Pending } from './common.tsx';
 
 interface Summary {
   id: number;
@@ -41,13 +42,7 @@ export function BacktestsView(): React.JSX.Element {
   const detail = useApi<Report>(selected === null ? null : `/backtests/${selected}`);
   const report = detail.data;
   const error = reports.error ?? detail.error;
-  if (error)
-    return (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    );
-  if (!list) return <p>{t('loading')}</p>;
+  if (error || !list) return <Pending error={error} ready={false} />;
   if (list.length === 0) return <p>{t('noReports')}</p>;
   const at5 = (curve: Point[]): Point | undefined => curve.find((p) => Math.abs(p.coverage - 0.05) < 0.0025);
   return (
@@ -87,16 +82,9 @@ export function BacktestsView(): React.JSX.Element {
           <div className="table-wrap">
             <table data-testid="report-table">
               <caption>{t('hitRate')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('models')}</th>
-                  <th scope="col">{t('hitRate')}</th>
-                  <th scope="col">{t('interval')}</th>
-                  <th scope="col">{t('pai')}</th>
-                  <th scope="col">PEI*</th>
-                  <th scope="col">{t('betterThanNaive')}</th>
-                </tr>
-              </thead>
+              <Head
+                cols={[t('models'), t('hitRate'), t('interval'), t('pai'), 'PEI*', t('betterThanNaive')]}
+              />
               <tbody>
                 {report.models.map((m) => {
                   const p = at5(m.curve);

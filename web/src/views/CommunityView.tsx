@@ -1,6 +1,7 @@
 /** District aggregates for community leaders (and anyone): counts by district and month, small counts hidden. */
 import { formatNumber, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
+import { Pending } from './common.tsx';
 
 interface Trends {
   series: {
@@ -13,13 +14,7 @@ interface Trends {
 export function CommunityView(): React.JSX.Element {
   useLang();
   const { data, error } = useApi<Trends>('/stats/trends');
-  if (error)
-    return (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    );
-  if (!data) return <p>{t('loading')}</p>;
+  if (error || !data) return <Pending error={error} ready={false} />;
   const months = data.series[0]?.points.slice(-12).map((p) => p.month) ?? [];
   return (
     <section aria-label={t('view.community')}>

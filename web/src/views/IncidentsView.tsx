@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { CATEGORY_CODES } from '../../../src/core/taxonomy.ts';
 import { api } from '../api.ts';
 import { categoryLabel, formatInstant, parseDay, t, useLang } from '../i18n.ts';
+import { Head } from './common.tsx';
 
 interface Incident {
   id: string;
@@ -124,15 +125,7 @@ export function IncidentsView(): React.JSX.Element {
       {rows && rows.length > 0 && (
         <div className="table-wrap">
           <table data-testid="incidents-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('date')}</th>
-                <th scope="col">{t('district')}</th>
-                <th scope="col">{t('category')}</th>
-                <th scope="col">{t('type')}</th>
-                <th scope="col">{t('location')}</th>
-              </tr>
-            </thead>
+            <Head cols={[t('date'), t('district'), t('category'), t('type'), t('location')]} />
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>

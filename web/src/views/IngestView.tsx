@@ -2,6 +2,7 @@
 import { useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { formatNumber, t, useLang } from '../i18n.ts';
+import { Head } from './common.tsx';
 
 interface Job {
   id: number;
@@ -102,13 +103,7 @@ export function IngestView(): React.JSX.Element {
         <div className="table-wrap">
           <table>
             <caption>{t('rejectReport')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('row')}</th>
-                <th scope="col">{t('field')}</th>
-                <th scope="col">{t('reason')}</th>
-              </tr>
-            </thead>
+            <Head cols={[t('row'), t('field'), t('reason')]} />
             <tbody>
               {rejects.map((r) => (
                 <tr key={`${r.rowNumber}-${r.field}`}>

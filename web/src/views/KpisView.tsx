@@ -2,6 +2,7 @@
 import { formatNumber, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { Sparkline } from './charts.tsx';
+import { Head, Pending } from './common.tsx';
 
 interface Trends {
   series: {
@@ -20,13 +21,7 @@ interface Trends {
 export function KpisView(): React.JSX.Element {
   useLang();
   const { data, error } = useApi<Trends>('/stats/trends');
-  if (error)
-    return (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    );
-  if (!data) return <p>{t('loading')}</p>;
+  if (error || !data) return <Pending error={error} ready={false} />;
   // The whole area first, then districts by their last month.
   const rows = [...data.series].sort((a, b) =>
     a.district === null
@@ -41,14 +36,7 @@ export function KpisView(): React.JSX.Element {
       <h2>{t('view.kpis')}</h2>
       <div className="table-wrap">
         <table data-testid="kpi-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('district')}</th>
-              <th scope="col">{t('lastMonth')}</th>
-              <th scope="col">{t('yoy')}</th>
-              <th scope="col">{t('trend12')}</th>
-            </tr>
-          </thead>
+          <Head cols={[t('district'), t('lastMonth'), t('yoy'), t('trend12')]} />
           <tbody>
             {rows.map((s) => {
               const whole = s.points.filter((p) => p.complete);

@@ -2,6 +2,7 @@
 import { categoryLabel, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { BarChart, LineChart } from './charts.tsx';
+import { Pending } from './common.tsx';
 
 interface Trends {
   series: {
@@ -27,13 +28,7 @@ export function TrendsView(): React.JSX.Element {
     trends.data && stats.data && turnos.data
       ? { trends: trends.data, stats: stats.data, turnos: turnos.data }
       : null;
-  if (error)
-    return (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    );
-  if (!data) return <p>{t('loading')}</p>;
+  if (error || !data) return <Pending error={error} ready={false} />;
   // Whole months only: the month the data is still arriving in would look like a drop.
   const months = data.trends.series[0]?.points.filter((p) => p.complete).map((p) => p.month) ?? [];
   const last = months.slice(-24);
