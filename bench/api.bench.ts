@@ -3,14 +3,16 @@
  * Callao data (150k incidents) and stored turno forecasts, loaded by autocannon from this process
  * with 50 concurrent connections and a bearer token, for a bounded time per endpoint.
  *
- *   node --import tsx bench/api.bench.ts [--seconds 10] [--connections 50] [--database-url postgres://…]
+ *   node --import tsx bench/api.bench.ts [--seconds 10] [--connections 50] [--store embedded|postgresql]
  *
- * Without --database-url the embedded default store is used (in a temporary data folder). Results
- * are printed, written to bench/out/api.json and recorded in bench/README.md.
+ * `embedded` (default) uses the embedded store in a temporary data folder; `postgresql` starts a
+ * private, durable Debian PostgreSQL server. Results are printed, written to
+ * bench/out/api-<store>.json and recorded in bench/README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
+import { startTestPostgres } from '../src/test/postgres-server.ts';
 import { serveDemo } from './serve-demo.ts';
 
 const arg = (name: string): string | undefined => {
@@ -19,7 +21,9 @@ const arg = (name: string): string | undefined => {
 };
 const seconds = Number(arg('seconds') ?? 10);
 const connections = Number(arg('connections') ?? 50);
-const databaseUrl = arg('database-url');
+const store = arg('store') ?? 'embedded';
+const pgServer = store === 'postgresql' ? await startTestPostgres({ durable: true }) : null;
+const databaseUrl = pgServer?.url;
 
 const t0 = performance.now();
 // The limiter stays in the path (its cost is measured) but does not cap one busy token.
@@ -67,12 +71,13 @@ for (const target of TARGETS) {
 }
 
 await demo.stop();
+pgServer?.stop();
 
 const machine = `${cpus().length} vCPU ${cpus()[0]?.model ?? ''}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 mkdirSync('bench/out', { recursive: true });
 writeFileSync(
-  'bench/out/api.json',
-  `${JSON.stringify({ date: new Date().toISOString(), machine, store: databaseUrl ? 'server' : 'embedded', seconds, connections, results }, null, 2)}\n`,
+  `bench/out/api-${store}.json`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, store, seconds, connections, results }, null, 2)}\n`,
 );
 console.log(`\n${machine}; ${connections} connections, ${seconds} s per endpoint`);
 console.table(results);
