@@ -87,7 +87,7 @@ describe('dashboard in Chromium', () => {
       const navs = await page
         .locator('nav button')
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-      expect(navs, role).toEqual(expected[role].map((v) => `nav-${v}`));
+      expect(navs, role).toEqual([...expected[role], 'account'].map((v) => `nav-${v}`));
       if (role === 'community') {
         await page.getByTestId('community-table').waitFor();
         expect(await page.getByTestId('map').count()).toBe(0);
@@ -350,6 +350,31 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Nuevo token de lectura' }).click();
     await expect.poll(() => page.getByTestId('token-secret').textContent()).toMatch(/vgt_\d+_/);
     await page.screenshot({ path: `${SHOTS}admin.png`, fullPage: true });
+    await page.context().close();
+  }, 60_000);
+
+  it('lets a user change their own password and log in with it', async () => {
+    const page = await loginAs('official');
+    await page.getByTestId('nav-account').click();
+    await page.getByLabel('Contraseña actual').fill(TEST_PASSWORD);
+    await page.getByLabel('Contraseña nueva (mín. 12 caracteres)').fill('otra-clave-segura-1');
+    await page.getByLabel('Repita la contraseña nueva').fill('otra-clave-distinta');
+    await page.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('no coinciden');
+    await page.getByLabel('Repita la contraseña nueva').fill('otra-clave-segura-1');
+    await page.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await page.getByRole('button', { name: 'Iniciar sesión' }).waitFor();
+    await page.getByLabel('Usuario').fill(f.users.official.username);
+    await page.getByLabel('Contraseña').fill('otra-clave-segura-1');
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await page.getByTestId('whoami').waitFor();
+    // Back to the shared password.
+    await page.getByTestId('nav-account').click();
+    await page.getByLabel('Contraseña actual').fill('otra-clave-segura-1');
+    await page.getByLabel('Contraseña nueva (mín. 12 caracteres)').fill(TEST_PASSWORD);
+    await page.getByLabel('Repita la contraseña nueva').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await page.getByRole('button', { name: 'Iniciar sesión' }).waitFor();
     await page.context().close();
   }, 60_000);
 

@@ -67,6 +67,8 @@ export const PUBLIC_ROUTES: readonly string[] = ['POST /api/v1/auth/login', 'GET
 export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/auth/me': read(ALL_ROLES),
   'POST /api/v1/auth/logout': { scope: 'read', roles: ALL_ROLES, csrf: true },
+  // Through a login session (a token needs the admin scope, so scripts cannot change passwords).
+  'POST /api/v1/auth/password': { scope: 'admin', roles: ALL_ROLES, csrf: true },
   'GET /api/v1/areas': read(ALL_ROLES),
   'GET /api/v1/districts': read(ALL_ROLES),
   'GET /api/v1/models': read(ALL_ROLES),

@@ -366,3 +366,29 @@ export async function userByName(db: Db, username: string): Promise<UserRow> {
 export function userById(db: Db, id: number): Promise<UserRow | null> {
   return getUser(db, id);
 }
+
+/**
+ * A user changes their own password: the current one is checked (failures audited), every session
+ * of the user ends, tokens stay.
+ * @throws ValidationError for a wrong current password or a short new one
+ */
+export async function changeOwnPassword(
+  db: Db,
+  userId: number,
+  current: string,
+  next: string,
+  ctx: AuditContext,
+): Promise<void> {
+  const user = await getUser(db, userId);
+  const stored = user ? await findUserByName(db, user.username) : null;
+  if (!user || !stored || current.length > MAX_PASSWORD || !(await verify(stored.passwordHash, current))) {
+    await audit(db, ctx, 'password.change.failure', `user:${userId}`);
+    throw new ValidationError('currentPassword', 'la contraseña actual no es correcta');
+  }
+  if (next === current)
+    throw new ValidationError('newPassword', 'la contraseña nueva debe ser distinta de la actual');
+  checkPassword(next, 'newPassword');
+  await updateUser(db, userId, { passwordHash: await hash(next, ARGON2) });
+  await deleteUserSessions(db, userId);
+  await audit(db, ctx, 'password.change', `user:${userId}`);
+}

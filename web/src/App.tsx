@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api, type Me, type Role, setCsrf } from './api.ts';
 import { type MessageKey, setLang, t, useLang } from './i18n.ts';
+import { AccountView } from './views/AccountView.tsx';
 import { AdminView } from './views/AdminView.tsx';
 import { BacktestsView } from './views/BacktestsView.tsx';
 import { CommunityView } from './views/CommunityView.tsx';
@@ -21,7 +22,8 @@ type View =
   | 'kpis'
   | 'trends'
   | 'community'
-  | 'admin';
+  | 'admin'
+  | 'account';
 
 /** What each role sees (the server enforces the same rules; this only hides what would be refused). */
 const VIEWS: Record<Role, View[]> = {
@@ -130,7 +132,7 @@ export function App(): React.JSX.Element {
   }, []);
   if (me === undefined) return <p className="loading">{t('loading')}</p>;
   if (me === null) return <Login onLogin={setMe} />;
-  const views = VIEWS[me.user.role];
+  const views = [...VIEWS[me.user.role], 'account' as const];
   const current = view && views.includes(view) ? view : (views[0] as View);
   return (
     <div className="app">
@@ -177,6 +179,14 @@ export function App(): React.JSX.Element {
         {current === 'trends' && <TrendsView />}
         {current === 'community' && <CommunityView />}
         {current === 'admin' && <AdminView />}
+        {current === 'account' && (
+          <AccountView
+            onLoggedOut={() => {
+              setCsrf(null);
+              setMe(null);
+            }}
+          />
+        )}
       </main>
     </div>
   );

@@ -150,6 +150,13 @@ const es = {
   'chart.turnos': 'Perfil por turno',
   noTime: 'sin hora',
   allCategories: 'Todas las categorías',
+  'view.account': 'Mi cuenta',
+  changePassword: 'Cambiar contraseña',
+  currentPassword: 'Contraseña actual',
+  newPassword: 'Contraseña nueva (mín. 12 caracteres)',
+  repeatPassword: 'Repita la contraseña nueva',
+  passwordsDiffer: 'Las contraseñas nuevas no coinciden.',
+  passwordNote: 'Al cambiarla se cierran todas sus sesiones; vuelva a iniciar sesión.',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -302,6 +309,13 @@ const en: Record<MessageKey, string> = {
   'chart.turnos': 'Shift profile',
   noTime: 'no time',
   allCategories: 'All categories',
+  'view.account': 'My account',
+  changePassword: 'Change password',
+  currentPassword: 'Current password',
+  newPassword: 'New password (12 characters or more)',
+  repeatPassword: 'Repeat the new password',
+  passwordsDiffer: 'The new passwords do not match.',
+  passwordNote: 'Changing it ends all your sessions; log in again.',
 };
 
 export type Lang = 'es' | 'en';

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ROLE_LABELS } from '../../core/access.ts';
-import { login, logout, sessionPrincipal, userById } from '../../services/accounts.ts';
+import { changeOwnPassword, login, logout, sessionPrincipal, userById } from '../../services/accounts.ts';
 import { accessOf, auditContext, SESSION_COOKIE } from '../auth.ts';
 import { type RouteDeps, typed } from './deps.ts';
 
@@ -74,6 +74,32 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
         scopes: p.scopes,
         csrfToken: p.csrfToken,
       };
+    },
+  );
+
+  api.post(
+    '/api/v1/auth/password',
+    {
+      schema: {
+        tags: ['cuenta'],
+        summary: 'Cambia la contraseña propia (cierra todas las sesiones del usuario)',
+        body: z.object({
+          currentPassword: z.string().min(1).max(1024),
+          newPassword: z.string().min(1).max(1024),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { principal } = accessOf(request);
+      await changeOwnPassword(
+        deps.db,
+        principal.userId,
+        request.body.currentPassword,
+        request.body.newPassword,
+        auditContext(request),
+      );
+      void reply.clearCookie(SESSION_COOKIE, cookieOptions);
+      return reply.status(204).send();
     },
   );
 
