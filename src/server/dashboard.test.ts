@@ -74,6 +74,7 @@ describe('dashboard in Chromium', () => {
         'trends',
         'community',
         'admin',
+        'audit',
       ],
       analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'trends', 'community'],
       officer: ['shift', 'map'],
@@ -350,6 +351,17 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Nuevo token de lectura' }).click();
     await expect.poll(() => page.getByTestId('token-secret').textContent()).toMatch(/vgt_\d+_/);
     await page.screenshot({ path: `${SHOTS}admin.png`, fullPage: true });
+    // The audit log shows what was just done, filtered by action.
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-action').selectOption('user.create');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await expect
+      .poll(() => page.locator('[data-testid="audit-table"] tbody').textContent())
+      .toContain('nueva.analista');
+    const actions = await page
+      .locator('[data-testid="audit-table"] tbody tr td:nth-child(5)')
+      .allTextContents();
+    expect(new Set(actions)).toEqual(new Set(['user.create']));
     await page.context().close();
   }, 60_000);
 

@@ -4,6 +4,7 @@ import { ApiError, api, type Me, type Role, setCsrf } from './api.ts';
 import { type MessageKey, setLang, t, useLang } from './i18n.ts';
 import { AccountView } from './views/AccountView.tsx';
 import { AdminView } from './views/AdminView.tsx';
+import { AuditView } from './views/AuditView.tsx';
 import { BacktestsView } from './views/BacktestsView.tsx';
 import { CommunityView } from './views/CommunityView.tsx';
 import { IncidentsView } from './views/IncidentsView.tsx';
@@ -23,11 +24,23 @@ type View =
   | 'trends'
   | 'community'
   | 'admin'
+  | 'audit'
   | 'account';
 
 /** What each role sees (the server enforces the same rules; this only hides what would be refused). */
 const VIEWS: Record<Role, View[]> = {
-  admin: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'trends', 'community', 'admin'],
+  admin: [
+    'map',
+    'persistence',
+    'incidents',
+    'ingest',
+    'backtests',
+    'kpis',
+    'trends',
+    'community',
+    'admin',
+    'audit',
+  ],
   analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'trends', 'community'],
   officer: ['shift', 'map'],
   planner: ['persistence', 'map', 'kpis', 'trends', 'community'],
@@ -179,6 +192,7 @@ export function App(): React.JSX.Element {
         {current === 'trends' && <TrendsView />}
         {current === 'community' && <CommunityView />}
         {current === 'admin' && <AdminView />}
+        {current === 'audit' && <AuditView />}
         {current === 'account' && (
           <AccountView
             onLoggedOut={() => {

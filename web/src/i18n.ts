@@ -157,6 +157,13 @@ const es = {
   repeatPassword: 'Repita la contraseña nueva',
   passwordsDiffer: 'Las contraseñas nuevas no coinciden.',
   passwordNote: 'Al cambiarla se cierran todas sus sesiones; vuelva a iniciar sesión.',
+  'view.audit': 'Auditoría',
+  action: 'Acción',
+  allActions: 'Todas las acciones',
+  actor: 'Quién',
+  target: 'Objeto',
+  detail: 'Detalle',
+  older: 'Anteriores',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -316,6 +323,13 @@ const en: Record<MessageKey, string> = {
   repeatPassword: 'Repeat the new password',
   passwordsDiffer: 'The new passwords do not match.',
   passwordNote: 'Changing it ends all your sessions; log in again.',
+  'view.audit': 'Audit log',
+  action: 'Action',
+  allActions: 'All actions',
+  actor: 'Who',
+  target: 'Target',
+  detail: 'Detail',
+  older: 'Older',
 };
 
 export type Lang = 'es' | 'en';
