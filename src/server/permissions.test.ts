@@ -20,6 +20,43 @@ import { PERMISSIONS, PUBLIC_ROUTES } from './permissions.ts';
 
 let counter = 0;
 
+/** A top-level field each read route's answer has (the shape check of the walk). */
+const SHAPES: Record<string, string> = {
+  'GET /api/v1/auth/me': 'user',
+  'GET /api/v1/areas': 'areas',
+  'GET /api/v1/districts': 'features',
+  'GET /api/v1/models': 'models',
+  'GET /api/v1/ui': 'tiles',
+  'GET /api/v1/stats': 'rows',
+  'GET /api/v1/stats/trends': 'series',
+  'GET /api/v1/stats/turnos': 'turnos',
+  'GET /api/v1/incidents': 'items',
+  'GET /api/v1/forecasts': 'forecasts',
+  'GET /api/v1/forecasts/current': 'risk',
+  'GET /api/v1/forecasts/days': 'days',
+  'GET /api/v1/forecasts/:id': 'risk',
+  'GET /api/v1/hotspots/persistence': 'risk',
+  'GET /api/v1/backtests': 'reports',
+  'GET /api/v1/backtests/:id': 'models',
+  'GET /api/v1/ingest/jobs': 'jobs',
+  'GET /api/v1/ingest/jobs/:id': 'job',
+  'GET /api/v1/ingest/jobs/:id/rejects': 'rejects',
+  'GET /api/v1/tokens': 'tokens',
+  'GET /api/v1/users': 'users',
+  'GET /api/v1/audit': 'entries',
+  'POST /api/v1/tokens': 'token',
+  'POST /api/v1/users': 'user',
+  'PATCH /api/v1/users/:id': 'user',
+  'POST /api/v1/ingest/jobs': 'job',
+};
+
+/** Checks an allowed answer's shape. */
+function expectShape(key: string, status: number, body: unknown): void {
+  if (status === 204 || status === 400) return;
+  expect(body, key).toBeTypeOf('object');
+  expect(body as object, key).toHaveProperty(SHAPES[key] as string);
+}
+
 /** Statuses of an allowed call of the example request. */
 const expectedOk = (key: string): number[] =>
   key === 'POST /api/v1/auth/password' ? [400] : [200, 201, 202, 204];
@@ -103,6 +140,12 @@ describe.each(BACKENDS)('permission table, every role × route (%s store)', (bac
   it('covers every API route the server registers, and nothing else', () => {
     const table = [...Object.keys(PERMISSIONS), ...PUBLIC_ROUTES].sort();
     expect([...f.app.apiRoutes].sort()).toEqual(table);
+    // Every route that answers with a body has its shape in the walk.
+    for (const key of Object.keys(PERMISSIONS))
+      if (
+        !['POST /api/v1/auth/logout', 'POST /api/v1/auth/password', 'DELETE /api/v1/tokens/:id'].includes(key)
+      )
+        expect(SHAPES[key], key).toBeDefined();
     // Every state-changing route demands the CSRF token from session callers.
     for (const [key, rule] of Object.entries(PERMISSIONS))
       if (!key.startsWith('GET ')) expect(rule.csrf, key).toBe(true);
@@ -132,8 +175,10 @@ describe.each(BACKENDS)('permission table, every role × route (%s store)', (bac
         });
         const allowed = rule.roles[role] !== undefined;
         seen.push(`${role} ${key} ${r.status}`);
-        if (allowed) expect(expectedOk(key), `${role} ${key}: ${r.text.slice(0, 200)}`).toContain(r.status);
-        else {
+        if (allowed) {
+          expect(expectedOk(key), `${role} ${key}: ${r.text.slice(0, 200)}`).toContain(r.status);
+          expectShape(key, r.status, r.body);
+        } else {
           expect(r.status, `${role} ${key}`).toBe(403);
           expect(r.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
         }
@@ -153,8 +198,10 @@ describe.each(BACKENDS)('permission table, every role × route (%s store)', (bac
           ...(ex.form ? { form: ex.form } : {}),
         });
         const allowed = rule.roles[role] !== undefined && ROLE_SCOPES[role].includes(rule.scope);
-        if (allowed) expect(expectedOk(key), `${role} ${key}: ${r.text.slice(0, 200)}`).toContain(r.status);
-        else expect(r.status, `${role} ${key}`).toBe(403);
+        if (allowed) {
+          expect(expectedOk(key), `${role} ${key}: ${r.text.slice(0, 200)}`).toContain(r.status);
+          expectShape(key, r.status, r.body);
+        } else expect(r.status, `${role} ${key}`).toBe(403);
       }
     await f.app.ingestQueue.idle();
   });
