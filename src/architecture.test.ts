@@ -48,7 +48,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') ? [path] : [];
+    return /\.tsx?$/.test(name) ? [path] : [];
   });
 }
 
@@ -90,6 +90,19 @@ describe('architecture', () => {
       .filter((f) => /process\.env\b/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(SRC, f));
     expect(readers).toEqual([]);
+  });
+
+  it('the dashboard (web/) takes only pure core modules from the server code', () => {
+    const WEB = join(SRC, '..', 'web', 'src');
+    const shared: string[] = [];
+    for (const file of sourceFiles(WEB)) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^import[^'"]*from '(\.{1,2}\/[^']+)'/gm)) {
+        const target = resolve(file, '..', m[1] as string);
+        if (!target.startsWith(WEB)) shared.push(relative(SRC, target));
+      }
+    }
+    expect([...new Set(shared)].sort()).toEqual(['core/grid.ts', 'core/taxonomy.ts']);
   });
 
   it('test-only packages are not runtime dependencies', () => {

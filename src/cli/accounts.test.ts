@@ -57,6 +57,9 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
     );
     expect(row?.scopes).toEqual(['read', 'admin']);
     expect(token).not.toContain(row?.secret_hash as string);
+    const bad = await runCli(['token', 'create', 'jefa', '--name', 'x', '--days', 'pronto'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--days');
     const list = await runCli(['token', 'list'], env);
     expect(list.stdout).toContain('script');
     expect(list.stdout).not.toContain(token.split('_')[2] as string);

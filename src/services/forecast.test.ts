@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InsufficientDataError } from '../core/errors.ts';
+import { getForecast } from '../storage/forecasts.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { tempFile } from '../test/fixtures.ts';
 import { getStudyArea } from './areas.ts';
 import { writeDemoCsv } from './demo.ts';
-import { currentForecasts, forecast } from './forecast.ts';
+import { currentForecastIndex, forecast } from './forecast.ts';
 import { ingestFile } from './ingest.ts';
 
 describe.each(BACKENDS)('stored forecasts on %s', (backend) => {
@@ -33,9 +34,9 @@ describe.each(BACKENDS)('stored forecasts on %s', (backend) => {
     expect(first.every((f) => f.totalRisk > 0 && f.eventsUsed > 100)).toBe(true);
     const again = await forecast(t.db, req);
     expect(again.map((f) => f.id)).toEqual(first.map((f) => f.id)); // replaced in place, not duplicated
-    const stored = await currentForecasts(t.db, { area: 'callao', group: 'property' });
-    expect(stored.map((f) => f.turno)).toEqual(['madrugada', 'mañana', 'tarde', 'noche']);
-    const f = stored[0];
+    const current = (await currentForecastIndex(t.db, 'callao')).filter((m) => m.group === 'property');
+    expect(current.map((m) => m.turno)).toEqual(['madrugada', 'mañana', 'tarde', 'noche']);
+    const f = await getForecast(t.db, current[0]?.id as number);
     expect(f).toMatchObject({ targetDay: '2024-12-20', modelKind: 'sepp-grid', horizon: 'turno' });
     // Cut at local midnight in Lima: 05:00 UTC, nothing after it used.
     expect(f?.dataCutoff.toISOString()).toBe('2024-12-20T05:00:00.000Z');

@@ -18,7 +18,6 @@ import {
   forecastDays,
   getForecast,
   latestForecastMeta,
-  latestForecasts,
   type StoredForecast,
   saveForecast,
 } from '../storage/forecasts.ts';
@@ -68,7 +67,6 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
   const windows = rollingWindows(req.day, nextDay(req.day), req.horizon, area.def.timeZone);
   const cutoff = (windows[0] as { start: number }).start;
   const out: ForecastSummary[] = [];
-  currentCache.delete(db);
   for (const group of req.groups ?? Object.keys(CRIME_GROUPS)) {
     const { events } = await loadEvents(db, {
       area: area.def.id,
@@ -126,14 +124,6 @@ function nextDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The stored forecasts of the latest day (per group and horizon). */
-export function currentForecasts(
-  db: Db,
-  q: { area: string; group?: string; horizon?: string },
-): Promise<StoredForecast[]> {
-  return latestForecasts(db, q);
-}
-
 /** How a forecast is sent: compact grid (base64 float32 of valid cells) or GeoJSON cells. */
 export type ForecastFormat = 'grid' | 'geojson';
 
@@ -151,9 +141,18 @@ export async function currentForecastIndex(db: Db, area: string): Promise<Foreca
   return latestForecastMeta(db, { area: a.def.id });
 }
 
-/** Rendered JSON per forecast id, creation time and format: stored forecasts never change in place. */
-const rendered = new Map<string, string>();
+/**
+ * Rendered JSON per store, forecast id, creation time and format: a stored forecast never changes in
+ * place (a re-run gets a new creation time, hence a new key).
+ */
+const renderedByDb = new WeakMap<Db, Map<string, string>>();
 const RENDERED_MAX = 64;
+
+function renderedOf(db: Db): Map<string, string> {
+  const m = renderedByDb.get(db) ?? new Map<string, string>();
+  renderedByDb.set(db, m);
+  return m;
+}
 
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
@@ -224,6 +223,7 @@ function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): str
 }
 
 async function renderCached(db: Db, f: StoredForecast, format: ForecastFormat): Promise<string> {
+  const rendered = renderedOf(db);
   const key = `${f.id}:${f.createdAt.getTime()}:${format}`;
   const hit = rendered.get(key);
   if (hit) return hit;
@@ -233,9 +233,9 @@ async function renderCached(db: Db, f: StoredForecast, format: ForecastFormat): 
   return body;
 }
 
-/** Cache key of a forecast's rendering, for requests that can skip reading the surface. */
+/** A forecast's rendering from its metadata: the surface is read only when not cached. */
 async function cachedByMeta(db: Db, m: ForecastMeta, format: ForecastFormat): Promise<string> {
-  const hit = rendered.get(`${m.id}:${m.createdAt.getTime()}:${format}`);
+  const hit = renderedOf(db).get(`${m.id}:${m.createdAt.getTime()}:${format}`);
   if (hit) return hit;
   const f = await getForecast(db, m.id);
   if (!f) throw new NotFoundError(`No existe el pronóstico ${m.id}`);

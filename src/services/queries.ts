@@ -173,7 +173,8 @@ export async function summarizeArea(
 
 /** Keys of the server's opaque cursors and researcher pseudonyms (from the store's app_secrets). */
 export interface QueryKeys {
-  cursorKey: string;
+  /** AES-256 key of the paging cursors (SHA-256 of the stored secret). */
+  cursorKey: Buffer;
   pseudonymKey: string;
 }
 
@@ -183,7 +184,10 @@ const keyCache = new WeakMap<Db, Promise<QueryKeys>>();
 export function queryKeys(db: Db): Promise<QueryKeys> {
   let k = keyCache.get(db);
   if (!k) {
-    k = appSecrets(db);
+    k = appSecrets(db).then((s) => ({
+      cursorKey: createHash('sha256').update(s.cursorKey).digest(),
+      pseudonymKey: s.pseudonymKey,
+    }));
     keyCache.set(db, k);
     k.catch(() => keyCache.delete(db));
   }
@@ -191,17 +195,17 @@ export function queryKeys(db: Db): Promise<QueryKeys> {
 }
 
 /** Cursors are encrypted and authenticated (AES-256-GCM): opaque, unforgeable, and reveal no id. */
-function sealCursor(after: { occurredAt: Date; id: string }, key: string): string {
+function sealCursor(after: { occurredAt: Date; id: string }, key: Buffer): string {
   const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', createHash('sha256').update(key).digest(), iv);
+  const c = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([c.update(JSON.stringify([after.occurredAt.getTime(), after.id])), c.final()]);
   return Buffer.concat([iv, c.getAuthTag(), body]).toString('base64url');
 }
 
-function openCursor(cursor: string, key: string): { occurredAt: Date; id: string } {
+function openCursor(cursor: string, key: Buffer): { occurredAt: Date; id: string } {
   try {
     const raw = Buffer.from(cursor, 'base64url');
-    const d = createDecipheriv('aes-256-gcm', createHash('sha256').update(key).digest(), raw.subarray(0, 12));
+    const d = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
     d.setAuthTag(raw.subarray(12, 28));
     const [t, id] = JSON.parse(Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString()) as [
       number,

@@ -114,23 +114,6 @@ const fromRow = (r: ForecastRow): StoredForecast => ({
   createdAt: r.created_at,
 });
 
-/** The forecasts of the most recent target day, per group and horizon (turno forecasts: all four). */
-export async function latestForecasts(
-  db: Queryable,
-  q: { area: string; group?: string; horizon?: string },
-): Promise<StoredForecast[]> {
-  const rows = await db.query<ForecastRow>(
-    `select f.*, to_char(f.target_day, 'YYYY-MM-DD') as target_day from forecasts f
-     where f.study_area = $1 and ($2::text is null or f.crime_group = $2) and ($3::text is null or f.horizon = $3)
-       and f.target_day = (
-         select max(g.target_day) from forecasts g
-         where g.study_area = f.study_area and g.crime_group = f.crime_group and g.horizon = f.horizon)
-     order by f.crime_group, f.horizon, f.window_start, f.model_kind`,
-    [q.area, q.group ?? null, q.horizon ?? null],
-  );
-  return rows.map(fromRow);
-}
-
 /** A stored forecast without its surface. */
 export type ForecastMeta = Omit<StoredForecast, 'surface'>;
 

@@ -25,6 +25,13 @@ async function newPassword(): Promise<string> {
   return p;
 }
 
+function auditLimit(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new ValidationError('--limit', `debe ser un entero entre 1 y 10000 (recibido "${text}")`);
+  return n;
+}
+
 export function registerAccountCommands(program: Command): void {
   const user = program.command('user').description('usuarios / accounts');
   user
@@ -113,9 +120,14 @@ export function registerAccountCommands(program: Command): void {
     .option('--scopes <lista>', 'alcances: read, write, admin (según el rol)', 'read')
     .option('--days <n>', 'días de vigencia (0 = sin vencimiento)', '90')
     .action(async (username: string, o: { name: string; scopes: string; days: string }) => {
+      const days = Number(o.days);
+      if (!Number.isInteger(days) || days < 0 || days > 3650)
+        throw new ValidationError(
+          '--days',
+          `días de vigencia inválidos "${o.days}" (0 = sin vencimiento, o 1–3650)`,
+        );
       await withStore(async (db) => {
         const u = await userByName(db, username);
-        const days = Number(o.days);
         const t = await createToken(
           db,
           u,
@@ -193,7 +205,7 @@ export function registerAccountCommands(program: Command): void {
     .action(async (o: { limit: string; actor?: string; action?: string; json?: boolean }) => {
       await withStore(async (db) => {
         const rows = await queryAudit(db, {
-          limit: Math.min(Math.max(Number(o.limit) || 50, 1), 10_000),
+          limit: auditLimit(o.limit),
           ...(o.actor ? { actor: o.actor } : {}),
           ...(o.action ? { action: o.action } : {}),
         });
