@@ -146,6 +146,19 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
     expect(table.stdout).toContain('Bellavista');
   });
 
+  it('exits quietly when the reader of its output goes away (`vigia incidents … | head`)', async () => {
+    const file = bigFile(5000, 'cli-epipe.csv', 500_000);
+    expect((await runCli(['ingest', file, '-f', 'sidpol-geo'], env)).code).toBe(0);
+    // Far more than a pipe buffer (64 KiB): the reader closes its end after the first chunk, as head does.
+    for (const format of [[], ['--json']]) {
+      const run = startCli(['incidents', '-n', '5000', ...format], env);
+      run.child.stdout?.once('data', () => run.child.stdout?.destroy());
+      const done = await run.done;
+      expect(done.stderr, format.join()).toBe('');
+      expect(done.code, format.join()).toBe(0);
+    }
+  });
+
   it('serves HTTP until SIGTERM, then shuts down cleanly', async () => {
     const port = await freePort();
     const run = startCli(['serve', '--port', String(port)], env);

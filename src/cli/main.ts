@@ -36,6 +36,12 @@ registerDbCommands(program);
 registerServeCommand(program);
 registerAccountCommands(program);
 
+// `vigia incidents … | head`: when the reader closes the pipe, stop writing and finish quietly (the
+// command itself still ends normally, so the store is closed and the exit code is unchanged).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+
 let code: number = EXIT.ok;
 try {
   await program.parseAsync(process.argv);
