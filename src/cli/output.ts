@@ -27,6 +27,7 @@ const CODE_TO_EXIT: Record<VigiaErrorCode, number> = {
   INSUFFICIENT_DATA: EXIT.usage,
   UNAUTHENTICATED: EXIT.usage,
   FORBIDDEN: EXIT.usage,
+  RATE_LIMITED: EXIT.usage,
 };
 
 /** Prints an error and returns the exit code; unknown errors keep their stack for the developer. */

@@ -58,6 +58,14 @@ const schema = z.object({
   VIGIA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES: z.coerce.number().int().min(1).default(10),
   VIGIA_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(4096).default(512),
+  VIGIA_DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  VIGIA_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  VIGIA_DB_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .refine((v) => v === 0 || (v >= 100 && v <= 86_400_000), { message: 'debe ser 0 (sin límite) o 100–86400000' })
+    .default(30_000),
+  VIGIA_AGGREGATE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
   VIGIA_TILE_URL: z
     .string()
     .trim()
@@ -82,10 +90,22 @@ export interface HttpSettings {
   readonly trustProxy: boolean;
   /** Requests per minute per caller on the API; 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
-  /** Login attempts per client address in 15 minutes. */
+  /** Failed logins per account and per client address in 15 minutes (successes do not count). */
   readonly loginAttemptsPer15Minutes: number;
   /** Largest upload, bytes. */
   readonly uploadMaxBytes: number;
+  /** Aggregate computations (/stats, /stats/turnos, /stats/trends) one caller may run at once. */
+  readonly aggregateConcurrencyPerUser: number;
+}
+
+/** The database connection's pool and time limits (storage/db.ts DbLimits). */
+export interface DbSettings {
+  /** Most connections open at once. */
+  readonly poolMax: number;
+  /** Longest wait for a connection, new or from a busy pool, ms. */
+  readonly connectTimeoutMs: number;
+  /** Longest single SQL statement, ms (0 = no limit). */
+  readonly statementTimeoutMs: number;
 }
 
 /** Validated, frozen settings. */
@@ -105,6 +125,7 @@ export interface Config {
   readonly port: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly http: HttpSettings;
+  readonly db: DbSettings;
   /** A base map tile layer for the dashboard (none by default: the map works offline). */
   readonly tiles: { readonly url: string; readonly attribution: string } | null;
 }
@@ -118,6 +139,14 @@ export const DEFAULT_HTTP_SETTINGS: HttpSettings = Object.freeze({
   rateLimitPerMinute: 1200,
   loginAttemptsPer15Minutes: 10,
   uploadMaxBytes: 512 * 1024 * 1024,
+  aggregateConcurrencyPerUser: 2,
+});
+
+/** Defaults of the database settings (as if no variable were set). */
+export const DEFAULT_DB_SETTINGS: DbSettings = Object.freeze({
+  poolMax: 10,
+  connectTimeoutMs: 5000,
+  statementTimeoutMs: 30_000,
 });
 
 /** Every variable Vigía reads, with its meaning (for --help and the README). */
@@ -136,8 +165,16 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
     'true = tomar la IP del cliente de X-Forwarded-For (detrás de un proxy); por defecto false',
   VIGIA_RATE_LIMIT_PER_MINUTE:
     'solicitudes por minuto por usuario o token en la API (0 = sin límite); por defecto 1200',
-  VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES: 'intentos de inicio de sesión por IP cada 15 minutos; por defecto 10',
+  VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES:
+    'inicios de sesión fallidos por cuenta y por IP cada 15 minutos (los exitosos no cuentan); por defecto 10',
   VIGIA_UPLOAD_MAX_MB: 'tamaño máximo de un archivo subido, MB; por defecto 512',
+  VIGIA_DB_POOL_MAX: 'conexiones a la base de datos abiertas a la vez, como máximo; por defecto 10',
+  VIGIA_DB_CONNECT_TIMEOUT_MS:
+    'espera máxima por una conexión a la base (nueva o libre en el pool), ms; por defecto 5000',
+  VIGIA_DB_STATEMENT_TIMEOUT_MS:
+    'duración máxima de una sentencia SQL, ms (0 = sin límite); por defecto 30000',
+  VIGIA_AGGREGATE_CONCURRENCY_PER_USER:
+    'cálculos de estadísticas (/stats, /stats/turnos, /stats/trends) simultáneos por usuario; por defecto 2',
   VIGIA_TILE_URL:
     'plantilla de teselas del mapa base (ej. https://tile.openstreetmap.org/{z}/{x}/{y}.png); vacío = sin mapa base',
   VIGIA_TILE_ATTRIBUTION: 'atribución del mapa base (ej. © OpenStreetMap)',
@@ -177,6 +214,12 @@ export function parseConfig(
       rateLimitPerMinute: v.VIGIA_RATE_LIMIT_PER_MINUTE,
       loginAttemptsPer15Minutes: v.VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES,
       uploadMaxBytes: v.VIGIA_UPLOAD_MAX_MB * 1024 * 1024,
+      aggregateConcurrencyPerUser: v.VIGIA_AGGREGATE_CONCURRENCY_PER_USER,
+    }),
+    db: Object.freeze({
+      poolMax: v.VIGIA_DB_POOL_MAX,
+      connectTimeoutMs: v.VIGIA_DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: v.VIGIA_DB_STATEMENT_TIMEOUT_MS,
     }),
   });
 }

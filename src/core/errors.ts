@@ -14,7 +14,8 @@ export type VigiaErrorCode =
   | 'STORAGE'
   | 'INSUFFICIENT_DATA'
   | 'UNAUTHENTICATED'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED';
 
 /** Base class: a user-facing error with a stable code. */
 export class VigiaError extends Error {
@@ -95,5 +96,14 @@ export class AuthenticationError extends VigiaError {
 export class ForbiddenError extends VigiaError {
   constructor(message = 'Acceso denegado para su rol / forbidden for your role') {
     super('FORBIDDEN', message);
+  }
+}
+
+/** Too many failed attempts (logins): refused until `retryAfterSeconds` have passed. */
+export class RateLimitedError extends VigiaError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super('RATE_LIMITED', message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -135,22 +135,16 @@ export function buildApp(options: AppOptions): VigiaApp {
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  // Rate limits per route: login attempts per client address, API calls per caller.
+  // Rate limits per route: API calls per caller (per address before login). Failed logins have
+  // their own budget per account and per address (routes/auth.ts, login-guard.ts).
   const apiRoutes: string[] = [];
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
     for (const m of [route.method].flat()) if (m !== 'HEAD') apiRoutes.push(`${m} ${route.url}`);
-    const login = route.url === '/api/v1/auth/login';
-    if (!login && settings.rateLimitPerMinute === 0) return;
+    if (settings.rateLimitPerMinute === 0) return;
     route.config = {
       ...(route.config as object),
-      rateLimit: login
-        ? {
-            max: settings.loginAttemptsPer15Minutes,
-            timeWindow: 15 * 60_000,
-            keyGenerator: (r) => `ip:${r.ip}`,
-          }
-        : { max: settings.rateLimitPerMinute, timeWindow: 60_000 },
+      rateLimit: { max: settings.rateLimitPerMinute, timeWindow: 60_000 },
     } as typeof route.config;
   });
   app.addHook('onClose', async () => {

@@ -4,7 +4,7 @@
  * stack traces, SQL or paths leak to clients.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { VigiaError, type VigiaErrorCode } from '../core/errors.ts';
+import { RateLimitedError, VigiaError, type VigiaErrorCode } from '../core/errors.ts';
 
 /** HTTP status per domain error code. */
 export const STATUS_BY_CODE: Readonly<Record<VigiaErrorCode, number>> = {
@@ -13,6 +13,7 @@ export const STATUS_BY_CODE: Readonly<Record<VigiaErrorCode, number>> = {
   INSUFFICIENT_DATA: 422,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  RATE_LIMITED: 429,
   NOT_FOUND: 404,
   CONFLICT: 409,
   STORAGE: 503,
@@ -29,6 +30,7 @@ export function handleError(err: FastifyError | Error, request: FastifyRequest, 
   if (err instanceof VigiaError) {
     const status = STATUS_BY_CODE[err.code];
     if (status >= 500) request.log.error({ err }, 'request failed');
+    if (err instanceof RateLimitedError) void reply.header('retry-after', String(err.retryAfterSeconds));
     void reply.status(status).send({ error: { code: err.code, message: err.message } } satisfies ErrorBody);
     return;
   }

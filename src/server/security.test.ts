@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../services/accounts.ts';
+import { createToken, createUser } from '../services/accounts.ts';
 import { type ApiFixture, call, loginAs, startApi, TEST_PASSWORD, uploadForm } from '../test/api.ts';
 import { BACKENDS } from '../test/db.ts';
 
@@ -19,6 +19,8 @@ const INJECTIONS = [
   '{{7*7}}',
   '../../../etc/passwd',
 ];
+
+const SETUP = { actor: 'test', role: null, ip: null, requestId: null };
 
 describe.each(BACKENDS)('API security (%s store)', (backend) => {
   let f: ApiFixture;
@@ -153,7 +155,6 @@ describe.each(BACKENDS)('API security (%s store)', (backend) => {
   });
 
   it('refuses expired, revoked, malformed and forged tokens (401)', async () => {
-    const SETUP = { actor: 'test', role: null, ip: null, requestId: null };
     const u = f.users.analyst;
     const owner = { id: u.id, username: u.username, role: 'analyst' as const };
     const expired = await createToken(f.t.db, owner, { name: 'expira', scopes: ['read'] }, SETUP);
@@ -320,6 +321,102 @@ describe.each(BACKENDS)('API security (%s store)', (backend) => {
         `select count(*)::int as n from audit_log where action = 'login.failure' and actor = 'u-admin'`,
       );
       expect(failures[0]?.n).toBe(5);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('lets 30 officers log in from one station address: successes do not use the failed-login budget', async () => {
+    const station = await startApi(backend, { loginAttemptsPer15Minutes: 10 }, { t: f.t, seeded: f });
+    try {
+      const names = Array.from({ length: 30 }, (_, i) => `agente-${String(i + 1).padStart(2, '0')}`);
+      for (const username of names)
+        await createUser(f.t.db, { username, role: 'officer', password: TEST_PASSWORD }, SETUP);
+      const statuses: number[] = [];
+      for (const username of names)
+        statuses.push(
+          (await call(station, 'POST', '/api/v1/auth/login', { body: { username, password: TEST_PASSWORD } }))
+            .status,
+        );
+      expect(statuses).toEqual(names.map(() => 200));
+      // The same address still has its whole failure budget: 10 wrong passwords, then 429.
+      const wrong: number[] = [];
+      for (let i = 0; i < 11; i++)
+        wrong.push(
+          (
+            await call(station, 'POST', '/api/v1/auth/login', {
+              body: { username: names[i] as string, password: `equivocada-${i}` },
+            })
+          ).status,
+        );
+      expect(wrong).toEqual([...Array(10).fill(401), 429]);
+    } finally {
+      await station.close();
+    }
+  });
+
+  it('locks one account after 10 failures even from changing X-Forwarded-For addresses', async () => {
+    const proxied = await startApi(
+      backend,
+      { loginAttemptsPer15Minutes: 10, trustProxy: true },
+      { t: f.t, seeded: f },
+    );
+    const from = (i: number) => ({ 'x-forwarded-for': `203.0.113.${i}` });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++)
+        statuses.push(
+          (
+            await call(proxied, 'POST', '/api/v1/auth/login', {
+              headers: from(i),
+              body: { username: f.users.official.username, password: `adivinanza-${i}` },
+            })
+          ).status,
+        );
+      expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+      // Another account logs in fine (from a fresh address and from one that guessed)…
+      for (const i of [50, 3])
+        expect(
+          (
+            await call(proxied, 'POST', '/api/v1/auth/login', {
+              headers: from(i),
+              body: { username: f.users.planner.username, password: TEST_PASSWORD },
+            })
+          ).status,
+        ).toBe(200);
+      // …and that success does not lift the lock: the right password is still refused, in Spanish.
+      const locked = await call(proxied, 'POST', '/api/v1/auth/login', {
+        headers: from(51),
+        body: { username: f.users.official.username, password: TEST_PASSWORD },
+      });
+      expect(locked.status).toBe(429);
+      const e = (locked.body as { error: { code: string; message: string } }).error;
+      expect(e.code).toBe('RATE_LIMITED');
+      expect(e.message).toContain('Demasiados intentos fallidos');
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('stops password spraying: failures from one address across many accounts get 429', async () => {
+    const guarded = await startApi(backend, { loginAttemptsPer15Minutes: 10 }, { t: f.t, seeded: f });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++)
+        statuses.push(
+          (
+            await call(guarded, 'POST', '/api/v1/auth/login', {
+              body: { username: `cuenta-${i}`, password: 'clave-comun-2025' },
+            })
+          ).status,
+        );
+      expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+      // A real user from that address waits too (the address, not the account, is blocked).
+      const r = await call(guarded, 'POST', '/api/v1/auth/login', {
+        body: { username: f.users.analyst.username, password: TEST_PASSWORD },
+      });
+      expect(r.status).toBe(429);
     } finally {
       await guarded.close();
     }

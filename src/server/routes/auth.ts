@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ROLE_LABELS } from '../../core/access.ts';
 import { changeOwnPassword, login, logout, sessionPrincipal, userById } from '../../services/accounts.ts';
 import { accessOf, auditContext, SESSION_COOKIE } from '../auth.ts';
+import { LoginGuard } from '../login-guard.ts';
 import { type RouteDeps, typed } from './deps.ts';
 
 export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -14,6 +15,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     sameSite: 'strict' as const,
     secure: deps.settings.cookieSecure,
   };
+  // Failed logins per account and per client address (successes do not count).
+  const guard = new LoginGuard(deps.settings.loginAttemptsPer15Minutes);
 
   api.post(
     '/api/v1/auth/login',
@@ -26,10 +29,12 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
       },
     },
     async (request, reply) => {
+      const succeeded = guard.begin(LoginGuard.keys(request.body.username, request.ip));
       const s = await login(deps.db, request.body.username, request.body.password, deps.settings, {
         ip: request.ip,
         requestId: request.id,
       });
+      succeeded();
       void reply.setCookie(SESSION_COOKIE, s.secret, {
         ...cookieOptions,
         maxAge: deps.settings.sessionMaxHours * 3600,
