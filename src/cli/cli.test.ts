@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -156,6 +157,22 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
       const done = await run.done;
       expect(done.stderr, format.join()).toBe('');
       expect(done.code, format.join()).toBe(0);
+    }
+  });
+
+  it('shows backtest progress as done/total windows', async () => {
+    const file = bigFile(5000, 'cli-epipe.csv', 500_000); // robberies over 2023–2024 (loaded once)
+    expect((await runCli(['ingest', file, '-f', 'sidpol-geo'], env)).code).toBe(0);
+    const out = mkdtempSync(join(tmpdir(), 'vigia-bt-'));
+    try {
+      const args = ['--from', '2024-03-01', '--to', '2024-03-08', '--models', 'retro-hotspot'];
+      const r = await runCli(['backtest', ...args, '--out', out], env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('7 ventanas');
+      expect(r.stderr).toContain('7/7 ventanas');
+      expect(r.stderr).not.toMatch(/\d+\/1 ventanas/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 

@@ -93,7 +93,8 @@ export function registerBacktestCommand(program: Command): void {
           ]),
         );
         await withStore(async (db, config) => {
-          const bar = o.json ? null : progressBar('backtest', 1, 'ventanas');
+          // The bar is made on the first report, when the number of windows is known.
+          let bar = null as ReturnType<typeof progressBar> | null;
           const report = await backtest(db, {
             area: o.area ?? config.studyArea,
             group: o.group,
@@ -105,7 +106,11 @@ export function registerBacktestCommand(program: Command): void {
             seed: Number(o.seed),
             gridShift: o.gridShift === true,
             configs,
-            onProgress: (done, total) => bar?.update(done, { total }),
+            onProgress: (done, total) => {
+              if (o.json) return;
+              bar ??= progressBar('backtest', total, 'ventanas');
+              bar.update(done);
+            },
           });
           bar?.stop();
           const paths = writeReport(report, o.out ?? join(config.dataDir, 'reports'));

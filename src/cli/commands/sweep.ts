@@ -47,7 +47,8 @@ export function registerSweepCommand(program: Command): void {
       }) => {
         const grids = parseSets(o.set);
         await withStore(async (db, config) => {
-          const bar = o.json ? null : progressBar('barrido', 1, 'ajustes');
+          // The bar is made on the first report, when the number of settings is known.
+          let bar = null as ReturnType<typeof progressBar> | null;
           const report = await sweep(db, {
             area: o.area ?? config.studyArea,
             group: o.group,
@@ -58,7 +59,11 @@ export function registerSweepCommand(program: Command): void {
             testTo: o.to,
             cellSize: Number(o.cellSize),
             ...(o.workers ? { workers: Number(o.workers) } : {}),
-            onProgress: (done, total) => bar?.update(done, { total }),
+            onProgress: (done, total) => {
+              if (o.json) return;
+              bar ??= progressBar('barrido', total, 'ajustes');
+              bar.update(done);
+            },
           });
           bar?.stop();
           const paths = writeReport(report.test, o.out ?? join(config.dataDir, 'reports'));
