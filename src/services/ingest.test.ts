@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputFileError } from '../core/errors.ts';
+import { runCli } from '../test/cli.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { GEO_HEADER, geoRow, limaMs, tempFile, toCsv } from '../test/fixtures.ts';
 import { addStudyArea } from './areas.ts';
@@ -268,6 +269,110 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     );
     expect(tally).toMatchObject({ theft: 5948, years: 3 });
     expect(tally?.restricted).toBeGreaterThan(2000);
+  });
+
+  it('re-reads a file when its mapping changes, and keeps one file in two overlapping areas', async () => {
+    await addStudyArea(t.db, {
+      id: 'overlap-a',
+      bbox: '-78.6,-0.3,-78.4,-0.1',
+      timeZone: 'America/Guayaquil',
+    });
+    await addStudyArea(t.db, {
+      id: 'overlap-b',
+      bbox: '-78.55,-0.25,-78.45,-0.15',
+      timeZone: 'America/Guayaquil',
+    });
+    const mapping = (format: string) =>
+      tempFile(
+        `overlap-map-${format.replace(/\W/g, '')}-${backend}.json`,
+        JSON.stringify({
+          source: 'overlap-demo',
+          id: 'id',
+          time: { column: 'when', format },
+          coordinates: { x: 'lon', y: 'lat' },
+          type: { column: 'type' },
+        }),
+      );
+    const csv = tempFile(
+      `overlap-${backend}.csv`,
+      'id,when,lat,lon,type\n1,2024-05-01 10:00,-0.195,-78.495,ROBO\n2,2024-05-01 11:00,-0.2,-78.5,ROBO\n',
+    );
+    const load = (area: string, mappingFile: string) =>
+      ingestFile(t.db, { file: csv, adapter: 'mapped', mappingFile, area, now: NOW });
+    // A wrong time format rejects every row; the corrected mapping reads the same file again.
+    expect(await load('overlap-a', mapping('DD/MM/YYYY HH:mm'))).toMatchObject({ accepted: 0, rejected: 2 });
+    const fixed = mapping('YYYY-MM-DD HH:mm');
+    expect(await load('overlap-a', fixed)).toMatchObject({ status: 'loaded', accepted: 2, rejected: 0 });
+    expect(await load('overlap-a', fixed)).toMatchObject({ status: 'already-ingested', accepted: 0 });
+    // The second area has its own copy of the rows: none is "existing" there.
+    expect(await load('overlap-b', fixed)).toMatchObject({ status: 'loaded', accepted: 2, existing: 0 });
+    const rows = await t.db.query<{ study_area: string; n: number }>(
+      `select study_area, count(*)::int as n from incidents where source = 'overlap-demo' group by 1 order by 1`,
+    );
+    expect(rows).toEqual([
+      { study_area: 'overlap-a', n: 2 },
+      { study_area: 'overlap-b', n: 2 },
+    ]);
+  });
+
+  it('two CLI processes ingesting one file at once: one loads it, the other says so and exits 0', async () => {
+    const n = 30_000;
+    const file = tempFile(
+      `concurrent-${backend}.csv`,
+      toCsv(Array.from({ length: n }, (_, i) => geoRow(900_000 + i))),
+    );
+    const before = await counts(t);
+    const env = { DATABASE_URL: t.url };
+    const args = ['ingest', file, '-f', 'sidpol-geo', '--json'];
+    const runs = await Promise.all([runCli(args, env), runCli(args, env)]);
+    for (const r of runs) {
+      expect(r.stderr).not.toMatch(/Error|duplicate key|at .*\.ts/);
+      expect(r.code).toBe(0);
+    }
+    const statuses = runs.map((r) => (JSON.parse(r.stdout) as { status: string }).status).sort();
+    expect(statuses[0]).toMatch(/^(already-ingested|in-progress)$/);
+    expect(statuses[1]).toBe('loaded');
+    const after = await counts(t);
+    expect(after.batches - before.batches).toBe(1);
+    expect(after.incidents - before.incidents).toBe(n);
+  });
+
+  it('keeps genuine duplicate records of a file without ids when the mapping takes the row number as id', async () => {
+    await addStudyArea(t.db, {
+      id: 'houston-demo',
+      bbox: '-95.8,29.5,-95.0,30.1',
+      timeZone: 'America/Chicago',
+    });
+    const map = (name: string, id: unknown) =>
+      tempFile(
+        `${name}-${backend}.json`,
+        JSON.stringify({
+          source: `${name}-hpd`,
+          ...(id === undefined ? {} : { id }),
+          time: { column: 'date', format: 'YYYY-MM-DD HH:mm' },
+          coordinates: { x: 'lon', y: 'lat' },
+          type: { column: 'offense', categories: { THEFT: 'hurto' } },
+        }),
+      );
+    // Rows 1 and 2 are the same offence reported twice (two real thefts: no id column tells them apart).
+    const same = '2024-05-01 10:00,29.76,-95.37,THEFT';
+    const csv = tempFile(
+      `houston-${backend}.csv`,
+      `date,lat,lon,offense\n${same}\n${same}\n2024-05-02 11:00,29.70,-95.40,THEFT\n`,
+    );
+    const load = (mappingFile: string) =>
+      ingestFile(t.db, { file: csv, adapter: 'mapped', mappingFile, area: 'houston-demo', now: NOW });
+    // Without an id the row's values are its identity: the second copy is rejected as a duplicate.
+    expect(await load(map('hashed', undefined))).toMatchObject({ accepted: 2, rejected: 1 });
+    const byRow = map('byrow', { rowNumber: true });
+    const r = await load(byRow);
+    expect(r).toMatchObject({ rowsRead: 3, accepted: 3, existing: 0, rejected: 0 });
+    const ids = await t.db.query<{ external_id: string }>(
+      `select external_id from incidents where source = 'byrow-hpd' order by external_id`,
+    );
+    expect(ids.map((x) => x.external_id.replace(/^[0-9a-f]{16}:/, ''))).toEqual(['1', '2', '3']);
+    // The same file again is still recognised by its key.
+    expect((await load(byRow)).alreadyIngested?.batchId).toBe(r.batchId);
   });
 
   it('registers an area from a GeoJSON boundary with districts, projected in its own UTM zone', async () => {

@@ -26,6 +26,7 @@ import {
   findBatchByFile,
   getBatch,
   listRejects,
+  type WriteOutcome,
   writeBatch,
 } from '../storage/ingest-writer.ts';
 
@@ -62,12 +63,21 @@ export interface IngestOptions {
   rejectSample?: number;
 }
 
+/** What became of one file. */
+export type IngestStatus = 'loaded' | 'already-ingested' | 'in-progress';
+
 /** What happened. */
 export interface IngestReport {
   file: string;
   adapter: string;
   area: string;
   encoding: string;
+  /**
+   * `loaded`: this run stored the batch. `already-ingested`: the same file with the same mapping
+   * was loaded before (see alreadyIngested); `in-progress`: another process is loading it right now.
+   * In both of the latter nothing was written.
+   */
+  status: IngestStatus;
   /** Set when the same file had already been ingested: nothing was done. */
   alreadyIngested: { batchId: number; at: Date } | null;
   batchId: number | null;
@@ -184,7 +194,11 @@ export async function openInput(
   const progress = { bytesRead: 0 };
   const { header, rows } = await openRows(facts, progress);
   try {
-    return { rows, mapper: adapter.compile(header, { area, fileName: facts.name, now }), progress };
+    return {
+      rows,
+      mapper: adapter.compile(header, { area, fileName: facts.name, fileSha256: facts.sha256, now }),
+      progress,
+    };
   } catch (err) {
     await rows.return(undefined);
     throw err;
@@ -230,20 +244,21 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
   const facts = await inspectFile(o.file);
   const fileName = o.displayName ?? facts.name;
   const base = { file: fileName, adapter: adapter.id, area: o.area, encoding: facts.encoding };
-  const previous = await findBatchByFile(db, o.area, adapter.id, facts.sha256);
-  if (previous) {
-    return {
-      ...base,
-      alreadyIngested: { batchId: previous.id, at: previous.finishedAt },
-      batchId: null,
-      rowsRead: 0,
-      accepted: 0,
-      existing: 0,
-      rejected: 0,
-      rejects: [],
-      seconds: (performance.now() - started) / 1000,
-    };
-  }
+  const key = { studyArea: o.area, adapter: adapter.id, sha256: facts.sha256, mapping };
+  const nothing = (status: IngestStatus, previous?: { id: number; finishedAt: Date }): IngestReport => ({
+    ...base,
+    status,
+    alreadyIngested: previous ? { batchId: previous.id, at: previous.finishedAt } : null,
+    batchId: null,
+    rowsRead: 0,
+    accepted: 0,
+    existing: 0,
+    rejected: 0,
+    rejects: [],
+    seconds: (performance.now() - started) / 1000,
+  });
+  const previous = await findBatchByFile(db, key);
+  if (previous) return nothing('already-ingested', previous);
   const now = o.now ?? Date.now();
   // Refuse a file that is not what it claims before the transaction starts.
   const first = await openInput(facts, adapter, area, now);
@@ -263,9 +278,9 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
       yield chunk;
     }
   };
-  let result: Awaited<ReturnType<typeof writeBatch>>;
+  let outcome: WriteOutcome;
   try {
-    result = await writeBatch(
+    outcome = await writeBatch(
       db,
       {
         studyArea: o.area,
@@ -281,6 +296,9 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
   } finally {
     await first.rows.return(undefined); // closes the file if the batch failed before reading it
   }
+  if (outcome.status === 'already-ingested') return nothing(outcome.status, outcome.previous);
+  if (outcome.status === 'in-progress') return nothing(outcome.status);
+  const result = outcome;
 
   if (o.audit)
     await audit(db, o.audit, 'ingest.batch', `batch:${result.batchId}`, {
@@ -293,6 +311,7 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
     });
   return {
     ...base,
+    status: 'loaded',
     alreadyIngested: null,
     batchId: result.batchId,
     rowsRead: result.rowsRead,

@@ -10,7 +10,7 @@
  */
 import type { RejectRow } from '../core/records.ts';
 import { type EncodedChunk, INCIDENT_COLUMNS, MONTHLY_COLUMNS, REJECT_COLUMNS } from './batch-encoder.ts';
-import type { Db, Tx } from './db.ts';
+import type { Db, Queryable, Tx } from './db.ts';
 
 /** What a batch is. */
 export interface BatchInfo {
@@ -39,51 +39,77 @@ export interface BatchResult {
  */
 export type ChunkSource = (batchId: number) => AsyncIterable<EncodedChunk>;
 
-/** The completed batch that already loaded this exact file, if any. */
-export async function findBatchByFile(
-  db: Db,
-  studyArea: string,
-  adapter: string,
-  sha256: string,
-): Promise<{ id: number; finishedAt: Date } | undefined> {
+/** Which batch a file is: the same file, area, adapter and mapping are the same batch. */
+export type BatchKey = Pick<BatchInfo, 'studyArea' | 'adapter' | 'sha256' | 'mapping'>;
+
+/** A batch that already holds a file. */
+export interface LoadedBatch {
+  id: number;
+  finishedAt: Date;
+}
+
+/** The completed batch that already loaded this exact file with the same mapping, if any. */
+export async function findBatchByFile(db: Queryable, key: BatchKey): Promise<LoadedBatch | undefined> {
+  // jsonb equality: the same mapping written with other key order or spacing is the same mapping.
   const rows = await db.query<{ id: number; finished_at: Date }>(
-    'select id, finished_at from ingest_batches where study_area = $1 and adapter = $2 and file_sha256 = $3',
-    [studyArea, adapter, sha256],
+    `select id, finished_at from ingest_batches where study_area = $1 and adapter = $2 and file_sha256 = $3
+       and mapping is not distinct from $4::jsonb`,
+    [key.studyArea, key.adapter, key.sha256, jsonParam(key.mapping)],
   );
   const r = rows[0];
   return r ? { id: r.id, finishedAt: r.finished_at } : undefined;
 }
 
+/** A mapping as a jsonb parameter (null when there is none). */
+const jsonParam = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+/**
+ * What became of a batch: stored, or not written because the same file is already loaded or is
+ * being loaded by another process right now (the loser of a race never sees a unique violation).
+ */
+export type WriteOutcome =
+  | ({ status: 'loaded' } & BatchResult)
+  | { status: 'already-ingested'; previous: LoadedBatch }
+  | { status: 'in-progress' };
+
 const isUniqueViolation = (err: unknown): boolean => (err as { code?: string } | null)?.code === '23505';
 
 /**
  * Stores one batch in one transaction: the batch record, every chunk `source` yields, and the counts.
- * Anything thrown while reading the source rolls the whole batch back.
+ * Anything thrown while reading the source rolls the whole batch back. Two processes loading the
+ * same file at once: a transaction-scoped advisory lock on the batch key lets one in; the other
+ * returns `in-progress` at once (it does not wait, so no statement timeout can fire), and one that
+ * comes after the winner's commit finds its batch (`already-ingested`).
  */
-export async function writeBatch(db: Db, info: BatchInfo, source: ChunkSource): Promise<BatchResult> {
+export async function writeBatch(db: Db, info: BatchInfo, source: ChunkSource): Promise<WriteOutcome> {
   const result = await writeInTransaction(db, info, source);
   // Fresh planner statistics after a bulk load (autovacuum may take minutes): without them a filtered,
   // ordered page reads every row of the area instead of walking the time index (≈ 50 ms → 2 ms).
-  if (result.accepted > 0) await db.query('analyze incidents');
+  if (result.status === 'loaded' && result.accepted > 0) await db.query('analyze incidents');
   return result;
 }
 
-function writeInTransaction(db: Db, info: BatchInfo, source: ChunkSource): Promise<BatchResult> {
-  return db.transaction(async (tx) => {
+function writeInTransaction(db: Db, info: BatchInfo, source: ChunkSource): Promise<WriteOutcome> {
+  return db.transaction(async (tx): Promise<WriteOutcome> => {
+    const mapping = jsonParam(info.mapping);
+    const [lock] = await tx.query<{ ok: boolean }>(
+      `select pg_try_advisory_xact_lock(hashtextextended(concat_ws('|', 'vigia-ingest', $1::text, $2::text, $3::text,
+         md5(coalesce($4::jsonb::text, ''))), 0)) as ok`,
+      [info.studyArea, info.adapter, info.sha256, mapping],
+    );
+    if (!lock?.ok) return { status: 'in-progress' };
     const [batch] = await tx.query<{ id: number }>(
       `insert into ingest_batches (study_area, adapter, file_name, file_sha256, file_bytes, encoding, mapping)
-       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
-      [
-        info.studyArea,
-        info.adapter,
-        info.fileName,
-        info.sha256,
-        info.bytes,
-        info.encoding,
-        info.mapping ?? null,
-      ],
+       values ($1, $2, $3, $4, $5, $6, $7::jsonb) on conflict do nothing returning id`,
+      [info.studyArea, info.adapter, info.fileName, info.sha256, info.bytes, info.encoding, mapping],
     );
-    const batchId = (batch as { id: number }).id;
+    if (!batch) {
+      // Another process committed this file after our first look and before we took the lock.
+      const previous = await findBatchByFile(tx, info);
+      if (!previous) throw new Error('internal: batch key conflict without a stored batch');
+      return { status: 'already-ingested', previous };
+    }
+    const batchId = batch.id;
     await tx.query('savepoint direct_load');
     let counts: Omit<BatchResult, 'batchId'>;
     try {
@@ -100,7 +126,7 @@ function writeInTransaction(db: Db, info: BatchInfo, source: ChunkSource): Promi
          finished_at = now() where id = $1`,
       [batchId, counts.rowsRead, counts.accepted, counts.existing, counts.rejected],
     );
-    return { batchId, ...counts };
+    return { status: 'loaded', batchId, ...counts };
   });
 }
 

@@ -22,6 +22,12 @@ function printReport(r: IngestReport): void {
     );
     return;
   }
+  if (r.status === 'in-progress') {
+    out.write(
+      `${r.file}: otro proceso ya lo está ingiriendo en este momento; no se agregó nada (vea "vigia batches" cuando termine).\n`,
+    );
+    return;
+  }
   out.write(
     `${r.file} → lote #${r.batchId} (${r.adapter}, área ${r.area}, codificación ${r.encoding}, ${r.seconds.toFixed(1)} s)\n` +
       `  filas leídas:   ${n(r.rowsRead)}\n` +

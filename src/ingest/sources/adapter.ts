@@ -21,6 +21,8 @@ export type RowMapper = (values: readonly string[], rowNumber: number) => Mapped
 export interface AdapterContext {
   area: StudyArea;
   fileName: string;
+  /** SHA-256 of the file (hex): scopes row-number identities to this file. */
+  fileSha256: string;
   /** Clock for "date in the future" checks. */
   now: number;
 }

@@ -28,7 +28,8 @@ export const mappingSchema = z
   .object({
     source: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'minúsculas, dígitos y "-" (ej. chicago-cpd)'),
     description: z.string().optional(),
-    id: z.string().min(1).optional(),
+    /** A column, or `{ "rowNumber": true }`: the row's position in the file is its identity. */
+    id: z.union([z.string().min(1), z.object({ rowNumber: z.literal(true) }).strict()]).optional(),
     time: z.object({
       column: z.string().min(1),
       format: z.string().min(1),
@@ -98,8 +99,12 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
       const xName = 'geometry' in coords ? GEOMETRY_LON : coords.x;
       const yName = 'geometry' in coords ? GEOMETRY_LAT : coords.y;
       const required = [mapping.time.column, xName, yName, mapping.type.column];
+      const idColumn = typeof mapping.id === 'string' ? mapping.id : undefined;
+      // Row-number identity: the file's own hash scopes it, so one file re-read gets the same ids
+      // (idempotent) while another file of the same source never collides with it.
+      const rowIdPrefix = typeof mapping.id === 'object' ? `${ctx.fileSha256.slice(0, 16)}:` : null;
       for (const opt of [
-        mapping.id,
+        idColumn,
         mapping.reportedTime?.column,
         mapping.type.subtype,
         mapping.type.modality,
@@ -128,7 +133,7 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
       const restrictedValues = new Set((mapping.restricted?.values ?? []).map(foldLabel));
       const discoveredTypes = new Set((mapping.discovered?.types ?? []).map(foldLabel));
       const c = {
-        id: mapping.id ? cols.find(mapping.id) : -1,
+        id: idColumn ? cols.find(idColumn) : -1,
         time: cols.find(mapping.time.column),
         reported: mapping.reportedTime ? cols.find(mapping.reportedTime.column) : -1,
         x: cols.find(xName),
@@ -146,10 +151,13 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
         const misaligned = rowWidthReject(values, width);
         if (misaligned) return misaligned;
         const p = new Problems();
-        const externalId = mapping.id
-          ? cell(values, c.id)
-          : createHash('sha1').update(values.join('\u0001')).digest('hex');
-        if (externalId === '') p.add(mapping.id ?? 'id', 'falta el identificador', null);
+        const externalId =
+          rowIdPrefix !== null
+            ? `${rowIdPrefix}${rowNumber}`
+            : idColumn
+              ? cell(values, c.id)
+              : createHash('sha1').update(values.join('\u0001')).digest('hex');
+        if (externalId === '') p.add(idColumn ?? 'id', 'falta el identificador', null);
         const rawTime = cell(values, c.time);
         const occurredAt = time.parse(rawTime);
         if (rawTime === '') p.add(mapping.time.column, 'falta la fecha', null);
