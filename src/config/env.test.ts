@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
-import { CONFIG_VARIABLES, DEFAULT_HTTP_SETTINGS, parseConfig } from './env.ts';
+import { CONFIG_VARIABLES, DEFAULT_DB_SETTINGS, DEFAULT_HTTP_SETTINGS, parseConfig } from './env.ts';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -26,6 +26,8 @@ describe('parseConfig', () => {
       port: 8080,
       logLevel: 'info',
       http: DEFAULT_HTTP_SETTINGS,
+      db: DEFAULT_DB_SETTINGS,
+      staleDataDays: 7,
       tiles: null,
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -33,6 +35,24 @@ describe('parseConfig', () => {
     expect(() => {
       (c as { studyArea: string }).studyArea = 'chicago';
     }).toThrow(TypeError);
+  });
+
+  it('reads the database pool and timeouts, and refuses a statement timeout below 100 ms but not 0', () => {
+    const c = parseConfig(
+      {
+        VIGIA_DB_POOL_MAX: '3',
+        VIGIA_DB_CONNECT_TIMEOUT_MS: '1500',
+        VIGIA_DB_STATEMENT_TIMEOUT_MS: '0',
+        VIGIA_AGGREGATE_CONCURRENCY_PER_USER: '4',
+      },
+      '/srv/vigia',
+    );
+    expect(c.db).toEqual({ poolMax: 3, connectTimeoutMs: 1500, statementTimeoutMs: 0 });
+    expect(c.http.aggregateConcurrencyPerUser).toBe(4);
+    expect(configError({ VIGIA_DB_STATEMENT_TIMEOUT_MS: '50' }).problems).toEqual([
+      expect.stringMatching(/^VIGIA_DB_STATEMENT_TIMEOUT_MS: /),
+    ]);
+    expect(configError({ VIGIA_DB_POOL_MAX: '0' }).problems[0]).toMatch(/^VIGIA_DB_POOL_MAX: /);
   });
 
   it('resolves VIGIA_DATA_DIR against the given cwd, keeps absolute paths', () => {
@@ -135,6 +155,12 @@ describe('parseConfig', () => {
     expect(configError({ VIGIA_TILE_URL: 'ftp://x/{z}' }).problems[0]).toMatch(/^VIGIA_TILE_URL: /);
   });
 
+  it('reads the stale-data limit in whole days', () => {
+    expect(parseConfig({ VIGIA_STALE_DATA_DAYS: '30' }).staleDataDays).toBe(30);
+    for (const bad of ['0', '2.5', 'siete'])
+      expect(configError({ VIGIA_STALE_DATA_DAYS: bad }).problems[0]).toMatch(/^VIGIA_STALE_DATA_DAYS: /);
+  });
+
   it('rejects study-area ids that are not slugs', () => {
     for (const id of ['Callao!', 'CALLAO', '1callao', 'c', 'callao_norte'])
       expect(configError({ VIGIA_STUDY_AREA: id }).problems[0]).toMatch(/^VIGIA_STUDY_AREA: /);
@@ -161,6 +187,7 @@ describe('parseConfig', () => {
         'VIGIA_UPLOAD_MAX_MB',
         'VIGIA_TILE_URL',
         'VIGIA_TILE_ATTRIBUTION',
+        'VIGIA_STALE_DATA_DAYS',
       ].sort(),
     );
   });

@@ -18,6 +18,9 @@ const emptyAsUnset = (
     Object.entries(env).map(([k, v]) => [k, v === undefined || v.trim() === '' ? undefined : v]),
   );
 
+/** Default of VIGIA_STALE_DATA_DAYS. */
+export const DEFAULT_STALE_DATA_DAYS = 7;
+
 const schema = z.object({
   DATABASE_URL: z
     .string()
@@ -63,9 +66,12 @@ const schema = z.object({
   VIGIA_DB_STATEMENT_TIMEOUT_MS: z.coerce
     .number()
     .int()
-    .refine((v) => v === 0 || (v >= 100 && v <= 86_400_000), { message: 'debe ser 0 (sin límite) o 100–86400000' })
+    .refine((v) => v === 0 || (v >= 100 && v <= 86_400_000), {
+      message: 'debe ser 0 (sin límite) o 100–86400000',
+    })
     .default(30_000),
   VIGIA_AGGREGATE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  VIGIA_STALE_DATA_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_STALE_DATA_DAYS),
   VIGIA_TILE_URL: z
     .string()
     .trim()
@@ -126,6 +132,11 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly http: HttpSettings;
   readonly db: DbSettings;
+  /**
+   * Data older than this many days (newest incident to now) is shown as stale, and `vigia forecast`
+   * refuses a day further than this beyond the data unless told --allow-far.
+   */
+  readonly staleDataDays: number;
   /** A base map tile layer for the dashboard (none by default: the map works offline). */
   readonly tiles: { readonly url: string; readonly attribution: string } | null;
 }
@@ -175,6 +186,8 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
     'duración máxima de una sentencia SQL, ms (0 = sin límite); por defecto 30000',
   VIGIA_AGGREGATE_CONCURRENCY_PER_USER:
     'cálculos de estadísticas (/stats, /stats/turnos, /stats/trends) simultáneos por usuario; por defecto 2',
+  VIGIA_STALE_DATA_DAYS:
+    'días tras la última denuncia a partir de los que los datos se muestran desactualizados y vigia forecast no pronostica más allá sin --allow-far; por defecto 7',
   VIGIA_TILE_URL:
     'plantilla de teselas del mapa base (ej. https://tile.openstreetmap.org/{z}/{x}/{y}.png); vacío = sin mapa base',
   VIGIA_TILE_ATTRIBUTION: 'atribución del mapa base (ej. © OpenStreetMap)',
@@ -203,6 +216,7 @@ export function parseConfig(
     host: v.VIGIA_HOST,
     port: v.VIGIA_PORT,
     logLevel: v.LOG_LEVEL,
+    staleDataDays: v.VIGIA_STALE_DATA_DAYS,
     tiles: v.VIGIA_TILE_URL
       ? Object.freeze({ url: v.VIGIA_TILE_URL, attribution: v.VIGIA_TILE_ATTRIBUTION ?? '' })
       : null,

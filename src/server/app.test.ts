@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../core/errors.ts';
 import { ingestFile } from '../services/ingest.ts';
@@ -94,5 +95,56 @@ describe.each(BACKENDS)('HTTP server on a real port (%s store)', (backend) => {
     expect(text).toContain(
       `vigia_data_latest_incident_timestamp_seconds{area="callao"} ${Date.UTC(2024, 2, 14, 14, 30) / 1000}`,
     );
+  });
+
+  it('readiness tells the data age and never a path, address or database name, in every state', async () => {
+    const dbName = new URL(t.url).pathname.slice(1);
+    const clean = (body: string) => {
+      expect(body).not.toMatch(/[/\\]|127\.0\.0\.1|localhost|postgres|vigia_t_/);
+      expect(body).not.toContain(dbName);
+    };
+    // Ready, with the fixture loaded (newest incident 14/03/2024): stale under the default 7 days.
+    const ready = await fetch(`${base}/readyz`);
+    const readyBody = await ready.text();
+    clean(readyBody);
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(readyBody)).toMatchObject({
+      ready: true,
+      database: 'server',
+      data: { area: 'callao', newestDay: '2024-03-14', stale: true, staleAfterDays: 7 },
+    });
+    // A migration missing.
+    await t.db.query('delete from schema_migrations where version = 2');
+    try {
+      const r = await fetch(`${base}/readyz`);
+      expect(r.status).toBe(503);
+      clean(await r.text());
+    } finally {
+      await t.db.query(
+        `insert into schema_migrations (version, name, checksum) values (2, 'forecasts', 'x')`,
+      );
+    }
+    // The database gone: a server on its own database, which is then dropped under it.
+    const gone = await createTestDb(backend);
+    const app2 = buildApp({ db: gone.db, logLevel: 'silent', uploadDir: '/nonexistent' });
+    try {
+      const base2 = await app2.listen({ host: '127.0.0.1', port: 0 });
+      const admin = new URL(gone.url);
+      const goneName = admin.pathname.slice(1);
+      admin.pathname = '/postgres';
+      const c = new pg.Client({ connectionString: admin.toString() });
+      await c.connect();
+      await c.query(`drop database ${goneName} with (force)`);
+      await c.end();
+      const r = await fetch(`${base2}/readyz`);
+      const body = await r.text();
+      expect(r.status).toBe(503);
+      expect(JSON.parse(body)).toMatchObject({ ready: false, reason: 'la base de datos no responde' });
+      clean(body);
+      expect(body).not.toContain(goneName);
+    } finally {
+      await app2.close();
+      await gone.drop();
+    }
   });
 });

@@ -22,7 +22,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
-import { DEFAULT_HTTP_SETTINGS, type HttpSettings } from '../config/env.ts';
+import { DEFAULT_HTTP_SETTINGS, DEFAULT_STALE_DATA_DAYS, type HttpSettings } from '../config/env.ts';
 import { ValidationError } from '../core/errors.ts';
 import { domainGauges, latestIncidentTimes, readiness } from '../services/health.ts';
 import { IngestQueue } from '../services/jobs.ts';
@@ -51,6 +51,8 @@ export interface AppOptions {
   uploadDir: string;
   /** pino level for request logs (default 'info'); 'silent' in tests. */
   logLevel?: string;
+  /** Where the JSON log lines go (default stdout); tests read them. */
+  logStream?: { write(line: string): void };
   /** Metrics registry (default: a new one). */
   registry?: Registry;
   /** Largest accepted JSON request body, bytes (default 1 MiB). */
@@ -61,6 +63,8 @@ export interface AppOptions {
   webDir?: string;
   /** Base-map tiles for the dashboard (default none: vector layers only). */
   tiles?: { url: string; attribution: string } | null;
+  /** Data older than this many days is reported as stale (default VIGIA_STALE_DATA_DAYS's, 7). */
+  staleDataDays?: number;
 }
 
 /** The origin a tile template loads images from, for the CSP ("{s}" subdomains → wildcard). */
@@ -91,7 +95,10 @@ export function buildApp(options: AppOptions): VigiaApp {
   const registry = options.registry ?? new Registry();
   const db = options.db;
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'info' },
+    logger: {
+      level: options.logLevel ?? 'info',
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
@@ -230,6 +237,7 @@ export function buildApp(options: AppOptions): VigiaApp {
       tiles: options.tiles ?? null,
       defaultArea: options.defaultArea ?? 'callao',
       timeZone: options.timeZone ?? 'America/Lima',
+      staleDataDays: options.staleDataDays ?? DEFAULT_STALE_DATA_DAYS,
       settings,
       queue,
       uploadDir: options.uploadDir,
@@ -243,8 +251,12 @@ export function buildApp(options: AppOptions): VigiaApp {
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const r = await readiness(db);
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    const r = await readiness(db, {
+      area: options.defaultArea ?? 'callao',
+      staleAfterDays: options.staleDataDays ?? DEFAULT_STALE_DATA_DAYS,
+      log: request.log,
+    });
     return reply.status(r.ready ? 200 : 503).send(r);
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

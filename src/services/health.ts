@@ -3,19 +3,34 @@ import { listReports } from '../storage/backtest-reports.ts';
 import type { Db } from '../storage/db.ts';
 import { deployedModels, newestForecastTimes } from '../storage/forecasts.ts';
 import { isMigrated } from '../storage/migrate.ts';
+import { type DataAge, dataAge } from './data-age.ts';
 
-/** Ready when the database answers and every shipped migration is applied. */
-export async function readiness(db: Db): Promise<{ ready: boolean; database: string; reason?: string }> {
+/** What `/readyz` answers: no paths, addresses or driver messages, only the state. */
+export interface Readiness {
+  ready: boolean;
+  /** Which kind of store answers: the embedded server or a PostgreSQL server. */
+  database: Db['kind'];
+  reason?: string;
+  /** The age of the default area's data (when the database answers and is migrated). */
+  data?: DataAge;
+}
+
+/**
+ * Ready when the database answers and every shipped migration is applied. Stale data does not make
+ * the server unready; it is reported in `data`. The database error itself goes to `log`, never to
+ * the answer (it may name files, hosts or users).
+ */
+export async function readiness(
+  db: Db,
+  opts: { area: string; staleAfterDays: number; log?: { warn(obj: object, msg: string): void } },
+): Promise<Readiness> {
   try {
-    if (!(await isMigrated(db)))
-      return { ready: false, database: db.description, reason: 'migraciones pendientes' };
-    return { ready: true, database: db.description };
+    if (!(await isMigrated(db))) return { ready: false, database: db.kind, reason: 'migraciones pendientes' };
+    const data = await dataAge(db, opts.area, { staleAfterDays: opts.staleAfterDays }).catch(() => undefined);
+    return { ready: true, database: db.kind, ...(data ? { data } : {}) };
   } catch (err) {
-    return {
-      ready: false,
-      database: db.description,
-      reason: `la base de datos no responde: ${(err as Error).message}`,
-    };
+    opts.log?.warn({ err }, 'readiness: database unavailable');
+    return { ready: false, database: db.kind, reason: 'la base de datos no responde' };
   }
 }
 

@@ -25,6 +25,7 @@ export async function serveUntilSignal(
     uploadDir: join(config.dataDir, 'uploads'),
     http: config.http,
     tiles: config.tiles,
+    staleDataDays: config.staleDataDays,
   });
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => resolve();

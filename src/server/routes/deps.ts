@@ -13,6 +13,8 @@ export interface RouteDeps {
   tiles: { url: string; attribution: string } | null;
   /** IANA zone for local days in requests (the configuration's). */
   timeZone: string;
+  /** Data older than this many days is reported as stale (VIGIA_STALE_DATA_DAYS). */
+  staleDataDays: number;
   settings: HttpSettings;
   queue: IngestQueue;
   uploadDir: string;
