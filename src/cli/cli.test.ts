@@ -176,6 +176,40 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
     }
   });
 
+  it('says when the data is stale; forecasts the day after the data and refuses far days unless told', async () => {
+    const file = bigFile(5000, 'cli-epipe.csv', 500_000); // robberies over 2023–2024 (loaded once)
+    expect((await runCli(['ingest', file, '-f', 'sidpol-geo'], env)).code).toBe(0);
+    const [row] = await t.db.query<{ day: string }>(
+      `select to_char(max(occurred_at) at time zone 'America/Lima', 'YYYY-MM-DD') as day from incidents`,
+    );
+    const newest = row?.day as string;
+    const plus = (n: number) => new Date(Date.parse(newest) + n * 86_400_000).toISOString().slice(0, 10);
+    const dmy = (day: string) => day.split('-').reverse().join('/');
+    const notice = `Datos desactualizados: la última denuncia es del ${dmy(newest)}`;
+    const status = await runCli(['db', 'status'], env);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(notice);
+    // A limit longer than the data's age: no notice.
+    const lenient = await runCli(['db', 'status'], { ...env, VIGIA_STALE_DATA_DAYS: '3650' });
+    expect(lenient.stdout).toContain(`Datos al día: la última denuncia es del ${dmy(newest)}`);
+    const base = ['forecast', '--model', 'naive-counts', '--groups', 'property', '--horizon', 'day'];
+    const next = await runCli(base, env);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toContain(`guardados para el ${dmy(plus(1))}`);
+    expect(next.stderr).toContain(notice);
+    const far = await runCli([...base, '--day', plus(30)], env);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toMatch(/--day: .*30 días después de la última denuncia.*--allow-far/);
+    const [before] = await t.db.query<{ n: number }>(
+      `select count(*)::int as n from forecasts where target_day = $1::date`,
+      [plus(30)],
+    );
+    expect(before?.n).toBe(0);
+    const allowed = await runCli([...base, '--day', plus(30), '--allow-far'], env);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain(`guardados para el ${dmy(plus(30))}`);
+  });
+
   it('serves HTTP until SIGTERM, then shuts down cleanly', async () => {
     const port = await freePort();
     const run = startCli(['serve', '--port', String(port)], env);

@@ -1,6 +1,7 @@
 /** `vigia db migrate | status | stop`. */
 import type { Command } from 'commander';
 import { getConfig } from '../../config/env.ts';
+import { dataAge, dmy, staleNotice } from '../../services/data-age.ts';
 import { stopEmbedded } from '../../storage/embedded.ts';
 import { listMigrations, migrate } from '../../storage/migrate.ts';
 import { withStore } from '../context.ts';
@@ -27,9 +28,17 @@ export function registerDbCommands(program: Command): void {
   db.command('status')
     .description('muestra a qué base se conecta Vigía y su estado')
     .action(async () => {
-      await withStore(async (store) => {
+      await withStore(async (store, config) => {
         const [v] = await store.query<{ version: string }>('select version()');
         process.stdout.write(`Base de datos: ${store.description}\n${v?.version ?? ''}\n`);
+        // The data age of the default area (none when VIGIA_STUDY_AREA names no registered area).
+        const age = await dataAge(store, config.studyArea, { staleAfterDays: config.staleDataDays }).catch(
+          () => null,
+        );
+        if (age)
+          process.stdout.write(
+            `${staleNotice(age) ?? `Datos al día: la última denuncia es del ${dmy(age.newestDay ?? '')} (hace ${age.days} días)`}\n`,
+          );
       });
     });
   db.command('stop')

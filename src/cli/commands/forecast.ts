@@ -2,23 +2,24 @@
 import type { Command } from 'commander';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { PREDICTOR_KINDS } from '../../services/backtest.ts';
+import { chooseForecastDay, dataAge, dmy, staleNotice } from '../../services/data-age.ts';
 import { forecast } from '../../services/forecast.ts';
 import { list, withStore } from '../context.ts';
 import { table } from '../output.ts';
 import { cliAuditContext } from '../secret.ts';
 
-function tomorrow(timeZone: string): string {
-  const today = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short' }).format(new Date());
-  const d = new Date(`${today}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 export function registerForecastCommand(program: Command): void {
   program
     .command('forecast')
     .description('genera y guarda los pronósticos de un día por grupo de delitos y turno')
-    .option('--day <AAAA-MM-DD>', 'día local pronosticado (por defecto, mañana)')
+    .option(
+      '--day <AAAA-MM-DD>',
+      'día local pronosticado (por defecto, el día siguiente a la última denuncia)',
+    )
+    .option(
+      '--allow-far',
+      'permite pronosticar más de VIGIA_STALE_DATA_DAYS días después de la última denuncia',
+    )
     .option('--horizon <h>', 'turno | day', 'turno')
     .option('--model <kind>', `modelo: ${PREDICTOR_KINDS.join(', ')}`, 'sepp-grid')
     .option('--groups <lista>', `grupos: ${Object.keys(CRIME_GROUPS).join(', ')} (por defecto, todos)`)
@@ -32,6 +33,7 @@ export function registerForecastCommand(program: Command): void {
     .action(
       async (o: {
         day?: string;
+        allowFar?: boolean;
         horizon: string;
         model: string;
         groups?: string;
@@ -41,10 +43,18 @@ export function registerForecastCommand(program: Command): void {
       }) => {
         await withStore(async (db, config) => {
           const groups = list(o.groups);
+          const area = o.area ?? config.studyArea;
+          const age = await dataAge(db, area, { staleAfterDays: config.staleDataDays });
+          const day = chooseForecastDay(age, {
+            ...(o.day ? { day: o.day } : {}),
+            allowFar: o.allowFar === true,
+          });
+          const notice = staleNotice(age);
+          if (notice) process.stderr.write(`Aviso: ${notice}\n`);
           const stored = await forecast(db, {
             audit: cliAuditContext(),
-            area: o.area ?? config.studyArea,
-            day: o.day ?? tomorrow(config.timeZone),
+            area,
+            day,
             horizon: o.horizon === 'day' ? 'day' : 'turno',
             model: o.model,
             cellSize: Number(o.cellSize),
@@ -65,7 +75,7 @@ export function registerForecastCommand(program: Command): void {
                 f.totalRisk.toFixed(1),
                 f.id,
               ]),
-            )}\n${stored.length} pronósticos guardados (modelo ${o.model}).\n`,
+            )}\n${stored.length} pronósticos guardados para el ${dmy(day)} (modelo ${o.model}).\n`,
           );
         });
       },

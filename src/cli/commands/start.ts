@@ -7,6 +7,7 @@ import { type Config, getConfig } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { CRIME_CATEGORIES, isCategory } from '../../core/taxonomy.ts';
 import { getStudyArea } from '../../services/areas.ts';
+import { dataAge, staleNotice } from '../../services/data-age.ts';
 import { DEFAULT_SYNTHETIC_OPTIONS, demoFilePath, writeDemoCsv } from '../../services/demo.ts';
 import { currentForecastIndex, forecast } from '../../services/forecast.ts';
 import { ingestFile } from '../../services/ingest.ts';
@@ -86,6 +87,8 @@ async function prepare(db: Db, config: Config, demoYears: number): Promise<void>
       summary.byDistrict.map((d) => [d.name ?? '(sin distrito)', d.code, n(d.count)]),
     )}\n\n`,
   );
+  const stale = staleNotice(await dataAge(db, area.def.id, { staleAfterDays: config.staleDataDays }));
+  if (stale) out.write(`Aviso: ${stale}\n\n`);
   if ((await currentForecastIndex(db, area.def.id)).length === 0 && summary.last) {
     const next = new Date(summary.last.getTime() + 86_400_000);
     const day2 = day.format(next);
