@@ -1,7 +1,8 @@
 /**
  * The forecast use case: for a target local day, fit the chosen model on the data known before the
  * day starts (the same cut as the backtest harness) and store one surface per crime group and per
- * turno (or for the whole day), with the model, its settings and the data cutoff.
+ * turno (or for the whole day), with the model, its settings and the data cutoff. A run's surfaces
+ * are written in one transaction: all of them or none.
  */
 import { InsufficientDataError, NotFoundError } from '../core/errors.ts';
 import { knownBefore } from '../core/events.ts';
@@ -15,6 +16,7 @@ import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
 import {
   type ForecastMeta,
+  type ForecastRecord,
   forecastDays,
   getForecast,
   latestForecastMeta,
@@ -66,7 +68,9 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
   const config = module.parseConfig(req.config ?? {});
   const windows = rollingWindows(req.day, nextDay(req.day), req.horizon, area.def.timeZone);
   const cutoff = (windows[0] as { start: number }).start;
-  const out: ForecastSummary[] = [];
+  // Fit and predict every group × window first, then store the whole run in one transaction: a run
+  // killed half-way leaves none of its surfaces, and a re-run replaces them (the same keys).
+  const run: ForecastRecord[] = [];
   for (const group of req.groups ?? Object.keys(CRIME_GROUPS)) {
     const { events } = await loadEvents(db, {
       area: area.def.id,
@@ -79,9 +83,8 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
         `No hay eventos ubicados del grupo "${group}" antes de ${req.day} en el área ${area.def.id}`,
       );
     const predictor = module.fit(known, { grid, mask, cutoff, seed: req.seed ?? 1 }, config);
-    for (const w of windows) {
-      const surface = predictor.predict(w);
-      const id = await saveForecast(db, {
+    for (const w of windows)
+      run.push({
         area: area.def.id,
         group,
         horizon: req.horizon,
@@ -93,20 +96,22 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
         modelConfig: config,
         dataCutoff: new Date(cutoff),
         eventsUsed: known.length,
-        surface,
+        surface: predictor.predict(w),
       });
-      let total = 0;
-      for (let c = 0; c < surface.values.length; c++) total += surface.values[c] as number;
-      out.push({
-        group,
-        turno: w.turno ?? null,
-        windowStart: new Date(w.start),
-        id,
-        eventsUsed: known.length,
-        totalRisk: total,
-      });
-    }
   }
+  const ids = await db.transaction(async (tx) => {
+    const stored: number[] = [];
+    for (const f of run) stored.push(await saveForecast(tx, f));
+    return stored;
+  });
+  const out: ForecastSummary[] = run.map((f, i) => ({
+    group: f.group,
+    turno: f.turno,
+    windowStart: f.windowStart,
+    id: ids[i] as number,
+    eventsUsed: f.eventsUsed,
+    totalRisk: totalRisk(f.surface),
+  }));
   currentCache.delete(db);
   if (req.audit)
     await audit(db, req.audit, 'forecast.run', `area:${area.def.id}`, {
