@@ -172,6 +172,10 @@ describe('parseConfig', () => {
       [
         'DATABASE_URL',
         'LOG_LEVEL',
+        'VIGIA_AGGREGATE_CONCURRENCY_PER_USER',
+        'VIGIA_DB_CONNECT_TIMEOUT_MS',
+        'VIGIA_DB_POOL_MAX',
+        'VIGIA_DB_STATEMENT_TIMEOUT_MS',
         'VIGIA_DATA_DIR',
         'VIGIA_EMBEDDED_PORT',
         'VIGIA_HOST',

@@ -29,7 +29,14 @@ export interface ErrorBody {
 export function handleError(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof VigiaError) {
     const status = STATUS_BY_CODE[err.code];
-    if (status >= 500) request.log.error({ err }, 'request failed');
+    // An unavailable database fails every request alike: one line each, no stack (the cause says why).
+    if (err.code === 'STORAGE') {
+      request.log.warn(
+        { code: err.code, cause: String((err.cause as Error | undefined)?.message ?? '') },
+        err.message,
+      );
+      void reply.header('retry-after', '5');
+    } else if (status >= 500) request.log.error({ err }, 'request failed');
     if (err instanceof RateLimitedError) void reply.header('retry-after', String(err.retryAfterSeconds));
     void reply.status(status).send({ error: { code: err.code, message: err.message } } satisfies ErrorBody);
     return;

