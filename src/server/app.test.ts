@@ -104,6 +104,12 @@ describe.each(BACKENDS)('HTTP server on a real port (%s store)', (backend) => {
       expect(body).not.toContain(dbName);
     };
     // Ready, with the fixture loaded (newest incident 14/03/2024): stale under the default 7 days.
+    await ingestFile(t.db, {
+      file: FIXTURE,
+      adapter: 'sidpol-geo',
+      area: 'callao',
+      now: Date.UTC(2026, 0, 1),
+    });
     const ready = await fetch(`${base}/readyz`);
     const readyBody = await ready.text();
     clean(readyBody);

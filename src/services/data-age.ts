@@ -9,12 +9,13 @@ import type { Db } from '../storage/db.ts';
 import { latestIncidentTimes } from '../storage/incidents.ts';
 import { getStudyArea } from './areas.ts';
 
-/** The age of an area's data (JSON-safe: the API sends it as is). */
+/**
+ * The age of an area's data (JSON-safe: the API sends it as is, to every role, so it gives the
+ * newest incident's day, not its time).
+ */
 export interface DataAge {
   area: string;
-  /** When the newest incident happened (ISO 8601 UTC), or null when the area has none. */
-  newest: string | null;
-  /** Its local day in the area's time zone (YYYY-MM-DD), or null. */
+  /** The local day (area's time zone, YYYY-MM-DD) of the newest incident, or null when there is none. */
   newestDay: string | null;
   /** Whole days from the newest incident to now, or null. */
   days: number | null;
@@ -55,7 +56,6 @@ export async function dataAge(
   if (latest === null)
     return {
       area: a.def.id,
-      newest: null,
       newestDay: null,
       days: null,
       staleAfterDays: opts.staleAfterDays,
@@ -65,7 +65,6 @@ export async function dataAge(
   const days = Math.max(0, Math.floor((now - ms) / DAY_MS));
   return {
     area: a.def.id,
-    newest: new Date(ms).toISOString(),
     newestDay: localDay(ms, a.def.timeZone),
     days,
     staleAfterDays: opts.staleAfterDays,
@@ -102,4 +101,28 @@ export function chooseForecastDay(age: DataAge, opts: { day?: string; allowFar?:
       `el ${dmy(day)} está ${beyond} días después de la última denuncia (${dmy(age.newestDay)}); el límite es ${age.staleAfterDays} días (VIGIA_STALE_DATA_DAYS). Cargue datos recientes o use --allow-far`,
     );
   return day;
+}
+
+/**
+ * {@link dataAge} remembered for a few seconds per store, area and limit: the API adds it to hot
+ * answers (the current forecast) without a database round trip each time.
+ */
+const cache = new WeakMap<Db, Map<string, { until: number; age: Promise<DataAge> }>>();
+const CACHE_TTL_MS = 5_000;
+
+export function recentDataAge(db: Db, area: string, opts: { staleAfterDays: number }): Promise<DataAge> {
+  const byKey = cache.get(db) ?? new Map<string, { until: number; age: Promise<DataAge> }>();
+  cache.set(db, byKey);
+  const key = `${area}|${opts.staleAfterDays}`;
+  const hit = byKey.get(key);
+  if (hit && hit.until > Date.now()) return hit.age;
+  const age = dataAge(db, area, opts);
+  byKey.set(key, { until: Date.now() + CACHE_TTL_MS, age });
+  age.catch(() => byKey.delete(key));
+  return age;
+}
+
+/** A JSON object's text with `dataAge` added as its first field (for pre-rendered answers). */
+export function withDataAge(json: string, age: DataAge): string {
+  return `{"dataAge":${JSON.stringify(age)},${json.slice(1)}`;
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { storedReport, storedReports } from '../../services/backtest.ts';
+import { recentDataAge, withDataAge } from '../../services/data-age.ts';
 import {
   availableForecastDays,
   currentForecast,
@@ -39,9 +40,14 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
         querystring: z.object({ area: areaParam }),
       },
     },
-    async (request) => ({
-      forecasts: await currentForecastIndex(deps.db, request.query.area ?? deps.defaultArea),
-    }),
+    async (request) => {
+      const area = request.query.area ?? deps.defaultArea;
+      const forecasts = await currentForecastIndex(deps.db, area);
+      return {
+        dataAge: await recentDataAge(deps.db, area, { staleAfterDays: deps.staleDataDays }),
+        forecasts,
+      };
+    },
   );
   api.get(
     '/api/v1/forecasts/days',
@@ -80,17 +86,21 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     },
     async (request, reply) => {
       const q = request.query;
+      const area = q.area ?? deps.defaultArea;
       const body = await currentForecast(
         deps.db,
         {
-          area: q.area ?? deps.defaultArea,
+          area,
           group: q.group,
           ...(q.turno ? { turno: q.turno } : {}),
           ...(q.day ? { day: q.day } : {}),
         },
         q.format,
       );
-      return reply.type(q.format === 'geojson' ? 'application/geo+json' : 'application/json').send(body);
+      const age = await recentDataAge(deps.db, area, { staleAfterDays: deps.staleDataDays });
+      return reply
+        .type(q.format === 'geojson' ? 'application/geo+json' : 'application/json')
+        .send(withDataAge(body, age));
     },
   );
   api.get(

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { districtsGeoJson, listStudyAreas } from '../../services/areas.ts';
+import { recentDataAge } from '../../services/data-age.ts';
 import { modelCatalogue } from '../../services/forecast.ts';
 import { areaParam, type RouteDeps, typed } from './deps.ts';
 
@@ -28,10 +29,15 @@ export function registerReferenceRoutes(app: FastifyInstance, deps: RouteDeps): 
     {
       schema: {
         tags: ['referencia'],
-        summary: 'Ajustes del tablero: mapa base (si se configuró), área por defecto',
+        summary:
+          'Ajustes del tablero: mapa base (si se configuró), área por defecto y antigüedad de sus datos (dataAge)',
       },
     },
-    async () => ({ tiles: deps.tiles, area: deps.defaultArea }),
+    async () => ({
+      tiles: deps.tiles,
+      area: deps.defaultArea,
+      dataAge: await recentDataAge(deps.db, deps.defaultArea, { staleAfterDays: deps.staleDataDays }),
+    }),
   );
   api.get(
     '/api/v1/models',
