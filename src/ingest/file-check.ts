@@ -1,8 +1,12 @@
 /**
  * The first pass over an input file, before anything is written: size, SHA-256 (the idempotence
  * key), binary content and text encoding. Peruvian government exports are often Latin-1
- * (Windows-1252); a file that is not valid UTF-8 is decoded as Windows-1252, a superset of Latin-1
- * for printable text. Streaming: memory does not depend on file size.
+ * (Windows-1252, a superset of Latin-1 for printable text). A file that is not valid UTF-8 is
+ * classified on a second pass: it is read as UTF-8 when its valid multi-byte UTF-8 sequences are at
+ * least as many as its invalid bytes (a UTF-8 export with stray Latin-1 bytes), else as
+ * Windows-1252. Bytes that do not belong to the chosen encoding are never decoded into text: each
+ * becomes a marker (see FOREIGN_MARK) that rejects its row, naming the byte offset. Streaming:
+ * memory does not depend on file size.
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -18,6 +22,100 @@ export interface FileFacts {
   bytes: number;
   sha256: string;
   encoding: 'utf-8' | 'windows-1252';
+  /**
+   * Invalid bytes of a UTF-8 file, or UTF-8 sequences in a Windows-1252 file: each one rejects the
+   * row that holds it (0 for a file in one encoding).
+   */
+  foreign: number;
+}
+
+/**
+ * A byte (or UTF-8 sequence) foreign to the file's encoding appears in the decoded text as
+ * U+FFFF, its byte offset in the file, ".", its bytes in hex, U+FFFF. U+FFFF is a noncharacter that
+ * no real export holds, and digits, "." and hex are no CSV delimiter or quote, so a marker stays
+ * inside its field, and JSON keeps it inside its string.
+ */
+export const FOREIGN_MARK = '\uffff';
+const FOREIGN = /\uffff(\d+)\.([0-9A-F]+)\uffff/;
+
+/** The first foreign byte marker in a decoded value, if any. */
+export function foreignBytes(value: string): { offset: number; hex: string } | null {
+  const m = FOREIGN.exec(value);
+  return m ? { offset: Number(m[1]), hex: m[2] as string } : null;
+}
+
+const mark = (offset: number, bytes: Buffer): string =>
+  `${FOREIGN_MARK}${offset}.${bytes.toString('hex').toUpperCase()}${FOREIGN_MARK}`;
+
+/**
+ * Length of the well-formed UTF-8 sequence that starts at buf[i] (a byte ≥ 0x80): 2–4; 0 when
+ * buf[i] does not start one (a stray byte); -1 when the buffer ends inside a sequence valid so far.
+ */
+function utf8Sequence(buf: Buffer, i: number): number {
+  const b = buf[i] as number;
+  let n: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (b >= 0xc2 && b <= 0xdf) n = 2;
+  else if (b >= 0xe0 && b <= 0xef) {
+    n = 3;
+    if (b === 0xe0) lo = 0xa0;
+    else if (b === 0xed) hi = 0x9f; // no surrogates
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    n = 4;
+    if (b === 0xf0) lo = 0x90;
+    else if (b === 0xf4) hi = 0x8f;
+  } else return 0;
+  for (let k = 1; k < n; k++) {
+    if (i + k >= buf.length) return -1;
+    const c = buf[i + k] as number;
+    if (k === 1 ? c < lo || c > hi : c < 0x80 || c > 0xbf) return 0;
+  }
+  return n;
+}
+
+/**
+ * Walks the bytes ≥ 0x80 of one buffer: `seq(i, n)` for each valid UTF-8 sequence, `stray(i)` for
+ * each byte that starts none. Returns where a sequence cut by the end of `buf` begins (buf.length
+ * when none, or when `final`: a cut sequence at the end of the file is stray bytes).
+ */
+function walkUtf8(
+  buf: Buffer,
+  final: boolean,
+  seq: (i: number, n: number) => void,
+  stray: (i: number) => void,
+): number {
+  for (let i = 0; i < buf.length; i++) {
+    if ((buf[i] as number) < 0x80) continue;
+    const n = utf8Sequence(buf, i);
+    if (n === -1 && !final) return i;
+    if (n > 0) {
+      seq(i, n);
+      i += n - 1;
+    } else stray(i);
+  }
+  return buf.length;
+}
+
+/** Second pass over a file that is not valid UTF-8: valid multi-byte sequences and stray bytes. */
+async function countUtf8(path: string): Promise<{ sequences: number; stray: number }> {
+  let sequences = 0;
+  let stray = 0;
+  let carry: Buffer | null = null;
+  const count = (buf: Buffer, final: boolean): number =>
+    walkUtf8(
+      buf,
+      final,
+      () => sequences++,
+      () => stray++,
+    );
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const whole: Buffer = carry ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    const cut = count(whole, false);
+    carry = cut < whole.length ? Buffer.from(whole.subarray(cut)) : null;
+  }
+  if (carry) count(carry, true);
+  return { sequences, stray };
 }
 
 /**
@@ -103,7 +201,57 @@ export async function inspectFile(path: string): Promise<FileFacts> {
       `parece un archivo binario (${controlBytes} bytes de control en los primeros 64 KiB): se esperaba texto CSV o JSON`,
     );
   if (onlyWhitespace) throw new InputFileError(name, 'archivo vacío (solo espacios en blanco)');
-  return { path, name, bytes, sha256: hash.digest('hex'), encoding: validUtf8 ? 'utf-8' : 'windows-1252' };
+  const sha256 = hash.digest('hex');
+  if (validUtf8) return { path, name, bytes, sha256, encoding: 'utf-8', foreign: 0 };
+  const { sequences, stray } = await countUtf8(path);
+  return sequences >= stray
+    ? { path, name, bytes, sha256, encoding: 'utf-8', foreign: stray }
+    : { path, name, bytes, sha256, encoding: 'windows-1252', foreign: sequences };
+}
+
+/**
+ * A decoder for a file with foreign bytes: text of the file's encoding as usual, each foreign byte
+ * (UTF-8 file) or UTF-8 sequence (Windows-1252 file) as a marker naming its offset.
+ */
+function markingDecoder(encoding: FileFacts['encoding']): {
+  decode(chunk: Buffer): string;
+  end(): string;
+} {
+  const latin = new TextDecoder('windows-1252');
+  let carry: Buffer | null = null;
+  let offset = 0; // file offset of the next byte to decode
+  const run = (buf: Buffer, from: number, to: number): string =>
+    from >= to
+      ? ''
+      : encoding === 'utf-8'
+        ? buf.toString('utf8', from, to)
+        : latin.decode(buf.subarray(from, to));
+  const decode = (buf: Buffer, final: boolean): string => {
+    const out: string[] = [];
+    let from = 0;
+    const foreign = (i: number, n: number): void => {
+      out.push(run(buf, from, i), mark(offset + i, buf.subarray(i, i + n)));
+      from = i + n;
+    };
+    const cut = walkUtf8(
+      buf,
+      final,
+      (i, n) => {
+        if (encoding === 'windows-1252') foreign(i, n);
+      },
+      (i) => {
+        if (encoding === 'utf-8') foreign(i, 1);
+      },
+    );
+    out.push(run(buf, from, cut));
+    carry = cut < buf.length ? Buffer.from(buf.subarray(cut)) : null;
+    offset += cut;
+    return out.join('');
+  };
+  return {
+    decode: (chunk) => decode(carry ? Buffer.concat([carry, chunk]) : chunk, false),
+    end: () => (carry ? decode(carry, true) : ''),
+  };
 }
 
 /** A stream of decoded text chunks (BOM removed). */
@@ -112,7 +260,8 @@ export async function* readText(facts: FileFacts, progress?: { bytesRead: number
   // TextDecoder knows Windows-1252, which Node's "latin1" does not (0x80–0x9F: €, ‚, ƒ, …).
   let decode: (chunk: Buffer) => string;
   let end: () => string;
-  if (facts.encoding === 'utf-8') {
+  if (facts.foreign > 0) ({ decode, end } = markingDecoder(facts.encoding));
+  else if (facts.encoding === 'utf-8') {
     const d = new StringDecoder('utf8');
     decode = (chunk) => d.write(chunk);
     end = () => d.end();

@@ -28,6 +28,18 @@ export class Problems {
   get any(): boolean {
     return this.list.length > 0;
   }
+  /**
+   * Rejects a value longer than `max` characters (limits: ./limits.ts).
+   * @param show false for free text (narratives), which never goes into a reject
+   */
+  tooLong(field: string, value: string, max: number, show = true): void {
+    if (value.length > max)
+      this.add(
+        field,
+        `valor demasiado largo: ${value.length} caracteres (máximo ${max})`,
+        show ? value : null,
+      );
+  }
 }
 
 /** Restores a lost leading zero: "70101" → "070101". Null when not a 1–6 digit code. */

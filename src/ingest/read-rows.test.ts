@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputFileError } from '../core/errors.ts';
 import { type FileFacts, inspectFile, readText } from './file-check.ts';
+import { LIMITS } from './limits.ts';
 import { type CsvRow, openCsv, readJsonFeatures } from './read-rows.ts';
 
 const MIB = 1 << 20;
@@ -152,7 +153,21 @@ describe('openCsv', () => {
     expect(rows[0]?.error).toBeNull();
     expect(rows[1]?.error).toBeNull();
     expect(rows[2]?.values[0]).toBe('5');
-    expect(rows[2]?.error).toMatch(/MissingQuotes/);
+    expect(rows[2]?.error?.reason).toMatch(/MissingQuotes/);
+  });
+
+  it('rejects a row with a NUL byte past the 64 KiB binary check, naming its column', async () => {
+    const good = 'x,1\n'.repeat(20_000); // 80 KB
+    const f = await facts(
+      'nul.csv',
+      Buffer.concat([Buffer.from(`a,b\n${good}y,2`), Buffer.from([0]), Buffer.from('\nz,3\n')]),
+    );
+    const rows = (await readCsv(f)).batches.flat();
+    expect(rows).toHaveLength(20_002);
+    expect(rows.filter((r) => r.error !== null).map((r) => [r.rowNumber, r.error])).toEqual([
+      [20_001, { field: 'b', reason: expect.stringContaining('NUL'), value: null }],
+    ]);
+    expect(rows[20_001]).toMatchObject({ values: ['z', '3'], error: null });
   });
 
   it('removes the BOM from the first header name', async () => {
@@ -232,6 +247,22 @@ describe('readJsonFeatures', () => {
     expect(out.map((x) => x.value)).toEqual(features);
   });
 
+  it('rejects a feature nested deeper than any export, naming its field, and reads the next', async () => {
+    const deep = (n: number): unknown => (n === 0 ? 'x' : [deep(n - 1)]);
+    const text = `{"features":[{"properties":{"id":1}},{"properties":{"id":2,"tags":${'['.repeat(100_000)}${']'.repeat(100_000)}}},{"properties":{"id":3,"ok":${JSON.stringify(deep(LIMITS.jsonDepth - 3))}}}]}`;
+    const got: unknown[] = [];
+    for await (const feature of readJsonFeatures(await facts('deep.json', text))) got.push(feature);
+    expect(got).toEqual([
+      { rowNumber: 1, value: { properties: { id: 1 } }, error: null },
+      {
+        rowNumber: 2,
+        value: null,
+        error: { field: 'properties.tags', reason: expect.stringContaining('anidado'), value: null },
+      },
+      { rowNumber: 3, value: { properties: { id: 3, ok: deep(LIMITS.jsonDepth - 3) } }, error: null },
+    ]);
+  });
+
   it('refuses truncated JSON, a missing or empty features array and non-objects', async () => {
     const cases: [string, string, RegExp][] = [
       ['truncated.json', '{"features":[{"a":1},{"a":', /JSON truncado.*tras 1 elementos/],
@@ -280,6 +311,54 @@ describe('inspectFile / readText', () => {
     expect(await text(latin)).toBe('AÑO,DISTRITO\n2024,Bellavista\n');
     // 0x80 is € in Windows-1252 (not a C1 control as in ISO-8859-1).
     expect(await text(await facts('euro.csv', Buffer.from([0x80, 0x31, 0x0a])))).toBe('€1\n');
+  });
+
+  it('reads a UTF-8 file with a stray Latin-1 byte as UTF-8 and rejects only that row, naming the byte offset', async () => {
+    // Over 1 MiB of UTF-8 with accents, a "ñ" cut by the 1 MiB read boundary, and one Latin-1 "ñ" (0xF1).
+    const head = Buffer.from(`a,b\n${'Año,Perú\n'.repeat(100_000)}`); // ≈ 1.1 MB
+    const cut = Buffer.concat([Buffer.alloc(MIB - 2 - (head.length % MIB) + MIB, 'x'), Buffer.from(',ñ\n')]);
+    const before = Buffer.concat([head, cut, Buffer.from('Ca')]);
+    const content = Buffer.concat([before, Buffer.from([0xf1]), Buffer.from('ete,ok\nfin,Perú\n')]);
+    expect(content[3 * MIB - 1]).toBe(0xc3); // "ñ" starts in the third 1 MiB chunk and ends in the fourth
+    const f = await facts('mixed.csv', content);
+    expect(f).toMatchObject({ encoding: 'utf-8', foreign: 1 });
+    const rows = (await readCsv(f)).batches.flat();
+    const bad = rows.filter((r) => r.error !== null);
+    expect(bad.map((r) => [r.rowNumber, r.error])).toEqual([
+      [
+        100_002,
+        {
+          field: 'a',
+          reason: expect.stringContaining(`posición ${before.length} del archivo`),
+          value: '0xF1',
+        },
+      ],
+    ]);
+    expect(rows[0]?.values).toEqual(['Año', 'Perú']);
+    expect(rows[100_000]?.values[1]).toBe('ñ'); // the sequence cut by the chunk boundary
+    expect(rows.at(-1)).toMatchObject({ values: ['fin', 'Perú'], error: null });
+    expect(rows.some((r) => r.values.some((v) => /Ã|\uFFFD/.test(v)))).toBe(false); // no mojibake
+  });
+
+  it('reads a Latin-1 file holding a stray UTF-8 sequence as Windows-1252 and rejects only that row', async () => {
+    const latin = Buffer.from('AÑO,DISTRITO\n2024,Bellavista\n2024,Mi Perú\n2024,Perú\n', 'latin1');
+    const utf8Row = Buffer.from('2024,Peré\n');
+    const f = await facts('latin-mixed.csv', Buffer.concat([latin, utf8Row]));
+    expect(f).toMatchObject({ encoding: 'windows-1252', foreign: 1 });
+    const { header, batches } = await readCsv(f);
+    expect(header).toEqual(['AÑO', 'DISTRITO']);
+    const rows = batches.flat();
+    expect(rows.map((r) => r.values[1]?.replace(/\uffff.*\uffff/, '?'))).toEqual([
+      'Bellavista',
+      'Mi Perú',
+      'Perú',
+      'Per?',
+    ]);
+    expect(rows[3]?.error).toEqual({
+      field: 'DISTRITO',
+      reason: expect.stringContaining(`posición ${latin.length + 8} del archivo`),
+      value: '0xC3A9',
+    });
   });
 
   it('calls a file with a multi-byte character cut at the 64 KiB read boundary UTF-8', async () => {

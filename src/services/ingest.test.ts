@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputFileError } from '../core/errors.ts';
+import { LIMITS } from '../ingest/limits.ts';
 import { runCli } from '../test/cli.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { GEO_HEADER, geoRow, limaMs, tempFile, toCsv } from '../test/fixtures.ts';
@@ -224,6 +225,70 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     );
     expect(rows[0]).toMatchObject({ turno: 'mañana', modalidad: 'HURTO DE CELULAR - VÍA PÚBLICA' });
     expect(rows[1]?.district_code).toBe('070107');
+  });
+
+  it('rejects the row with a stray Latin-1 byte in a UTF-8 file, storing no mojibake', async () => {
+    const rows = [
+      geoRow(4101, { modalidad_hecho: 'HURTO DE CELULAR - VÍA PÚBLICA', turno_hecho: 'MAÑANA' }),
+      geoRow(4102, { modalidad_hecho: 'ROBO - VÍA PÚBLICA' }),
+      geoRow(4103, { modalidad_hecho: 'ROBO AGRAVADO' }),
+    ];
+    const text = toCsv(rows).replace('ROBO AGRAVADO', 'ROBO CON ARMA PEQUE\u0000A');
+    const nul = text.indexOf('\u0000');
+    // The third row's "Ñ" is a lone Latin-1 byte (0xD1) in an otherwise UTF-8 file.
+    const bytes = Buffer.concat([
+      Buffer.from(text.slice(0, nul)),
+      Buffer.from([0xd1]),
+      Buffer.from(text.slice(nul + 1)),
+    ]);
+    const r = await geo(tempFile(`mixed-${backend}.csv`, bytes));
+    expect(r).toMatchObject({ encoding: 'utf-8', rowsRead: 3, accepted: 2, rejected: 1 });
+    expect(r.rejects).toEqual([
+      {
+        rowNumber: 3,
+        field: 'modalidad_hecho',
+        reason: expect.stringContaining(`posición ${Buffer.byteLength(text.slice(0, nul))} del archivo`),
+        value: '0xD1',
+      },
+    ]);
+    const stored = await t.db.query<{ modalidad: string; turno: string }>(
+      `select modalidad, turno from incidents where external_id in ('4101', '4102') order by external_id`,
+    );
+    expect(stored).toEqual([
+      { modalidad: 'HURTO DE CELULAR - VÍA PÚBLICA', turno: 'mañana' },
+      { modalidad: 'ROBO - VÍA PÚBLICA', turno: 'noche' },
+    ]);
+  });
+
+  it('rejects, naming the field, a NUL byte past 64 KiB, a JSON value nested 100 000 deep and over-long values', async () => {
+    const filler = Array.from({ length: 600 }, (_, i) => geoRow(4200 + i)); // > 64 KiB before the NUL
+    const csv = toCsv([
+      ...filler,
+      geoRow(4900, { subtipo_hecho: 'RO\u0000BO' }),
+      geoRow(4901, { tipo_hecho: 'T'.repeat(LIMITS.labelChars + 1) }),
+      geoRow(4902, { observacion: 'relato '.repeat(LIMITS.textChars) }),
+      geoRow(4903, { objectid: '9'.repeat(LIMITS.idChars + 1) }),
+      geoRow(4904),
+    ]);
+    expect(csv.indexOf('\u0000')).toBeGreaterThan(65_536);
+    const r = await geo(tempFile(`limits-${backend}.csv`, csv));
+    expect(r).toMatchObject({ rowsRead: 605, accepted: 601, rejected: 4 });
+    expect(r.rejects.map((x) => [x.rowNumber, x.field, x.value?.length ?? null])).toEqual([
+      [601, 'subtipo_hecho', null],
+      [602, 'tipo_hecho', 120],
+      [603, 'observacion', null], // free text never goes into a reject
+      [604, 'objectid', LIMITS.idChars + 1],
+    ]);
+    expect(r.rejects[0]?.reason).toContain('NUL');
+    expect(r.rejects[1]?.reason).toContain(`máximo ${LIMITS.labelChars}`);
+
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const json = `{"features":[${JSON.stringify({ attributes: geoRow(4910) })},{"attributes":{"objectid":"4911","extra":${deep}}},${JSON.stringify({ attributes: geoRow(4912) })}]}`;
+    const j = await geo(tempFile(`deep-${backend}.json`, json));
+    expect(j).toMatchObject({ rowsRead: 3, accepted: 2, rejected: 1 });
+    expect(j.rejects).toEqual([
+      { rowNumber: 2, field: 'attributes.extra', reason: expect.stringContaining('anidado'), value: null },
+    ]);
   });
 
   it('is idempotent: the same file is skipped, an overlapping file adds only new rows', async () => {

@@ -8,7 +8,15 @@ import { InputFileError, NotFoundError, ValidationError } from '../core/errors.t
 import type { RejectRow } from '../core/records.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 import { type FileFacts, inspectFile } from '../ingest/file-check.ts';
-import { type CsvReader, type CsvRow, openCsv, readJsonFeatures } from '../ingest/read-rows.ts';
+import {
+  type CsvReader,
+  type CsvRow,
+  checkHeader,
+  type JsonFeature,
+  openCsv,
+  readJsonFeatures,
+  valueProblem,
+} from '../ingest/read-rows.ts';
 import type { RowMapper, SourceAdapter } from '../ingest/sources/adapter.ts';
 import {
   GEOMETRY_LAT,
@@ -157,13 +165,22 @@ async function openRows(facts: FileFacts, progress: { bytesRead: number }): Prom
   const features = readJsonFeatures(facts, progress);
   const first = await features.next();
   if (first.done) throw new InputFileError(facts.name, 'el arreglo "features" está vacío');
+  if (first.value.error)
+    throw new InputFileError(
+      facts.name,
+      `el elemento 1 de "features" define las columnas y no se puede leer (${first.value.error.field}: ${first.value.error.reason})`,
+    );
   const firstRec = featureRecord(first.value.value, 1, facts.name);
   const header = Object.keys(firstRec);
+  checkHeader(header, facts);
+  const row = (f: JsonFeature, rec: Record<string, unknown> | null): CsvRow => {
+    const values = rec ? header.map((h) => str(rec[h])) : [];
+    return { rowNumber: f.rowNumber, values, error: f.error ?? valueProblem(values, header, facts) };
+  };
   async function* rows(): AsyncGenerator<CsvRow[]> {
-    let batch: CsvRow[] = [{ rowNumber: 1, values: header.map((h) => str(firstRec[h])), error: null }];
+    let batch: CsvRow[] = [row(first.value as JsonFeature, firstRec)];
     for await (const f of features) {
-      const rec = featureRecord(f.value, f.rowNumber, facts.name);
-      batch.push({ rowNumber: f.rowNumber, values: header.map((h) => str(rec[h])), error: null });
+      batch.push(row(f, f.error ? null : featureRecord(f.value, f.rowNumber, facts.name)));
       if (batch.length >= 1000) {
         yield batch;
         batch = [];
@@ -211,14 +228,8 @@ export async function* encodeInput(input: OpenInput, encoder: BatchEncoder): Asy
   for await (const batch of input.rows) {
     for (const r of batch) {
       encoder.rowRead();
-      if (r.error) {
-        encoder.reject({
-          rowNumber: r.rowNumber,
-          field: '(fila)',
-          reason: `fila mal formada: ${r.error}`,
-          value: null,
-        });
-      } else {
+      if (r.error) encoder.reject({ rowNumber: r.rowNumber, ...r.error });
+      else {
         const out = input.mapper(r.values, r.rowNumber);
         if (out.kind === 'incident') encoder.incident(out.row);
         else if (out.kind === 'monthly') encoder.monthlyCount(out.row);

@@ -10,6 +10,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { CATEGORY_CODES, CRIME_CATEGORIES, type CrimeCategory, foldLabel } from '../../core/taxonomy.ts';
 import { assertTimeZone } from '../../core/time.ts';
 import { createProjection, type Projection } from '../../geo/projection.ts';
+import { LIMITS } from '../limits.ts';
 import { checkInstant, Problems, parseNumber, placeIncident, turnoOf } from '../normalize.ts';
 import { compileTimeFormat } from '../time-format.ts';
 import {
@@ -186,6 +187,14 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
         if (Number.isNaN(lat)) p.add(yName, 'coordenada no numérica', rawY);
         const type = cell(values, c.type);
         if (type === '') p.add(mapping.type.column, 'falta el tipo de delito', null);
+        const subtype = cell(values, c.subtype);
+        const modality = cell(values, c.modality);
+        const narrative = cell(values, c.narrative);
+        p.tooLong(idColumn ?? 'id', externalId, LIMITS.idChars);
+        p.tooLong(mapping.type.column, type, LIMITS.labelChars);
+        if (mapping.type.subtype) p.tooLong(mapping.type.subtype, subtype, LIMITS.labelChars);
+        if (mapping.type.modality) p.tooLong(mapping.type.modality, modality, LIMITS.labelChars);
+        if (mapping.narrative) p.tooLong(mapping.narrative, narrative, LIMITS.textChars, false);
         if (p.any) return { kind: 'reject', problems: p.list };
         if (toWgs84 && lon !== null && lat !== null) [lon, lat] = toWgs84.inverse(lon, lat);
         const place = placeIncident(
@@ -221,12 +230,12 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
             geoQuality: place.lat === null ? 'missing' : mapping.geoQuality,
             category: cat,
             tipo: type,
-            subtipo: cell(values, c.subtype) || null,
-            modalidad: cell(values, c.modality) || null,
+            subtipo: subtype || null,
+            modalidad: modality || null,
             turno: turnoOf({ ms: occurredAt, precision: time.precision }, tz),
             channel: discoveredTypes.has(folded) ? 'discovered' : CRIME_CATEGORIES[cat].channel,
             restricted,
-            narrative: cell(values, c.narrative) || null,
+            narrative: narrative || null,
           },
         };
       };

@@ -7,6 +7,7 @@
  */
 import { classifySidpol, foldLabel } from '../../core/taxonomy.ts';
 import { parseTurno } from '../../core/time.ts';
+import { LIMITS } from '../limits.ts';
 import {
   checkInstant,
   normaliseUbigeo,
@@ -117,7 +118,16 @@ export const sidpolGeoAdapter: SourceAdapter = {
       const rawLon = cell(values, c.lon);
       const lat = parseNumber(rawLat);
       const lon = parseNumber(rawLon);
-      const station = folded(cell(values, c.observacion)).includes(FORCED);
+      const observacion = cell(values, c.observacion);
+      const tipo = cell(values, c.tipo) || null;
+      const subtipo = cell(values, c.subtipo) || null;
+      const modalidad = cell(values, c.modalidad) || null;
+      p.tooLong(c.idName, externalId, LIMITS.idChars);
+      p.tooLong('tipo_hecho', tipo ?? '', LIMITS.labelChars);
+      p.tooLong('subtipo_hecho', subtipo ?? '', LIMITS.labelChars);
+      p.tooLong('modalidad_hecho', modalidad ?? '', LIMITS.labelChars);
+      p.tooLong('observacion', observacion, LIMITS.textChars, false);
+      const station = !p.any && folded(observacion).includes(FORCED);
       const noCoord = folded(cell(values, c.estadoCoord)) === 'SIN COORDENADA';
       if (p.any) return { kind: 'reject', problems: p.list };
 
@@ -136,9 +146,6 @@ export const sidpolGeoAdapter: SourceAdapter = {
       );
       if (!place || !time) return { kind: 'reject', problems: p.list };
 
-      const tipo = cell(values, c.tipo) || null;
-      const subtipo = cell(values, c.subtipo) || null;
-      const modalidad = cell(values, c.modalidad) || null;
       const cls = classifySidpol({ tipo, subtipo, modalidad, esDelito: cell(values, c.esDelito) || null });
       const synthetic = folded(cell(values, c.fuente)).startsWith(SYNTHETIC_MARK);
       return {
