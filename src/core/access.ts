@@ -54,11 +54,28 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
  */
 export type IncidentView = 'full' | 'redacted' | 'coarse';
 
-/** Field rules for aggregates: exact counts, or counts below the threshold suppressed. */
-export type AggregateView = 'exact' | 'suppressed';
+/**
+ * Field rules for aggregates: `full` (analyst and above: exact counts of every row), `exact` (exact
+ * counts of the rows that are not restricted), `suppressed` (community: rows that are not
+ * restricted, and only the cells of the published table that hold 0 or at least
+ * SMALL_COUNT_THRESHOLD incidents; every number shown is a sum of such cells, see
+ * services/queries.ts and docs/api.md).
+ */
+export type AggregateView = 'full' | 'exact' | 'suppressed';
 
 /** Counts below this are suppressed in community views. */
 export const SMALL_COUNT_THRESHOLD = 5;
+
+/**
+ * THE rule for rows flagged restricted (protected categories, or a source's own protected flag such
+ * as Chicago's domestic=true): only the full views of analysts and administrators count them.
+ * Every statistic of a lower view leaves them out, and risk surfaces (forecasts, backtests, sweeps,
+ * persistent hotspots), which every forecast role reads, never see them: their one door to the
+ * incidents, storage/events.ts, has no way to load a restricted row.
+ */
+export function countsRestricted(view: AggregateView): boolean {
+  return view === 'full';
+}
 
 /** Who is calling. */
 export interface Principal {

@@ -288,9 +288,12 @@ describe.each(BACKENDS)('permission table, every role × route (%s store)', (bac
         count: number | null;
         suppressed: boolean;
       };
-      const exact = (await call(f, 'GET', '/api/v1/stats', { token: f.users.analyst.token })).body as {
+      // The same table as the officer's exact view (restricted rows left out of both), cell by cell.
+      const exact = (await call(f, 'GET', '/api/v1/stats', { token: f.users.officer.token })).body as {
         rows: Row[];
+        view: string;
       };
+      expect(exact.view).toBe('exact');
       const comm = (await call(f, 'GET', '/api/v1/stats', { token: f.users.community.token })).body as {
         rows: Row[];
         view: string;

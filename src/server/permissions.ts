@@ -47,16 +47,25 @@ const BACKTEST_ROLES = {
 
 const INGEST_ROLES = { admin: 'allow', analyst: 'allow' } as const satisfies Partial<Record<Role, Grant>>;
 
-/** Aggregates: exact for every role but community, which gets small counts suppressed. */
+/**
+ * Aggregates: every row for analysts and administrators; without restricted rows below them; and for
+ * community views only the published district × month × category cells (0 or at least 5).
+ */
 const AGGREGATE_ROLES = {
-  admin: 'exact',
-  analyst: 'exact',
+  admin: 'full',
+  analyst: 'full',
   officer: 'exact',
   planner: 'exact',
   official: 'exact',
   community: 'suppressed',
   researcher: 'exact',
 } as const satisfies Record<Role, Grant>;
+
+/**
+ * The turno profile splits the published table's cells further; a split of a published cell would
+ * let the difference reveal its suppressed parts, so community views do not get it (docs/api.md).
+ */
+const { community: _community, ...TURNO_ROLES } = AGGREGATE_ROLES;
 
 const read = (roles: RouteRule['roles']): RouteRule => ({ scope: 'read', roles, csrf: false });
 
@@ -75,7 +84,7 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/ui': read(ALL_ROLES),
   'GET /api/v1/stats': read(AGGREGATE_ROLES),
   'GET /api/v1/stats/trends': read(AGGREGATE_ROLES),
-  'GET /api/v1/stats/turnos': read(AGGREGATE_ROLES),
+  'GET /api/v1/stats/turnos': read(TURNO_ROLES),
   // Incident-level data: every read is audited. Protected categories keep location and narrative
   // only in the full view (analyst and above); researchers get de-identified, coarsened rows.
   'GET /api/v1/incidents': read({

@@ -9,7 +9,7 @@ import { createRiskSurface } from '../core/risk-surface.ts';
 import { localToUtc } from '../core/time.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import type { Db } from '../storage/db.ts';
-import { loadEvents } from '../storage/events.ts';
+import { latestEventTime, loadEvents } from '../storage/events.ts';
 import { getStudyArea } from './areas.ts';
 import { groupCategories } from './backtest.ts';
 import { gridBody } from './forecast.ts';
@@ -45,11 +45,8 @@ export async function persistentHotspots(
   const area = await getStudyArea(db, q.area);
   const { grid, mask } = gridForArea(area);
   const categories = groupCategories(q.group, 'group');
-  const latest = await db.query<{ t: Date | null }>(
-    'select max(occurred_at) as t from incidents where study_area = $1',
-    [area.def.id],
-  );
-  const before = q.before ?? (latest[0]?.t ? latest[0].t.getTime() + 1 : Date.now());
+  const latest = await latestEventTime(db, area.def.id);
+  const before = q.before ?? (latest !== null ? latest + 1 : Date.now());
   const starts = monthStarts(before, q.months, area.def.timeZone);
   const from = starts[0] as number;
   const to = starts[starts.length - 1] as number;

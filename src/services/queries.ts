@@ -5,11 +5,12 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   type AggregateView,
+  countsRestricted,
   type IncidentView as IncidentViewKind,
   SMALL_COUNT_THRESHOLD,
 } from '../core/access.ts';
-import { ValidationError } from '../core/errors.ts';
-import { CATEGORY_CODES, isCategory } from '../core/taxonomy.ts';
+import { ForbiddenError, ValidationError } from '../core/errors.ts';
+import { CATEGORY_CODES, CRIME_CATEGORIES, isCategory } from '../core/taxonomy.ts';
 import { isRealDate, localToUtc } from '../core/time.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 import { appSecrets } from '../storage/accounts.ts';
@@ -294,32 +295,87 @@ export async function incidentPage(
   };
 }
 
-/** A count that may be suppressed (community views: below SMALL_COUNT_THRESHOLD). */
+/**
+ * A count as a view shows it. In the full and exact views, the exact count. In the suppressed view,
+ * the sum of the published cells it covers (cells of the district × month × category table holding
+ * 0 or at least SMALL_COUNT_THRESHOLD incidents); null when none of its cells is published but some
+ * hold incidents.
+ */
 export interface ShownCount {
   count: number | null;
+  /** Suppressed view: some cell it covers holds 1–4 incidents and is left out of `count`. */
   suppressed: boolean;
 }
 
-function shown(count: number, view: AggregateView): ShownCount {
-  return view === 'suppressed' && count > 0 && count < SMALL_COUNT_THRESHOLD
-    ? { count: null, suppressed: true }
-    : { count, suppressed: false };
+/**
+ * Sums cells of the published table as a view may show them. Withheld cells add nothing, so every
+ * number of the suppressed view is a sum of published cells, and no difference of two numbers can
+ * reveal a withheld one.
+ */
+function shownSum(cells: readonly number[], view: AggregateView): ShownCount {
+  let sum = 0;
+  let withheld = false;
+  for (const n of cells) {
+    if (view !== 'suppressed' || n === 0 || n >= SMALL_COUNT_THRESHOLD) sum += n;
+    else withheld = true;
+  }
+  return withheld && sum === 0 ? { count: null, suppressed: true } : { count: sum, suppressed: withheld };
 }
 
-/** Stats rows with counts shown per view. */
-function districtLevelOnly(p: FilterParams, view: AggregateView): void {
-  if (p.bbox && view === 'suppressed')
-    throw new ValidationError('bbox', 'la vista comunitaria solo ofrece conteos por distrito');
+/** Whether a YYYY-MM-DD day is the last of its month. */
+function lastOfMonth(day: string): boolean {
+  const [y, m, d] = day.trim().split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1)).getUTCDate() === 1;
 }
 
+/**
+ * The incident filter of an aggregate in the caller's view (the disclosure rules, docs/api.md):
+ * restricted rows only in the full view (core/access.ts) and never in a small area (bbox); below the
+ * full view a protected category cannot be asked for; the suppressed view selects only whole cells
+ * of the published table (districts, categories or a group, whole months), never part of one.
+ * @throws ValidationError naming the parameter that breaks a rule
+ */
+async function aggregateFilter(
+  db: Db,
+  p: FilterParams,
+  view: AggregateView,
+): Promise<{ area: StudyArea; filter: IncidentFilter }> {
+  const area = await getStudyArea(db, p.area);
+  const filter = buildFilter(p, area, '');
+  if (!countsRestricted(view))
+    for (const c of p.categories ?? [])
+      if (isCategory(c) && CRIME_CATEGORIES[c].restricted)
+        throw new ValidationError(
+          'category',
+          `"${c}" es una categoría protegida: sus conteos solo están en la vista completa (analistas)`,
+        );
+  if (view === 'suppressed') {
+    for (const field of ['bbox', 'type', 'source'] as const)
+      if (p[field])
+        throw new ValidationError(
+          field,
+          'la vista comunitaria solo ofrece conteos por distrito, mes y categoría (o grupo)',
+        );
+    if (p.from && !p.from.trim().endsWith('-01'))
+      throw new ValidationError('from', 'en la vista comunitaria use el primer día de un mes (AAAA-MM-01)');
+    if (p.to && !lastOfMonth(p.to))
+      throw new ValidationError('to', 'en la vista comunitaria use el último día de un mes (ej. 2025-01-31)');
+  }
+  return {
+    area,
+    filter: { ...filter, ...(p.bbox || !countsRestricted(view) ? { excludeRestricted: true } : {}) },
+  };
+}
+
+/** The district × month × category table, each cell shown per view. */
 export async function statsTable(
   db: Db,
   p: FilterParams,
   view: AggregateView,
 ): Promise<{ area: string; view: AggregateView; rows: (Omit<StatsRow, 'count'> & ShownCount)[] }> {
-  districtLevelOnly(p, view);
-  const { area, rows } = await queryStats(db, p, '');
-  return { area: area.def.id, view, rows: rows.map((r) => ({ ...r, ...shown(r.count, view) })) };
+  const { area, filter } = await aggregateFilter(db, p, view);
+  const rows = await incidentStats(db, filter, area.def.timeZone);
+  return { area: area.def.id, view, rows: rows.map((r) => ({ ...r, ...shownSum([r.count], view) })) };
 }
 
 /** One month of a district's (or the whole area's) series. */
@@ -344,20 +400,22 @@ export async function trends(
   view: AggregateView;
   series: { district: string | null; name: string; points: TrendPoint[] }[];
 }> {
-  districtLevelOnly(p, view);
-  const { area, rows } = await queryStats(db, p, '');
+  const { area, filter } = await aggregateFilter(db, p, view);
+  const rows = await incidentStats(db, filter, area.def.timeZone);
   const months = [...new Set(rows.map((r) => r.month))].sort();
-  // The month of the newest incident in the area is still being filled.
+  // The month of the newest incident the view counts is still being filled.
   const [latest] = await db.query<{ m: string | null }>(
-    `select to_char(max(occurred_at) at time zone $2, 'YYYY-MM') as m from incidents where study_area = $1`,
-    [area.def.id, area.def.timeZone],
+    `select to_char(max(occurred_at) at time zone $2, 'YYYY-MM') as m from incidents
+     where study_area = $1 and ($3 or not restricted)`,
+    [area.def.id, area.def.timeZone, countsRestricted(view)],
   );
-  const totals = new Map<string | null, Map<string, number>>();
+  // The cells of each series and month (null: the whole area).
+  const cells = new Map<string | null, Map<string, number[]>>();
   const names = new Map<string | null, string>([[null, area.def.name]]);
   const add = (key: string | null, month: string, n: number): void => {
-    const m = totals.get(key) ?? new Map<string, number>();
-    totals.set(key, m);
-    m.set(month, (m.get(month) ?? 0) + n);
+    const m = cells.get(key) ?? new Map<string, number[]>();
+    cells.set(key, m);
+    m.set(month, [...(m.get(month) ?? []), n]);
   };
   for (const r of rows) {
     const key = r.districtCode ?? '(sin distrito)';
@@ -365,15 +423,13 @@ export async function trends(
     add(key, r.month, r.count);
     add(null, r.month, r.count);
   }
-  const series = [...totals.entries()].map(([district, byMonth]) => ({
+  const series = [...cells.entries()].map(([district, byMonth]) => ({
     district,
     name: names.get(district) ?? String(district),
     points: months.map((month): TrendPoint => {
-      const count = byMonth.get(month) ?? 0;
-      const s = shown(count, view);
-      const prevMonth = `${Number(month.slice(0, 4)) - 1}${month.slice(4)}`;
-      const prev = byMonth.get(prevMonth);
-      const prevShown = prev === undefined ? null : shown(prev, view).count;
+      const s = shownSum(byMonth.get(month) ?? [], view);
+      const prev = byMonth.get(`${Number(month.slice(0, 4)) - 1}${month.slice(4)}`);
+      const prevShown = prev === undefined ? null : shownSum(prev, view).count;
       return {
         month,
         ...s,
@@ -386,18 +442,22 @@ export async function trends(
   return { area: area.def.id, view, series };
 }
 
-/** Incidents per turno (shift), in shift order; records without a time are counted apart. */
+/**
+ * Incidents per turno (shift), in shift order; records without a time are counted apart. Not for
+ * the suppressed view: a turno splits published cells, and the parts would difference out.
+ * @throws ForbiddenError for the suppressed view
+ */
 export async function turnoProfile(
   db: Db,
   p: FilterParams,
   view: AggregateView,
 ): Promise<{ area: string; view: AggregateView; turnos: ({ turno: string | null } & ShownCount)[] }> {
-  districtLevelOnly(p, view);
-  const area = await getStudyArea(db, p.area);
-  const filter = { ...buildFilter(p, area, ''), ...(p.bbox ? { excludeRestricted: true } : {}) };
+  if (view === 'suppressed')
+    throw new ForbiddenError('El perfil por turno no está disponible en la vista comunitaria');
+  const { area, filter } = await aggregateFilter(db, p, view);
   const rows = await turnoCounts(db, filter);
   const order = ['madrugada', 'mañana', 'tarde', 'noche'];
   const by = new Map(rows.map((r) => [r.turno, r.count]));
-  const turnos = [...order, null].map((turno) => ({ turno, ...shown(by.get(turno) ?? 0, view) }));
+  const turnos = [...order, null].map((turno) => ({ turno, ...shownSum([by.get(turno) ?? 0], view) }));
   return { area: area.def.id, view, turnos };
 }

@@ -3,10 +3,18 @@
  * Only points that mark the incident's place are used — exact or street-level coordinates; points
  * forced to a comisaría and rows without coordinates are excluded (and counted) so that they never
  * create a fake hotspot on a police station.
+ *
+ * Restricted rows (protected categories, or a source's protected flag such as Chicago's domestic)
+ * never become events: every model, forecast, backtest, sweep and persistence grid is built from
+ * what this file loads, and those surfaces reach roles that may not see restricted rows
+ * (core/access.ts `countsRestricted`). There is deliberately no option to include them.
  */
 import { createEventSet, type EventSet } from '../core/events.ts';
 import { CATEGORY_CODES, type CrimeCategory } from '../core/taxonomy.ts';
 import type { Queryable } from './db.ts';
+
+/** The predicate every modelling read applies: restricted rows never leave for a surface. */
+const SHARED_ONLY = 'not restricted';
 
 /** What to load. */
 export interface EventQuery {
@@ -32,7 +40,7 @@ export interface LoadedEvents {
 /** Loads located incidents as an EventSet (category = index into CATEGORY_CODES). */
 export async function loadEvents(db: Queryable, q: EventQuery): Promise<LoadedEvents> {
   const params: unknown[] = [q.area];
-  let where = 'study_area = $1';
+  let where = `study_area = $1 and ${SHARED_ONLY}`;
   if (q.categories?.length) {
     params.push(q.categories);
     where += ` and category = any($${params.length})`;
@@ -78,4 +86,13 @@ export async function loadEvents(db: Queryable, q: EventQuery): Promise<LoadedEv
     excludedUnlocated: tally?.unlocated ?? 0,
     excludedDateOnly: q.exactTimeOnly ? (tally?.date_only ?? 0) : 0,
   };
+}
+
+/** Newest occurrence time (ms) among the rows a surface may use, or null when there is none. */
+export async function latestEventTime(db: Queryable, area: string): Promise<number | null> {
+  const [r] = await db.query<{ t: Date | null }>(
+    `select max(occurred_at) as t from incidents where study_area = $1 and ${SHARED_ONLY}`,
+    [area],
+  );
+  return r?.t ? r.t.getTime() : null;
 }
