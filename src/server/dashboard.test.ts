@@ -390,6 +390,53 @@ describe('dashboard in Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('shows every role a banner while the data is stale', async () => {
+    const [row] = await f.t.db.query<{ day: string; days: number }>(
+      `select to_char(max(occurred_at) at time zone 'America/Lima', 'DD/MM/YYYY') as day,
+         floor(extract(epoch from now() - max(occurred_at)) / 86400)::int as days from incidents`,
+    );
+    // The seeded data is from early 2025: far older than the default limit of 7 days.
+    expect(row?.days).toBeGreaterThan(7);
+    for (const role of ['community', 'officer'] as const) {
+      const page = await loginAs(role);
+      const banner = page.getByTestId('stale-banner');
+      await banner.waitFor();
+      expect(await banner.textContent()).toContain(
+        `Datos desactualizados: la última denuncia es del ${row?.day}`,
+      );
+      expect(await banner.getAttribute('role')).toBe('status');
+      if (role === 'officer') await page.screenshot({ path: `${SHOTS}stale-banner.png` });
+      await page.context().close();
+    }
+  }, 60_000);
+
+  it('says so when an uploaded file was already loaded', async () => {
+    const page = await loginAs('analyst');
+    await page.getByTestId('nav-ingest').click();
+    const upload = async (): Promise<void> => {
+      await page.getByTestId('file').setInputFiles({
+        name: 'marzo.csv',
+        mimeType: 'text/csv',
+        buffer: readFileSync(
+          fileURLToPath(new URL('../ingest/sources/test/sidpol-geo-fixture.csv', import.meta.url)),
+        ),
+      });
+      await page.getByRole('button', { name: 'Subir archivo' }).click();
+      await page.waitForSelector('[data-testid="job-status"][data-status="done"]');
+    };
+    await upload();
+    expect(await page.getByTestId('job-status').textContent()).toMatch(/Carga terminada: 10 aceptadas?/);
+    const [batch] = await f.t.db.query<{ id: number }>('select max(id)::int as id from ingest_batches');
+    await upload();
+    await page.getByTestId('already-ingested').waitFor();
+    expect(await page.getByTestId('job-status').textContent()).toMatch(
+      new RegExp(
+        `^Este archivo ya fue cargado \\(lote ${batch?.id}\\) el \\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}; no se agregó nada\\.$`,
+      ),
+    );
+    await page.context().close();
+  }, 60_000);
+
   it('logged no errors in the browser console', () => {
     expect(consoleErrors).toEqual([]);
   });

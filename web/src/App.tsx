@@ -1,7 +1,7 @@
 /** The shell: login, the header (user, language, logout) and the views each role may use. */
 import { useEffect, useState } from 'react';
 import { ApiError, api, type Me, type Role, setCsrf } from './api.ts';
-import { type MessageKey, setLang, t, useLang } from './i18n.ts';
+import { formatDay, type MessageKey, setLang, t, useLang } from './i18n.ts';
 import { AccountView } from './views/AccountView.tsx';
 import { AdminView } from './views/AdminView.tsx';
 import { AuditView } from './views/AuditView.tsx';
@@ -131,6 +131,32 @@ function LanguageSwitch(): React.JSX.Element {
   );
 }
 
+/** The age of the data (GET /api/v1/ui `dataAge`, one contract with the CLI and /readyz). */
+interface DataAge {
+  newestDay: string | null;
+  days: number | null;
+  stale: boolean;
+}
+
+/** A banner on every view while the newest incident is older than VIGIA_STALE_DATA_DAYS. */
+function StaleBanner(): React.JSX.Element | null {
+  useLang();
+  const [age, setAge] = useState<DataAge | null>(null);
+  useEffect(() => {
+    api<{ dataAge: DataAge }>('/ui')
+      .then((ui) => setAge(ui.dataAge))
+      .catch(() => setAge(null));
+  }, []);
+  if (!age?.stale) return null;
+  return (
+    <p role="status" className="stale" data-testid="stale-banner">
+      {age.newestDay
+        ? `${t('staleData')} ${formatDay(age.newestDay)} (${age.days} ${t('daysAgo')})`
+        : t('noData')}
+    </p>
+  );
+}
+
 export function App(): React.JSX.Element {
   useLang();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -181,6 +207,7 @@ export function App(): React.JSX.Element {
           </button>
         </div>
       </header>
+      <StaleBanner />
       <main>
         {current === 'map' && <MapView role={me.user.role} />}
         {current === 'shift' && <MapView compact role={me.user.role} />}

@@ -164,6 +164,13 @@ const es = {
   target: 'Objeto',
   detail: 'Detalle',
   older: 'Anteriores',
+  staleData: 'Datos desactualizados: la última denuncia es del',
+  noData: 'Sin datos: no hay denuncias cargadas.',
+  daysAgo: 'días',
+  alreadyIngested: 'Este archivo ya fue cargado (lote',
+  alreadyIngestedOn: ') el',
+  alreadyIngestedRest: '; no se agregó nada.',
+  ingestInProgress: 'Este archivo se está cargando en este momento; no se agregó nada.',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -330,6 +337,13 @@ const en: Record<MessageKey, string> = {
   target: 'Target',
   detail: 'Detail',
   older: 'Older',
+  staleData: 'Data out of date: the newest report is from',
+  noData: 'No data: no reports have been loaded.',
+  daysAgo: 'days',
+  alreadyIngested: 'This file was already loaded (batch',
+  alreadyIngestedOn: ') on',
+  alreadyIngestedRest: '; nothing was added.',
+  ingestInProgress: 'This file is being loaded right now; nothing was added.',
 };
 
 export type Lang = 'es' | 'en';

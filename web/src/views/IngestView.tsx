@@ -1,13 +1,21 @@
 /** Upload a file for ingestion and read the job's report and rejected rows. */
 import { useRef, useState } from 'react';
 import { api } from '../api.ts';
-import { formatNumber, t, useLang } from '../i18n.ts';
+import { formatInstant, formatNumber, t, useLang } from '../i18n.ts';
 import { Head } from './common.tsx';
 
 interface Job {
   id: number;
   status: 'queued' | 'running' | 'done' | 'failed';
-  result: { accepted: number; rejected: number; existing: number; file: string } | null;
+  result: {
+    accepted: number;
+    rejected: number;
+    existing: number;
+    file: string;
+    /** `already-ingested`: the same file was loaded before; `in-progress`: it is being loaded now. */
+    status?: 'loaded' | 'already-ingested' | 'in-progress';
+    alreadyIngested?: { batchId: number; at: string } | null;
+  } | null;
   error: { message: string } | null;
 }
 
@@ -90,6 +98,12 @@ export function IngestView(): React.JSX.Element {
             <p role="alert" className="error">
               {t('jobFailed')}: {job.error?.message}
             </p>
+          ) : job.result?.alreadyIngested ? (
+            <p data-testid="already-ingested">
+              {`${t('alreadyIngested')} ${job.result.alreadyIngested.batchId}${t('alreadyIngestedOn')} ${formatInstant(job.result.alreadyIngested.at)}${t('alreadyIngestedRest')}`}
+            </p>
+          ) : job.result?.status === 'in-progress' ? (
+            <p data-testid="already-ingested">{t('ingestInProgress')}</p>
           ) : (
             <p>
               {t('jobDone')}: {formatNumber(job.result?.accepted ?? 0)} {t('accepted')},{' '}
