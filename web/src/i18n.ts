@@ -78,7 +78,8 @@ const es = {
   reason: 'Motivo',
   month: 'Mes',
   count: 'Conteo',
-  suppressedNote: 'Los conteos menores que 5 se ocultan (—) para proteger a las víctimas.',
+  suppressedNote:
+    'Los conteos menores que 5 se ocultan (—) para proteger a las víctimas; «≥ n» cuenta solo las partes publicadas.',
   total: 'Total',
   error: 'Error',
   unexpected: 'Ocurrió un error inesperado.',
@@ -251,7 +252,7 @@ const en: Record<MessageKey, string> = {
   reason: 'Reason',
   month: 'Month',
   count: 'Count',
-  suppressedNote: 'Counts below 5 are hidden (—) to protect victims.',
+  suppressedNote: 'Counts below 5 are hidden (—) to protect victims; “≥ n” counts only the published parts.',
   total: 'Total',
   error: 'Error',
   unexpected: 'An unexpected error occurred.',

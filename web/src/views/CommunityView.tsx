@@ -38,7 +38,9 @@ export function CommunityView(): React.JSX.Element {
                 <tr key={s.district}>
                   <th scope="row">{s.name}</th>
                   {s.points.slice(-12).map((p) => (
-                    <td key={p.month}>{p.count === null ? '—' : formatNumber(p.count)}</td>
+                    <td key={p.month}>
+                      {p.count === null ? '—' : `${p.suppressed ? '≥ ' : ''}${formatNumber(p.count)}`}
+                    </td>
                   ))}
                 </tr>
               ))}
