@@ -85,7 +85,8 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
     {
       schema: {
         tags: ['estadísticas'],
-        summary: 'Conteos por distrito × mes × categoría (vista comunitaria: conteos < 5 suprimidos)',
+        summary:
+          'Conteos por distrito × mes × categoría (vista comunitaria: solo celdas de 0 o ≥ 5; ver docs/api.md)',
         querystring: filterQuery,
       },
     },
@@ -98,7 +99,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
       schema: {
         tags: ['estadísticas'],
         summary:
-          'Perfil por turno: incidentes por turno policial (vista comunitaria: conteos < 5 suprimidos)',
+          'Perfil por turno: incidentes por turno policial (sin categorías protegidas bajo la vista completa; no disponible en la vista comunitaria)',
         querystring: filterQuery,
       },
     },
