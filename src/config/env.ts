@@ -70,7 +70,7 @@ const schema = z.object({
       message: 'debe ser 0 (sin límite) o 100–86400000',
     })
     .default(30_000),
-  VIGIA_AGGREGATE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  VIGIA_AGGREGATE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   VIGIA_STALE_DATA_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_STALE_DATA_DAYS),
   VIGIA_TILE_URL: z
     .string()
@@ -150,7 +150,7 @@ export const DEFAULT_HTTP_SETTINGS: HttpSettings = Object.freeze({
   rateLimitPerMinute: 1200,
   loginAttemptsPer15Minutes: 10,
   uploadMaxBytes: 512 * 1024 * 1024,
-  aggregateConcurrencyPerUser: 2,
+  aggregateConcurrencyPerUser: 4,
 });
 
 /** Defaults of the database settings (as if no variable were set). */
@@ -185,7 +185,7 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
   VIGIA_DB_STATEMENT_TIMEOUT_MS:
     'duración máxima de una sentencia SQL, ms (0 = sin límite); por defecto 30000',
   VIGIA_AGGREGATE_CONCURRENCY_PER_USER:
-    'cálculos de estadísticas (/stats, /stats/turnos, /stats/trends) simultáneos por usuario; por defecto 2',
+    'cálculos de estadísticas (/stats, /stats/turnos, /stats/trends) simultáneos por usuario; por defecto 4',
   VIGIA_STALE_DATA_DAYS:
     'días tras la última denuncia a partir de los que los datos se muestran desactualizados y vigia forecast no pronostica más allá sin --allow-far; por defecto 7',
   VIGIA_TILE_URL:

@@ -132,7 +132,18 @@ describe.each(BACKENDS)('database faults (%s)', (backend) => {
   });
 
   it('a stopped server gives 503 STORAGE, one log line per request and no stack trace', async () => {
+    const pids = serverProcesses(server.dataDir);
     await server.stop();
+    // Until every server process has exited (a backend may outlive the pid file for a moment).
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
     logLines.length = 0;
     for (const path of ['/api/v1/incidents?limit=1', '/api/v1/districts']) {
       const a = await get(path);

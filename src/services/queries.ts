@@ -24,8 +24,8 @@ import {
   incidentStats,
   listIncidents,
   type StatsRow,
-  turnoCounts,
 } from '../storage/incidents.ts';
+import { cachedStats, cachedTurnoCounts } from './aggregate-cache.ts';
 import { getStudyArea } from './areas.ts';
 import { groupCategories } from './backtest.ts';
 
@@ -374,7 +374,7 @@ export async function statsTable(
   view: AggregateView,
 ): Promise<{ area: string; view: AggregateView; rows: (Omit<StatsRow, 'count'> & ShownCount)[] }> {
   const { area, filter } = await aggregateFilter(db, p, view);
-  const rows = await incidentStats(db, filter, area.def.timeZone);
+  const rows = await cachedStats(db, filter, area.def.timeZone);
   return { area: area.def.id, view, rows: rows.map((r) => ({ ...r, ...shownSum([r.count], view) })) };
 }
 
@@ -401,7 +401,7 @@ export async function trends(
   series: { district: string | null; name: string; points: TrendPoint[] }[];
 }> {
   const { area, filter } = await aggregateFilter(db, p, view);
-  const rows = await incidentStats(db, filter, area.def.timeZone);
+  const rows = await cachedStats(db, filter, area.def.timeZone);
   const months = [...new Set(rows.map((r) => r.month))].sort();
   // The month of the newest incident the view counts is still being filled.
   const [latest] = await db.query<{ m: string | null }>(
@@ -455,7 +455,7 @@ export async function turnoProfile(
   if (view === 'suppressed')
     throw new ForbiddenError('El perfil por turno no está disponible en la vista comunitaria');
   const { area, filter } = await aggregateFilter(db, p, view);
-  const rows = await turnoCounts(db, filter);
+  const rows = await cachedTurnoCounts(db, filter);
   const order = ['madrugada', 'mañana', 'tarde', 'noche'];
   const by = new Map(rows.map((r) => [r.turno, r.count]));
   const turnos = [...order, null].map((turno) => ({ turno, ...shownSum([by.get(turno) ?? 0], view) }));

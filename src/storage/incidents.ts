@@ -216,3 +216,17 @@ export async function latestIncidentTimes(db: Queryable): Promise<{ area: string
   );
   return rows.map((r) => ({ area: r.area, latest: r.latest === null ? null : Number(r.latest) }));
 }
+
+/**
+ * The version of an area's incidents: it changes when an ingest batch of the area finishes (the
+ * only writer of incidents, storage/ingest-writer.ts, finishes its batch in the same transaction as
+ * its rows). Cached aggregates are keyed by it. One small-table read.
+ */
+export async function dataVersion(db: Queryable, area: string): Promise<string> {
+  const [v] = await db.query<{ n: number; last: number }>(
+    `select count(*)::int as n, coalesce(max(id), 0)::int as last from ingest_batches
+     where study_area = $1 and finished_at is not null`,
+    [area],
+  );
+  return `${v?.n ?? 0}.${v?.last ?? 0}`;
+}

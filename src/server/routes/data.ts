@@ -1,9 +1,10 @@
 /** Incident-level data (audited) and aggregates (suppressed for community views). */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AggregateView, IncidentView } from '../../core/access.ts';
 import { audit } from '../../services/audit.ts';
 import { type FilterParams, incidentPage, statsTable, trends, turnoProfile } from '../../services/queries.ts';
+import { aggregateLimiter } from '../aggregate-limit.ts';
 import { accessOf, auditContext } from '../auth.ts';
 import { areaParam, dayParam, listParam, type RouteDeps, typed } from './deps.ts';
 
@@ -43,6 +44,12 @@ function filters(q: FilterQuery, defaultArea: string): FilterParams {
 
 export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const api = typed(app);
+  // Aggregates: a per-user concurrency limit (cache hits are cheap, misses scan the area's incidents).
+  const limited = aggregateLimiter(deps.settings.aggregateConcurrencyPerUser);
+  const aggregate = <T>(request: FastifyRequest, fn: (view: AggregateView) => Promise<T>): Promise<T> => {
+    const { principal, grant } = accessOf(request);
+    return limited(principal.userId, () => fn(grant as AggregateView));
+  };
   api.get(
     '/api/v1/incidents',
     {
@@ -91,7 +98,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
       },
     },
     async (request) =>
-      statsTable(deps.db, filters(request.query, deps.defaultArea), accessOf(request).grant as AggregateView),
+      aggregate(request, (view) => statsTable(deps.db, filters(request.query, deps.defaultArea), view)),
   );
   api.get(
     '/api/v1/stats/turnos',
@@ -104,11 +111,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
       },
     },
     async (request) =>
-      turnoProfile(
-        deps.db,
-        filters(request.query, deps.defaultArea),
-        accessOf(request).grant as AggregateView,
-      ),
+      aggregate(request, (view) => turnoProfile(deps.db, filters(request.query, deps.defaultArea), view)),
   );
   api.get(
     '/api/v1/stats/trends',
@@ -120,6 +123,6 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
       },
     },
     async (request) =>
-      trends(deps.db, filters(request.query, deps.defaultArea), accessOf(request).grant as AggregateView),
+      aggregate(request, (view) => trends(deps.db, filters(request.query, deps.defaultArea), view)),
   );
 }
