@@ -2,13 +2,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputFileError } from '../core/errors.ts';
 import { LIMITS } from '../ingest/limits.ts';
+import { migrate } from '../storage/migrate.ts';
 import { runCli } from '../test/cli.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { GEO_HEADER, geoRow, limaMs, tempFile, toCsv } from '../test/fixtures.ts';
 import { addStudyArea } from './areas.ts';
 import { ingestFile } from './ingest.ts';
+import { IngestQueue, jobStatus } from './jobs.ts';
 
-const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+/** Real samples shipped with the repository (provenance and licences: test-data/README.md). */
+const TEST_DATA = fileURLToPath(new URL('../../test-data/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../ingest/sources/test/', import.meta.url));
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -33,7 +36,7 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
   const geo = (file: string) => ingestFile(t.db, { file, adapter: 'sidpol-geo', area: 'callao', now: NOW });
 
   it('loads the real SIDPOL monthly rows: Callao kept, other districts rejected with a reason', async () => {
-    const file = `${SHARED}sidpol/denuncias_sidpol_lima_sample.csv`;
+    const file = `${TEST_DATA}sidpol/denuncias_sidpol_lima_sample.csv`;
     const r = await ingestFile(t.db, {
       file,
       adapter: 'sidpol-monthly',
@@ -310,13 +313,13 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
       timeZone: 'America/Chicago',
     });
     const r = await ingestFile(t.db, {
-      file: `${SHARED}external/chicago-sample/chicago_crimes_2017_2019_sample.csv`,
+      file: `${TEST_DATA}chicago/chicago_crimes_sample_cut.csv`,
       adapter: 'mapped',
       mappingFile: fileURLToPath(new URL('../../mappings/chicago.json', import.meta.url)),
       area: 'chicago',
       now: NOW,
     });
-    expect(r).toMatchObject({ rowsRead: 25_000, accepted: 25_000, rejected: 0 });
+    expect(r).toMatchObject({ rowsRead: 4889, accepted: 4889, rejected: 0 });
     const [first] = await t.db.query<{
       occurred_at: Date;
       category: string;
@@ -332,8 +335,8 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
       `select count(*) filter (where tipo = 'THEFT')::int as theft, count(*) filter (where restricted)::int as restricted,
          count(distinct extract(year from occurred_at))::int as years from incidents where study_area = 'chicago'`,
     );
-    expect(tally).toMatchObject({ theft: 5948, years: 3 });
-    expect(tally?.restricted).toBeGreaterThan(2000);
+    // The cut (test-data/README.md): 1,159 THEFT rows; 844 marked domestic plus 34 sexual offences.
+    expect(tally).toMatchObject({ theft: 1159, years: 3, restricted: 878 });
   });
 
   it('re-reads a file when its mapping changes, and keeps one file in two overlapping areas', async () => {
@@ -400,6 +403,56 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     const after = await counts(t);
     expect(after.batches - before.batches).toBe(1);
     expect(after.incidents - before.incidents).toBe(n);
+  });
+
+  it('reports the outcome of an upload job: loaded, then already ingested', async () => {
+    const content = toCsv([geoRow(950_001), geoRow(950_002)]);
+    const queue = new IngestQueue(t.db, { error: () => undefined });
+    const ctx = { actor: 'test', role: 'admin', ip: null, requestId: null };
+    const jobs = [];
+    for (const n of [1, 2])
+      jobs.push(
+        await queue.submit(
+          {
+            storedFile: tempFile(`upload-${n}-${backend}.csv`, content),
+            fileName: 'denuncias.csv',
+            format: 'sidpol-geo',
+            area: 'callao',
+          },
+          ctx,
+        ),
+      );
+    await queue.idle();
+    const results = await Promise.all(jobs.map(async (j) => (await jobStatus(t.db, j.id)).result));
+    expect(results[0]).toMatchObject({ status: 'loaded', accepted: 2 });
+    expect(results[1]).toMatchObject({ status: 'already-ingested', accepted: 0 });
+  });
+
+  it('migration 0005 keeps the incidents stored under the old identity', async () => {
+    const fresh = await createTestDb(backend);
+    try {
+      // Put the database back to the identity before 0005, with rows stored under it.
+      await fresh.db.query(`alter table incidents drop constraint incidents_pkey;
+        alter table incidents add primary key (source, external_id);
+        drop index ingest_batches_file;
+        create unique index ingest_batches_file on ingest_batches (study_area, adapter, file_sha256);
+        delete from schema_migrations where version = 5`);
+      await fresh.db.query(`insert into incidents (source, external_id, study_area, batch_id, occurred_at,
+          time_precision, geo_quality, category, channel, restricted)
+        select 'old-source', g::text, 'callao', 0, now(), 'exact', 'missing', 'otros', 'reported', false
+        from generate_series(1, 3) g`);
+      expect(await migrate(fresh.db)).toEqual([5]);
+      const rows = await fresh.db.query<{ external_id: string }>(
+        `select external_id from incidents where source = 'old-source' order by 1`,
+      );
+      expect(rows.map((r) => r.external_id)).toEqual(['1', '2', '3']);
+      const [key] = await fresh.db.query<{ def: string }>(
+        `select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'incidents_pkey'`,
+      );
+      expect(key?.def).toBe('PRIMARY KEY (study_area, source, external_id)');
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('keeps genuine duplicate records of a file without ids when the mapping takes the row number as id', async () => {
