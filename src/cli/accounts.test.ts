@@ -3,6 +3,9 @@
  * from the shell (no default password), tokens are minted and revoked, and `vigia audit verify`
  * detects altered, deleted and truncated audit rows.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../test/cli.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
@@ -134,4 +137,65 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
       await t2.drop();
     }
   });
+  it('detects newest rows deleted with a rewound audit_head through an anchor kept outside the database', async () => {
+    const t3 = await createTestDb(backend);
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigia-anchor-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'vigia-no-anchor-'));
+    try {
+      const env3 = { DATABASE_URL: t3.url, VIGIA_DATA_DIR: dataDir };
+      await runCli(['user', 'add', 'ana', '--role', 'admin'], env3, 'una-clave-muy-larga\n');
+      await runCli(['user', 'add', 'beto', '--role', 'analyst'], env3, 'una-clave-muy-larga\n');
+      const anchored = await runCli(['audit', 'anchor'], env3);
+      expect(anchored.code, anchored.stderr).toBe(0);
+      const value = anchored.stdout.split('\n')[0] as string;
+      expect(value).toMatch(/^\d+:[0-9a-f]{64}$/);
+      const anchorSeq = Number(value.split(':')[0]);
+      expect(readFileSync(join(dataDir, 'audit-anchors.txt'), 'utf8')).toContain(value);
+      await runCli(['user', 'add', 'carla', '--role', 'analyst'], env3, 'una-clave-muy-larga\n');
+      // Appends after the anchor are fine.
+      const fine = await runCli(['audit', 'verify'], env3);
+      expect(fine.code, fine.stdout).toBe(0);
+      expect(fine.stdout).toContain(`ancla ${value}`);
+
+      // With the owner's rights: delete every row from the anchored one on, and rewind the head.
+      await t3.db.transaction(async (tx) => {
+        await tx.query('alter table audit_log disable trigger audit_log_no_change');
+        await tx.query('delete from audit_log where seq >= $1', [anchorSeq]);
+        await tx.query(
+          'update audit_head set seq = l.seq, hash = l.hash from (select seq, hash from audit_log order by seq desc limit 1) l',
+        );
+        await tx.query('alter table audit_log enable trigger audit_log_no_change');
+      });
+      // The chain and the head agree again: without an anchor nothing shows.
+      const blind = await runCli(['audit', 'verify'], { DATABASE_URL: t3.url, VIGIA_DATA_DIR: elsewhere });
+      expect(blind.code).toBe(0);
+      expect(blind.stdout).toContain('sin ancla');
+      // The latest anchor of the anchor file…
+      const r = await runCli(['audit', 'verify'], env3);
+      expect(r.code).toBe(7);
+      expect(r.stdout).toContain('AUDITORÍA ALTERADA');
+      expect(r.stdout).toContain(`el ancla ${value} (${join(dataDir, 'audit-anchors.txt')})`);
+      expect(r.stdout).toContain(`la cadena termina en la fila ${anchorSeq - 1}`);
+      // …or one given on the command line (kept on another machine).
+      const given = await runCli(['audit', 'verify', '--anchor', value, '--json'], {
+        DATABASE_URL: t3.url,
+        VIGIA_DATA_DIR: elsewhere,
+      });
+      expect(given.code).toBe(7);
+      const report = JSON.parse(given.stdout) as {
+        ok: boolean;
+        anchor: string;
+        problems: { problem: string }[];
+      };
+      expect(report.anchor).toBe(value);
+      expect(report.problems.some((p) => p.problem.includes(`el ancla ${value} (--anchor)`))).toBe(true);
+      const bad = await runCli(['audit', 'verify', '--anchor', '12:xyz'], env3);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('anchor: ancla inválida');
+    } finally {
+      await t3.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

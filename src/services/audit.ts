@@ -1,8 +1,13 @@
 /**
  * Recording and verifying the audit trail. Every read of incident-level data and every change is
- * recorded by the service or route that does it, with who, what, when and from where.
+ * recorded by the service or route that does it, with who, what, when and from where. Anchors
+ * (the head's sequence number and hash, kept outside the database) let verification notice newest
+ * rows deleted together with a rewound audit_head.
  */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { actorName, type Principal } from '../core/access.ts';
+import { ValidationError } from '../core/errors.ts';
 import {
   type AuditQuery,
   type AuditRow,
@@ -45,23 +50,76 @@ export function queryAudit(db: Db, q: AuditQuery): Promise<AuditRow[]> {
   return listAudit(db, q);
 }
 
+/** The anchor file's name in the data directory. */
+export const AUDIT_ANCHOR_FILE = 'audit-anchors.txt';
+
+/** A chain position recorded outside the database: `<seq>:<sha-256 hex>`. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  /** Where it came from (the anchor file or the command line), for messages. */
+  source: string;
+}
+
+/** Reads `<seq>:<hash>`. @throws ValidationError naming `field` */
+export function parseAnchor(text: string, source: string, field = 'anchor'): AuditAnchor {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  if (!m)
+    throw new ValidationError(
+      field,
+      `ancla inválida "${text.trim().slice(0, 80)}" (use <secuencia>:<hash SHA-256 hex>)`,
+    );
+  return { seq: Number(m[1]), hash: m[2] as string, source };
+}
+
+const formatAnchor = (a: { seq: number; hash: string }): string => `${a.seq}:${a.hash}`;
+
+/**
+ * Records the current head in the anchor file (one line per anchor: time, then `<seq>:<hash>`).
+ * Keep copies of the file, or of the printed value, where the database's users cannot write.
+ */
+export async function anchorAudit(db: Db, file: string): Promise<AuditAnchor & { at: Date }> {
+  const head = await auditHead(db);
+  if (!head) throw new ValidationError('audit_head', 'falta la cabecera del registro de auditoría');
+  const at = new Date();
+  mkdirSync(dirname(file), { recursive: true });
+  appendFileSync(file, `${at.toISOString()} ${formatAnchor(head)}\n`, { mode: 0o600 });
+  return { ...head, source: file, at };
+}
+
+/** The newest anchor in the anchor file, or null when there is none. @throws ValidationError */
+export function latestAnchor(file: string): AuditAnchor | null {
+  if (!existsSync(file)) return null;
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  const last = lines[lines.length - 1];
+  if (last === undefined) return null;
+  return parseAnchor(last.trim().split(/\s+/).pop() as string, file, `${file}: línea ${lines.length}`);
+}
+
 /** What `vigia audit verify` found. */
 export interface AuditVerification {
   ok: boolean;
   rows: number;
   /** The first problems found (sequence number and what is wrong), at most 20. */
   problems: { seq: number; problem: string }[];
+  /** The anchor checked, if any. */
+  anchor?: string;
 }
 
 /**
  * Walks the whole chain: sequence numbers without gaps, each row's prev_hash equal to the previous
  * row's hash, each hash recomputed from the stored values, and the head pointing at the last row.
+ * With an anchor, the anchored row must still exist with the anchored hash: deleting the newest
+ * rows and rewinding audit_head keeps the chain consistent, but not with an older anchor.
  */
-export async function verifyAudit(db: Db): Promise<AuditVerification> {
+export async function verifyAudit(db: Db, anchor?: AuditAnchor | null): Promise<AuditVerification> {
   const problems: { seq: number; problem: string }[] = [];
   const add = (seq: number, problem: string): void => {
     if (problems.length < 20) problems.push({ seq, problem });
   };
+  const named = anchor ? `el ancla ${formatAnchor(anchor)} (${anchor.source})` : '';
   let expectedSeq = 1;
   let prevHash = '0'.repeat(64);
   let rows = 0;
@@ -70,15 +128,23 @@ export async function verifyAudit(db: Db): Promise<AuditVerification> {
     if (r.seq !== expectedSeq) add(r.seq, `falta(n) la(s) fila(s) ${expectedSeq}–${r.seq - 1} (eliminadas)`);
     if (r.prevHash !== prevHash) add(r.seq, 'prev_hash no coincide con la fila anterior');
     if (auditHash(r) !== r.hash) add(r.seq, 'el contenido no coincide con su hash (fila alterada)');
+    if (anchor && r.seq === anchor.seq && r.hash !== anchor.hash)
+      add(r.seq, `la fila no coincide con ${named} (cadena reescrita)`);
     expectedSeq = r.seq + 1;
     prevHash = r.hash;
   }
+  const last = expectedSeq - 1;
+  if (anchor && last < anchor.seq)
+    add(
+      anchor.seq,
+      `${named} registra ${anchor.seq} filas pero la cadena termina en la fila ${last}: filas eliminadas después de la ${last} (y cabecera retrocedida)`,
+    );
   const head = await auditHead(db);
   if (!head) add(0, 'falta la cabecera audit_head');
-  else if (head.seq !== expectedSeq - 1 || head.hash !== prevHash)
+  else if (head.seq !== last || head.hash !== prevHash)
     add(
       head.seq,
-      `la cabecera apunta a la fila ${head.seq} pero la última es ${expectedSeq - 1} (filas finales eliminadas o cabecera alterada)`,
+      `la cabecera apunta a la fila ${head.seq} pero la última es ${last} (filas finales eliminadas o cabecera alterada)`,
     );
-  return { ok: problems.length === 0, rows, problems };
+  return { ok: problems.length === 0, rows, problems, ...(anchor ? { anchor: formatAnchor(anchor) } : {}) };
 }

@@ -1,4 +1,5 @@
 /** `vigia user …`, `vigia token …` and `vigia audit …`: accounts and the audit trail from the shell. */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ROLES } from '../../core/access.ts';
 import { ValidationError } from '../../core/errors.ts';
@@ -11,7 +12,14 @@ import {
   tokensOf,
   userByName,
 } from '../../services/accounts.ts';
-import { queryAudit, verifyAudit } from '../../services/audit.ts';
+import {
+  AUDIT_ANCHOR_FILE,
+  anchorAudit,
+  latestAnchor,
+  parseAnchor,
+  queryAudit,
+  verifyAudit,
+} from '../../services/audit.ts';
 import { list, withStore } from '../context.ts';
 import { EXIT, table } from '../output.ts';
 import { cliAuditContext, readSecret } from '../secret.ts';
@@ -176,17 +184,49 @@ export function registerAccountCommands(program: Command): void {
     });
 
   const auditCmd = program.command('audit').description('registro de auditoría / audit trail');
+  const anchorFile = (given: string | undefined, dataDir: string): string =>
+    given ?? join(dataDir, AUDIT_ANCHOR_FILE);
+  auditCmd
+    .command('anchor')
+    .description(
+      'registra la cabecera actual (secuencia y hash) en el archivo de anclas y la imprime: guárdela fuera de la base',
+    )
+    .option('--file <archivo>', `archivo de anclas (por defecto <VIGIA_DATA_DIR>/${AUDIT_ANCHOR_FILE})`)
+    .option('--json', 'salida JSON')
+    .action(async (o: { file?: string; json?: boolean }) => {
+      const a = await withStore((db, config) => anchorAudit(db, anchorFile(o.file, config.dataDir)));
+      if (o.json) process.stdout.write(`${JSON.stringify(a)}\n`);
+      else
+        process.stdout.write(
+          `${a.seq}:${a.hash}\nAncla de auditoría: fila ${a.seq}, agregada a ${a.source}. Guarde una copia fuera de este servidor.\n`,
+        );
+    });
   auditCmd
     .command('verify')
     .description(
-      'comprueba la cadena de hashes: detecta filas alteradas, borradas o agregadas fuera de Vigía',
+      'comprueba la cadena de hashes: detecta filas alteradas, borradas o agregadas fuera de Vigía, y filas finales borradas desde la última ancla',
     )
+    .option(
+      '--anchor <secuencia:hash>',
+      'comprueba contra esta ancla (en vez de la última del archivo de anclas)',
+    )
+    .option('--file <archivo>', `archivo de anclas (por defecto <VIGIA_DATA_DIR>/${AUDIT_ANCHOR_FILE})`)
     .option('--json', 'salida JSON')
-    .action(async (o: { json?: boolean }) => {
-      const result = await withStore((db) => verifyAudit(db));
+    .action(async (o: { anchor?: string; file?: string; json?: boolean }) => {
+      const result = await withStore(async (db, config) => {
+        const anchor = o.anchor
+          ? parseAnchor(o.anchor, '--anchor')
+          : latestAnchor(anchorFile(o.file, config.dataDir));
+        return verifyAudit(db, anchor);
+      });
+      const against = result.anchor
+        ? ` (ancla ${result.anchor})`
+        : ' (sin ancla: ejecute "vigia audit anchor")';
       if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else if (result.ok)
-        process.stdout.write(`Auditoría íntegra: ${result.rows} registros, cadena de hashes válida.\n`);
+        process.stdout.write(
+          `Auditoría íntegra: ${result.rows} registros, cadena de hashes válida${against}.\n`,
+        );
       else
         process.stdout.write(
           `AUDITORÍA ALTERADA: ${result.problems.length} problema(s) en ${result.rows} registros\n${result.problems
