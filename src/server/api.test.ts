@@ -257,7 +257,7 @@ describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
 
   it('tells the dashboard about a configured base map and lets its images through the CSP', async () => {
     const plain = await call(f, 'GET', '/api/v1/ui', { token: f.users.community.token });
-    expect(plain.body).toEqual({ tiles: null, area: 'callao' });
+    expect(plain.body).toMatchObject({ tiles: null, area: 'callao' });
     const tiles = { url: 'https://{s}.tile.example.org/{z}/{x}/{y}.png', attribution: '© Ejemplo' };
     const withTiles = buildApp({ db: f.t.db, logLevel: 'silent', uploadDir: f.uploadDir, tiles });
     const base = await withTiles.listen({ host: '127.0.0.1', port: 0 });
@@ -269,6 +269,52 @@ describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
       );
     } finally {
       await withTiles.close();
+    }
+  });
+
+  it('tells the age of the data, one contract on /ui and the forecasts (stale after VIGIA_STALE_DATA_DAYS)', async () => {
+    const [row] = await f.t.db.query<{ newest: Date }>('select max(occurred_at) as newest from incidents');
+    const newest = row?.newest as Date;
+    const days = Math.floor((Date.now() - newest.getTime()) / 86_400_000);
+    const expected = {
+      area: 'callao',
+      newestDay: new Intl.DateTimeFormat('sv-SE', { timeZone: 'America/Lima' }).format(newest),
+      days: expect.any(Number),
+      staleAfterDays: 7,
+      stale: days > 7, // the seeded data is from early 2025
+    };
+    expect(expected.stale).toBe(true);
+    const token = f.users.analyst.token;
+    const ui = await call(f, 'GET', '/api/v1/ui', { token: f.users.community.token });
+    const uiAge = (ui.body as { dataAge: { days: number } }).dataAge;
+    expect(uiAge).toEqual(expected);
+    expect(Math.abs(uiAge.days - days)).toBeLessThanOrEqual(1); // whole days; the test may cross midnight
+    const idx = await call(f, 'GET', '/api/v1/forecasts', { token });
+    expect((idx.body as { dataAge: unknown }).dataAge).toEqual(expected);
+    for (const format of ['grid', 'geojson']) {
+      const cur = await call(
+        f,
+        'GET',
+        `/api/v1/forecasts/current?group=property&turno=tarde&format=${format}`,
+        {
+          token,
+        },
+      );
+      expect(cur.status).toBe(200);
+      expect((cur.body as { dataAge: unknown }).dataAge, format).toEqual(expected);
+    }
+    // A server with a longer limit calls the same data fresh.
+    const lenient = buildApp({ db: f.t.db, logLevel: 'silent', uploadDir: f.uploadDir, staleDataDays: 3650 });
+    const base = await lenient.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const r = await call({ base }, 'GET', '/api/v1/ui', { token: f.users.community.token });
+      expect((r.body as { dataAge: unknown }).dataAge).toEqual({
+        ...expected,
+        staleAfterDays: 3650,
+        stale: false,
+      });
+    } finally {
+      await lenient.close();
     }
   });
 

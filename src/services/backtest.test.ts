@@ -8,7 +8,8 @@ import { backtest } from './backtest.ts';
 import { writeDemoCsv } from './demo.ts';
 import { ingestFile } from './ingest.ts';
 
-const SHARED = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+/** Real samples shipped with the repository (provenance and licences: test-data/README.md). */
+const TEST_DATA = fileURLToPath(new URL('../../test-data/', import.meta.url));
 
 describe.each(BACKENDS)('backtest on %s', (backend) => {
   let t: TestDb;
@@ -119,7 +120,7 @@ describe('backtest on a non-Callao study area', () => {
       timeZone: 'America/Chicago',
     });
     await ingestFile(t.db, {
-      file: `${SHARED}external/chicago-sample/chicago_crimes_2017_2019_sample.csv`,
+      file: `${TEST_DATA}chicago/chicago_crimes_sample_cut.csv`,
       adapter: 'mapped',
       mappingFile: fileURLToPath(new URL('../../mappings/chicago.json', import.meta.url)),
       area: 'chicago',

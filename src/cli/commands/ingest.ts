@@ -64,7 +64,7 @@ Formatos:
   mapped          cualquier CSV/GeoJSON con un archivo de mapeo (ver mappings/chicago.json)
 
 Ejemplos:
-  vigia ingest ../shared/data/sidpol/denuncias_sidpol_lima_sample.csv -f sidpol-monthly
+  vigia ingest test-data/sidpol/denuncias_sidpol_lima_sample.csv -f sidpol-monthly
   vigia ingest crimes.csv -f mapped -m mappings/chicago.json --area chicago`,
     )
     .action(
