@@ -252,6 +252,8 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
       const done = await run.done;
       expect(done.code).toBe(0);
       expect(done.stdout).toContain('superficies de riesgo guardadas');
+      // The demo data (from 2021) is far older than VIGIA_STALE_DATA_DAYS: the summary says so.
+      expect(done.stdout).toContain('Aviso: Datos desactualizados: la última denuncia es del');
       expect(done.stderr).toContain('detenido');
     } finally {
       await fresh.drop();
