@@ -90,6 +90,18 @@ describe('parseConfig', () => {
     expect(parseConfig({ DATABASE_URL: '   ' }).databaseUrl).toBeUndefined();
   });
 
+  it('reads the schema owner URL only along with DATABASE_URL, and checks its form', () => {
+    const owner = 'postgres://dueno:x@db:5432/vigia';
+    expect(
+      parseConfig({ DATABASE_URL: 'postgres://app:y@db:5432/vigia', VIGIA_OWNER_DATABASE_URL: owner })
+        .ownerDatabaseUrl,
+    ).toBe(owner);
+    expect(parseConfig({ VIGIA_OWNER_DATABASE_URL: owner }).ownerDatabaseUrl).toBeUndefined();
+    expect(configError({ VIGIA_OWNER_DATABASE_URL: 'mysql://a:b@h/x' }).problems[0]).toMatch(
+      /^VIGIA_OWNER_DATABASE_URL: /,
+    );
+  });
+
   it('ignores unrelated variables', () => {
     expect(parseConfig({ PATH: '/usr/bin', HOME: '/root' }, '/srv/vigia').studyArea).toBe('callao');
   });
@@ -192,6 +204,7 @@ describe('parseConfig', () => {
         'VIGIA_TILE_URL',
         'VIGIA_TILE_ATTRIBUTION',
         'VIGIA_STALE_DATA_DAYS',
+        'VIGIA_OWNER_DATABASE_URL',
       ].sort(),
     );
   });

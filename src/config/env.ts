@@ -30,6 +30,11 @@ const schema = z.object({
     .refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
       message: 'debe ser una URL postgres://usuario:clave@host:puerto/base (o vacía para la base embebida)',
     }),
+  VIGIA_OWNER_DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'debe ser una URL postgres://dueño:clave@host:puerto/base')
+    .optional(),
   VIGIA_DATA_DIR: z.string().trim().min(1).default('./data'),
   VIGIA_STUDY_AREA: z
     .string()
@@ -118,6 +123,11 @@ export interface DbSettings {
 export interface Config {
   /** `postgres://…` for a PostgreSQL server; undefined for the embedded default. */
   readonly databaseUrl: string | undefined;
+  /**
+   * The schema owner's URL on a PostgreSQL server: migrations run as this role, which then grants the
+   * DATABASE_URL role only what it needs (on the audit log: SELECT and INSERT). Unset: one role.
+   */
+  readonly ownerDatabaseUrl: string | undefined;
   /** Absolute data directory (embedded database, generated files). */
   readonly dataDir: string;
   /** Id of the default study area. */
@@ -163,6 +173,8 @@ export const DEFAULT_DB_SETTINGS: DbSettings = Object.freeze({
 /** Every variable Vigía reads, with its meaning (for --help and the README). */
 export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, string>> = {
   DATABASE_URL: 'postgres://… de un servidor PostgreSQL; vacío = base embebida en VIGIA_DATA_DIR',
+  VIGIA_OWNER_DATABASE_URL:
+    'postgres://… del dueño del esquema (migraciones); la aplicación usa DATABASE_URL sin poder alterar la auditoría; vacío = un solo rol',
   VIGIA_DATA_DIR: 'carpeta de datos (base embebida, archivos generados); por defecto ./data',
   VIGIA_STUDY_AREA: 'área de estudio por defecto; por defecto callao',
   VIGIA_TIME_ZONE: 'zona horaria IANA para horas locales; por defecto America/Lima',
@@ -209,6 +221,7 @@ export function parseConfig(
   const v = result.data;
   return Object.freeze({
     databaseUrl: v.DATABASE_URL,
+    ownerDatabaseUrl: v.DATABASE_URL ? v.VIGIA_OWNER_DATABASE_URL : undefined,
     dataDir: resolve(cwd, v.VIGIA_DATA_DIR),
     studyArea: v.VIGIA_STUDY_AREA,
     timeZone: v.VIGIA_TIME_ZONE,

@@ -1,7 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_DB_SETTINGS } from '../config/env.ts';
+import { createUser } from '../services/accounts.ts';
 import { verifyAudit } from '../services/audit.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { appendAudit, canonicalJson } from './audit.ts';
+import type { Db } from './db.ts';
+import { openStore } from './store.ts';
 
 describe.each(BACKENDS)('audit log group commit (%s store)', (backend) => {
   let t: TestDb;
@@ -36,5 +42,89 @@ describe.each(BACKENDS)('audit log group commit (%s store)', (backend) => {
 
   it('hashes details canonically (key order does not matter)', () => {
     expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
+  });
+});
+
+describe('audit log with a separate schema owner (PostgreSQL server)', () => {
+  const admin = (): string => inject('serverAdminUrl');
+  const suffix = randomBytes(4).toString('hex');
+  const owner = `vigia_owner_${suffix}`;
+  const app = `vigia_app_${suffix}`;
+  const dbName = `vigia_t_roles_${suffix}`;
+  const sql = async (text: string): Promise<void> => {
+    const c = new pg.Client({ connectionString: admin() });
+    await c.connect();
+    try {
+      await c.query(text);
+    } finally {
+      await c.end();
+    }
+  };
+  const urlAs = (role: string): string => {
+    const u = new URL(admin());
+    u.username = role;
+    u.password = 'clave-de-prueba';
+    u.pathname = `/${dbName}`;
+    return u.toString();
+  };
+  let db: Db;
+  beforeAll(async () => {
+    await sql(`create role ${owner} login password 'clave-de-prueba'`);
+    await sql(`create role ${app} login password 'clave-de-prueba'`);
+    await sql(`create database ${dbName} owner ${owner}`);
+    db = await openStore({
+      databaseUrl: urlAs(app),
+      ownerDatabaseUrl: urlAs(owner),
+      dataDir: '/nonexistent',
+      embeddedPort: 0,
+      db: DEFAULT_DB_SETTINGS,
+    });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await sql(`drop database if exists ${dbName} with (force)`);
+    await sql(`drop role if exists ${app}`);
+    await sql(`drop role if exists ${owner}`);
+  });
+
+  it('migrates as the owner; the app role appends and verifies but cannot delete rows or disable the trigger', async () => {
+    const [who] = await db.query<{ me: string; tableOwner: string }>(
+      `select current_user as me, tableowner as "tableOwner" from pg_tables where tablename = 'audit_log'`,
+    );
+    expect(who).toEqual({ me: app, tableOwner: owner });
+    // The application works as usual: accounts and their audit rows, the head moves forward.
+    await createUser(
+      db,
+      { username: 'jefa', role: 'admin', password: 'una-clave-muy-larga' },
+      {
+        actor: 'test',
+        role: null,
+        ip: null,
+        requestId: null,
+      },
+    );
+    await appendAudit(db, {
+      actor: 'u',
+      role: 'analyst',
+      action: 'incidents.list',
+      target: null,
+      detail: {},
+      ip: null,
+      requestId: null,
+    });
+    expect(await verifyAudit(db)).toEqual({ ok: true, rows: 2, problems: [] });
+    // What an attacker holding the app's credentials tries: all refused (insufficient privilege).
+    for (const attack of [
+      'alter table audit_log disable trigger audit_log_no_change',
+      'alter table audit_log disable trigger all',
+      'drop trigger audit_log_no_change on audit_log',
+      'delete from audit_log where seq = 2',
+      'update audit_log set actor = $$otro$$ where seq = 1',
+      'truncate audit_log',
+      'delete from audit_head',
+      'drop table audit_log cascade',
+    ])
+      await expect(db.query(attack), attack).rejects.toMatchObject({ code: '42501' });
+    expect(await verifyAudit(db)).toEqual({ ok: true, rows: 2, problems: [] });
   });
 });

@@ -86,3 +86,30 @@ export async function isMigrated(db: Db): Promise<boolean> {
   const have = new Set(versions.map((r) => r.version));
   return listMigrations().every((m) => have.has(m.version));
 }
+
+/**
+ * With a separate schema owner (PostgreSQL server): gives the application's role what it needs and
+ * no more. It reads and writes the data tables, but on the audit log it may only add and read rows
+ * (no UPDATE, DELETE or TRUNCATE; not being the owner, it cannot disable the append-only triggers
+ * either), move the head forward (audit_head: SELECT, UPDATE) and read the applied migrations.
+ * Run by the owner after every migration, so new tables are covered.
+ * @throws StorageError when the application connects as the owner itself
+ */
+export async function grantAppRole(owner: Db, appRole: string): Promise<void> {
+  await owner.transaction(async (tx) => {
+    const [me] = await tx.query<{ owner: string; app: string }>(
+      'select current_user as owner, quote_ident($1) as app',
+      [appRole],
+    );
+    const { app } = me as { owner: string; app: string };
+    if ((me as { owner: string }).owner === appRole)
+      throw new StorageError(
+        'DATABASE_URL y VIGIA_OWNER_DATABASE_URL usan el mismo rol: la aplicación debe conectarse con un rol que no sea dueño de las tablas',
+      );
+    await tx.query(`grant select, insert, update, delete on all tables in schema public to ${app}`);
+    await tx.query(`grant usage, select, update on all sequences in schema public to ${app}`);
+    await tx.query(`revoke insert, update, delete, truncate on schema_migrations from ${app}`);
+    await tx.query(`revoke update, delete, truncate on audit_log from ${app}`);
+    await tx.query(`revoke insert, delete, truncate on audit_head from ${app}`);
+  });
+}

@@ -1,16 +1,19 @@
 /**
  * Opens the store chosen by the configuration: a PostgreSQL server when DATABASE_URL is set, else
- * the embedded server in the data directory. Either way the same migrations run before use.
+ * the embedded server in the data directory. Either way the same migrations run before use — on a
+ * server with VIGIA_OWNER_DATABASE_URL, as the schema owner, which then grants the application's
+ * role only what it needs (migrate.ts, grantAppRole).
  */
 import type { Config } from '../config/env.ts';
 import type { Log } from '../config/logger.ts';
 import { connectDb, type Db } from './db.ts';
 import { startEmbedded } from './embedded.ts';
-import { migrate } from './migrate.ts';
+import { grantAppRole, migrate } from './migrate.ts';
 
 /** Connects (starting the embedded server if needed) and applies pending migrations. */
 export async function openStore(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPort' | 'db'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPort' | 'db'> &
+    Partial<Pick<Config, 'ownerDatabaseUrl'>>,
   log?: Log,
 ): Promise<Db> {
   let db: Db;
@@ -35,8 +38,18 @@ export async function openStore(
     }
   }
   try {
-    const applied = await migrate(db);
-    if (applied.length > 0) log?.debug({ applied, database: db.description }, 'migrations applied');
+    const owner = config.databaseUrl ? config.ownerDatabaseUrl : undefined;
+    const migrator = owner ? await connectDb(owner, { kind: 'server', limits: config.db }) : db;
+    try {
+      const applied = await migrate(migrator);
+      if (applied.length > 0) log?.debug({ applied, database: db.description }, 'migrations applied');
+      if (owner) {
+        const [app] = await db.query<{ role: string }>('select current_user as role');
+        await grantAppRole(migrator, (app as { role: string }).role);
+      }
+    } finally {
+      if (migrator !== db) await migrator.close();
+    }
   } catch (err) {
     await db.close();
     throw err;
