@@ -70,6 +70,47 @@ for (const target of TARGETS) {
   console.log(row);
 }
 
+// Scenario: one user hammers the aggregate routes (unfiltered, as the dashboard asks) while
+// `connections` connections read the current forecast; the forecast read must stay fast.
+const aggregateConnections = Number(arg('aggregate-connections') ?? 30);
+const headers = { authorization: `Bearer ${token}` };
+const AGGREGATES = ['/api/v1/stats/trends', '/api/v1/stats', '/api/v1/stats/turnos'];
+const [forecastUnderLoad, ...hammered] = await Promise.all([
+  autocannon({ url: `${base}${TARGETS[0]?.path}`, headers, connections, duration: seconds }),
+  ...AGGREGATES.map((path) =>
+    autocannon({
+      url: `${base}${path}`,
+      headers,
+      connections: Math.max(1, Math.round(aggregateConnections / AGGREGATES.length)),
+      duration: seconds,
+    }),
+  ),
+]);
+const scenario = {
+  forecast: {
+    connections,
+    requestsPerSecond: Math.round(forecastUnderLoad.requests.average),
+    p50ms: forecastUnderLoad.latency.p50,
+    p99ms: forecastUnderLoad.latency.p99,
+    maxMs: forecastUnderLoad.latency.max,
+    non2xx: forecastUnderLoad.non2xx,
+  },
+  aggregates: AGGREGATES.map((path, i) => {
+    const r = hammered[i] as autocannon.Result;
+    return {
+      path,
+      requestsPerSecond: Math.round(r.requests.average),
+      ok: r['2xx'],
+      refused429: r.non2xx,
+      p50ms: r.latency.p50,
+      p99ms: r.latency.p99,
+    };
+  }),
+};
+console.log('\none user hammers the aggregates while the forecast is read:');
+console.log(scenario.forecast);
+console.table(scenario.aggregates);
+
 await demo.stop();
 pgServer?.stop();
 
@@ -77,7 +118,11 @@ const machine = `${cpus().length} vCPU ${cpus()[0]?.model ?? ''}, ${Math.round(t
 mkdirSync('bench/out', { recursive: true });
 writeFileSync(
   `bench/out/api-${store}.json`,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, store, seconds, connections, results }, null, 2)}\n`,
+  `${JSON.stringify(
+    { date: new Date().toISOString(), machine, store, seconds, connections, results, scenario },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`\n${machine}; ${connections} connections, ${seconds} s per endpoint`);
 console.table(results);
