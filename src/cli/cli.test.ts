@@ -208,7 +208,7 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
     const allowed = await runCli([...base, '--day', plus(30), '--allow-far'], env);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(allowed.stdout).toContain(`guardados para el ${dmy(plus(30))}`);
-  });
+  }, 180_000);
 
   it('serves HTTP until SIGTERM, then shuts down cleanly', async () => {
     const port = await freePort();
