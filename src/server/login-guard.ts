@@ -3,8 +3,9 @@
  * and per client address, each in a fixed 15-minute window that starts with the first failure; a
  * key that has reached the budget is refused (429) until its window ends. Successful logins do not
  * count, so a station's officers logging in from one address at shift change never use it up. An
- * attempt is counted while its password is being checked and given back when it succeeds, so
- * parallel guesses cannot slip past the budget. State is per process (in memory).
+ * attempt is counted while its password is being checked and given back when it succeeds (or fails
+ * for another reason than the password, such as the database being down), so parallel guesses
+ * cannot slip past the budget. State is per process (in memory).
  */
 import { RateLimitedError } from '../core/errors.ts';
 
@@ -32,7 +33,7 @@ export class LoginGuard {
   }
 
   /**
-   * Counts an attempt against `keys`; call the returned function when it succeeds to give it back.
+   * Counts an attempt against `keys`; call the returned function to give it back (not a failure).
    * @throws RateLimitedError when a key has used its budget (nothing is counted then)
    */
   begin(keys: readonly string[]): () => void {

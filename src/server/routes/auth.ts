@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ROLE_LABELS } from '../../core/access.ts';
+import { AuthenticationError } from '../../core/errors.ts';
 import { changeOwnPassword, login, logout, sessionPrincipal, userById } from '../../services/accounts.ts';
 import { accessOf, auditContext, SESSION_COOKIE } from '../auth.ts';
 import { LoginGuard } from '../login-guard.ts';
@@ -29,12 +30,19 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
       },
     },
     async (request, reply) => {
-      const succeeded = guard.begin(LoginGuard.keys(request.body.username, request.ip));
-      const s = await login(deps.db, request.body.username, request.body.password, deps.settings, {
-        ip: request.ip,
-        requestId: request.id,
-      });
-      succeeded();
+      const giveBack = guard.begin(LoginGuard.keys(request.body.username, request.ip));
+      let s: Awaited<ReturnType<typeof login>>;
+      try {
+        s = await login(deps.db, request.body.username, request.body.password, deps.settings, {
+          ip: request.ip,
+          requestId: request.id,
+        });
+      } catch (err) {
+        // Only a refused password counts; a fault (database down: 503) is not the caller's failure.
+        if (!(err instanceof AuthenticationError)) giveBack();
+        throw err;
+      }
+      giveBack();
       void reply.setCookie(SESSION_COOKIE, s.secret, {
         ...cookieOptions,
         maxAge: deps.settings.sessionMaxHours * 3600,
