@@ -227,7 +227,8 @@ const snap = (v: number): number =>
 /**
  * De-identifies an incident for research: a keyed pseudonym instead of the id, no external id,
  * report time or narrative, occurrence time to the hour, location to the centre of a ≈275 m lattice
- * cell (none for protected categories).
+ * cell. Restricted rows never reach research extracts (incidentPage leaves them out); were one to,
+ * it would carry no location.
  */
 export function coarsenIncident(r: IncidentView, pseudonymKey: string): IncidentView {
   const pseudo = `p_${createHmac('sha256', pseudonymKey).update(r.id).digest('hex').slice(0, 20)}`;
@@ -272,10 +273,13 @@ export async function incidentPage(
   const area = await getStudyArea(db, p.area);
   if (p.bbox && p.view === 'coarse')
     throw new ValidationError('bbox', 'no disponible en la vista anonimizada (filtre por distrito)');
-  // A small box would place protected incidents for callers who may not see their location.
+  // Research extracts hold no restricted row at all: counting their rows would be a statistic of
+  // protected incidents (core/access.ts). Elsewhere a small box would place protected incidents for
+  // callers who may not see their location.
+  if (p.view === 'coarse') refuseProtectedCategories(p.categories);
   const filter = {
     ...buildFilter(p, area, ''),
-    ...(p.bbox && p.view !== 'full' ? { excludeRestricted: true } : {}),
+    ...(p.view === 'coarse' || (p.bbox && p.view !== 'full') ? { excludeRestricted: true } : {}),
   };
   const rows = await listIncidents(db, filter, {
     limit: p.limit + 1,
@@ -328,6 +332,16 @@ function lastOfMonth(day: string): boolean {
   return new Date(Date.UTC(y, m - 1, d + 1)).getUTCDate() === 1;
 }
 
+/** Below the full views a protected category cannot be asked for (its rows are left out there). */
+function refuseProtectedCategories(categories: readonly string[] | undefined): void {
+  for (const c of categories ?? [])
+    if (isCategory(c) && CRIME_CATEGORIES[c].restricted)
+      throw new ValidationError(
+        'category',
+        `"${c}" es una categoría protegida: sus datos solo están en la vista completa (analistas)`,
+      );
+}
+
 /**
  * The incident filter of an aggregate in the caller's view (the disclosure rules, docs/api.md):
  * restricted rows only in the full view (core/access.ts) and never in a small area (bbox); below the
@@ -342,13 +356,7 @@ async function aggregateFilter(
 ): Promise<{ area: StudyArea; filter: IncidentFilter }> {
   const area = await getStudyArea(db, p.area);
   const filter = buildFilter(p, area, '');
-  if (!countsRestricted(view))
-    for (const c of p.categories ?? [])
-      if (isCategory(c) && CRIME_CATEGORIES[c].restricted)
-        throw new ValidationError(
-          'category',
-          `"${c}" es una categoría protegida: sus conteos solo están en la vista completa (analistas)`,
-        );
+  if (!countsRestricted(view)) refuseProtectedCategories(p.categories);
   if (view === 'suppressed') {
     for (const field of ['bbox', 'type', 'source'] as const)
       if (p[field])
