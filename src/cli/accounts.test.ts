@@ -3,12 +3,29 @@
  * from the shell (no default password), tokens are minted and revoked, and `vigia audit verify`
  * detects altered, deleted and truncated audit rows.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../test/cli.ts';
+import { runCli, startCli } from '../test/cli.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
+import { freePort } from '../test/postgres-server.ts';
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The newest `<seq>:<hash>` of an anchor file, or null. */
+function lastAnchor(file: string): string | null {
+  if (!existsSync(file)) return null;
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  return lines[lines.length - 1]?.split(' ').pop() ?? null;
+}
 
 describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
   let t: TestDb;
@@ -166,10 +183,19 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
         );
         await tx.query('alter table audit_log enable trigger audit_log_no_change');
       });
-      // The chain and the head agree again: without an anchor nothing shows.
+      // The chain and the head agree again: without an anchor, only the head's signature shows it…
       const blind = await runCli(['audit', 'verify'], { DATABASE_URL: t3.url, VIGIA_DATA_DIR: elsewhere });
-      expect(blind.code).toBe(0);
-      expect(blind.stdout).toContain('sin ancla');
+      expect(blind.code).toBe(7);
+      expect(blind.stdout).toContain('no coincide con su firma');
+      // …and without the key too, nothing shows (and verification says what it could not check).
+      const keyless = await runCli(['audit', 'verify'], {
+        DATABASE_URL: t3.url,
+        VIGIA_DATA_DIR: elsewhere,
+        VIGIA_AUDIT_KEY: '',
+      });
+      expect(keyless.code).toBe(0);
+      expect(keyless.stdout).toContain('sin ancla');
+      expect(keyless.stdout).toContain('firma de la cabecera NO comprobada');
       // The latest anchor of the anchor file…
       const r = await runCli(['audit', 'verify'], env3);
       expect(r.code).toBe(7);
@@ -196,6 +222,168 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
       await t3.drop();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  it('signs the head with a key outside the database: a rewound head is caught without any anchor', async () => {
+    const t4 = await createTestDb(backend);
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigia-key-'));
+    const keyFile = join(dataDir, 'audit.key');
+    // The key file of the data folder, not VIGIA_AUDIT_KEY; no anchors anywhere.
+    const env4 = { DATABASE_URL: t4.url, VIGIA_DATA_DIR: dataDir, VIGIA_AUDIT_KEY: '' };
+    const head = async (): Promise<{ seq: number; mac: string | null }> =>
+      (await t4.db.query<{ seq: number; mac: string | null }>('select seq, mac from audit_head'))[0] as {
+        seq: number;
+        mac: string | null;
+      };
+    try {
+      // The test store's head was signed with the tests' key: under the new key file it does not verify,
+      // and appends do not sign over a head they cannot check.
+      await runCli(['user', 'add', 'ana', '--role', 'admin'], env4, 'una-clave-muy-larga\n');
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      const changed = await runCli(['audit', 'verify'], env4);
+      expect(changed.code).toBe(7);
+      expect(changed.stdout).toContain(`no coincide con su firma (clave: ${keyFile})`);
+      expect(changed.stdout).toContain('o la clave cambió');
+      // `vigia audit sign` signs it with this key, since everything else verifies.
+      const signed = await runCli(['audit', 'sign'], env4);
+      expect(signed.code, signed.stdout + signed.stderr).toBe(0);
+      expect(signed.stdout).toContain(`Cabecera firmada: 1 registros`);
+      await runCli(['user', 'add', 'beto', '--role', 'analyst'], env4, 'una-clave-muy-larga\n');
+      const ok = await runCli(['audit', 'verify'], env4);
+      expect(ok.code, ok.stdout).toBe(0);
+      expect(ok.stdout).toContain(`cabecera firmada (clave: ${keyFile})`);
+      // The key is nowhere in the database.
+      const key = readFileSync(keyFile, 'utf8').trim();
+      const [dump] = await t4.db.query<{ n: number }>(
+        `select count(*)::int as n from audit_log, audit_head where audit_log.detail like $1 or audit_head.mac = $2`,
+        [`%${key}%`, key],
+      );
+      expect(dump?.n).toBe(0);
+
+      // Without the key, verification says it did not check the signature (and creates no key);
+      // with another key, the signature does not match.
+      renameSync(keyFile, `${keyFile}.bak`);
+      const keyless = await runCli(['audit', 'verify'], env4);
+      expect(keyless.code).toBe(0);
+      expect(keyless.stdout).toContain(
+        `firma de la cabecera NO comprobada: no hay clave (ni VIGIA_AUDIT_KEY ni ${keyFile})`,
+      );
+      expect(existsSync(keyFile)).toBe(false);
+      writeFileSync(keyFile, `${'cd'.repeat(32)}\n`, { mode: 0o600 });
+      const other = await runCli(['audit', 'verify'], env4);
+      expect(other.code).toBe(7);
+      expect(other.stdout).toContain('no coincide con su firma');
+      renameSync(`${keyFile}.bak`, keyFile);
+      expect((await runCli(['audit', 'verify'], env4)).code).toBe(0);
+
+      // With the owner's rights: delete the newest row and rewind audit_head to the row before it.
+      await runCli(['user', 'add', 'carla', '--role', 'analyst'], env4, 'una-clave-muy-larga\n');
+      const newest = (await head()).seq;
+      const rewind = async (mac: 'keep' | 'clear'): Promise<void> => {
+        await t4.db.transaction(async (tx) => {
+          await tx.query('alter table audit_log disable trigger audit_log_no_change');
+          await tx.query('delete from audit_log where seq >= $1', [newest]);
+          await tx.query(
+            `update audit_head set seq = l.seq, hash = l.hash${mac === 'clear' ? ', mac = null' : ''}
+             from (select seq, hash from audit_log order by seq desc limit 1) l`,
+          );
+          await tx.query('alter table audit_log enable trigger audit_log_no_change');
+        });
+      };
+      await rewind('keep');
+      expect(existsSync(join(dataDir, 'audit-anchors.txt'))).toBe(false);
+      const r = await runCli(['audit', 'verify', '--json'], env4);
+      expect(r.code).toBe(7);
+      const report = JSON.parse(r.stdout) as {
+        signature: string;
+        key: string;
+        problems: { seq: number; problem: string }[];
+      };
+      expect(report).toMatchObject({ signature: 'invalid', key: keyFile });
+      expect(report.problems).toEqual([
+        { seq: newest - 1, problem: expect.stringContaining('no coincide con su firma') },
+      ]);
+      // Vigía's next appends do not sign over it: the rewind stays visible.
+      await runCli(['user', 'add', 'dora', '--role', 'analyst'], env4, 'una-clave-muy-larga\n');
+      expect((await head()).seq).toBe(newest);
+      const still = await runCli(['audit', 'verify'], env4);
+      expect(still.code).toBe(7);
+      expect(still.stdout).toContain('no coincide con su firma');
+      // Clearing the signature along with the rewind: reported as unsigned.
+      await rewind('clear');
+      const unsigned = await runCli(['audit', 'verify'], env4);
+      expect(unsigned.code).toBe(7);
+      expect(unsigned.stdout).toContain('la cabecera no tiene firma');
+      // `vigia audit sign` vouches for a head only when everything else verifies: not with an anchored row gone.
+      const refused = await runCli(['audit', 'sign', '--anchor', `${newest}:${'0'.repeat(64)}`], env4);
+      expect(refused.code).toBe(7);
+      expect((await head()).mac).toBeNull();
+    } finally {
+      await t4.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  it('vigia serve anchors the head every VIGIA_AUDIT_ANCHOR_MINUTES when it moved, and at shutdown', async () => {
+    const t5 = await createTestDb(backend);
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigia-autoanchor-'));
+    const anchors = join(dataDir, 'audit-anchors.txt');
+    const headValue = async (): Promise<string> => {
+      const [h] = await t5.db.query<{ seq: number; hash: string }>('select seq, hash from audit_head');
+      return `${h?.seq}:${h?.hash}`;
+    };
+    const serve = async (minutes: string): Promise<{ port: number; stop(): Promise<number | null> }> => {
+      const port = await freePort();
+      const run = startCli(['serve', '--port', String(port)], {
+        DATABASE_URL: t5.url,
+        VIGIA_DATA_DIR: dataDir,
+        VIGIA_AUDIT_ANCHOR_MINUTES: minutes,
+      });
+      let stderr = '';
+      run.child.stderr?.on('data', (d) => {
+        stderr += d;
+      });
+      await waitFor(async () => stderr.includes('escuchando'), 'the server to listen');
+      return {
+        port,
+        async stop() {
+          run.child.kill('SIGTERM');
+          return (await run.done).code;
+        },
+      };
+    };
+    /** An audited action: a failed login. */
+    const failLogin = async (port: number): Promise<void> => {
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'nadie', password: 'no-es-la-clave' }),
+      });
+      expect(r.status).toBe(401);
+    };
+    try {
+      // Every 1.2 s while serving: the head after an audited action reaches the anchor file.
+      const fast = await serve('0.02');
+      await failLogin(fast.port);
+      const moved = await headValue();
+      expect(moved).not.toMatch(/^0:/);
+      await waitFor(async () => lastAnchor(anchors) === moved, 'the periodic anchor', 30_000);
+      expect(await fast.stop()).toBe(0);
+      // Every hour, so only the shutdown anchors: the head of the last action before SIGTERM.
+      const slow = await serve('60');
+      await failLogin(slow.port);
+      const last = await headValue();
+      expect(last).not.toBe(moved);
+      expect(lastAnchor(anchors)).toBe(moved);
+      expect(await slow.stop()).toBe(0);
+      expect(lastAnchor(anchors)).toBe(last);
+      const verified = await runCli(['audit', 'verify'], { DATABASE_URL: t5.url, VIGIA_DATA_DIR: dataDir });
+      expect(verified.code, verified.stdout).toBe(0);
+      expect(verified.stdout).toContain(`ancla ${last}`);
+    } finally {
+      await t5.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 240_000);
 });

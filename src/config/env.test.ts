@@ -28,6 +28,8 @@ describe('parseConfig', () => {
       http: DEFAULT_HTTP_SETTINGS,
       db: DEFAULT_DB_SETTINGS,
       staleDataDays: 7,
+      auditKey: undefined,
+      auditAnchorMinutes: 10,
       tiles: null,
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -179,6 +181,25 @@ describe('parseConfig', () => {
     expect(parseConfig({ VIGIA_STUDY_AREA: 'lima-norte' }).studyArea).toBe('lima-norte');
   });
 
+  it('reads the audit key as hex or base64 of at least 32 bytes, never echoing it, and the anchor interval', () => {
+    const hex = 'ab'.repeat(32);
+    expect(Buffer.from(parseConfig({ VIGIA_AUDIT_KEY: hex }).auditKey as Uint8Array).toString('hex')).toBe(
+      hex,
+    );
+    const b64 = Buffer.alloc(40, 7).toString('base64');
+    expect(parseConfig({ VIGIA_AUDIT_KEY: b64 }).auditKey).toEqual(new Uint8Array(Buffer.alloc(40, 7)));
+    for (const bad of ['ab'.repeat(31), Buffer.alloc(31, 1).toString('base64'), 'no es una clave!']) {
+      const e = configError({ VIGIA_AUDIT_KEY: bad });
+      expect(e.problems).toEqual([expect.stringMatching(/^VIGIA_AUDIT_KEY: .*al menos 32 bytes/)]);
+      expect(e.message).not.toContain(bad);
+    }
+    expect(parseConfig({ VIGIA_AUDIT_ANCHOR_MINUTES: '0' }).auditAnchorMinutes).toBe(0);
+    expect(parseConfig({ VIGIA_AUDIT_ANCHOR_MINUTES: '0.05' }).auditAnchorMinutes).toBe(0.05);
+    expect(configError({ VIGIA_AUDIT_ANCHOR_MINUTES: '-1' }).problems[0]).toMatch(
+      /^VIGIA_AUDIT_ANCHOR_MINUTES: /,
+    );
+  });
+
   it('documents every variable it reads', () => {
     expect(Object.keys(CONFIG_VARIABLES).sort()).toEqual(
       [
@@ -205,6 +226,8 @@ describe('parseConfig', () => {
         'VIGIA_TILE_ATTRIBUTION',
         'VIGIA_STALE_DATA_DAYS',
         'VIGIA_OWNER_DATABASE_URL',
+        'VIGIA_AUDIT_KEY',
+        'VIGIA_AUDIT_ANCHOR_MINUTES',
       ].sort(),
     );
   });

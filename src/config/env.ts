@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { AUDIT_KEY_RULE, decodeAuditKey } from '../core/audit-key.ts';
 import { ConfigError } from '../core/errors.ts';
 import { assertTimeZone } from '../core/time.ts';
 
@@ -77,6 +78,11 @@ const schema = z.object({
     .default(30_000),
   VIGIA_AGGREGATE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   VIGIA_STALE_DATA_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_STALE_DATA_DAYS),
+  VIGIA_AUDIT_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || decodeAuditKey(v) !== null, { message: AUDIT_KEY_RULE }),
+  VIGIA_AUDIT_ANCHOR_MINUTES: z.coerce.number().min(0).max(1440).default(10),
   VIGIA_TILE_URL: z
     .string()
     .trim()
@@ -147,6 +153,13 @@ export interface Config {
    * refuses a day further than this beyond the data unless told --allow-far.
    */
   readonly staleDataDays: number;
+  /**
+   * The key that signs the audit head (HMAC-SHA256); unset: the key file `<dataDir>/audit.key`,
+   * created at first use. Never stored in the database.
+   */
+  readonly auditKey: Uint8Array | undefined;
+  /** `vigia serve` anchors the audit head every this many minutes when it moved, and at shutdown; 0 = off. */
+  readonly auditAnchorMinutes: number;
   /** A base map tile layer for the dashboard (none by default: the map works offline). */
   readonly tiles: { readonly url: string; readonly attribution: string } | null;
 }
@@ -200,6 +213,10 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
     'cálculos de estadísticas (/stats, /stats/turnos, /stats/trends) simultáneos por usuario; por defecto 4',
   VIGIA_STALE_DATA_DAYS:
     'días tras la última denuncia a partir de los que los datos se muestran desactualizados y vigia forecast no pronostica más allá sin --allow-far; por defecto 7',
+  VIGIA_AUDIT_KEY:
+    'clave que firma la cabecera de auditoría (≥ 32 bytes en hex o base64), fuera de la base; vacío = archivo <VIGIA_DATA_DIR>/audit.key creado en el primer uso',
+  VIGIA_AUDIT_ANCHOR_MINUTES:
+    'vigia serve agrega la cabecera de auditoría al archivo de anclas cada tantos minutos si avanzó, y al detenerse (0 = nunca); por defecto 10',
   VIGIA_TILE_URL:
     'plantilla de teselas del mapa base (ej. https://tile.openstreetmap.org/{z}/{x}/{y}.png); vacío = sin mapa base',
   VIGIA_TILE_ATTRIBUTION: 'atribución del mapa base (ej. © OpenStreetMap)',
@@ -230,6 +247,8 @@ export function parseConfig(
     port: v.VIGIA_PORT,
     logLevel: v.LOG_LEVEL,
     staleDataDays: v.VIGIA_STALE_DATA_DAYS,
+    auditKey: v.VIGIA_AUDIT_KEY === undefined ? undefined : (decodeAuditKey(v.VIGIA_AUDIT_KEY) ?? undefined),
+    auditAnchorMinutes: v.VIGIA_AUDIT_ANCHOR_MINUTES,
     tiles: v.VIGIA_TILE_URL
       ? Object.freeze({ url: v.VIGIA_TILE_URL, attribution: v.VIGIA_TILE_ATTRIBUTION ?? '' })
       : null,

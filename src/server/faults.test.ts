@@ -15,7 +15,7 @@ import { connectDb, type Db } from '../storage/db.ts';
 import { startEmbedded, stopEmbedded } from '../storage/embedded.ts';
 import { migrate } from '../storage/migrate.ts';
 import { openStore } from '../storage/store.ts';
-import { BACKENDS, type Backend } from '../test/db.ts';
+import { BACKENDS, type Backend, TEST_AUDIT_KEY } from '../test/db.ts';
 import { freePort, serverProcesses, startTestPostgres } from '../test/postgres-server.ts';
 import { buildApp, type VigiaApp } from './app.ts';
 
@@ -28,7 +28,13 @@ const ANSWER_WITHIN_MS = 10_000;
 async function ownServer(backend: Backend): Promise<{ db: Db; dataDir: string; stop(): Promise<void> }> {
   if (backend === 'server') {
     const s = await startTestPostgres();
-    const db = await openStore({ databaseUrl: s.url, dataDir: '/nonexistent', embeddedPort: 0, db: LIMITS });
+    const db = await openStore({
+      databaseUrl: s.url,
+      dataDir: '/nonexistent',
+      auditKey: TEST_AUDIT_KEY,
+      embeddedPort: 0,
+      db: LIMITS,
+    });
     let stopped = false;
     return {
       db,

@@ -1,8 +1,10 @@
 /**
  * Recording and verifying the audit trail. Every read of incident-level data and every change is
- * recorded by the service or route that does it, with who, what, when and from where. Anchors
- * (the head's sequence number and hash, kept outside the database) let verification notice newest
- * rows deleted together with a rewound audit_head.
+ * recorded by the service or route that does it, with who, what, when and from where. Two things
+ * kept outside the database let verification notice newest rows deleted together with a rewound
+ * audit_head: the head's signature key (a rewound head cannot be signed without it) and anchors
+ * (the head's sequence number and hash, written to a file by `vigia audit anchor` and, while
+ * serving, every VIGIA_AUDIT_ANCHOR_MINUTES and at shutdown).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,7 +17,10 @@ import {
   auditChain,
   auditHash,
   auditHead,
+  auditKey,
+  headMacValid,
   listAudit,
+  signAuditHead,
 } from '../storage/audit.ts';
 import type { Db } from '../storage/db.ts';
 
@@ -84,7 +89,58 @@ export async function anchorAudit(db: Db, file: string): Promise<AuditAnchor & {
   const at = new Date();
   mkdirSync(dirname(file), { recursive: true });
   appendFileSync(file, `${at.toISOString()} ${formatAnchor(head)}\n`, { mode: 0o600 });
-  return { ...head, source: file, at };
+  return { seq: head.seq, hash: head.hash, source: file, at };
+}
+
+/** A warning sink (the server's logger). */
+interface WarnLog {
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * While serving: appends the head to the anchor file every `minutes` when it moved since the
+ * newest anchor there, and once more at `stop()` (graceful shutdown). 0 minutes: never. A failed
+ * anchor (database unavailable, file not writable) is logged and tried again at the next tick.
+ */
+export function startAutoAnchor(
+  db: Db,
+  file: string,
+  minutes: number,
+  log: WarnLog,
+): { stop(): Promise<void> } {
+  if (minutes <= 0) return { stop: async () => {} };
+  let last: { seq: number; hash: string } | null = null;
+  try {
+    last = latestAnchor(file);
+  } catch {
+    // An unreadable last line: the next anchor is appended after it.
+  }
+  let running: Promise<void> = Promise.resolve();
+  const tick = (): Promise<void> => {
+    running = running.then(async () => {
+      try {
+        const head = await auditHead(db);
+        if (!head || (last && last.seq === head.seq && last.hash === head.hash)) return;
+        last = await anchorAudit(db, file);
+      } catch (err) {
+        log.warn({ file, err: err instanceof Error ? err.message : String(err) }, 'audit anchor failed');
+      }
+    });
+    return running;
+  };
+  const timer = setInterval(() => void tick(), minutes * 60_000);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await tick();
+    },
+  };
+}
+
+/** The signing key is at hand (created if missing): a server checks this before it listens. */
+export function ensureAuditKey(db: Db): void {
+  auditKey(db, true);
 }
 
 /** The newest anchor in the anchor file, or null when there is none. @throws ValidationError */
@@ -104,6 +160,13 @@ export interface AuditVerification {
   rows: number;
   /** The first problems found (sequence number and what is wrong), at most 20. */
   problems: { seq: number; problem: string }[];
+  /**
+   * The head's signature: valid, invalid (wrong for this head under this key), unsigned (none
+   * stored), or unchecked (no key at hand: neither VIGIA_AUDIT_KEY nor the key file).
+   */
+  signature: 'valid' | 'invalid' | 'unsigned' | 'unchecked';
+  /** Where the key came from (VIGIA_AUDIT_KEY or the key file's path), when there is one to name. */
+  key?: string;
   /** The anchor checked, if any. */
   anchor?: string;
 }
@@ -112,7 +175,9 @@ export interface AuditVerification {
  * Walks the whole chain: sequence numbers without gaps, each row's prev_hash equal to the previous
  * row's hash, each hash recomputed from the stored values, and the head pointing at the last row.
  * With an anchor, the anchored row must still exist with the anchored hash: deleting the newest
- * rows and rewinding audit_head keeps the chain consistent, but not with an older anchor.
+ * rows and rewinding audit_head keeps the chain consistent, but not with an older anchor. With the
+ * key, the head's signature must match it: a rewound head carries a stale signature (or none), and
+ * the database holds no key to sign it again. The key is never created here (none: unchecked).
  */
 export async function verifyAudit(db: Db, anchor?: AuditAnchor | null): Promise<AuditVerification> {
   const problems: { seq: number; problem: string }[] = [];
@@ -146,5 +211,43 @@ export async function verifyAudit(db: Db, anchor?: AuditAnchor | null): Promise<
       head.seq,
       `la cabecera apunta a la fila ${head.seq} pero la última es ${last} (filas finales eliminadas o cabecera alterada)`,
     );
-  return { ok: problems.length === 0, rows, problems, ...(anchor ? { anchor: formatAnchor(anchor) } : {}) };
+  const { key, where } = auditKey(db, false);
+  let signature: AuditVerification['signature'] = 'unchecked';
+  if (head && key) {
+    signature = head.mac === null ? 'unsigned' : headMacValid(key, head) ? 'valid' : 'invalid';
+    if (signature === 'unsigned')
+      add(
+        head.seq,
+        `la cabecera no tiene firma (audit_head.mac vacío): se borró, o la escribió alguien sin la clave de Vigía`,
+      );
+    else if (signature === 'invalid')
+      add(
+        head.seq,
+        `la cabecera (fila ${head.seq}) no coincide con su firma (clave: ${where}): filas finales eliminadas y cabecera retrocedida, o la clave cambió`,
+      );
+  }
+  return {
+    ok: problems.length === 0,
+    rows,
+    problems,
+    signature,
+    ...(where ? { key: where } : {}),
+    ...(anchor ? { anchor: formatAnchor(anchor) } : {}),
+  };
+}
+
+/**
+ * Signs the current head with the current key (`vigia audit sign`): after a new or restored key,
+ * or an unsigned head. Only when everything else verifies — the chain, the head and the anchor —
+ * since whatever head is signed now is vouched for from here on.
+ * @returns the verification before signing; `ok` false when something besides the signature failed (nothing signed)
+ */
+export async function signAudit(db: Db, anchor?: AuditAnchor | null): Promise<AuditVerification> {
+  const before = await verifyAudit(db, anchor);
+  const signatureProblems = before.signature === 'invalid' || before.signature === 'unsigned' ? 1 : 0;
+  if (before.problems.length !== signatureProblems) return before;
+  const { key } = auditKey(db, true);
+  if (!key) throw new ValidationError('clave', 'no hay clave de auditoría con la que firmar');
+  await db.transaction((tx) => signAuditHead(tx, key));
+  return verifyAudit(db, anchor);
 }

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_DB_SETTINGS } from '../config/env.ts';
 import { createUser } from '../services/accounts.ts';
 import { verifyAudit } from '../services/audit.ts';
-import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
-import { appendAudit, canonicalJson } from './audit.ts';
+import { BACKENDS, createTestDb, TEST_AUDIT_KEY, type TestDb } from '../test/db.ts';
+import { appendAudit, canonicalJson, headMac } from './audit.ts';
 import type { Db } from './db.ts';
 import { openStore } from './store.ts';
 
@@ -37,7 +37,37 @@ describe.each(BACKENDS)('audit log group commit (%s store)', (backend) => {
       'select seq, request_id from audit_log order by seq',
     );
     for (const r of rows) expect(seqs[Number(r.request_id.slice(1))]).toBe(r.seq);
-    expect(await verifyAudit(t.db)).toEqual({ ok: true, rows: 300, problems: [] });
+    expect(await verifyAudit(t.db)).toEqual({
+      ok: true,
+      rows: 300,
+      problems: [],
+      signature: 'valid',
+      key: 'VIGIA_AUDIT_KEY',
+    });
+  });
+
+  it('signs an existing head when migration 0009 adds the signature column (an upgrade)', async () => {
+    // Back to before 0009: the head has no signature column.
+    await t.db.query(
+      'alter table audit_head drop column mac; delete from schema_migrations where version = 9',
+    );
+    const again = await openStore({
+      databaseUrl: t.url,
+      dataDir: '/nonexistent',
+      auditKey: TEST_AUDIT_KEY,
+      embeddedPort: 0,
+      db: DEFAULT_DB_SETTINGS,
+    });
+    try {
+      const [head] = await again.query<{ seq: number; hash: string; mac: string }>(
+        'select seq, hash, mac from audit_head',
+      );
+      expect(head?.seq).toBe(300);
+      expect(head?.mac).toBe(headMac(TEST_AUDIT_KEY, 300, head?.hash as string));
+      expect(await verifyAudit(again)).toMatchObject({ ok: true, rows: 300, signature: 'valid' });
+    } finally {
+      await again.close();
+    }
   });
 
   it('hashes details canonically (key order does not matter)', () => {
@@ -76,6 +106,7 @@ describe('audit log with a separate schema owner (PostgreSQL server)', () => {
       databaseUrl: urlAs(app),
       ownerDatabaseUrl: urlAs(owner),
       dataDir: '/nonexistent',
+      auditKey: TEST_AUDIT_KEY,
       embeddedPort: 0,
       db: DEFAULT_DB_SETTINGS,
     });
@@ -112,7 +143,7 @@ describe('audit log with a separate schema owner (PostgreSQL server)', () => {
       ip: null,
       requestId: null,
     });
-    expect(await verifyAudit(db)).toEqual({ ok: true, rows: 2, problems: [] });
+    expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 2, problems: [], signature: 'valid' });
     // What an attacker holding the app's credentials tries: all refused (insufficient privilege).
     for (const attack of [
       'alter table audit_log disable trigger audit_log_no_change',
@@ -125,6 +156,6 @@ describe('audit log with a separate schema owner (PostgreSQL server)', () => {
       'drop table audit_log cascade',
     ])
       await expect(db.query(attack), attack).rejects.toMatchObject({ code: '42501' });
-    expect(await verifyAudit(db)).toEqual({ ok: true, rows: 2, problems: [] });
+    expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 2, problems: [], signature: 'valid' });
   });
 });

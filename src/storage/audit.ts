@@ -1,9 +1,11 @@
 /**
  * The audit log: append-only (database triggers refuse UPDATE, DELETE and TRUNCATE) and
  * tamper-evident — every row carries SHA-256(previous hash ‖ its own canonical content), and
- * audit_head keeps the newest sequence number and hash. Appends lock the head and are group-committed.
+ * audit_head keeps the newest sequence number and hash, signed with a key kept outside the database
+ * (HMAC-SHA256, audit-key.ts). Appends lock the head and are group-committed.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { AuditKeySource } from './audit-key.ts';
 import type { Db, Queryable } from './db.ts';
 
 /** One event to record. */
@@ -61,6 +63,51 @@ export function auditHash(row: Omit<AuditRow, 'hash'>): string {
   return createHash('sha256').update(row.prevHash).update('\n').update(content).digest('hex');
 }
 
+/** The migration that adds audit_head.mac: the head it finds is signed in the same transaction. */
+export const AUDIT_MAC_MIGRATION = 9;
+
+/** The head's signature: HMAC-SHA256(key, `<seq>:<hash>`), hex. */
+export function headMac(key: Uint8Array, seq: number, hash: string): string {
+  return createHmac('sha256', key).update(`${seq}:${hash}`).digest('hex');
+}
+
+/** True when `mac` is the head's signature under `key` (compared in constant time). */
+export function headMacValid(key: Uint8Array, head: AuditHead): boolean {
+  if (head.mac === null || !/^[0-9a-f]{64}$/.test(head.mac)) return false;
+  return timingSafeEqual(Buffer.from(head.mac, 'hex'), Buffer.from(headMac(key, head.seq, head.hash), 'hex'));
+}
+
+/** Each store's signing key, bound when the store is opened (store.ts). */
+const keys = new WeakMap<Db, AuditKeySource>();
+
+/** Binds the signing key to a store. */
+export function bindAuditKey(db: Db, source: AuditKeySource): void {
+  keys.set(db, source);
+}
+
+/**
+ * The store's signing key (with `create`, the key file is created if missing), or null. Every store
+ * opened by openStore has a key bound; a bare connection (a test that migrates by hand) has none:
+ * its appends leave the head's signature as it is, and verification reports it unchecked.
+ */
+export function auditKey(db: Db, create: boolean): { key: Uint8Array | null; where: string | null } {
+  const source = keys.get(db);
+  return source ? { key: source.get(create), where: source.where } : { key: null, where: null };
+}
+
+/**
+ * Signs the current head as it is. Only for the moment the signature column appears (migration
+ * AUDIT_MAC_MIGRATION) and for `vigia audit sign` after a full verification: appends never sign a
+ * head whose signature they cannot check.
+ */
+export async function signAuditHead(db: Queryable, key: Uint8Array): Promise<AuditHead> {
+  const [head] = await db.query<AuditHead>('select seq, hash, mac from audit_head for update');
+  if (!head) throw new Error('audit_head missing');
+  const mac = headMac(key, head.seq, head.hash);
+  await db.query('update audit_head set mac = $1', [mac]);
+  return { ...head, mac };
+}
+
 /** Events waiting for the next group commit, per store. */
 interface Pending {
   event: AuditEvent;
@@ -107,11 +154,13 @@ async function flush(db: Db, q: { pending: Pending[]; flushing: boolean }): Prom
 }
 
 async function writeChained(db: Db, batch: Pending[]): Promise<number[]> {
+  const { key } = auditKey(db, true);
   return db.transaction(async (tx) => {
-    const [head] = await tx.query<{ seq: number; hash: string }>(
-      'select seq, hash from audit_head for update',
-    );
+    const [head] = await tx.query<AuditHead>('select seq, hash, mac from audit_head for update');
     if (!head) throw new Error('audit_head missing');
+    // A head whose signature does not check out (rewound, or signed with another key) is extended
+    // but not signed: the new head keeps the bad signature, and verification keeps reporting it.
+    const signed = key !== null && headMacValid(key, head);
     let prevHash = head.hash;
     let seq = head.seq;
     const params: unknown[] = [];
@@ -155,7 +204,11 @@ async function writeChained(db: Db, batch: Pending[]): Promise<number[]> {
        values ${tuples.join(', ')}`,
       params,
     );
-    await tx.query('update audit_head set seq = $1, hash = $2', [seq, prevHash]);
+    await tx.query('update audit_head set seq = $1, hash = $2, mac = $3', [
+      seq,
+      prevHash,
+      signed ? headMac(key, seq, prevHash) : head.mac,
+    ]);
     return seqs;
   });
 }
@@ -200,7 +253,14 @@ export async function* auditChain(db: Queryable, pageSize = 5000): AsyncGenerato
   }
 }
 
-export async function auditHead(db: Queryable): Promise<{ seq: number; hash: string } | null> {
-  const rows = await db.query<{ seq: number; hash: string }>('select seq, hash from audit_head');
-  return rows.length === 1 ? (rows[0] as { seq: number; hash: string }) : null;
+/** audit_head: the newest row's sequence number and hash, and their signature (null: unsigned). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  mac: string | null;
+}
+
+export async function auditHead(db: Queryable): Promise<AuditHead | null> {
+  const rows = await db.query<AuditHead>('select seq, hash, mac from audit_head');
+  return rows.length === 1 ? (rows[0] as AuditHead) : null;
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StorageError } from '../core/errors.ts';
-import type { Db } from './db.ts';
+import type { Db, Tx } from './db.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const LOCK_KEY = 7_010_107; // any constant; shared by every Vigía process
@@ -36,12 +36,16 @@ export function listMigrations(): Migration[] {
     });
 }
 
+/** Work in code that belongs to a migration, run in its transaction right after its SQL. */
+export type AfterMigration = (version: number, tx: Tx) => Promise<void>;
+
 /**
  * Applies every pending migration.
+ * @param after runs after each migration applied now, in the same transaction
  * @returns the versions applied now (empty when up to date)
  * @throws StorageError when an applied migration's file has changed since (checksum mismatch)
  */
-export async function migrate(db: Db): Promise<number[]> {
+export async function migrate(db: Db, after?: AfterMigration): Promise<number[]> {
   const applied: number[] = [];
   await db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
@@ -65,6 +69,7 @@ export async function migrate(db: Db): Promise<number[]> {
         continue;
       }
       await tx.query(m.sql);
+      await after?.(m.version, tx);
       await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
         m.version,
         m.name,

@@ -6,6 +6,8 @@
  */
 import type { Config } from '../config/env.ts';
 import type { Log } from '../config/logger.ts';
+import { AUDIT_MAC_MIGRATION, bindAuditKey, signAuditHead } from './audit.ts';
+import { auditKeySource } from './audit-key.ts';
 import { connectDb, type Db } from './db.ts';
 import { startEmbedded } from './embedded.ts';
 import { grantAppRole, migrate } from './migrate.ts';
@@ -13,7 +15,7 @@ import { grantAppRole, migrate } from './migrate.ts';
 /** Connects (starting the embedded server if needed) and applies pending migrations. */
 export async function openStore(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'embeddedPort' | 'db'> &
-    Partial<Pick<Config, 'ownerDatabaseUrl'>>,
+    Partial<Pick<Config, 'ownerDatabaseUrl' | 'auditKey'>>,
   log?: Log,
 ): Promise<Db> {
   let db: Db;
@@ -37,11 +39,16 @@ export async function openStore(
       throw err;
     }
   }
+  const keys = auditKeySource(config);
+  bindAuditKey(db, keys);
   try {
     const owner = config.databaseUrl ? config.ownerDatabaseUrl : undefined;
     const migrator = owner ? await connectDb(owner, { kind: 'server', limits: config.db }) : db;
     try {
-      const applied = await migrate(migrator);
+      // The audit head present when its signature column appears is signed then, in that transaction.
+      const applied = await migrate(migrator, async (version, tx) => {
+        if (version === AUDIT_MAC_MIGRATION) await signAuditHead(tx, keys.get(true) as Uint8Array);
+      });
       if (applied.length > 0) log?.debug({ applied, database: db.description }, 'migrations applied');
       if (owner) {
         const [app] = await db.query<{ role: string }>('select current_user as role');

@@ -8,6 +8,10 @@ import { inject } from 'vitest';
 import { type DbSettings, DEFAULT_DB_SETTINGS } from '../config/env.ts';
 import type { Db } from '../storage/db.ts';
 import { openStore } from '../storage/store.ts';
+import { TEST_AUDIT_KEY_HEX } from './cli.ts';
+
+/** The audit signing key of every test store: the CLI runs' key too (cli.ts), so their rows verify in both. */
+export const TEST_AUDIT_KEY = new Uint8Array(Buffer.from(TEST_AUDIT_KEY_HEX, 'hex'));
 
 /** The two storage targets every storage and ingest test runs against. */
 export const BACKENDS = ['embedded', 'server'] as const;
@@ -39,6 +43,7 @@ export async function createTestDb(backend: Backend, limits: Partial<DbSettings>
   const db = await openStore({
     databaseUrl: url,
     dataDir: '/nonexistent',
+    auditKey: TEST_AUDIT_KEY,
     embeddedPort: 0,
     db: { ...DEFAULT_DB_SETTINGS, ...limits },
   });

@@ -14,10 +14,13 @@ import {
 } from '../../services/accounts.ts';
 import {
   AUDIT_ANCHOR_FILE,
+  type AuditAnchor,
+  type AuditVerification,
   anchorAudit,
   latestAnchor,
   parseAnchor,
   queryAudit,
+  signAudit,
   verifyAudit,
 } from '../../services/audit.ts';
 import { list, withStore } from '../context.ts';
@@ -38,6 +41,32 @@ function auditLimit(text: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 10_000)
     throw new ValidationError('--limit', `debe ser un entero entre 1 y 10000 (recibido "${text}")`);
   return n;
+}
+
+/** The anchor to verify against: the one given, or the newest of the anchor file. */
+function anchorOf(given: string | undefined, file: string | undefined, dataDir: string): AuditAnchor | null {
+  return given ? parseAnchor(given, '--anchor') : latestAnchor(file ?? join(dataDir, AUDIT_ANCHOR_FILE));
+}
+
+/** Prints a verification (exit 7 when it failed). */
+function printVerification(result: AuditVerification, json: boolean | undefined, okTitle: string): void {
+  const against = result.anchor ? ` (ancla ${result.anchor})` : ' (sin ancla: ejecute "vigia audit anchor")';
+  const signature =
+    result.signature === 'valid'
+      ? `cabecera firmada (clave: ${result.key})`
+      : `firma de la cabecera NO comprobada: no hay clave (ni VIGIA_AUDIT_KEY ni ${result.key ?? 'archivo de clave'})`;
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else if (result.ok)
+    process.stdout.write(
+      `${okTitle}: ${result.rows} registros, cadena de hashes válida${against}, ${signature}.\n`,
+    );
+  else
+    process.stdout.write(
+      `AUDITORÍA ALTERADA: ${result.problems.length} problema(s) en ${result.rows} registros\n${result.problems
+        .map((p) => `  fila ${p.seq}: ${p.problem}`)
+        .join('\n')}\n`,
+    );
+  if (!result.ok) process.exitCode = EXIT.auditBroken;
 }
 
 export function registerAccountCommands(program: Command): void {
@@ -213,27 +242,24 @@ export function registerAccountCommands(program: Command): void {
     .option('--file <archivo>', `archivo de anclas (por defecto <VIGIA_DATA_DIR>/${AUDIT_ANCHOR_FILE})`)
     .option('--json', 'salida JSON')
     .action(async (o: { anchor?: string; file?: string; json?: boolean }) => {
-      const result = await withStore(async (db, config) => {
-        const anchor = o.anchor
-          ? parseAnchor(o.anchor, '--anchor')
-          : latestAnchor(anchorFile(o.file, config.dataDir));
-        return verifyAudit(db, anchor);
-      });
-      const against = result.anchor
-        ? ` (ancla ${result.anchor})`
-        : ' (sin ancla: ejecute "vigia audit anchor")';
-      if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else if (result.ok)
-        process.stdout.write(
-          `Auditoría íntegra: ${result.rows} registros, cadena de hashes válida${against}.\n`,
-        );
-      else
-        process.stdout.write(
-          `AUDITORÍA ALTERADA: ${result.problems.length} problema(s) en ${result.rows} registros\n${result.problems
-            .map((p) => `  fila ${p.seq}: ${p.problem}`)
-            .join('\n')}\n`,
-        );
-      if (!result.ok) process.exitCode = EXIT.auditBroken;
+      const result = await withStore(async (db, config) =>
+        verifyAudit(db, anchorOf(o.anchor, o.file, config.dataDir)),
+      );
+      printVerification(result, o.json, 'Auditoría íntegra');
+    });
+  auditCmd
+    .command('sign')
+    .description(
+      'firma la cabecera con la clave actual (clave nueva o restaurada, cabecera sin firma), solo si todo lo demás verifica: cadena, cabecera y última ancla',
+    )
+    .option('--anchor <secuencia:hash>', 'comprueba contra esta ancla (en vez de la última del archivo)')
+    .option('--file <archivo>', `archivo de anclas (por defecto <VIGIA_DATA_DIR>/${AUDIT_ANCHOR_FILE})`)
+    .option('--json', 'salida JSON')
+    .action(async (o: { anchor?: string; file?: string; json?: boolean }) => {
+      const result = await withStore(async (db, config) =>
+        signAudit(db, anchorOf(o.anchor, o.file, config.dataDir)),
+      );
+      printVerification(result, o.json, 'Cabecera firmada');
     });
   auditCmd
     .command('list')

@@ -5,18 +5,21 @@ import { type Config, getConfig } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { buildApp } from '../../server/app.ts';
 import { listUsers } from '../../services/accounts.ts';
+import { AUDIT_ANCHOR_FILE, ensureAuditKey, startAutoAnchor } from '../../services/audit.ts';
 import type { Db } from '../../storage/db.ts';
 import { openStore } from '../../storage/store.ts';
 
 /**
  * Serves the API on an open store until SIGINT or SIGTERM; then in-flight requests and the running
- * ingest job finish, and the database closes (stopping an embedded server this process started).
+ * ingest job finish, the audit head is anchored, and the database closes (stopping an embedded
+ * server this process started). While serving, the head is anchored every VIGIA_AUDIT_ANCHOR_MINUTES.
  */
 export async function serveUntilSignal(
   db: Db,
   config: Config,
   o: { host?: string; port?: string },
 ): Promise<void> {
+  ensureAuditKey(db);
   const app = buildApp({
     db,
     logLevel: config.logLevel,
@@ -36,6 +39,12 @@ export async function serveUntilSignal(
     host: o.host ?? config.host,
     port: o.port ? Number(o.port) : config.port,
   });
+  const anchors = startAutoAnchor(
+    db,
+    join(config.dataDir, AUDIT_ANCHOR_FILE),
+    config.auditAnchorMinutes,
+    app.log,
+  );
   process.stderr.write(
     `Vigía escuchando en ${address} — tablero ${address}/, API ${address}/api/v1, documentación ${address}/docs, métricas ${address}/metrics — base de datos: ${db.description}\n`,
   );
@@ -45,6 +54,7 @@ export async function serveUntilSignal(
     );
   await stopped;
   await app.close();
+  await anchors.stop();
   await db.close();
   process.stderr.write('Vigía detenido.\n');
 }
