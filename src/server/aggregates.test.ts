@@ -102,6 +102,37 @@ describe.each(BACKENDS)('aggregate routes: cache and cost limit (%s store)', (ba
     expect(await read()).toBe(before + 1 + report.accepted);
   });
 
+  it("keeps each view's answer apart: one URL, asked in turn by every role, is answered in each one's view", async () => {
+    clearAggregateCache(f.t.db);
+    const url = '/api/v1/stats?from=2025-01-01&to=2025-03-31';
+    const ask = async (role: 'analyst' | 'officer' | 'community') => {
+      const r = await call(f, 'GET', url, { token: f.users[role].token });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+      return r.body as { view: string; rows: { count: number | null }[] };
+    };
+    const total = (b: { rows: { count: number | null }[] }): number =>
+      b.rows.reduce((a, r) => a + (r.count ?? 0), 0);
+    const first = {
+      full: await ask('analyst'),
+      exact: await ask('officer'),
+      suppressed: await ask('community'),
+    };
+    // Twice round, interleaved: the second answers come from the cache and still match their view.
+    for (const [view, role] of [
+      ['suppressed', 'community'],
+      ['exact', 'officer'],
+      ['full', 'analyst'],
+    ] as const) {
+      const again = await ask(role);
+      expect(again.view).toBe(view);
+      expect(again).toEqual(first[view]);
+    }
+    // The views really differ here (restricted rows, withheld cells).
+    expect(total(first.full)).toBeGreaterThan(total(first.exact));
+    expect(total(first.exact)).toBeGreaterThan(total(first.suppressed));
+  });
+
   it('answers 429 in Spanish with Retry-After beyond the per-user limit, and not to other users', async () => {
     const analyst = f.users.analyst.token;
     const paths = ['/api/v1/stats/trends', '/api/v1/stats', '/api/v1/stats/turnos'];

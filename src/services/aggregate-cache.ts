@@ -87,6 +87,21 @@ export function cachedTurnoCounts(
   );
 }
 
+/**
+ * A statistics route's whole answer as JSON bytes, until the next finished ingest batch. `key` must
+ * hold everything the answer depends on — the caller's view and the request's path and parameters —
+ * so a hit returns exactly what the disclosure rules produced for that view and request, without
+ * recomputing or re-serialising it.
+ */
+export function cachedAnswer(
+  db: Db,
+  area: string,
+  key: string,
+  compute: () => Promise<unknown>,
+): Promise<Buffer> {
+  return cached(db, `answer|${key}`, area, async () => Buffer.from(JSON.stringify(await compute())));
+}
+
 /** Forgets every cached aggregate of a store (tests). */
 export function clearAggregateCache(db: Db): void {
   caches.delete(db);

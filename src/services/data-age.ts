@@ -122,7 +122,26 @@ export function recentDataAge(db: Db, area: string, opts: { staleAfterDays: numb
   return age;
 }
 
-/** A JSON object's text with `dataAge` added as its first field (for pre-rendered answers). */
-export function withDataAge(json: string, age: DataAge): string {
-  return `{"dataAge":${JSON.stringify(age)},${json.slice(1)}`;
+/** Encoded answers per remembered age: they live as long as that age is current (a few seconds). */
+const encoded = new WeakMap<DataAge, Map<string, Buffer>>();
+const MAX_BODIES_PER_AGE = 16;
+
+/**
+ * A pre-rendered JSON object's bytes with `dataAge` added as its first field. The bytes are kept
+ * while `age` is the remembered one, so a hot answer (a 1.6 MB GeoJSON forecast) is not copied and
+ * re-encoded on every request.
+ */
+export function withDataAge(json: string, age: DataAge): Buffer {
+  let bodies = encoded.get(age);
+  if (!bodies) {
+    bodies = new Map();
+    encoded.set(age, bodies);
+  }
+  let bytes = bodies.get(json);
+  if (!bytes) {
+    bytes = Buffer.from(`{"dataAge":${JSON.stringify(age)},${json.slice(1)}`);
+    if (bodies.size >= MAX_BODIES_PER_AGE) bodies.clear();
+    bodies.set(json, bytes);
+  }
+  return bytes;
 }

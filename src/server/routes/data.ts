@@ -1,7 +1,8 @@
 /** Incident-level data (audited) and aggregates (suppressed for community views). */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AggregateView, IncidentView } from '../../core/access.ts';
+import { cachedAnswer } from '../../services/aggregate-cache.ts';
 import { audit } from '../../services/audit.ts';
 import { type FilterParams, incidentPage, statsTable, trends, turnoProfile } from '../../services/queries.ts';
 import { aggregateLimiter } from '../aggregate-limit.ts';
@@ -44,11 +45,21 @@ function filters(q: FilterQuery, defaultArea: string): FilterParams {
 
 export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const api = typed(app);
-  // Aggregates: a per-user concurrency limit (cache hits are cheap, misses scan the area's incidents).
+  // Aggregates: a per-user concurrency limit (cache hits are cheap, misses scan the area's incidents)
+  // and each answer kept as bytes per view and request until the next ingest batch.
   const limited = aggregateLimiter(deps.settings.aggregateConcurrencyPerUser);
-  const aggregate = <T>(request: FastifyRequest, fn: (view: AggregateView) => Promise<T>): Promise<T> => {
+  const aggregate = async (
+    request: FastifyRequest<{ Querystring: FilterQuery }>,
+    reply: FastifyReply,
+    answer: (p: FilterParams, view: AggregateView) => Promise<unknown>,
+  ): Promise<FastifyReply> => {
     const { principal, grant } = accessOf(request);
-    return limited(principal.userId, () => fn(grant as AggregateView));
+    const view = grant as AggregateView;
+    const p = filters(request.query, deps.defaultArea);
+    const bytes = await limited(principal.userId, () =>
+      cachedAnswer(deps.db, p.area, `${view}|${request.url}`, () => answer(p, view)),
+    );
+    return reply.type('application/json; charset=utf-8').send(bytes);
   };
   api.get(
     '/api/v1/incidents',
@@ -97,8 +108,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
         querystring: filterQuery,
       },
     },
-    async (request) =>
-      aggregate(request, (view) => statsTable(deps.db, filters(request.query, deps.defaultArea), view)),
+    async (request, reply) => aggregate(request, reply, (p, view) => statsTable(deps.db, p, view)),
   );
   api.get(
     '/api/v1/stats/turnos',
@@ -110,8 +120,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
         querystring: filterQuery,
       },
     },
-    async (request) =>
-      aggregate(request, (view) => turnoProfile(deps.db, filters(request.query, deps.defaultArea), view)),
+    async (request, reply) => aggregate(request, reply, (p, view) => turnoProfile(deps.db, p, view)),
   );
   api.get(
     '/api/v1/stats/trends',
@@ -122,7 +131,6 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
         querystring: filterQuery,
       },
     },
-    async (request) =>
-      aggregate(request, (view) => trends(deps.db, filters(request.query, deps.defaultArea), view)),
+    async (request, reply) => aggregate(request, reply, (p, view) => trends(deps.db, p, view)),
   );
 }
