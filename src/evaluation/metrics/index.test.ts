@@ -13,6 +13,7 @@ describe('metrics barrel', () => {
       'hitRateCurve',
       'hitRateInterval',
       'logGamma',
+      'meanHitRate',
       'meanLogLikelihood',
       'poissonDeviance',
       'probabilityBetter',
@@ -20,6 +21,8 @@ describe('metrics barrel', () => {
       'regularizedIncompleteBeta',
       'topSlice',
       'topSliceScores',
+      'wilcoxonSignedRank',
+      'windowHitRates',
     ]);
   });
 });

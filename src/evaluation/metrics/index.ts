@@ -14,6 +14,14 @@ export {
   regularizedIncompleteBeta,
 } from './intervals.ts';
 export {
+  type MeanHitRate,
+  type MeanHitRateOptions,
+  meanHitRate,
+  type PairedTest,
+  wilcoxonSignedRank,
+  windowHitRates,
+} from './per-window.ts';
+export {
   type BrierEvent,
   type BrierEventOptions,
   type BrierShare,
