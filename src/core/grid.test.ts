@@ -34,6 +34,42 @@ describe('grid', () => {
     expect(() => createGrid([0, 0, 0, 1000], 'EPSG:32718')).toThrow(/vacía/);
   });
 
+  it('anchors the grid on a chosen origin, snapped by whole cells to cover the box', () => {
+    // Box x 1000–1500, y 2000–2300, 100 m cells; origin (37, 5512): corners at x ≡ 37, y ≡ 12 (mod 100).
+    const grid = createGrid([1000, 2000, 1500, 2300], 'EPSG:32718', { cellSize: 100, origin: [37, 5512] });
+    expect(grid.x0).toBeCloseTo(937, 9);
+    expect(grid.y0).toBeCloseTo(1912, 9);
+    expect(cellOf(grid, 1000, 2000)).toBeGreaterThanOrEqual(0);
+    expect(cellOf(grid, 1499, 2299)).toBeGreaterThanOrEqual(0);
+    // An origin on the default lattice changes nothing; the offsets move the grid from the origin.
+    const plain = createGrid([1000, 2000, 1500, 2300], 'EPSG:32718', { cellSize: 100 });
+    expect(createGrid([1000, 2000, 1500, 2300], 'EPSG:32718', { cellSize: 100, origin: [0, 0] })).toEqual(
+      plain,
+    );
+    const moved = createGrid([1000, 2000, 1500, 2300], 'EPSG:32718', {
+      cellSize: 100,
+      origin: [37, 5512],
+      offsetX: 50,
+      offsetY: 50,
+    });
+    expect(moved.x0).toBeCloseTo(987, 9);
+    expect(moved.y0).toBeCloseTo(1962, 9);
+    // Rotated: the origin is still a cell corner (its position along both axes is a whole number of cells).
+    const rot = createGrid([0, 0, 1000, 600], 'EPSG:32718', {
+      cellSize: 100,
+      rotationDeg: 30,
+      origin: [333, 77],
+    });
+    const th = (30 * Math.PI) / 180;
+    const du = (333 - rot.x0) * Math.cos(th) + (77 - rot.y0) * Math.sin(th);
+    const dv = -(333 - rot.x0) * Math.sin(th) + (77 - rot.y0) * Math.cos(th);
+    expect(Math.abs(du / 100 - Math.round(du / 100))).toBeLessThan(1e-9);
+    expect(Math.abs(dv / 100 - Math.round(dv / 100))).toBeLessThan(1e-9);
+    expect(() =>
+      createGrid([0, 0, 1000, 600], 'EPSG:32718', { cellSize: 100, origin: [Number.NaN, 0] }),
+    ).toThrow(/origen de la grilla/);
+  });
+
   it('rotated grids still cover the box and map centres back to their cells', () => {
     const grid = createGrid([0, 0, 1000, 600], 'EPSG:32718', { cellSize: 100, rotationDeg: 30 });
     for (const [x, y] of [

@@ -31,6 +31,12 @@ export interface GridOptions {
   /** Shift of the origin, metres, as a fraction-free offset (e.g. half a cell = 75). */
   offsetX?: number;
   offsetY?: number;
+  /**
+   * A point (metres in the grid's CRS) that must be a cell corner: the grid is anchored on it, and
+   * its cell 0 lies a whole number of cells from it (the origin snapped to the cell size). The
+   * offsets above then move the grid from there.
+   */
+  origin?: readonly [number, number];
   /** Rotation in degrees, −45 to 45 (default 0). */
   rotationDeg?: number;
 }
@@ -56,9 +62,19 @@ export function createGrid(
   const [minX, minY, maxX, maxY] = bbox;
   if (!(maxX > minX && maxY > minY))
     throw new ValidationError('area', 'el área de estudio está vacía (caja sin superficie)');
-  const offsetX = options.offsetX ?? 0;
-  const offsetY = options.offsetY ?? 0;
+  let offsetX = options.offsetX ?? 0;
+  let offsetY = options.offsetY ?? 0;
+  if (options.origin) {
+    const [ox, oy] = options.origin;
+    if (!Number.isFinite(ox) || !Number.isFinite(oy))
+      throw new ValidationError('origin', 'el origen de la grilla debe ser x,y en metros (números finitos)');
+  }
   if (rotationDeg === 0) {
+    // x0 = minX − s + (offset mod s), so an offset of ox − minX puts a corner on ox.
+    if (options.origin) {
+      offsetX += options.origin[0] - minX;
+      offsetY += options.origin[1] - minY;
+    }
     const x0 = minX - cellSize + (((offsetX % cellSize) + cellSize) % cellSize);
     const y0 = minY - cellSize + (((offsetY % cellSize) + cellSize) % cellSize);
     return Object.freeze({
@@ -93,6 +109,13 @@ export function createGrid(
     vMin = Math.min(vMin, v);
     uMax = Math.max(uMax, u);
     vMax = Math.max(vMax, v);
+  }
+  if (options.origin) {
+    // The same rule along the rotated axes: the anchor's (u, v) relative to the box's SW corner.
+    const dx = options.origin[0] - minX;
+    const dy = options.origin[1] - minY;
+    offsetX += dx * cos + dy * sin - uMin;
+    offsetY += -dx * sin + dy * cos - vMin;
   }
   const u0 = uMin - cellSize + (((offsetX % cellSize) + cellSize) % cellSize);
   const v0 = vMin - cellSize + (((offsetY % cellSize) + cellSize) % cellSize);
