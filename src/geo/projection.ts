@@ -34,6 +34,21 @@ export function utmZoneFor(
   };
 }
 
+/**
+ * The proj4 definition of a CRS known by its EPSG code alone: WGS84 UTM zones (EPSG:326zz north,
+ * EPSG:327zz south) and NAD83 UTM zones 1–23 north (EPSG:269zz, e.g. Vancouver's EPSG:26910).
+ * Null for any other code: a mapping file then gives the definition itself.
+ */
+export function knownCrsDefinition(code: string): string | null {
+  const m = /^EPSG:(\d+)$/i.exec(code.trim());
+  const n = m ? Number(m[1]) : Number.NaN;
+  const zone = n % 100;
+  if (n >= 32601 && n <= 32660) return `+proj=utm +zone=${zone} +datum=WGS84 +units=m +no_defs`;
+  if (n >= 32701 && n <= 32760) return `+proj=utm +zone=${zone} +south +datum=WGS84 +units=m +no_defs`;
+  if (n >= 26901 && n <= 26923) return `+proj=utm +zone=${zone} +datum=NAD83 +units=m +no_defs`;
+  return null;
+}
+
 /** Builds a projection from a proj4 definition (used for UTM zones and mapping-file CRSs). */
 export function createProjection(code: string, definition: string): Projection {
   let converter: Converter;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.ts';
-import { compileTimeFormat } from './time-format.ts';
+import { compileTimeFormat, compileTimeParts, isLocalMidnight } from './time-format.ts';
 
 const at = (iso: string): number => Date.parse(iso);
 
@@ -102,5 +102,54 @@ describe('compileTimeFormat: instants', () => {
     expect(s.parse('-86400')).toBe(-86_400_000);
     for (const bad of ['', 'abc', '1e9', '0x10', '12:00', '1,5'])
       for (const p of [ms, s]) expect(p.parse(bad)).toBeNaN();
+  });
+});
+
+describe('compileTimeParts: a time split over several columns', () => {
+  const cols = { year: 'YEAR', month: 'MONTH', day: 'DAY', hour: 'HOUR', minute: 'MINUTE' };
+  const parse = compileTimeParts(cols, 'America/Vancouver');
+
+  it('reads YEAR, MONTH, DAY, HOUR, MINUTE in the zone (PDT in June, PST in January)', () => {
+    expect(parse(['2020', '6', '19', '3', '40', ''])).toEqual({
+      ok: true,
+      ms: at('2020-06-19T10:40:00Z'),
+      precision: 'exact',
+    });
+    expect(parse(['2020', '01', '03', '6', '43', ''])).toMatchObject({ ms: at('2020-01-03T14:43:00Z') });
+  });
+
+  it('an empty hour or minute, or no hour column, gives a date-only time at local midnight', () => {
+    const dateOnly = { ok: true, ms: at('2020-06-19T07:00:00Z'), precision: 'date' };
+    expect(parse(['2020', '6', '19', '', '', ''])).toEqual(dateOnly);
+    expect(parse(['2020', '6', '19', '14', '', ''])).toEqual(dateOnly);
+    const noHour = compileTimeParts({ year: 'Y', month: 'M', day: 'D' }, 'America/Vancouver');
+    expect(noHour(['2020', '6', '19', '', '', ''])).toEqual(dateOnly);
+  });
+
+  it('names the column of a missing or non-numeric part, and all parts of an impossible date', () => {
+    expect(parse(['2020', '', '19', '3', '40', ''])).toEqual({
+      ok: false,
+      field: 'MONTH',
+      reason: 'falta la fecha',
+      value: null,
+    });
+    expect(parse(['2020', '6', '19', 'x', '40', ''])).toMatchObject({ ok: false, field: 'HOUR', value: 'x' });
+    expect(parse(['2020', '6', '19', '3.5', '40', ''])).toMatchObject({ ok: false, field: 'HOUR' });
+    expect(parse(['2021', '2', '29', '3', '40', ''])).toEqual({
+      ok: false,
+      field: 'YEAR,MONTH,DAY,HOUR,MINUTE',
+      reason: 'fecha u hora imposible',
+      value: '2021 2 29 3 40',
+    });
+    expect(parse(['2020', '6', '19', '24', '0', ''])).toMatchObject({
+      ok: false,
+      field: 'YEAR,MONTH,DAY,HOUR,MINUTE',
+    });
+  });
+
+  it('isLocalMidnight: 00:00:00 local, not UTC midnight', () => {
+    expect(isLocalMidnight(at('2020-06-19T07:00:00Z'), 'America/Vancouver')).toBe(true);
+    expect(isLocalMidnight(at('2020-06-19T00:00:00Z'), 'America/Vancouver')).toBe(false);
+    expect(isLocalMidnight(at('2020-06-19T07:00:01Z'), 'America/Vancouver')).toBe(false);
   });
 });

@@ -93,6 +93,8 @@ export interface IngestReport {
   accepted: number;
   existing: number;
   rejected: number;
+  /** Rows left out by the mapping's row filter (`filter`): neither stored nor rejected. */
+  skipped: number;
   rejects: RejectRow[];
   seconds: number;
 }
@@ -233,6 +235,7 @@ export async function* encodeInput(input: OpenInput, encoder: BatchEncoder): Asy
         const out = input.mapper(r.values, r.rowNumber);
         if (out.kind === 'incident') encoder.incident(out.row);
         else if (out.kind === 'monthly') encoder.monthlyCount(out.row);
+        else if (out.kind === 'skip') encoder.skip();
         else for (const p of out.problems) encoder.reject({ rowNumber: r.rowNumber, ...p });
       }
       if (encoder.ready) yield encoder.take();
@@ -265,6 +268,7 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
     accepted: 0,
     existing: 0,
     rejected: 0,
+    skipped: 0,
     rejects: [],
     seconds: (performance.now() - started) / 1000,
   });
@@ -329,6 +333,7 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
     accepted: result.accepted,
     existing: result.existing,
     rejected: result.rejected,
+    skipped: result.skipped,
     rejects: await listRejects(db, result.batchId, o.rejectSample ?? 20),
     seconds: (performance.now() - started) / 1000,
   };

@@ -25,6 +25,8 @@ export interface EncodedChunk {
   incidentRows: number;
   monthlyRows: number;
   rejected: number;
+  /** Rows left out by a mapping's row filter. */
+  skipped: number;
 }
 
 const NEEDS_QUOTES = /[",\n\r]/;
@@ -50,7 +52,7 @@ export class BatchEncoder {
   private readonly dayText = new Map<number, string>();
   private lastRejectedRow = -1;
   private readonly batchText: string;
-  private pending = { rowsRead: 0, incidentRows: 0, monthlyRows: 0, rejected: 0 };
+  private pending = { rowsRead: 0, incidentRows: 0, monthlyRows: 0, rejected: 0, skipped: 0 };
 
   /**
    * @param area study-area id written on every incident
@@ -77,6 +79,11 @@ export class BatchEncoder {
 
   rowRead(): void {
     this.pending.rowsRead++;
+  }
+
+  /** A row the mapping's filter leaves out: neither stored nor rejected. */
+  skip(): void {
+    this.pending.skipped++;
   }
 
   incident(r: IncidentRow): void {
@@ -161,7 +168,7 @@ export class BatchEncoder {
     this.incidents = [];
     this.monthly = [];
     this.rejects = [];
-    this.pending = { rowsRead: 0, incidentRows: 0, monthlyRows: 0, rejected: 0 };
+    this.pending = { rowsRead: 0, incidentRows: 0, monthlyRows: 0, rejected: 0, skipped: 0 };
     return chunk;
   }
 

@@ -31,6 +31,8 @@ export interface BatchResult {
   existing: number;
   /** Rows rejected (a row with several bad fields counts once). */
   rejected: number;
+  /** Rows left out by a mapping's row filter (neither stored nor rejected). */
+  skipped: number;
 }
 
 /**
@@ -143,6 +145,7 @@ async function load(
   const target = mode === 'direct' ? 'incidents' : 'stage_incidents';
   let rowsRead = 0;
   let rejected = 0;
+  let skipped = 0;
   let incidentRows = 0;
   const copy = async (chunk: EncodedChunk): Promise<void> => {
     if (chunk.incidents)
@@ -158,6 +161,7 @@ async function load(
   for await (const chunk of source(batchId)) {
     rowsRead += chunk.rowsRead;
     rejected += chunk.rejected;
+    skipped += chunk.skipped;
     incidentRows += chunk.incidentRows;
     await inflight;
     inflight = copy(chunk);
@@ -186,7 +190,7 @@ async function load(
   );
   accepted += m?.inserted ?? 0;
   existing += (m?.total ?? 0) - (m?.inserted ?? 0);
-  return { rowsRead, accepted, existing, rejected };
+  return { rowsRead, accepted, existing, rejected, skipped };
 }
 
 /** The rejects of a batch in row order (all when `limit` is undefined). */
@@ -209,11 +213,14 @@ export interface BatchView {
   accepted: number;
   existing: number;
   rejected: number;
+  /** Rows left out by a mapping's row filter: every row read is accepted, existing, rejected or skipped. */
+  skipped: number;
   finishedAt: Date | null;
 }
 
 const BATCH_COLUMNS = `id, study_area as "studyArea", adapter, file_name as "fileName", encoding, rows_read as "rowsRead",
-  rows_accepted as accepted, rows_existing as existing, rows_rejected as rejected, finished_at as "finishedAt"`;
+  rows_accepted as accepted, rows_existing as existing, rows_rejected as rejected,
+  rows_read - rows_accepted - rows_existing - rows_rejected as skipped, finished_at as "finishedAt"`;
 
 /** One batch, or undefined. */
 export async function getBatch(db: Db, id: number): Promise<BatchView | undefined> {

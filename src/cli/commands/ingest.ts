@@ -33,7 +33,8 @@ function printReport(r: IngestReport): void {
       `  filas leídas:   ${n(r.rowsRead)}\n` +
       `  nuevas:         ${n(r.accepted)}\n` +
       `  ya existentes:  ${n(r.existing)}\n` +
-      `  rechazadas:     ${n(r.rejected)}\n`,
+      `  rechazadas:     ${n(r.rejected)}\n` +
+      (r.skipped > 0 ? `  omitidas:       ${n(r.skipped)} (filtro del mapeo)\n` : ''),
   );
   if (r.rejects.length > 0) {
     out.write(`\nPrimeros rechazos (todos: vigia rejects ${r.batchId}):\n`);
@@ -124,6 +125,7 @@ Ejemplos:
                 'nuevas',
                 'existentes',
                 'rechazadas',
+                'omitidas',
                 'fin',
               ],
               rows.map((b) => [
@@ -136,6 +138,7 @@ Ejemplos:
                 n(b.accepted),
                 n(b.existing),
                 n(b.rejected),
+                n(b.skipped),
                 b.finishedAt,
               ]),
             )}\n`,

@@ -12,7 +12,9 @@ import type { FieldProblem } from '../normalize.ts';
 export type MappedRow =
   | { kind: 'incident'; row: IncidentRow }
   | { kind: 'monthly'; row: MonthlyRow }
-  | { kind: 'reject'; problems: FieldProblem[] };
+  | { kind: 'reject'; problems: FieldProblem[] }
+  /** Left out by the mapping's row filter: counted as skipped, neither stored nor rejected. */
+  | { kind: 'skip' };
 
 /** Turns one row (values by column position) into a record. */
 export type RowMapper = (values: readonly string[], rowNumber: number) => MappedRow;
