@@ -16,6 +16,23 @@ describe('parseSets', () => {
     });
   });
 
+  it('types booleans, null and numbers; everything else stays text', () => {
+    expect(
+      parseSets([
+        'sepp-grid.edgeCorrection=false',
+        'sepp-grid.refitEveryDays=3',
+        'naive-counts.windowDays=null',
+        'stkde.timeKernel=quadratic',
+        'x.flags=true, false,1e-6',
+      ]),
+    ).toEqual({
+      'sepp-grid': { edgeCorrection: [false], refitEveryDays: [3] },
+      'naive-counts': { windowDays: [null] },
+      stkde: { timeKernel: ['quadratic'] },
+      x: { flags: [true, false, 1e-6] },
+    });
+  });
+
   it('names the malformed setting', () => {
     expect(() => parseSets(['bandwidth=150'])).toThrow(ValidationError);
     expect(() => parseSets(['bandwidth=150'])).toThrow(

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ValidationError } from '../core/errors.ts';
 import type { EventSet } from '../core/events.ts';
 import { cellCount, type GridSpec } from '../core/grid.ts';
-import type { FitContext, ForecastWindow, ModelArtifact } from './predictor.ts';
+import type { FitContext, ForecastWindow, ModelArtifact, SettingInfo } from './predictor.ts';
 
 /** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
@@ -61,6 +61,55 @@ export function parseModelConfig<S extends z.ZodType>(schema: S, input: unknown)
     );
   }
   throw new ValidationError(issue.path.map(String).join('.') || 'config', issue.message);
+}
+
+interface JsonSchemaNode {
+  type?: string;
+  anyOf?: JsonSchemaNode[];
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  default?: unknown;
+  unit?: string;
+  description?: string;
+}
+
+/**
+ * The settings of an option schema, read from the schema itself: type, range or choices and
+ * default from zod, unit and description from each field's `.meta({ unit, description })`.
+ * @throws Error (at module load, a programming error) when a field has no description
+ * @example
+ * const settings = describeSettings(configSchema);
+ */
+export function describeSettings(schema: z.ZodObject): SettingInfo[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, JsonSchemaNode>;
+  };
+  return Object.entries(json.properties ?? {}).map(([name, node]) => {
+    if (!node.description) throw new Error(`model setting ${name} has no description`);
+    const variants = node.anyOf ?? [node];
+    const main = variants.find((v) => v.type !== 'null') ?? node;
+    const nullable = variants.some((v) => v.type === 'null');
+    const lo = main.minimum ?? main.exclusiveMinimum;
+    const hi = main.maximum ?? main.exclusiveMaximum;
+    const open = (v: number | undefined): boolean =>
+      v === undefined || Math.abs(v) >= Number.MAX_SAFE_INTEGER;
+    // Interval notation: [1, 3650], (0, 1], [1, ∞).
+    const range =
+      lo === undefined && hi === undefined
+        ? ''
+        : `${main.exclusiveMinimum !== undefined || open(lo) ? '(' : '['}${open(lo) ? '−∞' : lo}, ${open(hi) ? '∞' : hi}${main.exclusiveMaximum !== undefined || open(hi) ? ')' : ']'}`;
+    return {
+      name,
+      type: `${main.type ?? 'string'}${nullable ? ' | null' : ''}`,
+      allowed: main.enum ? main.enum.map(String).join(', ') : range,
+      unit: node.unit ?? '',
+      default: node.default,
+      description: node.description,
+    };
+  });
 }
 
 function knownKeys(schema: z.ZodType): string[] {

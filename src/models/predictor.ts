@@ -46,6 +46,20 @@ export interface Predictor {
   toArtifact(): ModelArtifact;
 }
 
+/** One setting of a model, as `vigia models show` and docs/forecasting.md list it. */
+export interface SettingInfo {
+  name: string;
+  /** JSON type: number, integer, boolean, string or array (+ " | null" when null is allowed). */
+  type: string;
+  /** Allowed values: an interval ("[25, 2000]", "(0, 1]") or the choices ("l1, chebyshev"); '' when free. */
+  allowed: string;
+  /** Unit ('m', 'días', 'semanas'); '' when none. */
+  unit: string;
+  default: unknown;
+  /** One line, Spanish. */
+  description: string;
+}
+
 /** A model family: validates its options, fits, and restores from an artifact. */
 export interface PredictorModule<C = unknown> {
   readonly kind: string;
@@ -54,6 +68,15 @@ export interface PredictorModule<C = unknown> {
   readonly description: string;
   /** Default options. */
   readonly defaults: C;
+  /** Every option with type, unit, default and description (from the option schema). */
+  readonly settings: readonly SettingInfo[];
+  /** Whether it is a reference baseline (random, naive) rather than a forecasting method. */
+  readonly baseline?: boolean;
+  /**
+   * Default refit interval in backtests, days, for models whose predictors have `condition`: in
+   * between they are conditioned on the latest data instead of refitted. Absent: refit every window.
+   */
+  readonly refitEveryDays?: number;
   /**
    * Checks options (merged over the defaults).
    * @throws ValidationError naming the option

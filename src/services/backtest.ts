@@ -6,23 +6,39 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
+import type { GridSpec } from '../core/grid.ts';
 import { CRIME_GROUPS, type CrimeCategory } from '../core/taxonomy.ts';
 import { BacktestAccumulator } from '../evaluation/backtest/accumulate.ts';
 import { type BacktestModel, ORACLE, runBacktest } from '../evaluation/backtest/runner.ts';
 import { type Horizon, rollingWindows } from '../evaluation/backtest/windows.ts';
-import { DEFAULT_COVERAGES } from '../evaluation/metrics/index.ts';
-import { type BacktestReport, reportToCsv, reportToHtml } from '../evaluation/report/report.ts';
+import { DEFAULT_COVERAGES, type TieBreak } from '../evaluation/metrics/index.ts';
+import {
+  type BacktestReport,
+  type ReportGrid,
+  reportToCsv,
+  reportToHtml,
+  reportWindowsToCsv,
+} from '../evaluation/report/report.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import { getPredictor } from '../models/registry.ts';
 import { getReport, listReports, type ReportSummary, saveReport } from '../storage/backtest-reports.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
 import { getStudyArea } from './areas.ts';
+import { resolveModel } from './models.ts';
 
 export { HORIZONS, type Horizon } from '../evaluation/backtest/windows.ts';
 export type { BacktestReport } from '../evaluation/report/report.ts';
 export { PREDICTOR_KINDS } from '../models/registry.ts';
 export type { ReportSummary } from '../storage/backtest-reports.ts';
+export { defaultRefitDays } from './models.ts';
+
+/** Tie rules of the top slice: `average` (expected hits, default) or `order` (open_cp's quirk). */
+export const TIE_RULES = ['average', 'order'] as const satisfies readonly TieBreak[];
+
+/** The data cut every backtest applies, as the report states it. */
+export const DATA_CUT =
+  'Corte de datos (lo hace el arnés, no el modelo): cada pronóstico se ajusta solo con hechos ocurridos y registrados antes del inicio de su ventana, y se evalúa con los ocurridos dentro de ella.';
 
 /** Models that every backtest includes as references. */
 export const BASELINES = ['naive-counts', 'random'] as const;
@@ -38,24 +54,20 @@ export interface BacktestRequest {
   horizon: Horizon;
   /** Model kinds from the registry; the baselines are added. */
   models: readonly string[];
-  /** Options per model kind (validated by each module). */
-  configs?: Readonly<Record<string, unknown>>;
+  /**
+   * Settings per model kind: its options (validated by its module) and `refitEveryDays` (refit slow
+   * models every k days and condition them daily in between; default per model).
+   */
+  configs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   cellSize?: number;
   seed?: number;
   /** Also run on the grid shifted by half a cell (forecasting reference §2.8). */
   gridShift?: boolean;
-  /** Refit slow models every k days and condition them daily in between (default per model). */
-  refitEveryDays?: Readonly<Record<string, number>>;
+  /** A point (metres in the grid's CRS) the grid is anchored on, snapped to the cell size. */
+  gridOrigin?: readonly [number, number];
+  /** Tie rule of the top slice (default `average`). */
+  tieBreak?: TieBreak;
   onProgress?: (done: number, total: number) => void;
-}
-
-/**
- * How often a model is refitted in a backtest (days); in between, models that can are conditioned
- * on the latest data. The EM-fitted ETAS is refitted weekly (PredPol updates daily and re-learns
- * rarely); cheap kernel models are refitted every window.
- */
-export function defaultRefitDays(kind: string): number {
-  return kind === 'sepp-grid' ? 7 : 1;
 }
 
 /** Crime group name → category codes. */
@@ -76,20 +88,28 @@ export function groupCategories(group: string, field = '--group'): readonly Crim
 export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestReport> {
   const categories = groupCategories(req.group);
   const area = await getStudyArea(db, req.area);
-  const { grid, mask, validCells } = gridForArea(
-    area,
-    req.cellSize === undefined ? {} : { cellSize: req.cellSize },
-  );
+  const tieBreak = req.tieBreak ?? 'average';
+  if (!(TIE_RULES as readonly string[]).includes(tieBreak))
+    throw new ValidationError(
+      '--tie-rule',
+      `regla de empates desconocida "${tieBreak}" (use: ${TIE_RULES.join(', ')})`,
+    );
+  const placement = {
+    ...(req.cellSize === undefined ? {} : { cellSize: req.cellSize }),
+    ...(req.gridOrigin ? { origin: req.gridOrigin } : {}),
+  };
+  const { grid, mask, validCells } = gridForArea(area, placement);
   const windows = rollingWindows(req.from, req.to, req.horizon, area.def.timeZone);
   const kinds = [...new Set([...BASELINES, ...req.models])];
+  for (const kind of Object.keys(req.configs ?? {}))
+    if (!kinds.includes(kind))
+      throw new ValidationError(
+        '--set',
+        `ajustes para "${kind}", que no está en los modelos del backtest (${kinds.join(', ')})`,
+      );
   const models: BacktestModel[] = kinds.map((kind) => {
-    const module = getPredictor(kind);
-    return {
-      name: kind,
-      module,
-      config: module.parseConfig(req.configs?.[kind] ?? {}),
-      refitEveryDays: req.refitEveryDays?.[kind] ?? defaultRefitDays(kind),
-    };
+    const resolved = resolveModel(kind, req.configs?.[kind]);
+    return { name: kind, module: getPredictor(kind), ...resolved };
   });
   const first = windows[0] as { start: number };
   const last = windows[windows.length - 1] as { end: number };
@@ -102,11 +122,16 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     );
   const seed = req.seed ?? 1;
   const described = [
-    ...models.map((m) => ({ name: m.name, kind: m.module.kind, config: m.config })),
+    ...models.map((m) => ({
+      name: m.name,
+      kind: m.module.kind,
+      config: m.config,
+      refitEveryDays: m.refitEveryDays ?? 1,
+    })),
     { name: ORACLE, kind: ORACLE, config: {} },
   ];
   const run = (g: typeof grid, m: typeof mask, onProgress?: (done: number, total: number) => void) => {
-    const acc = new BacktestAccumulator(DEFAULT_COVERAGES, seed);
+    const acc = new BacktestAccumulator(DEFAULT_COVERAGES, seed, tieBreak);
     let test = 0;
     let outside = 0;
     runBacktest(
@@ -119,8 +144,8 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
         seed,
         ...(onProgress ? { onProgress } : {}),
       },
-      (model, _wi, surface, outcome, ms) => {
-        acc.add(model, surface, outcome, ms);
+      (model, wi, surface, outcome, ms) => {
+        acc.add(model, surface, outcome, ms, wi);
         if (model === ORACLE) {
           test += outcome.total;
           outside += outcome.unassignable;
@@ -137,8 +162,12 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
   let shifted: BacktestReport['shifted'];
   if (req.gridShift) {
     const half = grid.cellSize / 2;
-    const moved = gridForArea(area, { cellSize: grid.cellSize, offsetX: half, offsetY: half });
-    shifted = { offsetMetres: half, models: run(moved.grid, moved.mask).results };
+    const moved = gridForArea(area, { ...placement, cellSize: grid.cellSize, offsetX: half, offsetY: half });
+    shifted = {
+      offsetMetres: half,
+      grid: reportGrid(moved.grid, moved.validCells, req.gridOrigin),
+      models: run(moved.grid, moved.mask).results,
+    };
   }
   return {
     title: `Backtest ${req.horizon === 'day' ? 'diario' : req.horizon === 'week' ? 'semanal' : 'por turno'} — ${area.def.name}, grupo ${req.group}`,
@@ -153,24 +182,51 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     events: { training: before, test: testEvents, unassignable, excludedUnlocated: loaded.excludedUnlocated },
     seed,
     generatedAt: new Date().toISOString(),
+    grid: reportGrid(grid, validCells, req.gridOrigin),
+    tieBreak,
+    dataCut: DATA_CUT,
+    windowStarts: windows.map((w) => new Date(w.start).toISOString()),
     models: main.results,
     ...(shifted ? { shifted } : {}),
   };
 }
 
-/** Writes a report as JSON, CSV and HTML under `dir`; returns the three paths. */
+/** The grid as a report states it. */
+function reportGrid(g: GridSpec, validCells: number, requested?: readonly [number, number]): ReportGrid {
+  return {
+    crs: g.crs,
+    origin: [g.x0, g.y0],
+    requestedOrigin: requested ? [requested[0], requested[1]] : null,
+    cellSize: g.cellSize,
+    rotationDeg: g.rotationDeg,
+    rows: g.rows,
+    cols: g.cols,
+    validCells,
+  };
+}
+
+/**
+ * Writes a report as JSON, CSV (the curves), a per-window CSV (every window's hits, for paired
+ * tests) and HTML under `dir`; returns the paths.
+ */
 export function writeReport(
   report: BacktestReport,
   dir: string,
-): { json: string; csv: string; html: string } {
+): { json: string; csv: string; windowsCsv: string; html: string } {
   mkdirSync(dir, { recursive: true });
   const base = join(
     dir,
     `backtest-${report.area}-${report.group}-${report.horizon}-${report.from}_${report.to}`,
   );
-  const paths = { json: `${base}.json`, csv: `${base}.csv`, html: `${base}.html` };
+  const paths = {
+    json: `${base}.json`,
+    csv: `${base}.csv`,
+    windowsCsv: `${base}-windows.csv`,
+    html: `${base}.html`,
+  };
   writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(paths.csv, reportToCsv(report));
+  writeFileSync(paths.windowsCsv, reportWindowsToCsv(report));
   writeFileSync(paths.html, reportToHtml(report));
   return paths;
 }

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BacktestAccumulator } from '../evaluation/backtest/accumulate.ts';
 import { runBacktest } from '../evaluation/backtest/runner.ts';
 import { getPredictor } from '../models/registry.ts';
-import { defaultRefitDays } from './backtest.ts';
+import { resolveModel } from './models.ts';
 import type { SweepJob, SweepResult, SweepWorkerData } from './sweep.ts';
 
 const port = parentPort;
@@ -16,7 +16,7 @@ const data = workerData as SweepWorkerData;
 port.on('message', (job: SweepJob) => {
   try {
     const module = getPredictor(job.kind);
-    const config = module.parseConfig(job.config);
+    const { config, refitEveryDays } = resolveModel(job.kind, job.config);
     const acc = new BacktestAccumulator(data.coverages, data.seed);
     const started = performance.now();
     runBacktest(
@@ -25,11 +25,11 @@ port.on('message', (job: SweepJob) => {
         grid: data.grid,
         mask: data.mask,
         windows: data.windows,
-        models: [{ name: 'm', module, config, refitEveryDays: defaultRefitDays(job.kind) }],
+        models: [{ name: 'm', module, config, refitEveryDays }],
         seed: data.seed,
       },
-      (model, _wi, surface, outcome, ms) => {
-        if (model === 'm') acc.add(model, surface, outcome, ms);
+      (model, wi, surface, outcome, ms) => {
+        if (model === 'm') acc.add(model, surface, outcome, ms, wi);
       },
     );
     const [result] = acc.results([{ name: 'm', kind: job.kind, config }], 'm');

@@ -14,11 +14,11 @@ import { DEFAULT_COVERAGES } from '../evaluation/metrics/index.ts';
 import type { BacktestReport, CurvePoint } from '../evaluation/report/report.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import type { ForecastWindow } from '../models/predictor.ts';
-import { getPredictor } from '../models/registry.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
 import { getStudyArea } from './areas.ts';
 import { backtest, groupCategories } from './backtest.ts';
+import { resolveModel } from './models.ts';
 
 /** What every worker receives once. */
 export interface SweepWorkerData {
@@ -112,9 +112,8 @@ export async function sweep(db: Db, req: SweepRequest): Promise<SweepReport> {
   const { events } = await loadEvents(db, { area: area.def.id, categories, to: last.end });
   const jobs: SweepJob[] = [];
   for (const [kind, values] of Object.entries(req.grids)) {
-    const module = getPredictor(kind);
     for (const config of expandGrid(values)) {
-      module.parseConfig(config); // refuse a bad setting before any worker starts
+      resolveModel(kind, config); // refuse a bad setting (naming model.option) before any worker starts
       jobs.push({ id: jobs.length, kind, config });
     }
   }

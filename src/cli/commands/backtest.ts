@@ -1,6 +1,7 @@
 /** `vigia backtest`: rolling-origin evaluation of the model ladder against naive, random and the oracle. */
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import {
   type BacktestReport,
@@ -9,8 +10,10 @@ import {
   type Horizon,
   PREDICTOR_KINDS,
   storeReport,
+  TIE_RULES,
   writeReport,
 } from '../../services/backtest.ts';
+import { singleSettings } from '../../services/models.ts';
 import { list, withStore } from '../context.ts';
 import { progressBar, table } from '../output.ts';
 import { parseSets } from '../settings.ts';
@@ -18,27 +21,41 @@ import { parseSets } from '../settings.ts';
 /** The comparison at 5 % of the area, and where the report files are. */
 export function printSummary(
   report: BacktestReport,
-  paths: { json: string; csv: string; html: string },
+  paths: { json: string; csv: string; windowsCsv?: string; html: string },
 ): void {
   const at5 = (name: string) =>
     report.models.find((m) => m.name === name)?.curve.find((p) => Math.abs(p.coverage - 0.05) < 0.0025);
   process.stdout.write(
     `${report.title}: ${report.windows} ventanas, ${report.events.test} eventos de prueba, ${report.validCells} celdas de ${report.cellSize} m\n\n` +
       `${table(
-        ['modelo', 'acierto 5 %', 'IC 95 %', 'PAI', 'PEI*', 'P(>naive)', 'tiempo'],
+        [
+          'modelo',
+          'acierto 5 %',
+          'IC 95 %',
+          'media diaria',
+          'PAI',
+          'PEI*',
+          'P(>naive)',
+          'p pareado',
+          'tiempo',
+        ],
         report.models.map((m) => {
           const p = at5(m.name);
           return [
             m.name,
             p ? `${(100 * p.hitRate).toFixed(1)} %` : '—',
             p ? `${(100 * p.interval95[0]).toFixed(1)}–${(100 * p.interval95[1]).toFixed(1)} %` : '—',
+            p?.meanHitRate === undefined || p.meanHitRate === null
+              ? '—'
+              : `${(100 * p.meanHitRate).toFixed(1)} %`,
             p?.pai.toFixed(2),
             p?.pei?.toFixed(2),
             p?.pBetterThanNaive?.toFixed(2),
+            p?.pairedVsNaive ? p.pairedVsNaive.pValue.toPrecision(2) : undefined,
             `${m.seconds.toFixed(1)} s`,
           ];
         }),
-      )}\n\nReporte: ${paths.html}\n        ${paths.json}\n        ${paths.csv}\n`,
+      )}\n\nReporte: ${paths.html}\n        ${paths.json}\n        ${paths.csv}\n${paths.windowsCsv ? `        ${paths.windowsCsv}\n` : ''}`,
   );
 }
 
@@ -64,6 +81,11 @@ export function registerBacktestCommand(program: Command): void {
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option('--grid-shift', 'repite con la grilla desplazada media celda (sensibilidad a la posición)')
+    .option(
+      '--grid-origin <x,y>',
+      'ancla la grilla en este punto (metros en el CRS de la grilla; se ajusta a un múltiplo de la celda)',
+    )
+    .option('--tie-rule <regla>', `empates en el corte del top: ${TIE_RULES.join(' | ')}`, 'average')
     .option('--out <dir>', 'carpeta de los reportes (por defecto <datos>/reports)')
     .option('--json', 'salida JSON (el reporte completo)')
     .addHelpText(
@@ -82,16 +104,14 @@ export function registerBacktestCommand(program: Command): void {
         seed: string;
         out?: string;
         gridShift?: boolean;
+        gridOrigin?: string;
+        tieRule: string;
         set?: string[];
         json?: boolean;
       }) => {
-        // One value per option here (a sweep tries several): take each list's single value.
-        const configs = Object.fromEntries(
-          Object.entries(o.set ? parseSets(o.set) : {}).map(([kind, options]) => [
-            kind,
-            Object.fromEntries(Object.entries(options).map(([k, v]) => [k, v[0]])),
-          ]),
-        );
+        // One value per option here (a sweep tries several).
+        const configs = o.set ? singleSettings(parseSets(o.set)) : {};
+        const gridOrigin = o.gridOrigin === undefined ? undefined : parseOrigin(o.gridOrigin);
         await withStore(async (db, config) => {
           // The bar is made on the first report, when the number of windows is known.
           let bar = null as ReturnType<typeof progressBar> | null;
@@ -105,6 +125,8 @@ export function registerBacktestCommand(program: Command): void {
             cellSize: Number(o.cellSize),
             seed: Number(o.seed),
             gridShift: o.gridShift === true,
+            ...(gridOrigin ? { gridOrigin } : {}),
+            tieBreak: o.tieRule as (typeof TIE_RULES)[number],
             configs,
             onProgress: (done, total) => {
               if (o.json) return;
@@ -124,4 +146,13 @@ export function registerBacktestCommand(program: Command): void {
         });
       },
     );
+}
+
+/** "--grid-origin 270000,8660000" → [270000, 8660000]. */
+function parseOrigin(v: string): [number, number] {
+  const raw = v.split(',').map((p) => p.trim());
+  const parts = raw.map(Number);
+  if (raw.length !== 2 || raw.some((p, i) => p === '' || !Number.isFinite(parts[i])))
+    throw new ValidationError('--grid-origin', `"${v}" no tiene la forma x,y en metros (ej. 270000,8660000)`);
+  return parts as [number, number];
 }

@@ -19,13 +19,33 @@ export interface CurvePoint {
   interval68: [number, number];
   /** Seeded Monte-Carlo P(hit rate > naive's); null for the naive model itself. */
   pBetterThanNaive: number | null;
+  /** Mean of per-window (daily) hit rates over windows with events; null without any. */
+  meanHitRate?: number | null;
+  /** Seeded percentile bootstrap over windows of that mean: [2.5 %, 97.5 %]. */
+  meanInterval95?: [number, number] | null;
+  /**
+   * Paired Wilcoxon signed-rank test of the per-window hit rates against naive's on the same
+   * windows (two-sided p-value; mean difference model − naive); null for naive itself.
+   */
+  pairedVsNaive?: { meanDifference: number; pValue: number; windows: number } | null;
+}
+
+/** A model's hits in every window: the inputs of the per-window statistics and of paired tests. */
+export interface PerWindow {
+  /** Events per window (in valid cells), in window order. */
+  events: number[];
+  /** `hits[coverage index][window]`, coverages as in the curve (6 decimals). */
+  hits: number[][];
 }
 
 /** A model's results. */
 export interface ModelResult {
   name: string;
   kind: string;
+  /** Every setting as resolved (defaults included). */
   config: unknown;
+  /** Refit interval in the harness, days (conditioned on newer data in between); absent for the oracle. */
+  refitEveryDays?: number;
   curve: CurvePoint[];
   /** Mean Brier skill (share form) over windows with events, and mean Poisson deviance per cell. */
   brierSkill: number | null;
@@ -33,9 +53,28 @@ export interface ModelResult {
   /** Mean ranking score (AUC over cells) over windows. */
   ranking: number | null;
   seconds: number;
+  perWindow?: PerWindow;
 }
 
-/** A whole backtest. */
+/** The grid a backtest ran on. */
+export interface ReportGrid {
+  /** Projected CRS of the grid, e.g. "EPSG:32718" (UTM 18 S). */
+  crs: string;
+  /** South-west corner of cell 0, metres in `crs`. */
+  origin: [number, number];
+  /** The origin asked for (`--grid-origin`), before snapping to a cell corner covering the area. */
+  requestedOrigin: [number, number] | null;
+  cellSize: number;
+  rotationDeg: number;
+  rows: number;
+  cols: number;
+  validCells: number;
+}
+
+/**
+ * A whole backtest. The fields marked optional (grid, tie rule, data cut, window starts, per-window
+ * series, mean daily rates, paired tests) are absent only in reports stored before issue 11.
+ */
 export interface BacktestReport {
   title: string;
   area: string;
@@ -49,18 +88,29 @@ export interface BacktestReport {
   events: { training: number; test: number; unassignable: number; excludedUnlocated: number };
   seed: number;
   generatedAt: string;
+  /** The grid (shape, placement, CRS); `cellSize` and `validCells` above repeat two of its fields. */
+  grid?: ReportGrid;
+  /** Tie rule of the top slice: `average` (expected hits) or `order` (open_cp's row-major quirk). */
+  tieBreak?: 'average' | 'order';
+  /** The data cut rule, in words. */
+  dataCut?: string;
+  /** Start of every window (ISO instants), the order of each model's `perWindow` series. */
+  windowStarts?: string[];
   models: ModelResult[];
   /** The same backtest on the grid moved by half a cell, when asked for. */
-  shifted?: { offsetMetres: number; models: ModelResult[] };
+  shifted?: { offsetMetres: number; grid?: ReportGrid; models: ModelResult[] };
 }
 
 const pct = (v: number | null, digits = 1): string => (v === null ? '—' : `${(100 * v).toFixed(digits)} %`);
+const pValue = (p: number): string => (p < 0.001 ? '< 0,001' : p.toFixed(3).replace('.', ','));
 const esc = (s: string): string =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 
 /** One CSV row per model × coverage. */
 export function reportToCsv(r: BacktestReport): string {
-  const head = 'model,coverage,hits,events,hit_rate,ci95_low,ci95_high,pai,pei,p_better_than_naive';
+  const head =
+    'model,coverage,hits,events,hit_rate,ci95_low,ci95_high,pai,pei,p_better_than_naive,' +
+    'mean_hit_rate,mean_ci95_low,mean_ci95_high,paired_mean_diff,paired_p_vs_naive';
   const rows = r.models.flatMap((m) =>
     m.curve.map((p) =>
       [
@@ -74,12 +124,35 @@ export function reportToCsv(r: BacktestReport): string {
         p.pai,
         p.pei ?? '',
         p.pBetterThanNaive ?? '',
+        p.meanHitRate ?? '',
+        p.meanInterval95?.[0] ?? '',
+        p.meanInterval95?.[1] ?? '',
+        p.pairedVsNaive?.meanDifference ?? '',
+        p.pairedVsNaive?.pValue ?? '',
       ]
         .map((v) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v))
         .join(','),
     ),
   );
   return `${[head, ...rows].join('\n')}\n`;
+}
+
+/**
+ * Every window's hits per model and coverage, long format (one row per model × window × coverage):
+ * what a paired test between any two models needs.
+ */
+export function reportWindowsToCsv(r: BacktestReport): string {
+  const rows = ['model,window,window_start,coverage,hits,events'];
+  for (const m of r.models)
+    m.curve.forEach((p, ci) => {
+      const hits = m.perWindow?.hits[ci] ?? [];
+      m.perWindow?.events.forEach((n, w) => {
+        rows.push(
+          `${m.name},${w},${r.windowStarts?.[w] ?? ''},${Number(p.coverage.toPrecision(6))},${hits[w] ?? 0},${n}`,
+        );
+      });
+    });
+  return `${rows.join('\n')}\n`;
 }
 
 /** The curve point whose coverage is closest to `f`. */
@@ -101,6 +174,15 @@ const COLORS = [
   '#666666',
   '#1f78b4',
 ];
+
+/** The grid and tie rule, in one paragraph (empty for reports stored before they were recorded). */
+function gridLine(r: BacktestReport): string {
+  const g = r.grid;
+  if (!g) return '';
+  const requested = g.requestedOrigin ? ` (pedido ${g.requestedOrigin.join(', ')}, ajustado a la celda)` : '';
+  const ties = r.tieBreak === 'order' ? 'orden de open_cp' : 'promedio (aciertos esperados)';
+  return `<p>Grilla: ${esc(g.crs)}, origen (${g.origin.map((v) => v.toFixed(1)).join(', ')}) m${requested}, celdas de ${g.cellSize} m, rotación ${g.rotationDeg}°, ${g.rows} filas × ${g.cols} columnas, ${g.validCells} celdas válidas · empates en el corte: ${ties}.</p>`;
+}
 
 /** A self-contained HTML page (Spanish): hit-rate curves and the comparison table. */
 export function reportToHtml(r: BacktestReport): string {
@@ -165,7 +247,12 @@ export function reportToHtml(r: BacktestReport): string {
           if (!p) return '<td>—</td>';
           const better =
             p.pBetterThanNaive === null ? '' : ` · P(&gt;naive) ${p.pBetterThanNaive.toFixed(2)}`;
-          return `<td><b>${pct(p.hitRate)}</b><br><small>[${pct(p.interval95[0])}, ${pct(p.interval95[1])}]<br>PAI ${p.pai.toFixed(2)} · PEI* ${p.pei === null ? '—' : p.pei.toFixed(2)}${better}</small></td>`;
+          const daily =
+            p.meanHitRate === undefined || p.meanHitRate === null
+              ? ''
+              : `<br>media diaria ${pct(p.meanHitRate)}${p.meanInterval95 ? ` [${pct(p.meanInterval95[0])}, ${pct(p.meanInterval95[1])}]` : ''}`;
+          const paired = p.pairedVsNaive ? ` · p pareado ${pValue(p.pairedVsNaive.pValue)}` : '';
+          return `<td><b>${pct(p.hitRate)}</b><br><small>[${pct(p.interval95[0])}, ${pct(p.interval95[1])}]${daily}<br>PAI ${p.pai.toFixed(2)} · PEI* ${p.pei === null ? '—' : p.pei.toFixed(2)}${better}${paired}</small></td>`;
         })
         .join('');
       return `<tr><th>${esc(m.name)}</th>${cells}<td>${m.ranking === null ? '—' : m.ranking.toFixed(3)}</td><td>${m.seconds.toFixed(1)} s</td></tr>`;
@@ -178,12 +265,22 @@ export function reportToHtml(r: BacktestReport): string {
 <h1>${esc(r.title)}</h1>
 <p>Área <b>${esc(r.area)}</b> · grupo <b>${esc(r.group)}</b> · horizonte <b>${esc(r.horizon)}</b> · ${esc(r.from)} → ${esc(r.to)} (${r.windows} ventanas) ·
 celdas de ${r.cellSize} m (${r.validCells} válidas) · eventos de prueba ${r.events.test} (${r.events.unassignable} fuera de celdas válidas; ${r.events.excludedUnlocated} sin ubicación propia excluidos) · semilla ${r.seed}</p>
-<p>El corte de datos lo hace el arnés: cada pronóstico usa solo hechos ocurridos y registrados antes del inicio de su ventana.
-Intervalos: posterior de Jeffreys Beta(h+½, N−h+½) sobre aciertos acumulados (optimistas: las ventanas no son independientes).</p>
+${gridLine(r)}
+<p>${esc(r.dataCut ?? 'El corte de datos lo hace el arnés: cada pronóstico usa solo hechos ocurridos y registrados antes del inicio de su ventana.')}
+Intervalos: posterior de Jeffreys Beta(h+½, N−h+½) sobre aciertos acumulados (optimistas: las ventanas no son independientes);
+la media diaria promedia la tasa de acierto de cada ventana con eventos, con un intervalo bootstrap sobre ventanas (semilla ${r.seed});
+el p pareado es la prueba de rangos con signo de Wilcoxon de las tasas por ventana contra naive en las mismas ventanas.</p>
 <svg width="${W}" height="${H}" role="img" aria-label="Curvas de tasa de acierto">${axes}${lines}</svg>
 <p>${legend}</p>
 <table><thead><tr><th>Modelo</th>${shown.map((f) => `<th>${Math.round(f * 100)} % del área</th>`).join('')}<th>Ranking</th><th>Tiempo</th></tr></thead>
 <tbody>${table}</tbody></table>
+<h2>Ajustes de cada modelo</h2>
+<table><thead><tr><th>Modelo</th><th>Ajustes (con valores por defecto)</th><th>Reajuste</th></tr></thead><tbody>${r.models
+    .map(
+      (m) =>
+        `<tr><th>${esc(m.name)}</th><td style="text-align:left"><code>${esc(JSON.stringify(m.config))}</code></td><td>${m.refitEveryDays === undefined ? '—' : `cada ${m.refitEveryDays} d`}</td></tr>`,
+    )
+    .join('\n')}</tbody></table>
 ${shiftedTable}
 <p><small>Generado ${esc(r.generatedAt)} por Vigía.</small></p>
 </body></html>

@@ -27,6 +27,7 @@ import {
   checkWindow,
   countCells,
   DAY_MS,
+  describeSettings,
   lowerBound,
   numberBetween,
   numberColumn,
@@ -53,7 +54,13 @@ const KIND = 'naive-counts';
 const SCHEMA_VERSION = 1;
 
 const configSchema = z.strictObject({
-  windowDays: numberBetween(1, 3650, ' días (o null = todo el historial)').nullable().default(null),
+  windowDays: numberBetween(1, 3650, ' días (o null = todo el historial)')
+    .nullable()
+    .default(null)
+    .meta({
+      unit: 'días',
+      description: 'cuenta solo los últimos N días antes de la ventana; null = todo el historial',
+    }),
 });
 const allHistoryState = z.object({
   cutoff: z.number(),
@@ -200,6 +207,8 @@ export const naiveCounts: PredictorModule<NaiveCountsConfig> = {
   description:
     'Conteo de delitos por celda (todo el historial o últimos W días) / count of past events per cell',
   defaults: Object.freeze({ windowDays: null }),
+  settings: describeSettings(configSchema),
+  baseline: true,
   parseConfig(input: unknown): NaiveCountsConfig {
     return parseModelConfig(configSchema, input);
   },

@@ -31,6 +31,7 @@ import {
   checkWindow,
   columnsFromState,
   columnsToState,
+  describeSettings,
   type EventWindowState,
   locateInGrid,
   lowerBound,
@@ -61,11 +62,16 @@ const KIND = 'pro-hotspot';
 const SCHEMA_VERSION = 1;
 
 const configSchema = z.strictObject({
-  bandwidth: numberBetween(50, 5000, ' m').default(400),
-  weeks: numberBetween(1, 104, ' semanas', true).default(8),
+  bandwidth: numberBetween(50, 5000, ' m')
+    .default(400)
+    .meta({ unit: 'm', description: 'alcance espacial: D = max(1, round(bandwidth / celda)) celdas' }),
+  weeks: numberBetween(1, 104, ' semanas', true)
+    .default(8)
+    .meta({ unit: 'semanas', description: 'alcance temporal T en semanas completas' }),
   distance: z
     .enum(CELL_DISTANCES, { error: `debe ser una de: ${CELL_DISTANCES.join(', ')}` })
-    .default('chebyshev'),
+    .default('chebyshev')
+    .meta({ description: 'distancia entre celdas' }),
 });
 
 /**
@@ -202,6 +208,7 @@ export const proHotspot: PredictorModule<ProHotspotConfig> = {
   description:
     'Punto caliente prospectivo (Bowers, Johnson y Pease 2004): peso 1/((1+d)(1+t)) de las últimas semanas / prospective hotspot',
   defaults: Object.freeze({ bandwidth: 400, weeks: 8, distance: 'chebyshev' }),
+  settings: describeSettings(configSchema),
   parseConfig(input: unknown): ProHotspotConfig {
     return parseModelConfig(configSchema, input);
   },

@@ -13,7 +13,14 @@ import { z } from 'zod';
 import { cellCount } from '../../core/grid.ts';
 import { mulberry32 } from '../../core/random.ts';
 import { createRiskSurface } from '../../core/risk-surface.ts';
-import { checkArtifact, checkContext, checkWindow, parseModelConfig, parseModelState } from '../model-kit.ts';
+import {
+  checkArtifact,
+  checkContext,
+  checkWindow,
+  describeSettings,
+  parseModelConfig,
+  parseModelState,
+} from '../model-kit.ts';
 import type { FitContext, ForecastWindow, ModelArtifact, Predictor, PredictorModule } from '../predictor.ts';
 
 /** Options of the random surface: none. */
@@ -78,6 +85,8 @@ export const random: PredictorModule<RandomConfig> = {
   description:
     'Superficie aleatoria uniforme con semilla (línea base de control) / seeded uniform random surface (sanity baseline)',
   defaults: Object.freeze({}) as RandomConfig,
+  settings: describeSettings(configSchema),
+  baseline: true,
   parseConfig(input: unknown): RandomConfig {
     return parseModelConfig(configSchema, input) as RandomConfig;
   },

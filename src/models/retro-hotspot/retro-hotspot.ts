@@ -26,6 +26,7 @@ import {
   columnsFromState,
   columnsToState,
   DAY_MS,
+  describeSettings,
   type EventWindowState,
   type GridPositions,
   locateInGrid,
@@ -49,8 +50,12 @@ const KIND = 'retro-hotspot';
 const SCHEMA_VERSION = 1;
 
 const configSchema = z.strictObject({
-  bandwidth: numberBetween(25, 2000, ' m').default(200),
-  windowDays: numberBetween(1, 3650, ' días').default(60),
+  bandwidth: numberBetween(25, 2000, ' m')
+    .default(200)
+    .meta({ unit: 'm', description: 'ancho de banda h del núcleo cuártico' }),
+  windowDays: numberBetween(1, 3650, ' días')
+    .default(60)
+    .meta({ unit: 'días', description: 'eventos de los últimos N días antes de la ventana' }),
 });
 
 /** Kept events: projected coordinates and times (for the artifact) and where they lie on the grid. */
@@ -179,6 +184,7 @@ export const retroHotspot: PredictorModule<RetroHotspotConfig> = {
   description:
     'Punto caliente retrospectivo: núcleo cuártico de los últimos W días / retrospective quartic-kernel hotspot',
   defaults: Object.freeze({ bandwidth: 200, windowDays: 60 }),
+  settings: describeSettings(configSchema),
   parseConfig(input: unknown): RetroHotspotConfig {
     return parseModelConfig(configSchema, input);
   },

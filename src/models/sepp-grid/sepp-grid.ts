@@ -41,6 +41,7 @@ import { ValidationError } from '../../core/errors.ts';
 import type { EventSet } from '../../core/events.ts';
 import { cellCount, cellOf, type GridSpec } from '../../core/grid.ts';
 import { createRiskSurface, type RiskSurface } from '../../core/risk-surface.ts';
+import { describeSettings } from '../model-kit.ts';
 import type { FitContext, ForecastWindow, ModelArtifact, Predictor, PredictorModule } from '../predictor.ts';
 
 /** The model's kind, as written in artifacts. */
@@ -50,19 +51,53 @@ const DAY_MS = 86_400_000;
 
 const configSchema = z.strictObject({
   /** Upper bound on EM iterations (open_cp runs a fixed 20). */
-  maxIterations: z.number().int().min(1).max(10_000).default(50),
+  maxIterations: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(50)
+    .meta({ description: 'máximo de iteraciones EM' }),
   /** Stop once every parameter's relative change in one iteration is below this. */
-  tolerance: z.number().positive().max(1).default(1e-6),
+  tolerance: z
+    .number()
+    .positive()
+    .max(1)
+    .default(1e-6)
+    .meta({ description: 'EM se detiene cuando todo parámetro cambia menos que esta fracción' }),
   /** Start value of θ (open_cp: 0.5). */
-  initialTheta: z.number().gt(0).lt(1).default(0.5),
+  initialTheta: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.5)
+    .meta({ description: 'valor inicial de θ (fracción de eventos desencadenados)' }),
   /** Start value of the mean trigger delay 1/ω, days (open_cp: 1 day). */
-  initialMeanDelayDays: z.number().positive().max(3650).default(1),
+  initialMeanDelayDays: z
+    .number()
+    .positive()
+    .max(3650)
+    .default(1)
+    .meta({ unit: 'días', description: 'valor inicial del retardo medio 1/ω del contagio' }),
   /** Training window W, days: events in [cutoff − W, cutoff). */
-  trainingWindowDays: z.number().positive().max(36_525).default(365),
+  trainingWindowDays: z
+    .number()
+    .positive()
+    .max(36_525)
+    .default(365)
+    .meta({ unit: 'días', description: 'ventana de entrenamiento W: eventos de [corte − W, corte)' }),
   /** Lewis & Mohler edge correction for offspring after the cutoff. */
-  edgeCorrection: z.boolean().default(true),
+  edgeCorrection: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'corrección de borde de Lewis y Mohler para descendientes tras el corte' }),
   /** Pairs (and, for prediction, past events) whose e^{−ωΔ} is below this are ignored. */
-  truncation: z.number().gt(0).lt(1).default(1e-10),
+  truncation: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(1e-10)
+    .meta({ description: 'se ignoran pares cuyo e^{−ωΔ} queda bajo este valor' }),
 });
 
 /** Options of the grid SEPP model (all have defaults). */
@@ -553,6 +588,9 @@ export const seppGrid: SeppGridModule = Object.freeze({
   description:
     'Proceso autoexcitado en grilla (Mohler et al. 2015): tasa de fondo por celda y contagio exponencial en el tiempo / grid self-exciting point process',
   defaults: Object.freeze(configSchema.parse({})),
+  settings: describeSettings(configSchema),
+  // EM is slow: refit weekly, condition on the latest events daily (PredPol re-learns rarely).
+  refitEveryDays: 7,
   parseConfig,
   fit,
   fromArtifact,

@@ -37,6 +37,7 @@ import {
   columnsFromState,
   columnsToState,
   DAY_MS,
+  describeSettings,
   type EventWindowState,
   locateInGrid,
   lowerBound,
@@ -74,12 +75,19 @@ const NODES = 7;
 const TRUNCATE_SIGMAS = 4;
 
 const configSchema = z.strictObject({
-  bandwidth: numberBetween(25, 2000, ' m').default(100),
-  timeScaleDays: numberBetween(0.1, 3650, ' días').default(30),
-  windowDays: numberBetween(1, 3650, ' días').default(365),
+  bandwidth: numberBetween(25, 2000, ' m')
+    .default(100)
+    .meta({ unit: 'm', description: 'ancho de banda espacial σ (gaussiana)' }),
+  timeScaleDays: numberBetween(0.1, 3650, ' días')
+    .default(30)
+    .meta({ unit: 'días', description: 'escala temporal β del núcleo de tiempo' }),
+  windowDays: numberBetween(1, 3650, ' días')
+    .default(365)
+    .meta({ unit: 'días', description: 'eventos de los últimos N días antes de la ventana' }),
   timeKernel: z
     .enum(TIME_KERNELS, { error: `debe ser uno de: ${TIME_KERNELS.join(', ')}` })
-    .default('exponential'),
+    .default('exponential')
+    .meta({ description: 'forma del núcleo de tiempo' }),
 });
 
 /**
@@ -298,6 +306,7 @@ export const stkde: PredictorModule<StkdeConfig> = {
   description:
     'Densidad núcleo espacio-temporal: decaimiento exp(−Δ/β) × gaussiana integrada en la celda / space–time KDE',
   defaults: Object.freeze({ bandwidth: 100, timeScaleDays: 30, windowDays: 365, timeKernel: 'exponential' }),
+  settings: describeSettings(configSchema),
   parseConfig(input: unknown): StkdeConfig {
     return parseModelConfig(configSchema, input);
   },

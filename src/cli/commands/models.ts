@@ -1,0 +1,45 @@
+/** `vigia models` and `vigia models show NAME`: the registered models and every setting of one. */
+import type { Command } from 'commander';
+import { listModels, modelSettings } from '../../services/models.ts';
+import { table } from '../output.ts';
+
+/** A default as `--set` would take it (null, true, numbers, text). */
+const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+export function registerModelsCommands(program: Command): void {
+  const models = program
+    .command('models')
+    .description('lista los modelos de pronóstico (nombre, tipo, descripción)')
+    .option('--json', 'salida JSON')
+    .action((o: { json?: boolean }) => {
+      const all = listModels();
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(all)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `${table(
+          ['modelo', 'tipo', 'descripción'],
+          all.map((m) => [m.name, m.kind === 'baseline' ? 'referencia' : 'modelo', m.description]),
+        )}\n\nAjustes de un modelo: vigia models show NOMBRE\n`,
+      );
+    });
+  models
+    .command('show <nombre>')
+    .description('todos los ajustes de un modelo: tipo, valores permitidos, unidad, defecto y descripción')
+    .option('--json', 'salida JSON')
+    .action((name: string, o: { json?: boolean }) => {
+      const settings = modelSettings(name);
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(settings)}\n`);
+        return;
+      }
+      const summary = listModels().find((m) => m.name === name);
+      process.stdout.write(
+        `${name}: ${summary?.description ?? ''}\n\n${table(
+          ['ajuste', 'tipo', 'permitido', 'unidad', 'defecto', 'descripción'],
+          settings.map((s) => [s.name, s.type, s.allowed, s.unit, shown(s.default), s.description]),
+        )}\n\nEj.: vigia backtest --set ${name}.${settings[0]?.name ?? 'refitEveryDays'}=${shown(settings[0]?.default ?? 1)}\n`,
+      );
+    });
+}
