@@ -28,9 +28,10 @@ export function registerModelsCommands(program: Command): void {
     .command('show <nombre>')
     .description('todos los ajustes de un modelo: tipo, valores permitidos, unidad, defecto y descripción')
     .option('--json', 'salida JSON')
-    .action((name: string, o: { json?: boolean }) => {
+    .action((name: string, _o: unknown, cmd: Command) => {
       const settings = modelSettings(name);
-      if (o.json) {
+      // `--json` after `show` may be taken by `models` itself: read both levels.
+      if (cmd.optsWithGlobals<{ json?: boolean }>().json) {
         process.stdout.write(`${JSON.stringify(settings)}\n`);
         return;
       }
