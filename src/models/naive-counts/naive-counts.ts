@@ -54,13 +54,10 @@ const KIND = 'naive-counts';
 const SCHEMA_VERSION = 1;
 
 const configSchema = z.strictObject({
-  windowDays: numberBetween(1, 3650, ' días (o null = todo el historial)')
-    .nullable()
-    .default(null)
-    .meta({
-      unit: 'días',
-      description: 'cuenta solo los últimos N días antes de la ventana; null = todo el historial',
-    }),
+  windowDays: numberBetween(1, 3650, ' días (o null = todo el historial)').nullable().default(null).meta({
+    unit: 'días',
+    description: 'cuenta solo los últimos N días antes de la ventana; null = todo el historial',
+  }),
 });
 const allHistoryState = z.object({
   cutoff: z.number(),
