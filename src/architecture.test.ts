@@ -18,6 +18,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ingest: ['core', 'geo'],
   synthetic: ['core', 'geo'],
   models: ['core'],
+  features: ['core'],
   evaluation: ['core', 'models'],
   storage: ['core', 'geo', 'config'],
   services: ['core', 'geo', 'ingest', 'synthetic', 'storage', 'config', 'models', 'evaluation'],
@@ -33,6 +34,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'synthetic',
     'models',
     'evaluation',
+    'features',
     'server',
   ],
 };
