@@ -18,6 +18,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ingest: ['core', 'geo'],
   synthetic: ['core', 'geo'],
   models: ['core'],
+  ml: ['core'],
   features: ['core'],
   evaluation: ['core', 'models'],
   storage: ['core', 'geo', 'config'],

@@ -1,0 +1,124 @@
+/**
+ * Gradient-boosted trees benchmark: our histogram GBT (`src/ml/gbt.ts`) and scikit-learn's
+ * `HistGradientBoostingRegressor(loss="poisson")` side by side, in one run, on the same synthetic
+ * matrix (default 1,000,000 rows × 30 Float32 features, 5 % missing in one of them, Poisson target
+ * with a known rate function), written once to `bench/out/gbt-matrix.bin` and read by both. The
+ * first 80 % of the rows train, the rest are held out. Reports training seconds (binning included on
+ * both sides), their ratio and the held-out Poisson deviance (and the true rate function's).
+ *
+ *   node --import tsx bench/gbt.bench.ts [--rows 1000000] [--iterations 100]
+ *
+ * Needs Debian's `python3-sklearn` for the comparison (bench only): `apt-get install -y python3-sklearn`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { mulberry32 } from '../src/core/random.ts';
+import { fitGbt, meanLoss } from '../src/ml/gbt.ts';
+
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '1000000' }, iterations: { type: 'string', default: '100' } },
+});
+const rows = Number(values.rows);
+const features = 30;
+const trainRows = Math.floor(rows * 0.8);
+const settings = {
+  iterations: Number(values.iterations),
+  learningRate: 0.1,
+  maxLeaves: 31,
+  minSamplesLeaf: 20,
+  l2: 0,
+  maxBins: 255,
+};
+
+/** The known rate: log λ = −1 + 0.5·x0 − x1·[x2 > 0] + 0.3·sin(3·x3) + 0.2·x4·x5 + 0.4·[x6 missing or x6 > 1]. */
+function rate(x: (j: number) => number): number {
+  const x6 = x(6);
+  const z = -1 + 0.5 * x(0) - x(1) * (x(2) > 0 ? 1 : 0) + 0.3 * Math.sin(3 * x(3)) + 0.2 * x(4) * x(5);
+  return Math.exp(z + (Number.isNaN(x6) || x6 > 1 ? 0.4 : 0));
+}
+
+function poisson(lambda: number, u: () => number): number {
+  let k = 0;
+  let p = Math.exp(-lambda);
+  let s = p;
+  const v = u();
+  while (v > s && k < 1000) {
+    k++;
+    p *= lambda / k;
+    s += p;
+  }
+  return k;
+}
+
+const random = mulberry32(2026);
+const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+const columns = Array.from({ length: features }, () => new Float32Array(rows));
+const y = new Float32Array(rows);
+const trueRate = new Float64Array(rows);
+for (let i = 0; i < rows; i++) {
+  for (let j = 0; j < features; j++)
+    (columns[j] as Float32Array)[i] = j % 2 === 0 ? normal() : random() * 4 - 2;
+  if (random() < 0.05) (columns[6] as Float32Array)[i] = Number.NaN;
+  const r = rate((j) => (columns[j] as Float32Array)[i] as number);
+  trueRate[i] = r;
+  y[i] = poisson(r, random);
+}
+
+mkdirSync('bench/out', { recursive: true });
+const matrixPath = 'bench/out/gbt-matrix.bin';
+const metaPath = 'bench/out/gbt-matrix.json';
+const bytes = new Uint8Array((features + 1) * rows * 4);
+for (const [j, c] of columns.entries()) bytes.set(new Uint8Array(c.buffer), j * rows * 4);
+bytes.set(new Uint8Array(y.buffer), features * rows * 4);
+writeFileSync(matrixPath, bytes);
+writeFileSync(metaPath, JSON.stringify({ rows, features, trainRows, settings }));
+
+const trainColumns = columns.map((c) => c.subarray(0, trainRows));
+const testColumns = columns.map((c) => c.subarray(trainRows));
+const testY = y.subarray(trainRows);
+const started = performance.now();
+const model = fitGbt(trainColumns, y.subarray(0, trainRows), { loss: 'poisson', ...settings, seed: 1 });
+const oursSeconds = (performance.now() - started) / 1000;
+const oursDeviance = meanLoss('poisson', testY, model.predict(testColumns));
+const trueDeviance = meanLoss('poisson', testY, trueRate.subarray(trainRows));
+
+let sk: { seconds: number; deviance: number; trees: number; sklearn: string; threads: number } | null = null;
+if (existsSync('/usr/bin/python3'))
+  try {
+    const out = execFileSync('/usr/bin/python3', ['bench/gbt_sklearn.py', matrixPath, metaPath], {
+      encoding: 'utf8',
+    });
+    sk = JSON.parse(out.trim().split('\n').pop() as string);
+  } catch (e) {
+    console.error('scikit-learn no disponible:', (e as Error).message);
+  }
+
+const result = {
+  date: new Date().toISOString().slice(0, 10),
+  machine: `${cpus().length} vCPU ${cpus()[0]?.model ?? ''}, Node ${process.version}`,
+  rows,
+  trainRows,
+  features,
+  settings,
+  ours: { seconds: Number(oursSeconds.toFixed(2)), deviance: oursDeviance, trees: model.treeCount },
+  sklearn: sk && { ...sk, seconds: Number(sk.seconds.toFixed(2)) },
+  ratio: sk ? Number((oursSeconds / sk.seconds).toFixed(2)) : null,
+  trueDeviance,
+};
+console.table([
+  { learner: 'vigia gbt', seconds: result.ours.seconds, heldOutDeviance: oursDeviance.toFixed(5) },
+  ...(sk
+    ? [
+        {
+          learner: `sklearn ${sk.sklearn} HGB`,
+          seconds: result.sklearn?.seconds,
+          heldOutDeviance: sk.deviance.toFixed(5),
+        },
+      ]
+    : []),
+  { learner: 'true rate', seconds: null, heldOutDeviance: trueDeviance.toFixed(5) },
+]);
+console.log(`ratio (ours / sklearn): ${result.ratio}`);
+writeFileSync('bench/out/gbt-results.json', `${JSON.stringify(result, null, 2)}\n`);

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../core/errors.ts';
+import { mulberry32 } from '../core/random.ts';
+import { BinMapper, binOf, MISSING_BIN } from './binning.ts';
+
+describe('BinMapper', () => {
+  it('few distinct values: midpoints as thresholds, NaN in its own bin', () => {
+    const x = Float32Array.from([3, 1, 2, 2, Number.NaN, 1]);
+    const mapper = BinMapper.fit([x]);
+    expect(Array.from(mapper.thresholds[0] as Float64Array)).toEqual([1.5, 2.5]);
+    expect(mapper.nBins(0)).toBe(3);
+    const { codes, nRows, nFeatures } = mapper.transform([x]);
+    expect([nRows, nFeatures]).toEqual([6, 1]);
+    expect(Array.from(codes)).toEqual([2, 0, 1, 1, MISSING_BIN, 0]);
+    // new data outside the fitted range falls in the first or last bin
+    expect(Array.from(mapper.transform([Float32Array.from([-100, 1.5, 1.6, 100])]).codes)).toEqual([
+      0, 0, 1, 2,
+    ]);
+  });
+
+  it('many distinct values: at most maxBins bins of about equal size, code ≤ b ⇔ x ≤ threshold b', () => {
+    const random = mulberry32(3);
+    const n = 50_000;
+    const x = Float32Array.from({ length: n }, () => random() * 10 - 5);
+    for (const maxBins of [255, 16]) {
+      const mapper = BinMapper.fit([x], { maxBins });
+      const t = mapper.thresholds[0] as Float64Array;
+      expect(mapper.nBins(0)).toBe(maxBins);
+      const { codes } = mapper.transform([x]);
+      const counts = new Array<number>(maxBins).fill(0);
+      for (let i = 0; i < n; i++) {
+        const c = codes[i] as number;
+        counts[c] = (counts[c] as number) + 1;
+        if (c > 0) expect(x[i]).toBeGreaterThan(t[c - 1] as number);
+        if (c < t.length) expect(x[i]).toBeLessThanOrEqual(t[c] as number);
+      }
+      for (const c of counts) expect(Math.abs(c - n / maxBins)).toBeLessThan(0.05 * (n / maxBins));
+    }
+  });
+
+  it('a constant or all-missing feature has one bin; equal values share a bin', () => {
+    const mapper = BinMapper.fit([new Float32Array(10).fill(7), new Float32Array(10).fill(Number.NaN)]);
+    expect([mapper.nBins(0), mapper.nBins(1)]).toEqual([1, 1]);
+    expect(binOf(mapper.thresholds[0] as Float64Array, 7)).toBe(0);
+    // 1,000 rows of 300 distinct integers: 255 bins, and every integer's rows get one code
+    const ints = Float32Array.from({ length: 1000 }, (_, i) => (i * 7) % 300);
+    const fitted = BinMapper.fit([ints]);
+    expect(fitted.nBins(0)).toBe(255);
+    const { codes } = fitted.transform([ints]);
+    const codeOf = new Map<number, number>();
+    ints.forEach((v, i) => {
+      expect(codeOf.get(v) ?? codes[i]).toBe(codes[i]);
+      codeOf.set(v, codes[i] as number);
+    });
+  });
+
+  it('refuses columns of different lengths, naming the column, and bad maxBins', () => {
+    expect(() => BinMapper.fit([new Float32Array(3), new Float32Array(2)])).toThrow(/columns\[1\]/);
+    expect(() => BinMapper.fit([new Float32Array(3)], { maxBins: 256 })).toThrow(ValidationError);
+    const mapper = BinMapper.fit([new Float32Array(3)]);
+    expect(() => mapper.transform([new Float32Array(3), new Float32Array(3)])).toThrow(/1 variables/);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Quantile binning of Float32 feature columns into at most 255 value bins (Uint8 codes), the input
+ * of the histogram learners. Fitted on training data, applied to any data with the same columns.
+ *
+ * Codes: value bins are 0 … nBins(f) − 1, in increasing order of value; a missing value (NaN) gets
+ * its own code, `MISSING_BIN` (255). A value x falls in the first bin b with x ≤ thresholds[f][b]
+ * (the last bin has no upper threshold), so `code(x) ≤ b` ⇔ `x ≤ thresholds[f][b]`: a tree split
+ * on a bin is the same split on the raw value.
+ *
+ * Thresholds (like scikit-learn's `_BinMapper`): a feature with at most `maxBins` distinct values
+ * gets the midpoints between consecutive distinct values; otherwise the quantiles at
+ * k / maxBins (k = 1 … maxBins − 1, midpoint interpolation) of a seeded sample of rows, without
+ * duplicates. A constant or all-missing feature has no threshold (one bin: it can never split).
+ */
+
+import { ValidationError } from '../core/errors.ts';
+import { mulberry32 } from '../core/random.ts';
+
+/** The code of a missing (NaN) value. */
+export const MISSING_BIN = 255;
+/** The most value bins a feature can have (codes 0 … 254). */
+export const MAX_BINS = 255;
+
+/** Binned features: column-major Uint8 codes, `codes[f * nRows + i]` is row i's code of feature f. */
+export interface BinnedMatrix {
+  readonly nRows: number;
+  readonly nFeatures: number;
+  readonly codes: Uint8Array;
+}
+
+/** Options of `BinMapper.fit`. */
+export interface BinningOptions {
+  /** Value bins per feature, 2 … 255 (default 255). */
+  readonly maxBins?: number;
+  /** Rows sampled to place the quantiles (default 200,000; all rows when fewer). */
+  readonly sampleSize?: number;
+  /** Seed of the row sample (default 0). */
+  readonly seed?: number;
+  /** Fit on these rows only (e.g. the training part); default all rows. */
+  readonly rows?: Uint32Array;
+}
+
+/**
+ * Checks that the columns form a matrix: at least one column, all of the same length.
+ * @returns the number of rows.
+ */
+export function matrixRows(columns: readonly Float32Array[], field = 'columns'): number {
+  if (columns.length === 0) throw new ValidationError(field, 'se necesita al menos una variable');
+  const n = (columns[0] as Float32Array).length;
+  columns.forEach((c, f) => {
+    if (c.length !== n)
+      throw new ValidationError(`${field}[${f}]`, `tiene ${c.length} filas y la variable 0 tiene ${n}`);
+  });
+  return n;
+}
+
+/** The fitted thresholds of every feature; immutable. */
+export class BinMapper {
+  /** `thresholds[f]`: increasing upper edges of feature f's value bins (length nBins(f) − 1). */
+  readonly thresholds: readonly Float64Array[];
+
+  constructor(thresholds: readonly Float64Array[]) {
+    thresholds.forEach((t, f) => {
+      if (t.length > MAX_BINS - 1)
+        throw new ValidationError(`thresholds[${f}]`, `a lo más ${MAX_BINS - 1} umbrales`);
+      for (let i = 1; i < t.length; i++)
+        if (!((t[i] as number) > (t[i - 1] as number)))
+          throw new ValidationError(`thresholds[${f}]`, 'los umbrales deben ser crecientes');
+    });
+    this.thresholds = thresholds;
+  }
+
+  get nFeatures(): number {
+    return this.thresholds.length;
+  }
+
+  /** Number of value bins of feature f (the missing bin not counted). */
+  nBins(f: number): number {
+    return (this.thresholds[f] as Float64Array).length + 1;
+  }
+
+  /**
+   * Fits the thresholds of every column.
+   * @param columns Float32 feature columns of equal length (NaN = missing).
+   */
+  static fit(columns: readonly Float32Array[], options: BinningOptions = {}): BinMapper {
+    const n = matrixRows(columns);
+    const maxBins = options.maxBins ?? MAX_BINS;
+    if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_BINS)
+      throw new ValidationError('maxBins', `debe ser un entero entre 2 y ${MAX_BINS}`);
+    const sample = sampleRows(options.rows ?? null, n, options.sampleSize ?? 200_000, options.seed ?? 0);
+    const values = new Float64Array(sample.length);
+    const thresholds = columns.map((column) => {
+      let m = 0;
+      for (let i = 0; i < sample.length; i++) {
+        const v = column[sample[i] as number] as number;
+        if (!Number.isNaN(v)) values[m++] = v;
+      }
+      return featureThresholds(values.subarray(0, m).sort(), maxBins);
+    });
+    return new BinMapper(thresholds);
+  }
+
+  /** Bins columns with the fitted thresholds (same number and order of columns as at fit). */
+  transform(columns: readonly Float32Array[]): BinnedMatrix {
+    const nRows = matrixRows(columns);
+    if (columns.length !== this.nFeatures)
+      throw new ValidationError('columns', `se esperaban ${this.nFeatures} variables, hay ${columns.length}`);
+    const codes = new Uint8Array(nRows * this.nFeatures);
+    columns.forEach((column, f) => {
+      const t = this.thresholds[f] as Float64Array;
+      const out = codes.subarray(f * nRows, (f + 1) * nRows);
+      for (let i = 0; i < nRows; i++) out[i] = binOf(t, column[i] as number);
+    });
+    return { nRows, nFeatures: this.nFeatures, codes };
+  }
+}
+
+/** The code of value x under thresholds t (binary search: the first b with x ≤ t[b]). */
+export function binOf(t: Float64Array, x: number): number {
+  if (Number.isNaN(x)) return MISSING_BIN;
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (x <= (t[mid] as number)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Thresholds of one feature from its sorted non-missing sample values. */
+function featureThresholds(sorted: Float64Array, maxBins: number): Float64Array {
+  const distinct: number[] = [];
+  for (let i = 0; i < sorted.length && distinct.length <= maxBins; i++)
+    if (i === 0 || (sorted[i] as number) !== (sorted[i - 1] as number)) distinct.push(sorted[i] as number);
+  if (distinct.length <= maxBins) {
+    const t = new Float64Array(Math.max(0, distinct.length - 1));
+    for (let i = 0; i < t.length; i++) t[i] = ((distinct[i] as number) + (distinct[i + 1] as number)) / 2;
+    return t;
+  }
+  const out: number[] = [];
+  const last = sorted.length - 1;
+  for (let k = 1; k < maxBins; k++) {
+    // midpoint interpolation between the two order statistics around the k/maxBins quantile
+    const pos = (k / maxBins) * last;
+    const q = ((sorted[Math.floor(pos)] as number) + (sorted[Math.ceil(pos)] as number)) / 2;
+    if (out.length === 0 || q > (out[out.length - 1] as number)) out.push(q);
+  }
+  // the last value bin must not be empty: drop thresholds at or above the maximum
+  while (out.length > 0 && (out[out.length - 1] as number) >= (sorted[last] as number)) out.pop();
+  return Float64Array.from(out);
+}
+
+/** The rows the thresholds are placed on: all (or the given ones), or a seeded sample of them. */
+function sampleRows(rows: Uint32Array | null, n: number, size: number, seed: number): Uint32Array {
+  let pool: Uint32Array;
+  if (rows) pool = Uint32Array.from(rows);
+  else {
+    pool = new Uint32Array(n);
+    for (let i = 0; i < n; i++) pool[i] = i;
+  }
+  if (pool.length <= size) return pool;
+  const random = mulberry32(seed);
+  for (let i = 0; i < size; i++) {
+    const j = i + Math.floor(random() * (pool.length - i));
+    const tmp = pool[i] as number;
+    pool[i] = pool[j] as number;
+    pool[j] = tmp;
+  }
+  return pool.subarray(0, size).sort();
+}

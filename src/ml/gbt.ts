@@ -1,0 +1,775 @@
+/**
+ * Histogram gradient-boosted trees on typed arrays (the algorithm of LightGBM and scikit-learn's
+ * `HistGradientBoosting*`): features are binned once (`binning.ts`), each tree is grown leaf-wise
+ * (best gain first) from per-node gradient/hessian histograms, the smaller child's histogram is
+ * built and the sibling's is the parent's minus it. Second-order leaf values −G/(H + λ), shrunk by
+ * the learning rate.
+ *
+ * Losses: `poisson` (log link; predictions are rates ≥ 0) and `logistic` (logit link; predictions
+ * are probabilities). Missing values (NaN) have their own bin; each split learns whether they go
+ * left or right. Seeded: the same seed, data and options give the same trees, bit for bit (nothing
+ * here depends on timing or thread order).
+ *
+ * Trees are stored flat (one set of typed arrays for all trees: feature, threshold bin and value,
+ * missing direction, left, right, leaf value) and serialise to a JSON artifact with base64 typed
+ * arrays (`toArtifact` / `fromArtifact`).
+ */
+
+import { ValidationError } from '../core/errors.ts';
+import { mulberry32 } from '../core/random.ts';
+import { BinMapper, type BinnedMatrix, MAX_BINS, MISSING_BIN, matrixRows } from './binning.ts';
+
+/** The loss being minimised. */
+export type GbtLoss = 'poisson' | 'logistic';
+
+/** Early stopping on a held-out part of the training rows. */
+export interface EarlyStopping {
+  /** Share of the rows held out for validation, in (0, 0.5]. */
+  readonly validationFraction: number;
+  /** Stop after this many iterations without improvement (default 10). */
+  readonly patience?: number;
+  /** The smallest decrease of the validation loss that counts as improvement (default 1e-7). */
+  readonly tolerance?: number;
+}
+
+/** Settings of `fitGbt`; every one but `loss` has a default. */
+export interface GbtOptions {
+  readonly loss: GbtLoss;
+  /** Boosting iterations (trees), default 100. */
+  readonly iterations?: number;
+  /** Shrinkage of every leaf value, default 0.1. */
+  readonly learningRate?: number;
+  /** Most leaves per tree, default 31. */
+  readonly maxLeaves?: number;
+  /** Most depth per tree (root = depth 0), default none. */
+  readonly maxDepth?: number | null;
+  /** Fewest training rows in a leaf, default 20. */
+  readonly minSamplesLeaf?: number;
+  /** L2 regularisation λ of leaf values, default 0. */
+  readonly l2?: number;
+  /** Value bins per feature, 2 … 255, default 255. */
+  readonly maxBins?: number;
+  /** Early stopping; default none (all iterations). */
+  readonly earlyStopping?: EarlyStopping | null;
+  /** Share of the training rows drawn (without replacement) for each tree, default 1. */
+  readonly subsample?: number;
+  /** Share of the features each tree may split on, default 1. */
+  readonly featureFraction?: number;
+  /** Seed of every random choice (validation rows, binning sample, subsamples), default 0. */
+  readonly seed?: number;
+}
+
+/** The smallest hessian sum a leaf may have (scikit-learn's `min_hessian_to_split`). */
+const MIN_HESSIAN = 1e-3;
+/** The smallest gain that makes a split (guards against splitting on rounding noise). */
+const MIN_GAIN = 1e-9;
+/** Raw score bound of the Poisson baseline when the mean target is 0 (log of 1e-10). */
+const MIN_LOG_RATE = Math.log(1e-10);
+/** Histogram entries per bin: gradient sum, hessian sum, row count. */
+const STRIDE = 3;
+const FEATURE_STRIDE = 256 * STRIDE;
+
+type Resolved = Required<Omit<GbtOptions, 'maxDepth' | 'earlyStopping'>> & {
+  maxDepth: number;
+  earlyStopping: Required<EarlyStopping> | null;
+};
+
+function resolveOptions(o: GbtOptions): Resolved {
+  if (o.loss !== 'poisson' && o.loss !== 'logistic')
+    throw new ValidationError('loss', 'debe ser "poisson" o "logistic"');
+  const int = (field: string, v: number, min: number, max: number): number => {
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new ValidationError(field, `debe ser un entero entre ${min} y ${max}`);
+    return v;
+  };
+  const real = (field: string, v: number, min: number, max: number, openMin = false): number => {
+    if (!Number.isFinite(v) || v < min || v > max || (openMin && v === min))
+      throw new ValidationError(field, `debe estar entre ${min}${openMin ? ' (excluido)' : ''} y ${max}`);
+    return v;
+  };
+  const es = o.earlyStopping ?? null;
+  return {
+    loss: o.loss,
+    iterations: int('iterations', o.iterations ?? 100, 1, 100_000),
+    learningRate: real('learningRate', o.learningRate ?? 0.1, 0, 10, true),
+    maxLeaves: int('maxLeaves', o.maxLeaves ?? 31, 2, 65_536),
+    maxDepth: o.maxDepth == null ? Number.POSITIVE_INFINITY : int('maxDepth', o.maxDepth, 1, 64),
+    minSamplesLeaf: int('minSamplesLeaf', o.minSamplesLeaf ?? 20, 1, 1e9),
+    l2: real('l2', o.l2 ?? 0, 0, 1e9),
+    maxBins: int('maxBins', o.maxBins ?? MAX_BINS, 2, MAX_BINS),
+    earlyStopping: es && {
+      validationFraction: real('earlyStopping.validationFraction', es.validationFraction, 0, 0.5, true),
+      patience: int('earlyStopping.patience', es.patience ?? 10, 1, 100_000),
+      tolerance: real('earlyStopping.tolerance', es.tolerance ?? 1e-7, 0, 1e9),
+    },
+    subsample: real('subsample', o.subsample ?? 1, 0, 1, true),
+    featureFraction: real('featureFraction', o.featureFraction ?? 1, 0, 1, true),
+    seed: int('seed', o.seed ?? 0, 0, 2 ** 32 - 1),
+  };
+}
+
+/** Inverse link: raw score → rate (poisson) or probability (logistic). */
+function inverseLink(loss: GbtLoss, raw: number): number {
+  return loss === 'poisson' ? Math.exp(raw) : 1 / (1 + Math.exp(-raw));
+}
+
+/**
+ * Mean loss of predictions (rates or probabilities) against targets: the Poisson deviance
+ * 2·mean(y·log(y/μ) − (y − μ)) or the log loss −mean(y·log p + (1 − y)·log(1 − p)).
+ */
+export function meanLoss(loss: GbtLoss, y: ArrayLike<number>, pred: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) {
+    const t = y[i] as number;
+    const p = pred[i] as number;
+    if (loss === 'poisson') s += 2 * ((t > 0 ? t * Math.log(t / p) : 0) - (t - p));
+    else {
+      const q = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
+      s -= t * Math.log(q) + (1 - t) * Math.log(1 - q);
+    }
+  }
+  return s / y.length;
+}
+
+/** The flat trees of a model: node k of all trees; leaves have feature −1. */
+interface Nodes {
+  readonly feature: Int32Array;
+  readonly bin: Uint8Array;
+  readonly threshold: Float64Array;
+  readonly missingLeft: Uint8Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly value: Float64Array;
+}
+
+/** The serialisable form of a model (JSON; typed arrays as little-endian base64). */
+export interface GbtArtifact {
+  readonly kind: 'gbt';
+  readonly version: 1;
+  readonly loss: GbtLoss;
+  readonly baseline: number;
+  readonly thresholds: { readonly offsets: string; readonly values: string };
+  readonly treeStart: string;
+  readonly nodes: { readonly [K in keyof Nodes]: string };
+}
+
+const encode = (a: ArrayBufferView): string =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+function decode<T>(
+  field: string,
+  s: unknown,
+  Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
+): T {
+  if (typeof s !== 'string') throw new ValidationError(field, 'falta o no es texto base64');
+  const bytes = Buffer.from(s, 'base64');
+  if (bytes.length % Type.BYTES_PER_ELEMENT !== 0) throw new ValidationError(field, 'longitud inválida');
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  return new Type(copy);
+}
+
+/** A trained model: immutable; predicts on raw Float32 columns or binned codes. */
+export class GbtModel {
+  constructor(
+    readonly loss: GbtLoss,
+    /** Raw score every prediction starts from (log of the mean rate, or logit of the mean). */
+    readonly baseline: number,
+    readonly binMapper: BinMapper,
+    /** `treeStart[t]`: index of tree t's root in the node arrays. */
+    readonly treeStart: Int32Array,
+    readonly nodes: Nodes,
+  ) {}
+
+  /** Number of trees. */
+  get treeCount(): number {
+    return this.treeStart.length;
+  }
+
+  /** Raw scores (log rate or logit) of rows given as Float32 columns (NaN = missing). */
+  predictRaw(columns: readonly Float32Array[]): Float64Array {
+    const n = matrixRows(columns);
+    if (columns.length !== this.binMapper.nFeatures)
+      throw new ValidationError(
+        'columns',
+        `se esperaban ${this.binMapper.nFeatures} variables, hay ${columns.length}`,
+      );
+    const { feature, threshold, missingLeft, left, right, value } = this.nodes;
+    const out = new Float64Array(n).fill(this.baseline);
+    for (const root of this.treeStart)
+      for (let i = 0; i < n; i++) {
+        let k = root;
+        for (let f = feature[k] as number; f >= 0; f = feature[k] as number) {
+          const x = (columns[f] as Float32Array)[i] as number;
+          const goLeft = Number.isNaN(x) ? missingLeft[k] === 1 : x <= (threshold[k] as number);
+          k = goLeft ? (left[k] as number) : (right[k] as number);
+        }
+        out[i] = (out[i] as number) + (value[k] as number);
+      }
+    return out;
+  }
+
+  /** Raw scores of binned rows (binned with this model's `binMapper`). */
+  predictRawBinned(binned: BinnedMatrix): Float64Array {
+    const out = new Float64Array(binned.nRows).fill(this.baseline);
+    for (const root of this.treeStart) addTree(this.nodes, root, binned, null, out);
+    return out;
+  }
+
+  /** Rates (poisson) or probabilities (logistic) of rows given as Float32 columns. */
+  predict(columns: readonly Float32Array[]): Float64Array {
+    return this.link(this.predictRaw(columns));
+  }
+
+  /** Rates or probabilities of binned rows. */
+  predictBinned(binned: BinnedMatrix): Float64Array {
+    return this.link(this.predictRawBinned(binned));
+  }
+
+  private link(raw: Float64Array): Float64Array {
+    for (let i = 0; i < raw.length; i++) raw[i] = inverseLink(this.loss, raw[i] as number);
+    return raw;
+  }
+
+  /** The JSON artifact (typed arrays as base64) that `fromArtifact` reads back. */
+  toArtifact(): GbtArtifact {
+    const t = this.binMapper.thresholds;
+    const offsets = new Int32Array(t.length + 1);
+    t.forEach((a, f) => {
+      offsets[f + 1] = (offsets[f] as number) + a.length;
+    });
+    const values = new Float64Array(offsets[t.length] as number);
+    t.forEach((a, f) => {
+      values.set(a, offsets[f] as number);
+    });
+    const n = this.nodes;
+    return {
+      kind: 'gbt',
+      version: 1,
+      loss: this.loss,
+      baseline: this.baseline,
+      thresholds: { offsets: encode(offsets), values: encode(values) },
+      treeStart: encode(this.treeStart),
+      nodes: {
+        feature: encode(n.feature),
+        bin: encode(n.bin),
+        threshold: encode(n.threshold),
+        missingLeft: encode(n.missingLeft),
+        left: encode(n.left),
+        right: encode(n.right),
+        value: encode(n.value),
+      },
+    };
+  }
+
+  /** Reads an artifact written by `toArtifact`, checking its structure. */
+  static fromArtifact(artifact: unknown): GbtModel {
+    const a = artifact as Partial<GbtArtifact> | null;
+    if (a?.kind !== 'gbt' || a.version !== 1)
+      throw new ValidationError('artifact', 'no es un modelo gbt versión 1');
+    if (a.loss !== 'poisson' && a.loss !== 'logistic')
+      throw new ValidationError('artifact.loss', 'pérdida desconocida');
+    if (typeof a.baseline !== 'number' || !Number.isFinite(a.baseline))
+      throw new ValidationError('artifact.baseline', 'debe ser un número finito');
+    const offsets = decode('artifact.thresholds.offsets', a.thresholds?.offsets, Int32Array);
+    const values = decode('artifact.thresholds.values', a.thresholds?.values, Float64Array);
+    if (offsets.length < 2 || offsets[0] !== 0 || offsets[offsets.length - 1] !== values.length)
+      throw new ValidationError('artifact.thresholds', 'desplazamientos inconsistentes');
+    const thresholds: Float64Array[] = [];
+    for (let f = 0; f + 1 < offsets.length; f++) {
+      const [s, e] = [offsets[f] as number, offsets[f + 1] as number];
+      if (e < s) throw new ValidationError('artifact.thresholds', 'desplazamientos inconsistentes');
+      thresholds.push(values.slice(s, e));
+    }
+    const mapper = new BinMapper(thresholds);
+    const raw = a.nodes ?? ({} as GbtArtifact['nodes']);
+    const nodes: Nodes = {
+      feature: decode('artifact.nodes.feature', raw.feature, Int32Array),
+      bin: decode('artifact.nodes.bin', raw.bin, Uint8Array),
+      threshold: decode('artifact.nodes.threshold', raw.threshold, Float64Array),
+      missingLeft: decode('artifact.nodes.missingLeft', raw.missingLeft, Uint8Array),
+      left: decode('artifact.nodes.left', raw.left, Int32Array),
+      right: decode('artifact.nodes.right', raw.right, Int32Array),
+      value: decode('artifact.nodes.value', raw.value, Float64Array),
+    };
+    const m = nodes.feature.length;
+    for (const [k, arr] of Object.entries(nodes))
+      if (arr.length !== m) throw new ValidationError(`artifact.nodes.${k}`, `se esperaban ${m} nodos`);
+    const treeStart = decode('artifact.treeStart', a.treeStart, Int32Array);
+    for (const r of treeStart)
+      if (r < 0 || r >= m) throw new ValidationError('artifact.treeStart', 'raíz fuera de rango');
+    // every split names a known feature and points forward to nodes that exist (so prediction ends)
+    for (let k = 0; k < m; k++) {
+      const f = nodes.feature[k] as number;
+      if (f < 0) continue;
+      const [l, r] = [nodes.left[k] as number, nodes.right[k] as number];
+      if (f >= mapper.nFeatures || l <= k || r <= k || l >= m || r >= m)
+        throw new ValidationError('artifact.nodes', `nodo ${k} inválido`);
+    }
+    return new GbtModel(a.loss, a.baseline, mapper, treeStart, nodes);
+  }
+}
+
+/** Adds the tree rooted at `root` to `out` for the given rows of `binned` (all rows when null). */
+function addTree(
+  nodes: Nodes,
+  root: number,
+  binned: BinnedMatrix,
+  rows: Uint32Array | null,
+  out: Float64Array,
+): void {
+  const { feature, bin, missingLeft, left, right, value } = nodes;
+  const { codes, nRows } = binned;
+  const count = rows ? rows.length : nRows;
+  for (let j = 0; j < count; j++) {
+    const i = rows ? (rows[j] as number) : j;
+    let k = root;
+    for (let f = feature[k] as number; f >= 0; f = feature[k] as number) {
+      const c = codes[f * nRows + i] as number;
+      const goLeft = c === MISSING_BIN ? missingLeft[k] === 1 : c <= (bin[k] as number);
+      k = goLeft ? (left[k] as number) : (right[k] as number);
+    }
+    out[i] = (out[i] as number) + (value[k] as number);
+  }
+}
+
+/** The best split of a node, or none. */
+interface Split {
+  gain: number;
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+}
+
+/** A leaf of the tree being grown: its rows are `rows[start, end)`. */
+interface Leaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  g: number;
+  h: number;
+  hist: Float64Array | null;
+  split: Split | null;
+}
+
+/** Growable node arrays for the trees of one fit. */
+class NodeBuilder {
+  feature: number[] = [];
+  bin: number[] = [];
+  threshold: number[] = [];
+  missingLeft: number[] = [];
+  left: number[] = [];
+  right: number[] = [];
+  value: number[] = [];
+  add(): number {
+    this.feature.push(-1);
+    this.bin.push(0);
+    this.threshold.push(0);
+    this.missingLeft.push(0);
+    this.left.push(-1);
+    this.right.push(-1);
+    this.value.push(0);
+    return this.feature.length - 1;
+  }
+  truncate(n: number): void {
+    for (const a of [
+      this.feature,
+      this.bin,
+      this.threshold,
+      this.missingLeft,
+      this.left,
+      this.right,
+      this.value,
+    ])
+      a.length = n;
+  }
+  build(): Nodes {
+    return {
+      feature: Int32Array.from(this.feature),
+      bin: Uint8Array.from(this.bin),
+      threshold: Float64Array.from(this.threshold),
+      missingLeft: Uint8Array.from(this.missingLeft),
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      value: Float64Array.from(this.value),
+    };
+  }
+}
+
+/**
+ * Trains a model.
+ * @param columns Float32 feature columns of equal length (NaN = missing).
+ * @param y Targets: counts ≥ 0 (poisson) or 0/1 labels, or probabilities in [0, 1] (logistic).
+ * @example
+ * const model = fitGbt([x1, x2], counts, { loss: 'poisson', iterations: 200, seed: 7 });
+ * const rates = model.predict([x1new, x2new]);
+ */
+export function fitGbt(
+  columns: readonly Float32Array[],
+  y: ArrayLike<number>,
+  options: GbtOptions,
+): GbtModel {
+  const o = resolveOptions(options);
+  const n = matrixRows(columns);
+  if (n === 0) throw new ValidationError('y', 'se necesita al menos una fila');
+  if (y.length !== n) throw new ValidationError('y', `tiene ${y.length} valores y hay ${n} filas`);
+  for (let i = 0; i < n; i++) {
+    const t = y[i] as number;
+    if (!Number.isFinite(t) || t < 0 || (o.loss === 'logistic' && t > 1))
+      throw new ValidationError(
+        `y[${i}]`,
+        o.loss === 'poisson' ? 'debe ser un conteo ≥ 0' : 'debe estar entre 0 y 1',
+      );
+  }
+  const random = mulberry32(o.seed);
+
+  // training and validation rows
+  let train: Uint32Array;
+  let valid: Uint32Array | null = null;
+  const nValid = o.earlyStopping ? Math.floor(o.earlyStopping.validationFraction * n) : 0;
+  if (nValid >= 1 && n - nValid >= 1) {
+    const perm = new Uint32Array(n);
+    for (let i = 0; i < n; i++) perm[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const tmp = perm[i] as number;
+      perm[i] = perm[j] as number;
+      perm[j] = tmp;
+    }
+    valid = perm.slice(0, nValid).sort();
+    train = perm.slice(nValid).sort();
+  } else {
+    train = new Uint32Array(n);
+    for (let i = 0; i < n; i++) train[i] = i;
+  }
+
+  const mapper = BinMapper.fit(columns, { maxBins: o.maxBins, rows: train, seed: o.seed });
+  const binned = mapper.transform(columns);
+  const nTrain = train.length;
+
+  let mean = 0;
+  for (const i of train) mean += y[i] as number;
+  mean /= nTrain;
+  const baseline =
+    o.loss === 'poisson'
+      ? Math.max(Math.log(mean), MIN_LOG_RATE)
+      : Math.log(
+          Math.min(Math.max(mean, 1e-10), 1 - 1e-10) / (1 - Math.min(Math.max(mean, 1e-10), 1 - 1e-10)),
+        );
+
+  const raw = new Float64Array(n).fill(baseline);
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  const grower = new TreeGrower(binned, mapper, o, grad, hess);
+  const builder = new NodeBuilder();
+  const roots: number[] = [];
+  const nSample = Math.max(1, Math.round(o.subsample * nTrain));
+  const nFeatureUse = Math.max(1, Math.round(o.featureFraction * mapper.nFeatures));
+  const validY = valid ? Float64Array.from(valid, (i) => y[i] as number) : null;
+  const validPred = valid ? new Float64Array(valid.length) : null;
+  let best = Number.POSITIVE_INFINITY;
+  let bestTrees = 0;
+  let sinceBest = 0;
+
+  for (let it = 0; it < o.iterations; it++) {
+    for (const i of train) {
+      const p = inverseLink(o.loss, raw[i] as number);
+      grad[i] = p - (y[i] as number);
+      hess[i] = o.loss === 'poisson' ? p : Math.max(p * (1 - p), 1e-16);
+    }
+    const rows = nSample < nTrain ? sampleSorted(train, nSample, random) : Uint32Array.from(train);
+    const allowed = featureMask(mapper.nFeatures, nFeatureUse, random);
+    const root = grower.grow(rows, allowed, builder);
+    roots.push(root);
+    const nodes = builder.build();
+    if (nSample < nTrain) addTree(nodes, root, binned, train, raw);
+    else grower.addLeafValues(raw);
+    if (valid && validPred && validY) {
+      addTree(nodes, root, binned, valid, raw);
+      for (let j = 0; j < valid.length; j++)
+        validPred[j] = inverseLink(o.loss, raw[valid[j] as number] as number);
+      const l = meanLoss(o.loss, validY, validPred);
+      const es = o.earlyStopping as Required<EarlyStopping>;
+      if (l < best - es.tolerance) {
+        best = l;
+        bestTrees = roots.length;
+        sinceBest = 0;
+      } else if (++sinceBest >= es.patience) break;
+    }
+  }
+  if (valid && bestTrees < roots.length) {
+    // keep the trees up to the best validation loss
+    const keep = bestTrees === 0 ? 0 : ((roots[bestTrees] ?? builder.feature.length) as number);
+    roots.length = bestTrees;
+    builder.truncate(keep);
+  }
+  return new GbtModel(o.loss, baseline, mapper, Int32Array.from(roots), builder.build());
+}
+
+/** A sorted sample of `k` of the given rows, without replacement. */
+function sampleSorted(rows: Uint32Array, k: number, random: () => number): Uint32Array {
+  const pool = Uint32Array.from(rows);
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(random() * (pool.length - i));
+    const tmp = pool[i] as number;
+    pool[i] = pool[j] as number;
+    pool[j] = tmp;
+  }
+  return pool.slice(0, k).sort();
+}
+
+/** Which features a tree may split on (k of n, seeded; all when k = n). */
+function featureMask(n: number, k: number, random: () => number): Uint8Array {
+  const mask = new Uint8Array(n);
+  if (k >= n) return mask.fill(1);
+  const idx = Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(random() * (n - i));
+    [idx[i], idx[j]] = [idx[j] as number, idx[i] as number];
+    mask[idx[i] as number] = 1;
+  }
+  return mask;
+}
+
+/** Grows one tree at a time over shared buffers (row partition, ordered gradients, histograms). */
+class TreeGrower {
+  private readonly nFeatures: number;
+  private readonly nBins: Int32Array;
+  private readonly ordG: Float64Array;
+  private readonly ordH: Float64Array;
+  private readonly tmp: Uint32Array;
+  private readonly pool: Float64Array[] = [];
+  /** The finished leaves of the last tree: node and row range. */
+  private leaves: Leaf[] = [];
+  private rows: Uint32Array = new Uint32Array(0);
+  private values: Float64Array = new Float64Array(0);
+  private allowed: Uint8Array = new Uint8Array(0);
+
+  constructor(
+    private readonly binned: BinnedMatrix,
+    private readonly mapper: BinMapper,
+    private readonly o: Resolved,
+    private readonly grad: Float64Array,
+    private readonly hess: Float64Array,
+  ) {
+    this.nFeatures = binned.nFeatures;
+    this.nBins = Int32Array.from({ length: this.nFeatures }, (_, f) => mapper.nBins(f));
+    this.ordG = new Float64Array(binned.nRows);
+    this.ordH = new Float64Array(binned.nRows);
+    this.tmp = new Uint32Array(binned.nRows);
+  }
+
+  /** Grows a tree on `rows` (reordered in place), appending its nodes; returns its root. */
+  grow(rows: Uint32Array, allowed: Uint8Array, builder: NodeBuilder): number {
+    this.rows = rows;
+    this.allowed = allowed;
+    let g = 0;
+    let h = 0;
+    for (const i of rows) {
+      g += this.grad[i] as number;
+      h += this.hess[i] as number;
+    }
+    const rootNode = builder.add();
+    const root: Leaf = {
+      node: rootNode,
+      start: 0,
+      end: rows.length,
+      depth: 0,
+      g,
+      h,
+      hist: null,
+      split: null,
+    };
+    root.hist = this.buildHist(0, rows.length);
+    root.split = this.findSplit(root);
+    const open: Leaf[] = [root];
+    let nLeaves = 1;
+    while (nLeaves < this.o.maxLeaves) {
+      // the open leaf with the largest gain (ties: the earliest node)
+      let bi = -1;
+      for (let j = 0; j < open.length; j++) {
+        const s = (open[j] as Leaf).split;
+        if (s && (bi < 0 || s.gain > ((open[bi] as Leaf).split as Split).gain)) bi = j;
+      }
+      if (bi < 0) break;
+      const leaf = open.splice(bi, 1)[0] as Leaf;
+      const [left, right] = this.split(leaf, builder);
+      nLeaves++;
+      open.push(left, right);
+    }
+    for (const leaf of open) {
+      if (leaf.hist) this.release(leaf.hist);
+      leaf.hist = null;
+      const v = (-this.o.learningRate * leaf.g) / (leaf.h + this.o.l2);
+      builder.value[leaf.node] = Number.isFinite(v) ? v : 0;
+    }
+    this.leaves = open;
+    this.values = Float64Array.from(open, (l) => builder.value[l.node] as number);
+    return rootNode;
+  }
+
+  /** Adds the last tree's leaf values to the raw scores of the rows it was grown on. */
+  addLeafValues(raw: Float64Array): void {
+    this.leaves.forEach((leaf, j) => {
+      const v = this.values[j] as number;
+      for (let k = leaf.start; k < leaf.end; k++) {
+        const i = this.rows[k] as number;
+        raw[i] = (raw[i] as number) + v;
+      }
+    });
+  }
+
+  /** Splits a leaf: partitions its rows, makes the children and their histograms and splits. */
+  private split(leaf: Leaf, builder: NodeBuilder): [Leaf, Leaf] {
+    const s = leaf.split as Split;
+    const { codes, nRows } = this.binned;
+    const col = s.feature * nRows;
+    const rows = this.rows;
+    const tmp = this.tmp;
+    let w = leaf.start;
+    let r = 0;
+    let gl = 0;
+    let hl = 0;
+    for (let k = leaf.start; k < leaf.end; k++) {
+      const i = rows[k] as number;
+      const c = codes[col + i] as number;
+      if (c === MISSING_BIN ? s.missingLeft : c <= s.bin) {
+        rows[w++] = i;
+        gl += this.grad[i] as number;
+        hl += this.hess[i] as number;
+      } else tmp[r++] = i;
+    }
+    rows.set(tmp.subarray(0, r), w);
+    const node = leaf.node;
+    builder.feature[node] = s.feature;
+    builder.bin[node] = s.bin;
+    // the raw-value form of the split: x ≤ the bin's upper edge (the last bin has none)
+    builder.threshold[node] =
+      (this.mapper.thresholds[s.feature] as Float64Array)[s.bin] ?? Number.POSITIVE_INFINITY;
+    builder.missingLeft[node] = s.missingLeft ? 1 : 0;
+    const ln = builder.add();
+    const rn = builder.add();
+    builder.left[node] = ln;
+    builder.right[node] = rn;
+    const depth = leaf.depth + 1;
+    const left: Leaf = { node: ln, start: leaf.start, end: w, depth, g: gl, h: hl, hist: null, split: null };
+    const right: Leaf = {
+      node: rn,
+      start: w,
+      end: leaf.end,
+      depth,
+      g: leaf.g - gl,
+      h: leaf.h - hl,
+      hist: null,
+      split: null,
+    };
+    const canSplit = (l: Leaf): boolean =>
+      depth < this.o.maxDepth && l.end - l.start >= 2 * this.o.minSamplesLeaf;
+    const parentHist = leaf.hist as Float64Array;
+    leaf.hist = null;
+    if (canSplit(left) || canSplit(right)) {
+      // build the smaller child, the larger one is the parent minus it (in the parent's buffer)
+      const [small, large] = w - leaf.start <= leaf.end - w ? [left, right] : [right, left];
+      small.hist = this.buildHist(small.start, small.end);
+      const sh = small.hist;
+      for (let j = 0; j < parentHist.length; j++)
+        parentHist[j] = (parentHist[j] as number) - (sh[j] as number);
+      large.hist = parentHist;
+      for (const child of [left, right]) {
+        if (canSplit(child)) child.split = this.findSplit(child);
+        if (!child.split && child.hist) {
+          this.release(child.hist);
+          child.hist = null;
+        }
+      }
+    } else this.release(parentHist);
+    return [left, right];
+  }
+
+  private acquire(): Float64Array {
+    const h = this.pool.pop();
+    if (h) return h.fill(0);
+    return new Float64Array(this.nFeatures * FEATURE_STRIDE);
+  }
+
+  private release(h: Float64Array): void {
+    this.pool.push(h);
+  }
+
+  /** The gradient/hessian/count histogram of rows[start, end) for every allowed feature. */
+  private buildHist(start: number, end: number): Float64Array {
+    const hist = this.acquire();
+    const rows = this.rows;
+    const m = end - start;
+    const og = this.ordG;
+    const oh = this.ordH;
+    for (let k = 0; k < m; k++) {
+      const i = rows[start + k] as number;
+      og[k] = this.grad[i] as number;
+      oh[k] = this.hess[i] as number;
+    }
+    const { codes, nRows } = this.binned;
+    for (let f = 0; f < this.nFeatures; f++) {
+      if (this.allowed[f] === 0) continue;
+      const col = f * nRows;
+      const off = f * FEATURE_STRIDE;
+      for (let k = 0; k < m; k++) {
+        const b = off + (codes[col + (rows[start + k] as number)] as number) * STRIDE;
+        hist[b] = (hist[b] as number) + (og[k] as number);
+        hist[b + 1] = (hist[b + 1] as number) + (oh[k] as number);
+        hist[b + 2] = (hist[b + 2] as number) + 1;
+      }
+    }
+    return hist;
+  }
+
+  /** The best split of a leaf from its histogram, or null when no split gains. */
+  private findSplit(leaf: Leaf): Split | null {
+    const hist = leaf.hist as Float64Array;
+    const { minSamplesLeaf, l2 } = this.o;
+    const G = leaf.g;
+    const H = leaf.h;
+    const C = leaf.end - leaf.start;
+    const parent = (G * G) / (H + l2);
+    let best: Split | null = null;
+    const consider = (
+      gl: number,
+      hl: number,
+      cl: number,
+      f: number,
+      b: number,
+      missingLeft: boolean,
+    ): void => {
+      const cr = C - cl;
+      const hr = H - hl;
+      if (cl < minSamplesLeaf || cr < minSamplesLeaf || hl < MIN_HESSIAN || hr < MIN_HESSIAN) return;
+      const gr = G - gl;
+      const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+      if (gain > MIN_GAIN && (best === null || gain > best.gain))
+        best = { gain, feature: f, bin: b, missingLeft };
+    };
+    for (let f = 0; f < this.nFeatures; f++) {
+      if (this.allowed[f] === 0) continue;
+      const off = f * FEATURE_STRIDE;
+      const nb = this.nBins[f] as number;
+      const mo = off + MISSING_BIN * STRIDE;
+      const mg = hist[mo] as number;
+      const mh = hist[mo + 1] as number;
+      const mc = hist[mo + 2] as number;
+      // bins 0..b go left; missing right (b = nb − 1: all values left, missing right) or left
+      const lastB = mc > 0 ? nb - 1 : nb - 2;
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      for (let b = 0; b <= lastB; b++) {
+        const o = off + b * STRIDE;
+        gl += hist[o] as number;
+        hl += hist[o + 1] as number;
+        cl += hist[o + 2] as number;
+        consider(gl, hl, cl, f, b, false);
+        if (mc > 0 && b < nb - 1) consider(gl + mg, hl + mh, cl + mc, f, b, true);
+      }
+    }
+    return best;
+  }
+}
