@@ -208,6 +208,20 @@ describe('feature layer: calendar, district, schema', () => {
     const b = build(list, { country: 'PE', target: 'all' });
     expect(a.columns.map((c) => Array.from(c))).toEqual(b.columns.map((c) => Array.from(c)));
     expect(Array.from(a.target ?? [])).toEqual(Array.from(b.target ?? []));
+    // Windows are independent: in reverse order, each window's block of rows is the same.
+    const windows = days([
+      [2025, 3, 10],
+      [2025, 3, 11],
+      [2025, 3, 20],
+    ]);
+    const fwd = build(list, { windows });
+    const rev = build(list, { windows: [...windows].reverse() });
+    for (const [i, col] of fwd.columns.entries())
+      for (let w = 0; w < 3; w++)
+        expect(Array.from(col.subarray(w * 49, (w + 1) * 49))).toEqual(
+          Array.from((rev.columns[i] as Float32Array).subarray((2 - w) * 49, (3 - w) * 49)),
+        );
+    expect(featureColumn(fwd, 'count.all.30d').some((v) => v > 0)).toBe(true);
     const text = serializeSchema(a.schema);
     expect(parseSchema(text)).toEqual(a.schema);
     expect(new Set(a.schema.columns.map((c) => c.name)).size).toBe(a.columns.length);
