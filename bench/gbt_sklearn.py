@@ -3,12 +3,11 @@
 Reads the matrix the TypeScript bench wrote (Float32 column-major features, then the Float32
 target; rows [0, train) train, the rest held out), fits HistGradientBoostingRegressor(loss="poisson")
 with the settings given as JSON, and prints one JSON line: fit seconds, held-out Poisson deviance,
-versions and threads.
+versions.
 
     /usr/bin/python3 bench/gbt_sklearn.py MATRIX.bin META.json
 """
 import json
-import os
 import sys
 import time
 
@@ -50,7 +49,6 @@ print(
             "trees": int(model.n_iter_),
             "sklearn": sklearn.__version__,
             "numpy": np.__version__,
-            "threads": os.cpu_count(),
         }
     )
 )

@@ -338,6 +338,9 @@ interface Split {
   feature: number;
   bin: number;
   missingLeft: boolean;
+  /** Gradient and hessian sums of the left child (from the histogram). */
+  gl: number;
+  hl: number;
 }
 
 /** A leaf of the tree being grown: its rows are `rows[start, end)`. */
@@ -535,9 +538,9 @@ function featureMask(n: number, k: number, random: () => number): Uint8Array {
 class TreeGrower {
   private readonly nFeatures: number;
   private readonly nBins: Int32Array;
-  private readonly ordG: Float64Array;
-  private readonly ordH: Float64Array;
   private readonly tmp: Uint32Array;
+  /** The binned codes row-major (`rowCodes[i * nFeatures + f]`), for histogram building. */
+  private readonly rowCodes: Uint8Array;
   private readonly pool: Float64Array[] = [];
   /** The finished leaves of the last tree: node and row range. */
   private leaves: Leaf[] = [];
@@ -554,9 +557,12 @@ class TreeGrower {
   ) {
     this.nFeatures = binned.nFeatures;
     this.nBins = Int32Array.from({ length: this.nFeatures }, (_, f) => mapper.nBins(f));
-    this.ordG = new Float64Array(binned.nRows);
-    this.ordH = new Float64Array(binned.nRows);
     this.tmp = new Uint32Array(binned.nRows);
+    this.rowCodes = new Uint8Array(binned.codes.length);
+    const { codes, nRows } = binned;
+    for (let f = 0; f < this.nFeatures; f++)
+      for (let i = 0, k = f * nRows; i < nRows; i++, k++)
+        this.rowCodes[i * this.nFeatures + f] = codes[k] as number;
   }
 
   /** Grows a tree on `rows` (reordered in place), appending its nodes; returns its root. */
@@ -628,16 +634,12 @@ class TreeGrower {
     const tmp = this.tmp;
     let w = leaf.start;
     let r = 0;
-    let gl = 0;
-    let hl = 0;
+    const { gl, hl, bin, missingLeft } = s;
     for (let k = leaf.start; k < leaf.end; k++) {
       const i = rows[k] as number;
       const c = codes[col + i] as number;
-      if (c === MISSING_BIN ? s.missingLeft : c <= s.bin) {
-        rows[w++] = i;
-        gl += this.grad[i] as number;
-        hl += this.hess[i] as number;
-      } else tmp[r++] = i;
+      if (c === MISSING_BIN ? missingLeft : c <= bin) rows[w++] = i;
+      else tmp[r++] = i;
     }
     rows.set(tmp.subarray(0, r), w);
     const node = leaf.node;
@@ -699,24 +701,17 @@ class TreeGrower {
   /** The gradient/hessian/count histogram of rows[start, end) for every allowed feature. */
   private buildHist(start: number, end: number): Float64Array {
     const hist = this.acquire();
-    const rows = this.rows;
-    const m = end - start;
-    const og = this.ordG;
-    const oh = this.ordH;
-    for (let k = 0; k < m; k++) {
-      const i = rows[start + k] as number;
-      og[k] = this.grad[i] as number;
-      oh[k] = this.hess[i] as number;
-    }
-    const { codes, nRows } = this.binned;
-    for (let f = 0; f < this.nFeatures; f++) {
-      if (this.allowed[f] === 0) continue;
-      const col = f * nRows;
-      const off = f * FEATURE_STRIDE;
-      for (let k = 0; k < m; k++) {
-        const b = off + (codes[col + (rows[start + k] as number)] as number) * STRIDE;
-        hist[b] = (hist[b] as number) + (og[k] as number);
-        hist[b + 1] = (hist[b + 1] as number) + (oh[k] as number);
+    const { rows, grad, hess, rowCodes, nFeatures } = this;
+    // row-major codes: one row's codes share a cache line, whatever rows the node holds
+    for (let k = start; k < end; k++) {
+      const i = rows[k] as number;
+      const g = grad[i] as number;
+      const h = hess[i] as number;
+      const base = i * nFeatures;
+      for (let f = 0, off = 0; f < nFeatures; f++, off += FEATURE_STRIDE) {
+        const b = off + (rowCodes[base + f] as number) * STRIDE;
+        hist[b] = (hist[b] as number) + g;
+        hist[b + 1] = (hist[b + 1] as number) + h;
         hist[b + 2] = (hist[b + 2] as number) + 1;
       }
     }
@@ -746,7 +741,7 @@ class TreeGrower {
       const gr = G - gl;
       const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
       if (gain > MIN_GAIN && (best === null || gain > best.gain))
-        best = { gain, feature: f, bin: b, missingLeft };
+        best = { gain, feature: f, bin: b, missingLeft, gl, hl };
     };
     for (let f = 0; f < this.nFeatures; f++) {
       if (this.allowed[f] === 0) continue;
