@@ -54,6 +54,38 @@ describe('BinMapper', () => {
     });
   });
 
+  it('long columns (lookup-table path) get the same codes as the binary search', () => {
+    const random = mulberry32(5);
+    const special = [
+      0,
+      -0,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+      1e-40,
+      -1e-40,
+      3.4e38,
+    ];
+    const draw = (i: number): number =>
+      i % 50 === 0
+        ? (special[(i / 50) % special.length] as number)
+        : i % 3 === 0
+          ? Math.floor(random() * 20) - 10
+          : Math.sqrt(-2 * Math.log(1 - random())) *
+            Math.cos(2 * Math.PI * random()) *
+            10 ** Math.floor(random() * 6 - 3);
+    const fitData = Float32Array.from({ length: 100_000 }, (_, i) => draw(i));
+    const newData = Float32Array.from({ length: 100_000 }, (_, i) => draw(i + 1));
+    const mapper = BinMapper.fit([fitData], { seed: 1 });
+    const t = mapper.thresholds[0] as Float64Array;
+    expect(t.length).toBeGreaterThan(100);
+    for (const column of [fitData, newData]) {
+      const { codes } = mapper.transform([column]);
+      const expected = Uint8Array.from(column, (x) => binOf(t, x));
+      expect(codes).toEqual(expected);
+    }
+  });
+
   it('refuses columns of different lengths, naming the column, and bad maxBins', () => {
     expect(() => BinMapper.fit([new Float32Array(3), new Float32Array(2)])).toThrow(/columns\[1\]/);
     expect(() => BinMapper.fit([new Float32Array(3)], { maxBins: 256 })).toThrow(ValidationError);
