@@ -80,7 +80,13 @@ const testColumns = columns.map((c) => c.subarray(trainRows));
 const testY = y.subarray(trainRows);
 const started = performance.now();
 const cpu0 = process.cpuUsage();
-const model = fitGbt(trainColumns, y.subarray(0, trainRows), { loss: 'poisson', ...settings, seed: 1 });
+const threads = availableParallelism();
+const model = fitGbt(trainColumns, y.subarray(0, trainRows), {
+  loss: 'poisson',
+  ...settings,
+  seed: 1,
+  threads,
+});
 const oursSeconds = (performance.now() - started) / 1000;
 const oursCpu = process.cpuUsage(cpu0).user / 1e6;
 const oursDeviance = meanLoss('poisson', testY, model.predict(testColumns));
@@ -119,6 +125,7 @@ const result = {
   features,
   settings,
   ours: {
+    threads,
     seconds: Number(oursSeconds.toFixed(2)),
     cpuSeconds: Number(oursCpu.toFixed(2)),
     deviance: oursDeviance,
@@ -130,7 +137,11 @@ const result = {
 };
 writeFileSync('bench/out/gbt-results.json', `${JSON.stringify(result, null, 2)}\n`);
 console.table([
-  { learner: 'vigia gbt', seconds: result.ours.seconds, heldOutDeviance: oursDeviance.toFixed(5) },
+  {
+    learner: `vigia gbt, ${threads} hilo(s)`,
+    seconds: result.ours.seconds,
+    heldOutDeviance: oursDeviance.toFixed(5),
+  },
   ...sk.map((r) => ({
     learner: `sklearn ${r.sklearn} HGB, ${r.threads} hilo(s)`,
     seconds: r.seconds,

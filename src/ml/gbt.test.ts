@@ -97,6 +97,22 @@ describe('fitGbt', () => {
     expect(JSON.stringify(fitGbt(columns, y, { ...options, seed: 10 }).toArtifact())).not.toBe(a);
   });
 
+  it('threads: deterministic for a thread count, and the same model as one thread up to rounding', () => {
+    const { columns, y } = poissonData(60_000, 12); // nodes above 16,384 rows are split over the threads
+    const options: GbtOptions = { loss: 'poisson', iterations: 15, seed: 3 };
+    const two = fitGbt(columns, y, { ...options, threads: 2 });
+    expect(JSON.stringify(fitGbt(columns, y, { ...options, threads: 2 }).toArtifact())).toBe(
+      JSON.stringify(two.toArtifact()),
+    );
+    const one = fitGbt(columns, y, options);
+    expect(Array.from(two.nodes.feature)).toEqual(Array.from(one.nodes.feature));
+    expect(Array.from(two.nodes.bin)).toEqual(Array.from(one.nodes.bin));
+    const [a, b] = [one.predict(columns), two.predict(columns)];
+    for (let i = 0; i < a.length; i += 97)
+      expect(Math.abs((a[i] as number) / (b[i] as number) - 1)).toBeLessThan(1e-9);
+    expect(() => fitGbt(columns, y, { ...options, threads: 0 })).toThrow(/threads/);
+  });
+
   it('artifact round trip (through JSON text) gives identical predictions on raw and binned rows', () => {
     const { columns, y } = poissonData(5_000, 6);
     columns[3]?.fill(Number.NaN, 0, 500); // some missing values travel too

@@ -18,6 +18,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
 import { BinMapper, type BinnedMatrix, MAX_BINS, MISSING_BIN, matrixRows } from './binning.ts';
+import { FEATURE_STRIDE, HistogramBuilder, STRIDE, shared } from './histogram.ts';
 
 /** The loss being minimised. */
 export type GbtLoss = 'poisson' | 'logistic';
@@ -57,6 +58,11 @@ export interface GbtOptions {
   readonly featureFraction?: number;
   /** Seed of every random choice (validation rows, binning sample, subsamples), default 0. */
   readonly seed?: number;
+  /**
+   * Threads that build histograms (the caller's and worker threads), default 1. The trees are
+   * deterministic for a given thread count; other counts sum in another order (last digits differ).
+   */
+  readonly threads?: number;
 }
 
 /** The smallest hessian sum a leaf may have (scikit-learn's `min_hessian_to_split`). */
@@ -65,9 +71,6 @@ const MIN_HESSIAN = 1e-3;
 const MIN_GAIN = 1e-9;
 /** Raw score bound of the Poisson baseline when the mean target is 0 (log of 1e-10). */
 const MIN_LOG_RATE = Math.log(1e-10);
-/** Histogram entries per bin: gradient sum, hessian sum, row count. */
-const STRIDE = 3;
-const FEATURE_STRIDE = 256 * STRIDE;
 
 type Resolved = Required<Omit<GbtOptions, 'maxDepth' | 'earlyStopping'>> & {
   maxDepth: number;
@@ -105,6 +108,7 @@ function resolveOptions(o: GbtOptions): Resolved {
     subsample: real('subsample', o.subsample ?? 1, 0, 1, true),
     featureFraction: real('featureFraction', o.featureFraction ?? 1, 0, 1, true),
     seed: int('seed', o.seed ?? 0, 0, 2 ** 32 - 1),
+    threads: int('threads', o.threads ?? 1, 1, 64),
   };
 }
 
@@ -461,9 +465,9 @@ export function fitGbt(
         );
 
   const raw = new Float64Array(n).fill(baseline);
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
-  const grower = new TreeGrower(binned, mapper, o, grad, hess);
+  const grad = o.threads > 1 ? shared(Float64Array, n) : new Float64Array(n);
+  const hess = o.threads > 1 ? shared(Float64Array, n) : new Float64Array(n);
+  const grower = new TreeGrower(binned, mapper, o, grad, hess, nTrain);
   const builder = new NodeBuilder();
   const roots: number[] = [];
   const nSample = Math.max(1, Math.round(o.subsample * nTrain));
@@ -474,31 +478,35 @@ export function fitGbt(
   let bestTrees = 0;
   let sinceBest = 0;
 
-  for (let it = 0; it < o.iterations; it++) {
-    for (const i of train) {
-      const p = inverseLink(o.loss, raw[i] as number);
-      grad[i] = p - (y[i] as number);
-      hess[i] = o.loss === 'poisson' ? p : Math.max(p * (1 - p), 1e-16);
+  try {
+    for (let it = 0; it < o.iterations; it++) {
+      for (const i of train) {
+        const p = inverseLink(o.loss, raw[i] as number);
+        grad[i] = p - (y[i] as number);
+        hess[i] = o.loss === 'poisson' ? p : Math.max(p * (1 - p), 1e-16);
+      }
+      const rows = nSample < nTrain ? sampleSorted(train, nSample, random) : Uint32Array.from(train);
+      const allowed = featureMask(mapper.nFeatures, nFeatureUse, random);
+      const root = grower.grow(rows, allowed, builder);
+      roots.push(root);
+      const nodes = builder.build();
+      if (nSample < nTrain) addTree(nodes, root, binned, train, raw);
+      else grower.addLeafValues(raw);
+      if (valid && validPred && validY) {
+        addTree(nodes, root, binned, valid, raw);
+        for (let j = 0; j < valid.length; j++)
+          validPred[j] = inverseLink(o.loss, raw[valid[j] as number] as number);
+        const l = meanLoss(o.loss, validY, validPred);
+        const es = o.earlyStopping as Required<EarlyStopping>;
+        if (l < best - es.tolerance) {
+          best = l;
+          bestTrees = roots.length;
+          sinceBest = 0;
+        } else if (++sinceBest >= es.patience) break;
+      }
     }
-    const rows = nSample < nTrain ? sampleSorted(train, nSample, random) : Uint32Array.from(train);
-    const allowed = featureMask(mapper.nFeatures, nFeatureUse, random);
-    const root = grower.grow(rows, allowed, builder);
-    roots.push(root);
-    const nodes = builder.build();
-    if (nSample < nTrain) addTree(nodes, root, binned, train, raw);
-    else grower.addLeafValues(raw);
-    if (valid && validPred && validY) {
-      addTree(nodes, root, binned, valid, raw);
-      for (let j = 0; j < valid.length; j++)
-        validPred[j] = inverseLink(o.loss, raw[valid[j] as number] as number);
-      const l = meanLoss(o.loss, validY, validPred);
-      const es = o.earlyStopping as Required<EarlyStopping>;
-      if (l < best - es.tolerance) {
-        best = l;
-        bestTrees = roots.length;
-        sinceBest = 0;
-      } else if (++sinceBest >= es.patience) break;
-    }
+  } finally {
+    grower.close();
   }
   if (valid && bestTrees < roots.length) {
     // keep the trees up to the best validation loss
@@ -545,6 +553,9 @@ class TreeGrower {
   /** The finished leaves of the last tree: node and row range. */
   private leaves: Leaf[] = [];
   private rows: Uint32Array = new Uint32Array(0);
+  /** The rows of the current tree, reordered by the splits (shared with the histogram workers). */
+  private readonly rowsBuffer: Uint32Array;
+  private readonly histograms: HistogramBuilder;
   private values: Float64Array = new Float64Array(0);
   private allowed: Uint8Array = new Uint8Array(0);
 
@@ -554,20 +565,33 @@ class TreeGrower {
     private readonly o: Resolved,
     private readonly grad: Float64Array,
     private readonly hess: Float64Array,
+    maxRows: number,
   ) {
     this.nFeatures = binned.nFeatures;
     this.nBins = Int32Array.from({ length: this.nFeatures }, (_, f) => mapper.nBins(f));
     this.tmp = new Uint32Array(binned.nRows);
-    this.rowCodes = new Uint8Array(binned.codes.length);
+    const threaded = o.threads > 1;
+    this.rowCodes = threaded ? shared(Uint8Array, binned.codes.length) : new Uint8Array(binned.codes.length);
     const { codes, nRows } = binned;
     for (let f = 0; f < this.nFeatures; f++)
       for (let i = 0, k = f * nRows; i < nRows; i++, k++)
         this.rowCodes[i * this.nFeatures + f] = codes[k] as number;
+    this.rowsBuffer = threaded ? shared(Uint32Array, maxRows) : new Uint32Array(maxRows);
+    this.histograms = new HistogramBuilder(
+      { rows: this.rowsBuffer, grad, hess, rowCodes: this.rowCodes, nFeatures: this.nFeatures },
+      o.threads,
+    );
+  }
+
+  /** Stops the histogram workers. */
+  close(): void {
+    this.histograms.close();
   }
 
   /** Grows a tree on `rows` (reordered in place), appending its nodes; returns its root. */
   grow(rows: Uint32Array, allowed: Uint8Array, builder: NodeBuilder): number {
-    this.rows = rows;
+    this.rowsBuffer.set(rows);
+    this.rows = this.rowsBuffer.subarray(0, rows.length);
     this.allowed = allowed;
     let g = 0;
     let h = 0;
@@ -701,20 +725,7 @@ class TreeGrower {
   /** The gradient/hessian/count histogram of rows[start, end) for every allowed feature. */
   private buildHist(start: number, end: number): Float64Array {
     const hist = this.acquire();
-    const { rows, grad, hess, rowCodes, nFeatures } = this;
-    // row-major codes: one row's codes share a cache line, whatever rows the node holds
-    for (let k = start; k < end; k++) {
-      const i = rows[k] as number;
-      const g = grad[i] as number;
-      const h = hess[i] as number;
-      const base = i * nFeatures;
-      for (let f = 0, off = 0; f < nFeatures; f++, off += FEATURE_STRIDE) {
-        const b = off + (rowCodes[base + f] as number) * STRIDE;
-        hist[b] = (hist[b] as number) + g;
-        hist[b + 1] = (hist[b + 1] as number) + h;
-        hist[b + 2] = (hist[b + 2] as number) + 1;
-      }
-    }
+    this.histograms.build(hist, start, end);
     return hist;
   }
 
