@@ -547,6 +547,7 @@ class TreeGrower {
   private readonly nFeatures: number;
   private readonly nBins: Int32Array;
   private readonly tmp: Uint32Array;
+  private readonly goesLeft = new Uint8Array(256);
   /** The binned codes row-major (`rowCodes[i * nFeatures + f]`), for histogram building. */
   private readonly rowCodes: Uint8Array;
   private readonly pool: Float64Array[] = [];
@@ -659,11 +660,17 @@ class TreeGrower {
     let w = leaf.start;
     let r = 0;
     const { gl, hl, bin, missingLeft } = s;
+    // branch-free stable partition: each row is written to both sides, one cursor moves (w ≤ k,
+    // so nothing unread is overwritten); goesLeft[code] is 1 for the codes that go left
+    const goesLeft = this.goesLeft.fill(0, bin + 1).fill(1, 0, bin + 1);
+    goesLeft[MISSING_BIN] = missingLeft ? 1 : 0;
     for (let k = leaf.start; k < leaf.end; k++) {
       const i = rows[k] as number;
-      const c = codes[col + i] as number;
-      if (c === MISSING_BIN ? missingLeft : c <= bin) rows[w++] = i;
-      else tmp[r++] = i;
+      const left = goesLeft[codes[col + i] as number] as number;
+      rows[w] = i;
+      tmp[r] = i;
+      w += left;
+      r += 1 - left;
     }
     rows.set(tmp.subarray(0, r), w);
     const node = leaf.node;
