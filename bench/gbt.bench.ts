@@ -78,18 +78,30 @@ writeFileSync(metaPath, JSON.stringify({ rows, features, trainRows, settings }))
 const trainColumns = columns.map((c) => c.subarray(0, trainRows));
 const testColumns = columns.map((c) => c.subarray(trainRows));
 const testY = y.subarray(trainRows);
-const started = performance.now();
-const cpu0 = process.cpuUsage();
-const threads = availableParallelism();
-const model = fitGbt(trainColumns, y.subarray(0, trainRows), {
-  loss: 'poisson',
-  ...settings,
-  seed: 1,
-  threads,
-});
-const oursSeconds = (performance.now() - started) / 1000;
-const oursCpu = process.cpuUsage(cpu0).user / 1e6;
-const oursDeviance = meanLoss('poisson', testY, model.predict(testColumns));
+/** Our GBT with `threads` threads: seconds, CPU seconds (all threads), held-out deviance. */
+function ours(threads: number) {
+  const started = performance.now();
+  const cpu0 = process.cpuUsage();
+  const model = fitGbt(trainColumns, y.subarray(0, trainRows), {
+    loss: 'poisson',
+    ...settings,
+    seed: 1,
+    threads,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = process.cpuUsage(cpu0).user / 1e6;
+  const deviance = meanLoss('poisson', testY, model.predict(testColumns));
+  return {
+    threads,
+    seconds: Number(seconds.toFixed(2)),
+    cpuSeconds: Number(cpuSeconds.toFixed(2)),
+    deviance,
+    trees: model.treeCount,
+  };
+}
+const threadCounts = [...new Set([1, availableParallelism()])];
+const ourRuns = threadCounts.map(ours);
+const best = ourRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 const trueDeviance = meanLoss('poisson', testY, trueRate.subarray(trainRows));
 
 /** scikit-learn with `threads` OpenMP threads (libgomp spins when it waits: on a busy machine, 1 thread can win). */
@@ -110,7 +122,6 @@ function sklearn(threads: number) {
     return null;
   }
 }
-const threadCounts = [...new Set([1, availableParallelism()])];
 const sk = existsSync('/usr/bin/python3') ? threadCounts.map(sklearn).filter((r) => r !== null) : [];
 const fastest = sk.reduce<(typeof sk)[number] | null>(
   (a, b) => (a === null || b.seconds < a.seconds ? b : a),
@@ -124,24 +135,18 @@ const result = {
   trainRows,
   features,
   settings,
-  ours: {
-    threads,
-    seconds: Number(oursSeconds.toFixed(2)),
-    cpuSeconds: Number(oursCpu.toFixed(2)),
-    deviance: oursDeviance,
-    trees: model.treeCount,
-  },
+  ours: ourRuns,
   sklearn: sk,
-  ratio: fastest ? Number((oursSeconds / fastest.seconds).toFixed(2)) : null,
+  ratio: fastest ? Number((best.seconds / fastest.seconds).toFixed(2)) : null,
   trueDeviance,
 };
 writeFileSync('bench/out/gbt-results.json', `${JSON.stringify(result, null, 2)}\n`);
 console.table([
-  {
-    learner: `vigia gbt, ${threads} hilo(s)`,
-    seconds: result.ours.seconds,
-    heldOutDeviance: oursDeviance.toFixed(5),
-  },
+  ...ourRuns.map((r) => ({
+    learner: `vigia gbt, ${r.threads} hilo(s)`,
+    seconds: r.seconds,
+    heldOutDeviance: r.deviance.toFixed(5),
+  })),
   ...sk.map((r) => ({
     learner: `sklearn ${r.sklearn} HGB, ${r.threads} hilo(s)`,
     seconds: r.seconds,
@@ -149,4 +154,4 @@ console.table([
   })),
   { learner: 'true rate', seconds: null, heldOutDeviance: trueDeviance.toFixed(5) },
 ]);
-console.log(`ratio (ours / fastest sklearn): ${result.ratio}`);
+console.log(`ratio (fastest ours / fastest sklearn): ${result.ratio}`);
