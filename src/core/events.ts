@@ -82,8 +82,8 @@ function take(events: EventSet, idx: Int32Array, n: number): EventSet {
   return Object.freeze({ length: n, t, known, x, y, category });
 }
 
-/** First index with t ≥ value (events are sorted by t). */
-function lowerBound(t: Float64Array, value: number): number {
+/** First index with t ≥ value in an ascending array (event times are sorted). */
+export function lowerBound(t: Float64Array, value: number): number {
   let lo = 0;
   let hi = t.length;
   while (lo < hi) {

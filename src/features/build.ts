@@ -9,7 +9,7 @@
  * a summed-area table. No per-cell or per-event objects.
  */
 import { ValidationError } from '../core/errors.ts';
-import { type EventSet, knownBefore, occurredIn } from '../core/events.ts';
+import { type EventSet, knownBefore, lowerBound, occurredIn } from '../core/events.ts';
 import { cellCount, cellOf, type GridSpec } from '../core/grid.ts';
 import { CATEGORY_CODES, CRIME_GROUPS, type CrimeCategory } from '../core/taxonomy.ts';
 import { assertTimeZone, localToUtc, utcToLocal } from '../core/time.ts';
@@ -393,16 +393,4 @@ function copyCellsF64(
   off: number,
 ): void {
   for (let k = 0; k < cells.length; k++) out[base + k] = block[off + (cells[k] as number)] as number;
-}
-
-/** First index with t ≥ value (event times are ascending). */
-function lowerBound(t: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((t[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
