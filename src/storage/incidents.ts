@@ -207,11 +207,17 @@ export async function areaSummary(db: Queryable, area: string): Promise<AreaSumm
   };
 }
 
-/** Newest occurrence time per study area, in seconds (one index probe per area: cheap per scrape). */
+/**
+ * Newest occurrence time per study area, in seconds (a backward walk of the time index per area:
+ * cheap per scrape). Restricted rows do not count: the newest day reaches every role (dataAge on
+ * /api/v1/ui, the forecast index), and a restricted row's day there would tell a lower role that a
+ * protected incident happened on it; forecasts are built without them too (storage/events.ts).
+ */
 export async function latestIncidentTimes(db: Queryable): Promise<{ area: string; latest: number | null }[]> {
   const rows = await db.query<{ area: string; latest: number | null }>(
     `select a.id as area,
-       extract(epoch from (select max(i.occurred_at) from incidents i where i.study_area = a.id))::float8 as latest
+       extract(epoch from (select max(i.occurred_at) from incidents i
+         where i.study_area = a.id and not i.restricted))::float8 as latest
      from study_areas a order by a.id`,
   );
   return rows.map((r) => ({ area: r.area, latest: r.latest === null ? null : Number(r.latest) }));
