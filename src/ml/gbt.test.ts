@@ -64,6 +64,24 @@ describe('fitGbt', () => {
     expect(err / pred.length).toBeLessThan(0.12);
   });
 
+  it('poisson with row subsampling and early stopping (each new tree applied on its own) still recovers λ', () => {
+    const train = poissonData(20_000, 1);
+    const test = poissonData(20_000, 2);
+    const model = fitGbt(train.columns, train.y, {
+      loss: 'poisson',
+      iterations: 150,
+      seed: 1,
+      subsample: 0.7,
+      earlyStopping: { validationFraction: 0.2, patience: 20 },
+    });
+    const ours = meanLoss('poisson', test.y, model.predict(test.columns));
+    const truth = meanLoss('poisson', test.y, test.truth);
+    const mean = train.y.reduce((a, b) => a + b, 0) / train.y.length;
+    const constant = meanLoss('poisson', test.y, new Float64Array(test.y.length).fill(mean));
+    expect(ours).toBeLessThan(truth * 1.03);
+    expect(constant - ours).toBeGreaterThan(0.85 * (constant - truth));
+  });
+
   it('logistic: log loss well below the prior’s and near the true function’s; outputs are probabilities', () => {
     const draw = ([x1, x2]: number[], random: () => number): [number, number] => {
       const p = 1 / (1 + Math.exp(-(3 * (x1 as number) - 4 * (x2 as number) ** 2 + 1)));

@@ -390,6 +390,22 @@ class NodeBuilder {
     ])
       a.length = n;
   }
+  /**
+   * The nodes of the tree rooted at `root`, the last one grown (its nodes are `root` onwards), with
+   * child indices relative to it: O(its size), where {@link build} copies every tree so far.
+   */
+  last(root: number): Nodes {
+    const rel = (a: number[]): Int32Array => Int32Array.from(a.slice(root), (k) => (k < 0 ? k : k - root));
+    return {
+      feature: Int32Array.from(this.feature.slice(root)),
+      bin: Uint8Array.from(this.bin.slice(root)),
+      threshold: Float64Array.from(this.threshold.slice(root)),
+      missingLeft: Uint8Array.from(this.missingLeft.slice(root)),
+      left: rel(this.left),
+      right: rel(this.right),
+      value: Float64Array.from(this.value.slice(root)),
+    };
+  }
   build(): Nodes {
     return {
       feature: Int32Array.from(this.feature),
@@ -489,11 +505,12 @@ export function fitGbt(
       const allowed = featureMask(mapper.nFeatures, nFeatureUse, random);
       const root = grower.grow(rows, allowed, builder);
       roots.push(root);
-      const nodes = builder.build();
-      if (nSample < nTrain) addTree(nodes, root, binned, train, raw);
+      // Only the new tree is applied: building every tree so far each iteration was quadratic.
+      const nodes = nSample < nTrain || valid ? builder.last(root) : null;
+      if (nodes && nSample < nTrain) addTree(nodes, 0, binned, train, raw);
       else grower.addLeafValues(raw);
       if (valid && validPred && validY) {
-        addTree(nodes, root, binned, valid, raw);
+        addTree(nodes as Nodes, 0, binned, valid, raw);
         for (let j = 0; j < valid.length; j++)
           validPred[j] = inverseLink(o.loss, raw[valid[j] as number] as number);
         const l = meanLoss(o.loss, validY, validPred);
