@@ -255,4 +255,33 @@ describe.each(BACKENDS)('disclosure control against differencing on %s', (backen
     expect(total(((await get('analyst', '/stats')).body as { rows: Cell[] }).rows)).toBe(total(truth) + 2);
     expect(await answers(['community'])).toEqual(community);
   });
+
+  it('the data age every role and /readyz read counts no restricted row', async () => {
+    const age = async () =>
+      ((await (await fetch(`${f.base}/readyz`)).json()) as { data: { newestDay: string } }).data;
+    const before = await age();
+    // A family-violence case three days after the newest incident leaves the newest day as it was.
+    const [y, m, d] = before.newestDay.split('-').map(Number) as [number, number, number];
+    const file = tempFile(
+      `disclosure-newest-${backend}.csv`,
+      toCsv([
+        {
+          ...geoRow(900003, {
+            fecha_hora_hecho: String(limaMs(y, m, d + 3, 12, 0)),
+            fecha_hora_registro_hecho: String(limaMs(y, m, d + 3, 13, 0)),
+          }),
+          tipo_hecho: 'VIOLENCIA CONTRA LA MUJER E INTEGRANTES DEL GRUPO FAMILIAR',
+          subtipo_hecho: 'AGRESIONES',
+          modalidad_hecho: 'VIOLENCIA FISICA',
+          es_delito_x: '4.Violencia contra la mujer e int',
+        },
+      ]),
+    );
+    expect((await ingestFile(f.t.db, { file, adapter: 'sidpol-geo', area: 'callao' })).accepted).toBe(1);
+    const [row] = await f.t.db.query<{ restricted: boolean }>(
+      `select restricted from incidents where external_id = '900003'`,
+    );
+    expect(row?.restricted).toBe(true);
+    expect(await age()).toEqual(before);
+  });
 });
