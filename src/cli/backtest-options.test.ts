@@ -29,6 +29,11 @@ describe('vigia models', () => {
       'weeks',
       'distance',
     ]);
+    // A model without settings says so, with no --set example (it would be refused).
+    const none = await runCli(['models', 'show', 'random'], {});
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).toContain('no tiene ajustes');
+    expect(none.stdout).not.toContain('--set');
     const unknown = await runCli(['models', 'show', 'sepp'], {});
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('modelo desconocido "sepp"');

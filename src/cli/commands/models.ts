@@ -36,11 +36,16 @@ export function registerModelsCommands(program: Command): void {
         return;
       }
       const summary = listModels().find((m) => m.name === name);
+      const first = settings[0];
+      if (!first) {
+        process.stdout.write(`${name}: ${summary?.description ?? ''}\n\nEste modelo no tiene ajustes.\n`);
+        return;
+      }
       process.stdout.write(
         `${name}: ${summary?.description ?? ''}\n\n${table(
           ['ajuste', 'tipo', 'permitido', 'unidad', 'defecto', 'descripción'],
           settings.map((s) => [s.name, s.type, s.allowed, s.unit, shown(s.default), s.description]),
-        )}\n\nEj.: vigia backtest --set ${name}.${settings[0]?.name ?? 'refitEveryDays'}=${shown(settings[0]?.default ?? 1)}\n`,
+        )}\n\nEj.: vigia backtest --set ${name}.${first.name}=${shown(first.default)}\n`,
       );
     });
 }
