@@ -10,8 +10,9 @@ import { latestIncidentTimes } from '../storage/incidents.ts';
 import { getStudyArea } from './areas.ts';
 
 /**
- * The age of an area's data (JSON-safe: the API sends it as is, to every role, so it gives the
- * newest incident's day, not its time).
+ * The age of an area's data (JSON-safe: the API sends it as is, to every role and to `/readyz`
+ * without login, so it gives the newest incident's day, not its time, and restricted rows do not
+ * count: storage/incidents.ts latestIncidentTimes).
  */
 export interface DataAge {
   area: string;
