@@ -64,7 +64,7 @@ describe('feature layer: lagged counts, rings, near-repeat, decay', () => {
     expect(at(m, 'count.property.365d', cellAt(0, 0))).toBe(0);
   });
 
-  it('sums the 8 neighbours and the 24-cell ring, clipped at the grid edge', () => {
+  it('sums the 8 neighbours and the 16-cell ring two steps away, clipped at the grid edge', () => {
     const m = build([
       { cat: 'hurto', col: 3, row: 3, daysAgo: 2 }, // the cell itself
       { cat: 'hurto', col: 4, row: 3, daysAgo: 2 }, // neighbour
@@ -76,15 +76,15 @@ describe('feature layer: lagged counts, rings, near-repeat, decay', () => {
     ]);
     const c = cellAt(3, 3);
     expect(at(m, 'ring8.property.7d', c)).toBe(2);
-    expect(at(m, 'ring24.property.7d', c)).toBe(2);
+    expect(at(m, 'ring16.property.7d', c)).toBe(2);
     expect(at(m, 'ring8.property.30d', c)).toBe(3);
-    expect(at(m, 'ring24.property.30d', c)).toBe(2);
+    expect(at(m, 'ring16.property.30d', c)).toBe(2);
     expect(at(m, 'nearRepeat.property.3d', c)).toBe(3);
     // East edge: cell (6, 3) has (5, 2..4) as neighbours and (4, 1..5), (5, 1), (5, 5) two steps away.
     const e = cellAt(6, 3);
     expect(at(m, 'ring8.property.7d', e)).toBe(0);
-    expect(at(m, 'ring24.property.7d', e)).toBe(2); // (4, 3) and (5, 5)
-    expect(at(m, 'ring24.property.30d', e)).toBe(3); // and (4, 4)
+    expect(at(m, 'ring16.property.7d', e)).toBe(2); // (4, 3) and (5, 5)
+    expect(at(m, 'ring16.property.30d', e)).toBe(3); // and (4, 4)
     expect(at(m, 'nearRepeat.property.3d', e)).toBe(1); // itself
     expect(at(m, 'ring8.extorsion.30d', c)).toBe(0);
   });

@@ -20,7 +20,7 @@ const DAY_MS = 86_400_000;
 
 /** Lags of the per-cell counts, days ending at the window start. */
 export const LAGS_DAYS = [1, 7, 30, 90, 365] as const;
-/** Lags whose counts also get spatial lags (the 8 neighbours and the 24-cell ring around them). */
+/** Lags whose counts also get spatial lags (the 8 neighbours, and the 16 cells of the ring two steps away). */
 export const RING_LAGS_DAYS = [7, 30] as const;
 /** Near-repeat: events in this many days in the cell or its 8 neighbours. */
 export const NEAR_REPEAT_DAYS = 3;
@@ -224,7 +224,7 @@ function buildSchema(settings: FeatureSettings): FeatureSchema {
         description: `events of group ${g} in the 8 neighbouring cells, last ${L} days`,
       });
       columns.push({
-        name: `ring24.${g}.${L}d`,
+        name: `ring16.${g}.${L}d`,
         kind: 'ring',
         unit: 'events',
         description: `events of group ${g} in the 16 cells two steps away (the 5 × 5 block minus the 3 × 3), last ${L} days`,
@@ -357,7 +357,7 @@ function boxSum(sat: Float64Array, corners: Int32Array, k: number): number {
 /** The 8-neighbour and 24-cell ring sums of one count block (whose table is in `sat`). */
 function writeRings(
   ring8: Float32Array,
-  ring24: Float32Array,
+  ring16: Float32Array,
   base: number,
   cells: Int32Array,
   counts: Int32Array,
@@ -369,7 +369,7 @@ function writeRings(
   for (let k = 0; k < cells.length; k++) {
     const b1 = boxSum(sat, box1, k);
     ring8[base + k] = b1 - (counts[off + (cells[k] as number)] as number);
-    ring24[base + k] = boxSum(sat, box2, k) - b1;
+    ring16[base + k] = boxSum(sat, box2, k) - b1;
   }
 }
 
