@@ -28,7 +28,11 @@ export interface Db extends Queryable {
   /** Where the data lives, safe to print (no password). */
   readonly description: string;
   readonly kind: 'embedded' | 'server';
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction. `bulk`: a batch whose length the input decides (an ingest of a
+   * large file) — its statements run without the statement timeout, which bounds interactive work.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { bulk?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -82,10 +86,21 @@ async function guarded<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-function wrap(client: pg.PoolClient): Tx {
+/** pg's per-query client timeout cannot be 0 (it falls back to the pool's): the longest timer. */
+const NO_CLIENT_TIMEOUT_MS = 2_147_483_647;
+
+function wrap(client: pg.PoolClient, bulk: boolean): Tx {
   return {
     async query<R extends object>(text: string, params?: readonly unknown[]) {
-      const res = await guarded(() => client.query(text, params as unknown[]));
+      // pg reads a per-query `query_timeout` that its types do not declare.
+      const config = {
+        text,
+        values: params as unknown[],
+        query_timeout: NO_CLIENT_TIMEOUT_MS,
+      } as pg.QueryConfig;
+      const res = await guarded(() =>
+        bulk ? client.query(config) : client.query(text, params as unknown[]),
+      );
       return res.rows as R[];
     },
     async copyIn(sql, lines) {
@@ -157,13 +172,14 @@ export async function connectDb(
       const res = await guarded(() => pool.query(text, params as unknown[]));
       return res.rows as R[];
     },
-    async transaction(fn) {
+    async transaction(fn, txOptions) {
       const client = await guarded(() => pool.connect());
-      const tx = wrap(client);
+      const tx = wrap(client, txOptions?.bulk === true);
       // A connection that failed or may still be running a timed-out statement leaves the pool.
       let broken: Error | undefined;
       try {
         await tx.query('BEGIN');
+        if (txOptions?.bulk) await tx.query('set local statement_timeout = 0');
         const out = await fn(tx);
         await tx.query('COMMIT');
         return out;

@@ -92,44 +92,48 @@ export async function writeBatch(db: Db, info: BatchInfo, source: ChunkSource): 
 }
 
 function writeInTransaction(db: Db, info: BatchInfo, source: ChunkSource): Promise<WriteOutcome> {
-  return db.transaction(async (tx): Promise<WriteOutcome> => {
-    const mapping = jsonParam(info.mapping);
-    const [lock] = await tx.query<{ ok: boolean }>(
-      `select pg_try_advisory_xact_lock(hashtextextended(concat_ws('|', 'vigia-ingest', $1::text, $2::text, $3::text,
+  return db.transaction(
+    async (tx): Promise<WriteOutcome> => {
+      const mapping = jsonParam(info.mapping);
+      const [lock] = await tx.query<{ ok: boolean }>(
+        `select pg_try_advisory_xact_lock(hashtextextended(concat_ws('|', 'vigia-ingest', $1::text, $2::text, $3::text,
          md5(coalesce($4::jsonb::text, ''))), 0)) as ok`,
-      [info.studyArea, info.adapter, info.sha256, mapping],
-    );
-    if (!lock?.ok) return { status: 'in-progress' };
-    const [batch] = await tx.query<{ id: number }>(
-      `insert into ingest_batches (study_area, adapter, file_name, file_sha256, file_bytes, encoding, mapping)
+        [info.studyArea, info.adapter, info.sha256, mapping],
+      );
+      if (!lock?.ok) return { status: 'in-progress' };
+      const [batch] = await tx.query<{ id: number }>(
+        `insert into ingest_batches (study_area, adapter, file_name, file_sha256, file_bytes, encoding, mapping)
        values ($1, $2, $3, $4, $5, $6, $7::jsonb) on conflict do nothing returning id`,
-      [info.studyArea, info.adapter, info.fileName, info.sha256, info.bytes, info.encoding, mapping],
-    );
-    if (!batch) {
-      // Another process committed this file after our first look and before we took the lock.
-      const previous = await findBatchByFile(tx, info);
-      if (!previous) throw new Error('internal: batch key conflict without a stored batch');
-      return { status: 'already-ingested', previous };
-    }
-    const batchId = batch.id;
-    await tx.query('savepoint direct_load');
-    let counts: Omit<BatchResult, 'batchId'>;
-    try {
-      counts = await load(tx, batchId, info.studyArea, source, 'direct');
-      await tx.query('release savepoint direct_load');
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      // Some rows were stored by an earlier batch: start over through the staging table.
-      await tx.query('rollback to savepoint direct_load');
-      counts = await load(tx, batchId, info.studyArea, source, 'staged');
-    }
-    await tx.query(
-      `update ingest_batches set rows_read = $2, rows_accepted = $3, rows_existing = $4, rows_rejected = $5,
+        [info.studyArea, info.adapter, info.fileName, info.sha256, info.bytes, info.encoding, mapping],
+      );
+      if (!batch) {
+        // Another process committed this file after our first look and before we took the lock.
+        const previous = await findBatchByFile(tx, info);
+        if (!previous) throw new Error('internal: batch key conflict without a stored batch');
+        return { status: 'already-ingested', previous };
+      }
+      const batchId = batch.id;
+      await tx.query('savepoint direct_load');
+      let counts: Omit<BatchResult, 'batchId'>;
+      try {
+        counts = await load(tx, batchId, info.studyArea, source, 'direct');
+        await tx.query('release savepoint direct_load');
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // Some rows were stored by an earlier batch: start over through the staging table.
+        await tx.query('rollback to savepoint direct_load');
+        counts = await load(tx, batchId, info.studyArea, source, 'staged');
+      }
+      await tx.query(
+        `update ingest_batches set rows_read = $2, rows_accepted = $3, rows_existing = $4, rows_rejected = $5,
          finished_at = now() where id = $1`,
-      [batchId, counts.rowsRead, counts.accepted, counts.existing, counts.rejected],
-    );
-    return { status: 'loaded', batchId, ...counts };
-  });
+        [batchId, counts.rowsRead, counts.accepted, counts.existing, counts.rejected],
+      );
+      return { status: 'loaded', batchId, ...counts };
+      // A file's size decides how long its batch runs: no statement timeout (see db.ts).
+    },
+    { bulk: true },
+  );
 }
 
 async function load(
