@@ -42,7 +42,7 @@ for (const kind of kinds) {
   const module = getPredictor(kind);
   const acc = new BacktestAccumulator();
   const started = performance.now();
-  runBacktest(
+  await runBacktest(
     {
       events,
       grid,

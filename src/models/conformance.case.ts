@@ -24,7 +24,9 @@ import { ValidationError } from '../core/errors.ts';
 import { createEventSet, type EventSet, knownBefore } from '../core/events.ts';
 import { cellCount, type GridSpec } from '../core/grid.ts';
 import { mulberry32 } from '../core/random.ts';
-import type { FitContext, ForecastWindow, ModelArtifact, PredictorModule } from './predictor.ts';
+import { CATEGORY_CODES } from '../core/taxonomy.ts';
+import { runBacktest } from '../evaluation/backtest/runner.ts';
+import type { FitContext, ForecastWindow, ModelArtifact, Predictor, PredictorModule } from './predictor.ts';
 
 /** The checks of the suite, by name (the keys of `options.skip`). */
 export const CONFORMANCE_CHECKS = [
@@ -64,11 +66,16 @@ export interface ConformanceFixture {
   events: EventSet;
   /** `events` plus later events: occurred at/after the cutoff, or before it but registered at/after it. */
   eventsWithFuture: EventSet;
+  /** `events` plus events of another group (lesiones) around one of the hotspots, for multi-group features. */
+  allEvents: EventSet;
+  /** `allEvents` plus later events of both groups. */
+  allEventsWithFuture: EventSet;
   /** Windows predicted by the checks: the day after the cutoff and the following week. */
   windows: readonly ForecastWindow[];
 }
 
 const DAY = 86_400_000;
+const LESIONES = CATEGORY_CODES.indexOf('lesiones');
 
 /**
  * Builds the suite's seeded synthetic fixture (deterministic for a given seed).
@@ -102,11 +109,14 @@ export function buildConformanceFixture(seed = 20240601): ConformanceFixture {
   const known: number[] = [];
   const x: number[] = [];
   const y: number[] = [];
-  const push = (ti: number, ki: number, xi: number, yi: number): void => {
+  const category: number[] = [];
+  // Categories by index in CATEGORY_CODES: hurto and robo for the forecast group.
+  const push = (ti: number, ki: number, xi: number, yi: number, ci = t.length % 2): void => {
     t.push(ti);
     known.push(ki);
     x.push(xi);
     y.push(yi);
+    category.push(ci);
   };
   const delay = (): number => (next() < 0.75 ? 0 : next() * 10 * DAY);
   for (let i = 0; i < 360; i++) {
@@ -127,7 +137,27 @@ export function buildConformanceFixture(seed = 20240601): ConformanceFixture {
     const ti = cutoff - age * DAY - 1;
     push(ti, ti + delay(), xi, yi);
   }
-  const events = createEventSet({ t, known, x, y });
+  const events = createEventSet({ t, known, x, y, category });
+  // Another group (lesiones) around the old hotspot, drawn once: 80 before the cutoff, 40 after.
+  const other: [number, number, number][] = [];
+  for (let i = 0; i < 120; i++)
+    other.push([
+      i < 80 ? cutoff - next() * 200 * DAY - 1 : cutoff + next() * 20 * DAY,
+      grid.x0 + 12 * 150 + 120 * normal(),
+      grid.y0 + 9 * 150 + 120 * normal(),
+    ]);
+  const withOther = (count: number): EventSet => {
+    const cols = { t: [...t], known: [...known], x: [...x], y: [...y], category: [...category] };
+    for (const [ti, xi, yi] of other.slice(0, count)) {
+      cols.t.push(ti);
+      cols.known.push(ti);
+      cols.x.push(xi);
+      cols.y.push(yi);
+      cols.category.push(LESIONES);
+    }
+    return createEventSet(cols);
+  };
+  const allEvents = withOther(80);
   // Later information, placed on the hotspots so that any leak changes the forecast.
   for (let i = 0; i < 90; i++) {
     const h = hotspots[i % 3] ?? { c: 10, r: 10 };
@@ -144,12 +174,13 @@ export function buildConformanceFixture(seed = 20240601): ConformanceFixture {
   }
   push(cutoff, cutoff, grid.x0 + 4.5 * 150, grid.y0 + 5.5 * 150);
   push(cutoff - DAY, cutoff, grid.x0 + 4.5 * 150, grid.y0 + 5.5 * 150);
-  const eventsWithFuture = createEventSet({ t, known, x, y });
+  const eventsWithFuture = createEventSet({ t, known, x, y, category });
+  const allEventsWithFuture = withOther(120);
   const windows = [
     { start: cutoff, end: cutoff + DAY },
     { start: cutoff + DAY, end: cutoff + 8 * DAY },
   ];
-  return { grid, mask, cutoff, events, eventsWithFuture, windows };
+  return { grid, mask, cutoff, events, eventsWithFuture, allEvents, allEventsWithFuture, windows };
 }
 
 /**
@@ -162,19 +193,27 @@ export function buildConformanceFixture(seed = 20240601): ConformanceFixture {
  * runPredictorConformance(random, { emptySurface: 'any' });
  */
 export function runPredictorConformance<C>(
-  module: PredictorModule<C>,
+  module: PredictorModule<C, Predictor | Promise<Predictor>>,
   options: ConformanceOptions = {},
 ): void {
   const fx = buildConformanceFixture();
-  const ctx: FitContext = { grid: fx.grid, mask: fx.mask, cutoff: fx.cutoff, seed: 1234 };
-  const restoreCtx = { grid: fx.grid, mask: fx.mask, seed: 1234 };
+  const area = { timeZone: 'America/Lima', country: 'PE' };
   const training = knownBefore(fx.events, fx.cutoff);
+  const ctx: FitContext = {
+    grid: fx.grid,
+    mask: fx.mask,
+    cutoff: fx.cutoff,
+    seed: 1234,
+    allEvents: knownBefore(fx.allEvents, fx.cutoff),
+    area,
+  };
+  const restoreCtx = { grid: fx.grid, mask: fx.mask, seed: 1234, area };
   const config = (): C => module.parseConfig(options.config);
-  const fitted = () => module.fit(training, ctx, config());
+  const fitted = async (): Promise<Predictor> => module.fit(training, ctx, config());
   const predictAll = (p: { predict(w: ForecastWindow): { values: Float64Array } }): Float64Array[] =>
     fx.windows.map((w) => p.predict(w).values);
 
-  const check = (name: ConformanceCheck, title: string, fn: () => void): void => {
+  const check = (name: ConformanceCheck, title: string, fn: () => void | Promise<void>): void => {
     const reason = options.skip?.[name];
     if (reason === undefined) {
       it(`${name}: ${title}`, fn);
@@ -196,9 +235,10 @@ export function runPredictorConformance<C>(
       expect(module.description.length).toBeGreaterThan(0);
     });
 
-    check('nonNegative', 'one finite non-negative value per cell, positive somewhere', () => {
+    check('nonNegative', 'one finite non-negative value per cell, positive somewhere', async () => {
+      const p = await fitted();
       for (const w of fx.windows) {
-        const s = fitted().predict(w);
+        const s = p.predict(w);
         expect(s.values.length).toBe(cellCount(fx.grid));
         expect(s.mask).toEqual(fx.mask);
         let total = 0;
@@ -210,17 +250,17 @@ export function runPredictorConformance<C>(
       }
     });
 
-    check('maskedZero', 'masked cells are exactly 0', () => {
-      for (const values of predictAll(fitted()))
+    check('maskedZero', 'masked cells are exactly 0', async () => {
+      for (const values of predictAll(await fitted()))
         for (let c = 0; c < values.length; c++) if (fx.mask[c] === 0) expect(values[c]).toBe(0);
     });
 
-    check('deterministic', 'the same seed gives identical values', () => {
-      expect(predictAll(fitted())).toEqual(predictAll(fitted()));
+    check('deterministic', 'the same seed gives identical values', async () => {
+      expect(predictAll(await fitted())).toEqual(predictAll(await fitted()));
     });
 
-    check('roundTrip', 'the artifact is plain JSON and restores identical predictions', () => {
-      const p = fitted();
+    check('roundTrip', 'the artifact is plain JSON and restores identical predictions', async () => {
+      const p = await fitted();
       const artifact = p.toArtifact();
       expect(artifact.kind).toBe(module.kind);
       expect(artifact.schemaVersion).toBe(module.schemaVersion);
@@ -233,8 +273,8 @@ export function runPredictorConformance<C>(
       expect(JSON.parse(JSON.stringify(restored.toArtifact()))).toEqual(json);
     });
 
-    check('artifactErrors', 'another kind or schema version is refused', () => {
-      const artifact = JSON.parse(JSON.stringify(fitted().toArtifact())) as ModelArtifact;
+    check('artifactErrors', 'another kind or schema version is refused', async () => {
+      const artifact = JSON.parse(JSON.stringify((await fitted()).toArtifact())) as ModelArtifact;
       expect(() => module.fromArtifact({ ...artifact, kind: 'otro-modelo' }, restoreCtx)).toThrow(
         ValidationError,
       );
@@ -243,19 +283,52 @@ export function runPredictorConformance<C>(
       ).toThrow(ValidationError);
     });
 
-    check('noLeakage', 'events at or after the cutoff (by occurrence or registration) change nothing', () => {
-      const withFuture = knownBefore(fx.eventsWithFuture, fx.cutoff);
-      // The fixture really adds later events, and the harness cut removes all of them.
-      expect(fx.eventsWithFuture.length).toBeGreaterThan(fx.events.length);
-      expect(withFuture.length).toBe(training.length);
-      const a = module.fit(training, ctx, config());
-      const b = module.fit(withFuture, ctx, config());
-      expect(predictAll(b)).toEqual(predictAll(a));
-    });
+    check(
+      'noLeakage',
+      'events at or after the cutoff (by occurrence or registration) change nothing',
+      async () => {
+        // The fixture really adds later events, and the harness cut removes all of them.
+        expect(fx.eventsWithFuture.length).toBeGreaterThan(fx.events.length);
+        expect(fx.allEventsWithFuture.length).toBeGreaterThan(fx.allEvents.length);
+        // Through the real harness: it is given the store's whole history (future rows included) and
+        // must cut every set a model sees — the forecast group's events and every group's events.
+        const viaHarness = async (events: EventSet, allEvents: EventSet): Promise<Float64Array[]> => {
+          const out: Float64Array[] = [];
+          await runBacktest(
+            {
+              events,
+              allEvents,
+              area,
+              grid: fx.grid,
+              mask: fx.mask,
+              windows: fx.windows.slice(0, 1),
+              models: [{ name: 'm', module, config: config() }],
+              seed: 1234,
+            },
+            (model, _wi, surface) => {
+              if (model === 'm') out.push(surface.values);
+            },
+          );
+          return out;
+        };
+        const clean = await viaHarness(fx.events, fx.allEvents);
+        expect(await viaHarness(fx.eventsWithFuture, fx.allEventsWithFuture)).toEqual(clean);
+        // And directly: the harness's cut of the future-laden sets fits to the same forecasts.
+        const b = await module.fit(
+          knownBefore(fx.eventsWithFuture, fx.cutoff),
+          {
+            ...ctx,
+            allEvents: knownBefore(fx.allEventsWithFuture, fx.cutoff),
+          },
+          config(),
+        );
+        expect(predictAll(b)).toEqual(predictAll(await fitted()));
+      },
+    );
 
-    check('emptyTraining', 'no training events give a valid surface, never NaN', () => {
+    check('emptyTraining', 'no training events give a valid surface, never NaN', async () => {
       const empty = createEventSet({ t: [], x: [], y: [] });
-      const p = module.fit(empty, ctx, config());
+      const p = await module.fit(empty, { ...ctx, allEvents: empty }, config());
       for (const values of predictAll(p)) {
         expect(values.length).toBe(cellCount(fx.grid));
         for (let c = 0; c < values.length; c++) {

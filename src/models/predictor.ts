@@ -14,6 +14,16 @@ export interface ForecastWindow {
   readonly end: number;
 }
 
+/** Facts of the study area that learned models use as features (calendar, district). */
+export interface AreaFacts {
+  /** IANA time zone of the area (local day, hour, turno). */
+  readonly timeZone: string;
+  /** Holiday calendar (ISO 3166-1 alpha-2, e.g. "PE"); absent = no holiday feature. */
+  readonly country?: string;
+  /** District index of every grid cell (−1 = none); absent = no district feature. */
+  readonly districtOfCell?: Int16Array;
+}
+
 /** What a model may know besides the events. */
 export interface FitContext {
   readonly grid: GridSpec;
@@ -22,6 +32,14 @@ export interface FitContext {
   readonly cutoff: number;
   /** Seed for any randomness (same seed → same surface). */
   readonly seed: number;
+  /**
+   * Located events of every crime group (not only the forecast group's `events`), cut by the
+   * harness at the same `cutoff`: learned models count other groups as features. Absent: the
+   * model sees only `events`.
+   */
+  readonly allEvents?: EventSet;
+  /** The study area's calendar and districts; absent: UTC, no holidays, no districts. */
+  readonly area?: AreaFacts;
 }
 
 /** A serialised model: literal `kind`, versioned `config` (options) and learned `state`. */
@@ -42,7 +60,7 @@ export interface Predictor {
    * without re-estimating them: lets a backtest refit a slow model weekly yet forecast daily with
    * the latest events. Optional; without it the harness refits.
    */
-  condition?(events: EventSet, cutoff: number): Predictor;
+  condition?(events: EventSet, cutoff: number, allEvents?: EventSet): Predictor;
   toArtifact(): ModelArtifact;
 }
 
@@ -60,8 +78,14 @@ export interface SettingInfo {
   description: string;
 }
 
-/** A model family: validates its options, fits, and restores from an artifact. */
-export interface PredictorModule<C = unknown> {
+/**
+ * A model family: validates its options, fits, and restores from an artifact. `P` is what `fit`
+ * returns: classical models fit synchronously (`Predictor`), learned ones return a promise.
+ */
+export interface PredictorModule<
+  C = unknown,
+  P extends Predictor | Promise<Predictor> = Predictor | Promise<Predictor>,
+> {
   readonly kind: string;
   readonly schemaVersion: number;
   /** One line, Spanish first, for `--help`, the API and the dashboard. */
@@ -82,7 +106,8 @@ export interface PredictorModule<C = unknown> {
    * @throws ValidationError naming the option
    */
   parseConfig(input: unknown): C;
-  fit(events: EventSet, ctx: FitContext, config: C): Predictor;
+  /** Fits on the harness's cut; learned models train asynchronously (a promise). */
+  fit(events: EventSet, ctx: FitContext, config: C): P;
   /** @throws ValidationError when the artifact's kind or schemaVersion do not match */
   fromArtifact(artifact: ModelArtifact, ctx: Omit<FitContext, 'cutoff'>): Predictor;
 }

@@ -130,11 +130,11 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     })),
     { name: ORACLE, kind: ORACLE, config: {} },
   ];
-  const run = (g: typeof grid, m: typeof mask, onProgress?: (done: number, total: number) => void) => {
+  const run = async (g: typeof grid, m: typeof mask, onProgress?: (done: number, total: number) => void) => {
     const acc = new BacktestAccumulator(DEFAULT_COVERAGES, seed, tieBreak);
     let test = 0;
     let outside = 0;
-    runBacktest(
+    await runBacktest(
       {
         events: loaded.events,
         grid: g,
@@ -154,7 +154,7 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     );
     return { results: acc.results(described, 'naive-counts'), test, outside };
   };
-  const main = run(grid, mask, req.onProgress);
+  const main = await run(grid, mask, req.onProgress);
   const testEvents = main.test;
   const unassignable = main.outside;
   // Hit rates move with grid placement (the modifiable areal unit problem): optionally re-run with
@@ -166,7 +166,7 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     shifted = {
       offsetMetres: half,
       grid: reportGrid(moved.grid, moved.validCells, req.gridOrigin),
-      models: run(moved.grid, moved.mask).results,
+      models: (await run(moved.grid, moved.mask)).results,
     };
   }
   return {

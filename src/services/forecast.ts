@@ -82,7 +82,7 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
       throw new InsufficientDataError(
         `No hay eventos ubicados del grupo "${group}" antes de ${req.day} en el área ${area.def.id}`,
       );
-    const predictor = module.fit(known, { grid, mask, cutoff, seed: req.seed ?? 1 }, config);
+    const predictor = await module.fit(known, { grid, mask, cutoff, seed: req.seed ?? 1 }, config);
     for (const w of windows)
       run.push({
         area: area.def.id,

@@ -13,13 +13,13 @@ const port = parentPort;
 if (!port) throw new Error('sweep-worker.ts must run in a worker thread');
 const data = workerData as SweepWorkerData;
 
-port.on('message', (job: SweepJob) => {
+port.on('message', async (job: SweepJob) => {
   try {
     const module = getPredictor(job.kind);
     const { config, refitEveryDays } = resolveModel(job.kind, job.config);
     const acc = new BacktestAccumulator(data.coverages, data.seed);
     const started = performance.now();
-    runBacktest(
+    await runBacktest(
       {
         events: data.events,
         grid: data.grid,

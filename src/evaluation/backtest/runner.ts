@@ -8,7 +8,13 @@
 import { type EventSet, knownBefore, occurredIn } from '../../core/events.ts';
 import type { GridSpec } from '../../core/grid.ts';
 import { createRiskSurface, type RiskSurface } from '../../core/risk-surface.ts';
-import type { FitContext, ForecastWindow, Predictor, PredictorModule } from '../../models/predictor.ts';
+import type {
+  AreaFacts,
+  FitContext,
+  ForecastWindow,
+  Predictor,
+  PredictorModule,
+} from '../../models/predictor.ts';
 import { type CellCounts, countsByCell } from '../metrics/index.ts';
 
 /** One model in a backtest. */
@@ -23,7 +29,12 @@ export interface BacktestModel {
 
 /** What the harness is given. */
 export interface BacktestInput {
+  /** Events of the forecast group: the models' training data and the outcomes. */
   events: EventSet;
+  /** Events of every group (features of learned models), cut at each window like `events`. */
+  allEvents?: EventSet;
+  /** The area's calendar and districts, passed to the models. */
+  area?: AreaFacts;
   grid: GridSpec;
   mask: Uint8Array;
   windows: readonly ForecastWindow[];
@@ -49,28 +60,37 @@ export type ForecastSink = (
  * Runs every model over every window and hands each forecast and its outcome to `sink`; the oracle's
  * forecast is the outcome itself.
  */
-export function runBacktest(input: BacktestInput, sink: ForecastSink): void {
+export async function runBacktest(input: BacktestInput, sink: ForecastSink): Promise<void> {
   const { events, grid, mask, windows, models, seed } = input;
   const fitted = new Map<string, { predictor: Predictor; at: number }>();
-  windows.forEach((w, wi) => {
-    const known = knownBefore(events, w.start); // THE cut: nothing at or after w.start, nothing registered later
+  for (const [wi, w] of windows.entries()) {
+    // THE cut: nothing at or after w.start, nothing registered later — of every set a model sees.
+    const known = knownBefore(events, w.start);
+    const allKnown = input.allEvents ? knownBefore(input.allEvents, w.start) : undefined;
     const outcome = countsByCell(grid, mask, occurredIn(events, w.start, w.end));
     for (const m of models) {
       const started = performance.now();
-      const ctx: FitContext = { grid, mask, cutoff: w.start, seed };
+      const ctx: FitContext = {
+        grid,
+        mask,
+        cutoff: w.start,
+        seed,
+        ...(allKnown ? { allEvents: allKnown } : {}),
+        ...(input.area ? { area: input.area } : {}),
+      };
       const prev = fitted.get(m.name);
       const refitMs = (m.refitEveryDays ?? 1) * 86_400_000;
       let predictor: Predictor;
       if (!prev || w.start - prev.at >= refitMs || !prev.predictor.condition) {
-        predictor = m.module.fit(known, ctx, m.config);
+        predictor = await m.module.fit(known, ctx, m.config);
         fitted.set(m.name, { predictor, at: w.start });
       } else {
-        predictor = prev.predictor.condition?.(known, w.start) ?? prev.predictor;
+        predictor = prev.predictor.condition?.(known, w.start, allKnown) ?? prev.predictor;
       }
       const surface = predictor.predict(w);
       sink(m.name, wi, surface, outcome, performance.now() - started);
     }
     sink(ORACLE, wi, createRiskSurface(grid, outcome.counts, mask), outcome, 0);
     input.onProgress?.(wi + 1, windows.length);
-  });
+  }
 }

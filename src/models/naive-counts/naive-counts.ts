@@ -198,7 +198,7 @@ function restore(artifact: ModelArtifact, ctx: Omit<FitContext, 'cutoff'>): Pred
  * const config = naiveCounts.parseConfig({ windowDays: 90 });
  * const surface = naiveCounts.fit(events, ctx, config).predict({ start: ctx.cutoff, end: ctx.cutoff + 86_400_000 });
  */
-export const naiveCounts: PredictorModule<NaiveCountsConfig> = {
+export const naiveCounts: PredictorModule<NaiveCountsConfig, Predictor> = {
   kind: KIND,
   schemaVersion: SCHEMA_VERSION,
   description:

@@ -202,7 +202,7 @@ function fitPro(events: EventSet, ctx: FitContext, config: ProHotspotConfig): Pr
  * const config = proHotspot.parseConfig({ distance: 'l1' });
  * const surface = proHotspot.fit(events, ctx, config).predict({ start: ctx.cutoff, end: ctx.cutoff + 86_400_000 });
  */
-export const proHotspot: PredictorModule<ProHotspotConfig> = {
+export const proHotspot: PredictorModule<ProHotspotConfig, Predictor> = {
   kind: KIND,
   schemaVersion: SCHEMA_VERSION,
   description:

@@ -79,7 +79,7 @@ function createRandomPredictor(ctx: Omit<FitContext, 'cutoff'>, seed: number): P
  * const p = random.fit(events, { grid, mask, cutoff, seed: 7 }, random.defaults);
  * const surface = p.predict({ start: cutoff, end: cutoff + 86_400_000 });
  */
-export const random: PredictorModule<RandomConfig> = {
+export const random: PredictorModule<RandomConfig, Predictor> = {
   kind: KIND,
   schemaVersion: SCHEMA_VERSION,
   description:

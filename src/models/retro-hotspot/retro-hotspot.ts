@@ -178,7 +178,7 @@ function fitRetro(events: EventSet, ctx: FitContext, config: RetroHotspotConfig)
  * const config = retroHotspot.parseConfig({ bandwidth: 250 });
  * const surface = retroHotspot.fit(events, ctx, config).predict({ start: ctx.cutoff, end: ctx.cutoff + 86_400_000 });
  */
-export const retroHotspot: PredictorModule<RetroHotspotConfig> = {
+export const retroHotspot: PredictorModule<RetroHotspotConfig, Predictor> = {
   kind: KIND,
   schemaVersion: SCHEMA_VERSION,
   description:

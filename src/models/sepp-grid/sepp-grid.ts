@@ -146,7 +146,7 @@ export interface SeppGridPredictor extends Predictor {
 }
 
 /** The module, with `fit` and `fromArtifact` typed to return a {@link SeppGridPredictor}. */
-export interface SeppGridModule extends PredictorModule<SeppGridConfig> {
+export interface SeppGridModule extends PredictorModule<SeppGridConfig, Predictor> {
   fit(events: EventSet, ctx: FitContext, config: SeppGridConfig): SeppGridPredictor;
   fromArtifact(artifact: ModelArtifact, ctx: Omit<FitContext, 'cutoff'>): SeppGridPredictor;
 }

@@ -300,7 +300,7 @@ function fitStkde(events: EventSet, ctx: FitContext, config: StkdeConfig): Predi
  * const config = stkde.parseConfig({ timeScaleDays: 14, bandwidth: 200 });
  * const surface = stkde.fit(events, ctx, config).predict({ start: ctx.cutoff, end: ctx.cutoff + 86_400_000 });
  */
-export const stkde: PredictorModule<StkdeConfig> = {
+export const stkde: PredictorModule<StkdeConfig, Predictor> = {
   kind: KIND,
   schemaVersion: SCHEMA_VERSION,
   description:
