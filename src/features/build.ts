@@ -14,7 +14,13 @@ import { cellCount, cellOf, type GridSpec } from '../core/grid.ts';
 import { CATEGORY_CODES, CRIME_GROUPS, type CrimeCategory } from '../core/taxonomy.ts';
 import { assertTimeZone, localToUtc, utcToLocal } from '../core/time.ts';
 import { assertHolidayCountry, type HolidayCountry, isHoliday } from './holidays.ts';
-import type { FeatureColumnSpec, FeatureMatrix, FeatureSchema, FeatureSettings } from './matrix.ts';
+import type {
+  CellFeatureBlock,
+  FeatureColumnSpec,
+  FeatureMatrix,
+  FeatureSchema,
+  FeatureSettings,
+} from './matrix.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -54,6 +60,8 @@ export interface FeatureInput {
   readonly groups?: readonly CrimeGroup[];
   /** Adds the target column: events of this group that occurred in each cell and window. */
   readonly target?: CrimeGroup;
+  /** Per-cell columns appended after the window columns (see {@link CellFeatureBlock}). */
+  readonly cellBlocks?: readonly CellFeatureBlock[];
 }
 
 /**
@@ -90,7 +98,7 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
 
   const cells = Int32Array.from({ length: n }, (_, c) => c).filter((c) => mask[c] === 1);
   const K = cells.length;
-  const schema = buildSchema({
+  let schema = buildSchema({
     groups,
     lagsDays: LAGS_DAYS,
     ringLagsDays: RING_LAGS_DAYS,
@@ -101,6 +109,31 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
     country,
     district: input.districtOfCell !== undefined,
   });
+  const blocks = input.cellBlocks ?? [];
+  blocks.forEach((b, bi) => {
+    if (b.columns.length !== b.values.length)
+      throw new ValidationError(
+        `cellBlocks[${bi}]`,
+        `${b.columns.length} columnas descritas y ${b.values.length} arreglos de valores`,
+      );
+    b.values.forEach((v, vi) => {
+      if (v.length !== n)
+        throw new ValidationError(
+          `cellBlocks[${bi}].values[${vi}]`,
+          `${v.length} valores, la grilla tiene ${n} celdas`,
+        );
+    });
+  });
+  const blockValues = blocks.flatMap((b) => b.values);
+  if (blocks.length > 0) {
+    const all = [...schema.columns, ...blocks.flatMap((b) => b.columns)];
+    const seen = new Set<string>();
+    for (const c of all) {
+      if (seen.has(c.name)) throw new ValidationError('cellBlocks', `columna repetida "${c.name}"`);
+      seen.add(c.name);
+    }
+    schema = Object.freeze({ ...schema, columns: all });
+  }
   const rows = K * windows.length;
   const columns = schema.columns.map(() => new Float32Array(rows));
   const target = input.target ? new Float32Array(rows) : null;
@@ -189,6 +222,10 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
       const district = input.districtOfCell;
       const out = next();
       for (let k = 0; k < K; k++) out[base + k] = district[cells[k] as number] as number;
+    }
+    for (const block of blockValues) {
+      const out = next();
+      for (let k = 0; k < K; k++) out[base + k] = block[cells[k] as number] as number;
     }
 
     if (target) {

@@ -6,7 +6,18 @@
 import { ValidationError } from '../core/errors.ts';
 
 /** What a feature measures (docs/features.md describes each). */
-export const FEATURE_KINDS = ['count', 'ring', 'near-repeat', 'decay', 'calendar', 'district'] as const;
+export const FEATURE_KINDS = [
+  'count',
+  'ring',
+  'near-repeat',
+  'decay',
+  'calendar',
+  'district',
+  'hour-profile',
+  'cluster',
+  'environment',
+  'place-type',
+] as const;
 export type FeatureKind = (typeof FEATURE_KINDS)[number];
 
 /** One column of the matrix. */
@@ -17,6 +28,17 @@ export interface FeatureColumnSpec {
   /** Unit of the values, e.g. "events", "weighted events", "day of week (1 = Monday)". */
   readonly unit: string;
   readonly description: string;
+}
+
+/**
+ * Per-cell columns that do not change from window to window (environment layers, location
+ * clusters, place types of past events), computed by their own module from data known before the
+ * earliest window and appended by `buildFeatures` after the window columns.
+ */
+export interface CellFeatureBlock {
+  readonly columns: readonly FeatureColumnSpec[];
+  /** One array per column with one value per grid cell (`cellCount(grid)` long; NaN = missing). */
+  readonly values: readonly Float32Array[];
 }
 
 /** The settings a matrix was built with (recorded so a trained model can rebuild the same columns). */
