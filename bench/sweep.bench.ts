@@ -24,7 +24,15 @@ const jobs: SweepJob[] = [
     (config) => ({ kind: 'retro-hotspot', config }),
   ),
 ].map((j, id) => ({ ...j, id }));
-const data = { events, grid, mask, windows, coverages: DEFAULT_COVERAGES, seed: 1 };
+const data = {
+  events,
+  area: { timeZone: 'America/Lima' },
+  grid,
+  mask,
+  windows,
+  coverages: DEFAULT_COVERAGES,
+  seed: 1,
+};
 
 const rows = [];
 for (const workers of [1, availableParallelism()]) {

@@ -51,6 +51,19 @@ const PERU: HolidayCalendar = {
 export const HOLIDAY_CALENDARS = { PE: PERU } as const satisfies Record<string, HolidayCalendar>;
 export type HolidayCountry = keyof typeof HOLIDAY_CALENDARS;
 
+/** The holiday calendar of an area by its IANA time zone (one zone per calendar we hold). */
+const COUNTRY_OF_TIME_ZONE: Readonly<Record<string, HolidayCountry>> = { 'America/Lima': 'PE' };
+
+/**
+ * The holiday country of an area's time zone, or undefined when we hold no calendar for it
+ * (Chicago, Vancouver: no holiday feature).
+ * @example
+ * holidayCountryOf('America/Lima'); // → 'PE'
+ */
+export function holidayCountryOf(timeZone: string): HolidayCountry | undefined {
+  return Object.hasOwn(COUNTRY_OF_TIME_ZONE, timeZone) ? COUNTRY_OF_TIME_ZONE[timeZone] : undefined;
+}
+
 /** Easter Sunday of a Gregorian year (anonymous Gregorian algorithm), as [month, day]. */
 export function easterSunday(year: number): [number, number] {
   const a = year % 19;

@@ -11,6 +11,8 @@ export interface AreaGrid {
   grid: GridSpec;
   mask: Uint8Array;
   validCells: number;
+  /** District index of every cell (−1: none, or outside the area). */
+  districtOfCell: Int16Array;
 }
 
 /**
@@ -21,12 +23,15 @@ export function gridForArea(area: StudyArea, options: GridOptions = {}): AreaGri
   const grid = createGrid(area.projectedBbox, area.projection.code, options);
   const n = cellCount(grid);
   const mask = new Uint8Array(n);
+  const districtOfCell = new Int16Array(n).fill(-1);
   const centre = new Float64Array(2);
   let valid = 0;
   for (let c = 0; c < n; c++) {
     cellCenter(grid, c, centre);
-    if (area.locate(centre[0] as number, centre[1] as number).kind !== 'outside') {
+    const where = area.locate(centre[0] as number, centre[1] as number);
+    if (where.kind !== 'outside') {
       mask[c] = 1;
+      if (where.kind === 'district') districtOfCell[c] = where.index;
       valid++;
     }
   }
@@ -35,5 +40,5 @@ export function gridForArea(area: StudyArea, options: GridOptions = {}): AreaGri
       'area',
       `el área de estudio ${area.def.id} no contiene ninguna celda de ${grid.cellSize} m: use celdas más pequeñas`,
     );
-  return { grid, mask, validCells: valid };
+  return { grid, mask, validCells: valid, districtOfCell };
 }

@@ -94,6 +94,11 @@ export interface PredictorModule<
   readonly defaults: C;
   /** Every option with type, unit, default and description (from the option schema). */
   readonly settings: readonly SettingInfo[];
+  /**
+   * Whether `fit` uses `FitContext.allEvents` (every crime group, for learned features): callers
+   * load them only then.
+   */
+  readonly usesAllEvents?: boolean;
   /** Whether it is a reference baseline (random, naive) rather than a forecasting method. */
   readonly baseline?: boolean;
   /**

@@ -16,6 +16,9 @@ import { loadStudyArea, saveStudyArea } from '../storage/areas.ts';
 
 export { listStudyAreas } from '../storage/areas.ts';
 
+import { holidayCountryOf } from '../features/holidays.ts';
+import type { AreaGrid } from '../geo/area-grid.ts';
+import type { AreaFacts } from '../models/predictor.ts';
 import type { Db } from '../storage/db.ts';
 
 const CALLAO_GEOJSON = fileURLToPath(new URL('../../assets/callao/districts.geojson', import.meta.url));
@@ -110,6 +113,19 @@ export function getStudyArea(db: Db, id: string): Promise<StudyArea> {
   byId.set(id, { until: Date.now() + COMPILED_TTL_MS, area });
   area.catch(() => byId.delete(id));
   return area;
+}
+
+/**
+ * What a model may know of an area besides its events: the local calendar (time zone, holiday
+ * country) and the district of each cell of `areaGrid`.
+ */
+export function areaFacts(area: StudyArea, areaGrid: AreaGrid): AreaFacts {
+  const country = holidayCountryOf(area.def.timeZone);
+  return {
+    timeZone: area.def.timeZone,
+    ...(country ? { country } : {}),
+    ...(area.def.districts.length > 0 ? { districtOfCell: areaGrid.districtOfCell } : {}),
+  };
 }
 
 /** A district boundary as a GeoJSON feature. */

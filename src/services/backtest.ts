@@ -19,12 +19,12 @@ import {
   reportToHtml,
   reportWindowsToCsv,
 } from '../evaluation/report/report.ts';
-import { gridForArea } from '../geo/area-grid.ts';
+import { type AreaGrid, gridForArea } from '../geo/area-grid.ts';
 import { getPredictor } from '../models/registry.ts';
 import { getReport, listReports, type ReportSummary, saveReport } from '../storage/backtest-reports.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
-import { getStudyArea } from './areas.ts';
+import { areaFacts, getStudyArea } from './areas.ts';
 import { resolveModel } from './models.ts';
 
 export { HORIZONS, type Horizon } from '../evaluation/backtest/windows.ts';
@@ -98,7 +98,8 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     ...(req.cellSize === undefined ? {} : { cellSize: req.cellSize }),
     ...(req.gridOrigin ? { origin: req.gridOrigin } : {}),
   };
-  const { grid, mask, validCells } = gridForArea(area, placement);
+  const areaGrid = gridForArea(area, placement);
+  const { grid, validCells } = areaGrid;
   const windows = rollingWindows(req.from, req.to, req.horizon, area.def.timeZone);
   const kinds = [...new Set([...BASELINES, ...req.models])];
   for (const kind of Object.keys(req.configs ?? {}))
@@ -114,6 +115,10 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
   const first = windows[0] as { start: number };
   const last = windows[windows.length - 1] as { end: number };
   const loaded = await loadEvents(db, { area: area.def.id, categories, to: last.end });
+  // Learned models count every group; the harness cuts these at each window like the group's events.
+  const allEvents = models.some((m) => m.module.usesAllEvents)
+    ? (await loadEvents(db, { area: area.def.id, to: last.end })).events
+    : undefined;
   const training = loaded.events.t.findIndex((t) => t >= first.start);
   const before = training < 0 ? loaded.events.length : training;
   if (before === 0)
@@ -130,15 +135,17 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     })),
     { name: ORACLE, kind: ORACLE, config: {} },
   ];
-  const run = async (g: typeof grid, m: typeof mask, onProgress?: (done: number, total: number) => void) => {
+  const run = async (placed: AreaGrid, onProgress?: (done: number, total: number) => void) => {
     const acc = new BacktestAccumulator(DEFAULT_COVERAGES, seed, tieBreak);
     let test = 0;
     let outside = 0;
     await runBacktest(
       {
         events: loaded.events,
-        grid: g,
-        mask: m,
+        ...(allEvents ? { allEvents } : {}),
+        area: areaFacts(area, placed),
+        grid: placed.grid,
+        mask: placed.mask,
         windows,
         models,
         seed,
@@ -154,7 +161,7 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     );
     return { results: acc.results(described, 'naive-counts'), test, outside };
   };
-  const main = await run(grid, mask, req.onProgress);
+  const main = await run(areaGrid, req.onProgress);
   const testEvents = main.test;
   const unassignable = main.outside;
   // Hit rates move with grid placement (the modifiable areal unit problem): optionally re-run with
@@ -166,7 +173,7 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     shifted = {
       offsetMetres: half,
       grid: reportGrid(moved.grid, moved.validCells, req.gridOrigin),
-      models: (await run(moved.grid, moved.mask)).results,
+      models: (await run(moved)).results,
     };
   }
   return {

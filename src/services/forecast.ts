@@ -23,7 +23,7 @@ import {
   type StoredForecast,
   saveForecast,
 } from '../storage/forecasts.ts';
-import { getStudyArea } from './areas.ts';
+import { areaFacts, getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
 
@@ -63,7 +63,8 @@ export interface ForecastSummary {
  */
 export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSummary[]> {
   const area = await getStudyArea(db, req.area);
-  const { grid, mask } = gridForArea(area, req.cellSize === undefined ? {} : { cellSize: req.cellSize });
+  const areaGrid = gridForArea(area, req.cellSize === undefined ? {} : { cellSize: req.cellSize });
+  const { grid, mask } = areaGrid;
   const module = getPredictor(req.model);
   const config = module.parseConfig(req.config ?? {});
   const windows = rollingWindows(req.day, nextDay(req.day), req.horizon, area.def.timeZone);
@@ -71,6 +72,11 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
   // Fit and predict every group × window first, then store the whole run in one transaction: a run
   // killed half-way leaves none of its surfaces, and a re-run replaces them (the same keys).
   const run: ForecastRecord[] = [];
+  const facts = areaFacts(area, areaGrid);
+  // Learned models count every group (loaded once, cut at the day's start like the group's events).
+  const allKnown = module.usesAllEvents
+    ? knownBefore((await loadEvents(db, { area: area.def.id, to: cutoff })).events, cutoff)
+    : undefined;
   for (const group of req.groups ?? Object.keys(CRIME_GROUPS)) {
     const { events } = await loadEvents(db, {
       area: area.def.id,
@@ -82,7 +88,11 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
       throw new InsufficientDataError(
         `No hay eventos ubicados del grupo "${group}" antes de ${req.day} en el área ${area.def.id}`,
       );
-    const predictor = await module.fit(known, { grid, mask, cutoff, seed: req.seed ?? 1 }, config);
+    const predictor = await module.fit(
+      known,
+      { grid, mask, cutoff, seed: req.seed ?? 1, area: facts, ...(allKnown ? { allEvents: allKnown } : {}) },
+      config,
+    );
     for (const w of windows)
       run.push({
         area: area.def.id,

@@ -22,6 +22,8 @@ port.on('message', async (job: SweepJob) => {
     await runBacktest(
       {
         events: data.events,
+        ...(data.allEvents ? { allEvents: data.allEvents } : {}),
+        area: data.area,
         grid: data.grid,
         mask: data.mask,
         windows: data.windows,

@@ -13,16 +13,20 @@ import { rollingWindows } from '../evaluation/backtest/windows.ts';
 import { DEFAULT_COVERAGES } from '../evaluation/metrics/index.ts';
 import type { BacktestReport, CurvePoint } from '../evaluation/report/report.ts';
 import { gridForArea } from '../geo/area-grid.ts';
-import type { ForecastWindow } from '../models/predictor.ts';
+import type { AreaFacts, ForecastWindow } from '../models/predictor.ts';
+import { getPredictor } from '../models/registry.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
-import { getStudyArea } from './areas.ts';
+import { areaFacts, getStudyArea } from './areas.ts';
 import { backtest, groupCategories } from './backtest.ts';
 import { resolveModel } from './models.ts';
 
 /** What every worker receives once. */
 export interface SweepWorkerData {
   events: EventSet;
+  /** Every group's events, when a swept model uses them (learned models). */
+  allEvents?: EventSet;
+  area: AreaFacts;
   grid: GridSpec;
   mask: Uint8Array;
   windows: ForecastWindow[];
@@ -105,7 +109,8 @@ export async function sweep(db: Db, req: SweepRequest): Promise<SweepReport> {
   const coverage = req.coverage ?? 0.05;
   const categories = groupCategories(req.group);
   const area = await getStudyArea(db, req.area);
-  const { grid, mask } = gridForArea(area, req.cellSize === undefined ? {} : { cellSize: req.cellSize });
+  const areaGrid = gridForArea(area, req.cellSize === undefined ? {} : { cellSize: req.cellSize });
+  const { grid, mask } = areaGrid;
   const windows = rollingWindows(req.validateFrom, req.validateTo, 'day', area.def.timeZone);
   const last = windows[windows.length - 1] as ForecastWindow;
   // Only what the validation period can use: nothing from the test period reaches the workers.
@@ -119,7 +124,19 @@ export async function sweep(db: Db, req: SweepRequest): Promise<SweepReport> {
   }
   const workers = Math.max(1, Math.min(req.workers ?? availableParallelism(), jobs.length));
   const seed = req.seed ?? 1;
-  const data: SweepWorkerData = { events, grid, mask, windows, coverages: DEFAULT_COVERAGES, seed };
+  const allEvents = Object.keys(req.grids).some((kind) => getPredictor(kind).usesAllEvents)
+    ? (await loadEvents(db, { area: area.def.id, to: last.end })).events
+    : undefined;
+  const data: SweepWorkerData = {
+    events,
+    ...(allEvents ? { allEvents } : {}),
+    area: areaFacts(area, areaGrid),
+    grid,
+    mask,
+    windows,
+    coverages: DEFAULT_COVERAGES,
+    seed,
+  };
   const results = await scoreSettings(jobs, data, workers, req.onProgress);
   const candidates: SweepCandidate[] = jobs.map((job) => {
     const r = results[job.id];
