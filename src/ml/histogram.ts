@@ -34,13 +34,37 @@ export function accumulate(
   rowCodes: Uint8Array,
   nFeatures: number,
 ): void {
+  // unrolled by 4 features: V8 compiles the straight-line form about twice as fast as a
+  // one-feature loop (measured; bounds checks and the loop counter are amortised)
+  const f4 = nFeatures - (nFeatures % 4);
   for (let k = start; k < end; k++) {
     const i = rows[k] as number;
     const g = grad[i] as number;
     const h = hess[i] as number;
     const base = i * nFeatures;
-    for (let f = 0, off = 0; f < nFeatures; f++, off += 768) {
-      const b = off + (rowCodes[base + f] as number) * 3;
+    let f = 0;
+    for (; f < f4; f += 4) {
+      const p = base + f;
+      const o = f * 768;
+      let b = o + (rowCodes[p] as number) * 3;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+      b = o + 768 + (rowCodes[p + 1] as number) * 3;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+      b = o + 1536 + (rowCodes[p + 2] as number) * 3;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+      b = o + 2304 + (rowCodes[p + 3] as number) * 3;
+      hist[b] = (hist[b] as number) + g;
+      hist[b + 1] = (hist[b + 1] as number) + h;
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+    }
+    for (; f < nFeatures; f++) {
+      const b = f * 768 + (rowCodes[base + f] as number) * 3;
       hist[b] = (hist[b] as number) + g;
       hist[b + 1] = (hist[b + 1] as number) + h;
       hist[b + 2] = (hist[b + 2] as number) + 1;
