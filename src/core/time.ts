@@ -151,6 +151,10 @@ export function isRealDate(f: LocalFields): boolean {
   return Number.isFinite(f.second) && f.second >= 0 && f.second < 60;
 }
 
+/** Forecast horizons: one window per police shift (turno), per local day, or per seven days. */
+export const HORIZONS = ['turno', 'day', 'week'] as const;
+export type Horizon = (typeof HORIZONS)[number];
+
 /** Police shifts (turnos) as SIDPOL writes them. */
 export const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
 export type Turno = (typeof TURNOS)[number];

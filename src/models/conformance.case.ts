@@ -266,7 +266,7 @@ export function runPredictorConformance<C>(
       expect(artifact.schemaVersion).toBe(module.schemaVersion);
       const json = JSON.parse(JSON.stringify(artifact)) as ModelArtifact;
       expect(json).toEqual(artifact);
-      const restored = module.fromArtifact(json, restoreCtx);
+      const restored = await module.fromArtifact(json, restoreCtx);
       expect(restored.kind).toBe(module.kind);
       expect(predictAll(restored)).toEqual(predictAll(p));
       // A restored model serialises to the same artifact.
@@ -275,12 +275,12 @@ export function runPredictorConformance<C>(
 
     check('artifactErrors', 'another kind or schema version is refused', async () => {
       const artifact = JSON.parse(JSON.stringify((await fitted()).toArtifact())) as ModelArtifact;
-      expect(() => module.fromArtifact({ ...artifact, kind: 'otro-modelo' }, restoreCtx)).toThrow(
-        ValidationError,
-      );
-      expect(() =>
+      await expect(async () =>
+        module.fromArtifact({ ...artifact, kind: 'otro-modelo' }, restoreCtx),
+      ).rejects.toThrow(ValidationError);
+      await expect(async () =>
         module.fromArtifact({ ...artifact, schemaVersion: module.schemaVersion + 1 }, restoreCtx),
-      ).toThrow(ValidationError);
+      ).rejects.toThrow(ValidationError);
     });
 
     check(
@@ -338,7 +338,7 @@ export function runPredictorConformance<C>(
         }
       }
       const json = JSON.parse(JSON.stringify(p.toArtifact())) as ModelArtifact;
-      expect(predictAll(module.fromArtifact(json, restoreCtx))).toEqual(predictAll(p));
+      expect(predictAll(await module.fromArtifact(json, restoreCtx))).toEqual(predictAll(p));
     });
   });
 }

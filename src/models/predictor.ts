@@ -7,6 +7,7 @@
 import type { EventSet } from '../core/events.ts';
 import type { GridSpec } from '../core/grid.ts';
 import type { RiskSurface } from '../core/risk-surface.ts';
+import type { Horizon } from '../core/time.ts';
 
 /** The period a forecast is for: [start, end) in ms (a turno, a day, seven days). */
 export interface ForecastWindow {
@@ -40,6 +41,11 @@ export interface FitContext {
   readonly allEvents?: EventSet;
   /** The study area's calendar and districts; absent: UTC, no holidays, no districts. */
   readonly area?: AreaFacts;
+  /**
+   * The layout of the windows the model will be asked for (learned models train on windows of
+   * the same layout); absent: days.
+   */
+  readonly horizon?: Horizon;
 }
 
 /** A serialised model: literal `kind`, versioned `config` (options) and learned `state`. */
@@ -61,6 +67,11 @@ export interface Predictor {
    * the latest events. Optional; without it the harness refits.
    */
   condition?(events: EventSet, cutoff: number, allEvents?: EventSet): Predictor;
+  /**
+   * Training metrics (e.g. training and validation loss) recorded with a stored trained model.
+   * Optional; learned models expose it.
+   */
+  trainingReport?(): Record<string, number>;
   toArtifact(): ModelArtifact;
 }
 
@@ -114,5 +125,5 @@ export interface PredictorModule<
   /** Fits on the harness's cut; learned models train asynchronously (a promise). */
   fit(events: EventSet, ctx: FitContext, config: C): P;
   /** @throws ValidationError when the artifact's kind or schemaVersion do not match */
-  fromArtifact(artifact: ModelArtifact, ctx: Omit<FitContext, 'cutoff'>): Predictor;
+  fromArtifact(artifact: ModelArtifact, ctx: Omit<FitContext, 'cutoff'>): P;
 }

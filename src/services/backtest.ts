@@ -144,6 +144,7 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
         events: loaded.events,
         ...(allEvents ? { allEvents } : {}),
         area: areaFacts(area, placed),
+        horizon: req.horizon,
         grid: placed.grid,
         mask: placed.mask,
         windows,

@@ -4,8 +4,9 @@
  * turno (or for the whole day), with the model, its settings and the data cutoff. A run's surfaces
  * are written in one transaction: all of them or none.
  */
-import { InsufficientDataError, NotFoundError } from '../core/errors.ts';
+import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { knownBefore } from '../core/events.ts';
+import type { Predictor } from '../models/predictor.ts';
 import { type RiskSurface, surfaceToGeoJson, totalRisk, validCells } from '../core/risk-surface.ts';
 import { CRIME_GROUPS } from '../core/taxonomy.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
@@ -26,6 +27,8 @@ import {
 import { areaFacts, getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
+import { resolveModel } from './models.ts';
+import { conditionedOn, restoreTrainedModel } from './training.ts';
 
 export type { StoredForecast } from '../storage/forecasts.ts';
 
@@ -37,8 +40,16 @@ export interface ForecastRequest {
   horizon: 'turno' | 'day';
   /** Crime groups (default: every group). */
   groups?: readonly string[];
+  /** Model kind (ignored with `trained`, whose artifact says it). */
   model: string;
+  /** The model's options (errors name `model.option`). */
   config?: unknown;
+  /**
+   * A stored trained model (`vigia train`) to forecast with instead of fitting: restored from its
+   * artifact and conditioned on the data known before the day (when the model can be), never
+   * refitted. Its area, crime group, grid and seed are the stored ones.
+   */
+  trained?: number;
   cellSize?: number;
   seed?: number;
   /** Who asks: the run is recorded in the audit log. */
@@ -62,11 +73,12 @@ export interface ForecastSummary {
  *   has no located event before the day
  */
 export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSummary[]> {
+  if (req.trained !== undefined) return forecastTrained(db, req, req.trained);
   const area = await getStudyArea(db, req.area);
   const areaGrid = gridForArea(area, req.cellSize === undefined ? {} : { cellSize: req.cellSize });
   const { grid, mask } = areaGrid;
   const module = getPredictor(req.model);
-  const config = module.parseConfig(req.config ?? {});
+  const { config } = resolveModel(module.kind, settingsOf(req.config));
   const windows = rollingWindows(req.day, nextDay(req.day), req.horizon, area.def.timeZone);
   const cutoff = (windows[0] as { start: number }).start;
   // Fit and predict every group × window first, then store the whole run in one transaction: a run
@@ -78,37 +90,127 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
     ? knownBefore((await loadEvents(db, { area: area.def.id, to: cutoff })).events, cutoff)
     : undefined;
   for (const group of req.groups ?? Object.keys(CRIME_GROUPS)) {
-    const { events } = await loadEvents(db, {
-      area: area.def.id,
-      categories: groupCategories(group),
-      to: cutoff,
-    });
-    const known = knownBefore(events, cutoff);
-    if (known.length === 0)
-      throw new InsufficientDataError(
-        `No hay eventos ubicados del grupo "${group}" antes de ${req.day} en el área ${area.def.id}`,
-      );
+    const known = await knownOfGroup(db, area.def.id, group, cutoff, req.day);
     const predictor = await module.fit(
       known,
       { grid, mask, cutoff, seed: req.seed ?? 1, area: facts, ...(allKnown ? { allEvents: allKnown } : {}) },
       config,
     );
-    for (const w of windows)
-      run.push({
-        area: area.def.id,
+    run.push(
+      ...surfaces({ ...req, area: area.def.id }, windows, {
         group,
-        horizon: req.horizon,
-        turno: w.turno ?? null,
-        targetDay: req.day,
-        windowStart: new Date(w.start),
-        windowEnd: new Date(w.end),
-        modelKind: module.kind,
-        modelConfig: config,
-        dataCutoff: new Date(cutoff),
-        eventsUsed: known.length,
-        surface: predictor.predict(w),
-      });
+        kind: module.kind,
+        config,
+        cutoff,
+        known,
+        predictor,
+      }),
+    );
   }
+  return storeRun(db, req, module.kind, run);
+}
+
+/** A group's located events known before `cutoff`. @throws InsufficientDataError when none */
+async function knownOfGroup(db: Db, area: string, group: string, cutoff: number, day: string) {
+  const { events } = await loadEvents(db, { area, categories: groupCategories(group), to: cutoff });
+  const known = knownBefore(events, cutoff);
+  if (known.length === 0)
+    throw new InsufficientDataError(
+      `No hay eventos ubicados del grupo "${group}" antes de ${day} en el área ${area}`,
+    );
+  return known;
+}
+
+/** Options given as an object (`--set`), else none. */
+function settingsOf(config: unknown): Record<string, unknown> {
+  return config && typeof config === 'object' ? (config as Record<string, unknown>) : {};
+}
+
+/** One group's surfaces for every window of the day. */
+function surfaces(
+  req: ForecastRequest,
+  windows: readonly { start: number; end: number; turno?: string }[],
+  f: {
+    group: string;
+    kind: string;
+    config: unknown;
+    cutoff: number;
+    known: { length: number };
+    predictor: Predictor;
+  },
+): ForecastRecord[] {
+  return windows.map((w) => ({
+    area: req.area,
+    group: f.group,
+    horizon: req.horizon,
+    turno: w.turno ?? null,
+    targetDay: req.day,
+    windowStart: new Date(w.start),
+    windowEnd: new Date(w.end),
+    modelKind: f.kind,
+    modelConfig: f.config,
+    dataCutoff: new Date(f.cutoff),
+    eventsUsed: f.known.length,
+    surface: f.predictor.predict(w),
+  }));
+}
+
+/**
+ * The forecast of a stored trained model: restored from its artifact, conditioned on the data
+ * known before the day when the model can be, never refitted; `trainedModelId` goes into the
+ * stored settings.
+ */
+async function forecastTrained(db: Db, req: ForecastRequest, id: number): Promise<ForecastSummary[]> {
+  const area = await getStudyArea(db, req.area);
+  const restored = await restoreTrainedModel(db, id, req.audit ? { audit: req.audit } : {});
+  const { meta } = restored;
+  if (meta.area !== area.def.id)
+    throw new ValidationError(
+      '--trained',
+      `el modelo entrenado ${id} es del área ${meta.area}, no de ${area.def.id}`,
+    );
+  if (req.groups && (req.groups.length !== 1 || req.groups[0] !== meta.group))
+    throw new ValidationError(
+      '--trained',
+      `el modelo entrenado ${id} es del grupo "${meta.group}", no de ${req.groups.map((g) => `"${g}"`).join(', ')}`,
+    );
+  if (req.cellSize !== undefined && req.cellSize !== meta.grid.cellSize)
+    throw new ValidationError(
+      '--cell-size',
+      `el modelo entrenado ${id} usa celdas de ${meta.grid.cellSize} m, no de ${req.cellSize} m`,
+    );
+  const windows = rollingWindows(req.day, nextDay(req.day), req.horizon, area.def.timeZone);
+  const cutoff = (windows[0] as { start: number }).start;
+  if (cutoff < meta.dataCutoff.getTime())
+    throw new ValidationError(
+      '--day',
+      `el modelo entrenado ${id} vio datos hasta ${meta.dataCutoff.toISOString()}, después del inicio del ${req.day}: pronosticar ese día usaría el futuro`,
+    );
+  const known = await knownOfGroup(db, area.def.id, meta.group, cutoff, req.day);
+  const allKnown = restored.module.usesAllEvents
+    ? knownBefore((await loadEvents(db, { area: area.def.id, to: cutoff })).events, cutoff)
+    : undefined;
+  const predictor = conditionedOn(restored.predictor, known, cutoff, allKnown);
+  const artifactConfig = settingsOf(predictor.toArtifact().config);
+  const run = surfaces({ ...req, area: area.def.id }, windows, {
+    group: meta.group,
+    kind: meta.kind,
+    config: { ...artifactConfig, trainedModelId: id },
+    cutoff,
+    known,
+    predictor,
+  });
+  return storeRun(db, { ...req, area: area.def.id }, meta.kind, run, id);
+}
+
+/** Stores a run's surfaces in one transaction and audits it. */
+async function storeRun(
+  db: Db,
+  req: ForecastRequest,
+  kind: string,
+  run: ForecastRecord[],
+  trained?: number,
+): Promise<ForecastSummary[]> {
   const ids = await db.transaction(async (tx) => {
     const stored: number[] = [];
     for (const f of run) stored.push(await saveForecast(tx, f));
@@ -124,10 +226,11 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
   }));
   currentCache.delete(db);
   if (req.audit)
-    await audit(db, req.audit, 'forecast.run', `area:${area.def.id}`, {
+    await audit(db, req.audit, 'forecast.run', `area:${run[0]?.area ?? req.area}`, {
       day: req.day,
       horizon: req.horizon,
-      model: module.kind,
+      model: kind,
+      ...(trained === undefined ? {} : { trainedModelId: trained }),
       surfaces: out.map((f) => f.id),
     });
   return out;

@@ -8,6 +8,7 @@
 import { type EventSet, knownBefore, occurredIn } from '../../core/events.ts';
 import type { GridSpec } from '../../core/grid.ts';
 import { createRiskSurface, type RiskSurface } from '../../core/risk-surface.ts';
+import type { Horizon } from '../../core/time.ts';
 import type {
   AreaFacts,
   FitContext,
@@ -35,6 +36,8 @@ export interface BacktestInput {
   allEvents?: EventSet;
   /** The area's calendar and districts, passed to the models. */
   area?: AreaFacts;
+  /** The layout of `windows` (learned models train on windows of the same layout); default day. */
+  horizon?: Horizon;
   grid: GridSpec;
   mask: Uint8Array;
   windows: readonly ForecastWindow[];
@@ -77,6 +80,7 @@ export async function runBacktest(input: BacktestInput, sink: ForecastSink): Pro
         seed,
         ...(allKnown ? { allEvents: allKnown } : {}),
         ...(input.area ? { area: input.area } : {}),
+        ...(input.horizon ? { horizon: input.horizon } : {}),
       };
       const prev = fitted.get(m.name);
       const refitMs = (m.refitEveryDays ?? 1) * 86_400_000;

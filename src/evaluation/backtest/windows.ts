@@ -4,12 +4,10 @@
  * seven days, or per police shift (turno).
  */
 import { ValidationError } from '../../core/errors.ts';
-import { isRealDate, localToUtc, TURNO_BANDS, type Turno } from '../../core/time.ts';
+import { HORIZONS, type Horizon, isRealDate, localToUtc, TURNO_BANDS, type Turno } from '../../core/time.ts';
 import type { ForecastWindow } from '../../models/predictor.ts';
 
-/** Forecast horizons. */
-export const HORIZONS = ['turno', 'day', 'week'] as const;
-export type Horizon = (typeof HORIZONS)[number];
+export { HORIZONS, type Horizon } from '../../core/time.ts';
 
 /** A window with a label for reports. */
 export interface LabelledWindow extends ForecastWindow {
