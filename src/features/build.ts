@@ -32,6 +32,8 @@ export const RING_LAGS_DAYS = [7, 30] as const;
 export const NEAR_REPEAT_DAYS = 3;
 /** Half-lives of the exponentially decayed intensities, days. */
 export const HALF_LIVES_DAYS = [7, 30] as const;
+/** Weight, in events, of the area's hour share in a cell's hour share (shrinkage of sparse cells). */
+export const HOUR_PRIOR_EVENTS = 5;
 /** The oldest events looked at (the longest lag); the decayed intensities are truncated there too. */
 export const HORIZON_DAYS = 365;
 
@@ -41,6 +43,12 @@ export type CrimeGroup = keyof typeof CRIME_GROUPS;
 export interface FeatureWindow {
   readonly start: number;
   readonly end: number;
+  /**
+   * The time the features are computed at (default `start`; at most `start`): only events known
+   * before it count, and ages are measured from it. A turno forecast made at the start of its day
+   * uses the day's start for all four turnos.
+   */
+  readonly asOf?: number;
 }
 
 /** Input of {@link buildFeatures}. */
@@ -62,6 +70,19 @@ export interface FeatureInput {
   readonly target?: CrimeGroup;
   /** Per-cell columns appended after the window columns (see {@link CellFeatureBlock}). */
   readonly cellBlocks?: readonly CellFeatureBlock[];
+  /** Rows for these grid cells only (ascending, each valid in `mask`); default every valid cell. */
+  readonly cells?: Int32Array;
+  /** Adds `count.<group>.all`: every earlier event of the group in the cell, no horizon (default false). */
+  readonly allHistory?: boolean;
+  /**
+   * Time-of-day columns (default true): `calendar.hour`, `window.hours`, and, per cell, the share of
+   * the past year's events (of the target group, else of every group) whose local hour falls in the
+   * window's hours — in the cell's 3 × 3 block (`hour.cellShare`, shrunk towards the area's share
+   * with the weight of 5 events) and over the whole area (`hour.areaShare`). False: none of them.
+   */
+  readonly hourFeatures?: boolean;
+  /** The group whose hour profile the hour columns use (default the target, else every group). */
+  readonly profileGroup?: CrimeGroup;
 }
 
 /**
@@ -82,9 +103,20 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
   windows.forEach((w, i) => {
     if (!(Number.isFinite(w.start) && Number.isFinite(w.end) && w.start < w.end))
       throw new ValidationError(`windows[${i}]`, 'ventana inválida: se espera inicio < fin (ms finitos)');
+    if (w.asOf !== undefined && !(Number.isFinite(w.asOf) && w.asOf <= w.start))
+      throw new ValidationError(
+        `windows[${i}].asOf`,
+        'el momento de cálculo debe ser finito y no posterior al inicio',
+      );
   });
+  const hourFeatures = input.hourFeatures ?? true;
+  const allHistory = input.allHistory ?? false;
   const groups = input.groups ?? (Object.keys(CRIME_GROUPS) as CrimeGroup[]);
-  for (const g of [...groups, ...(input.target ? [input.target] : [])])
+  for (const g of [
+    ...groups,
+    ...(input.target ? [input.target] : []),
+    ...(input.profileGroup ? [input.profileGroup] : []),
+  ])
     if (!Object.hasOwn(CRIME_GROUPS, g))
       throw new ValidationError(
         'group',
@@ -96,7 +128,11 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
     country = input.country;
   }
 
-  const cells = Int32Array.from({ length: n }, (_, c) => c).filter((c) => mask[c] === 1);
+  const cells = input.cells ?? Int32Array.from({ length: n }, (_, c) => c).filter((c) => mask[c] === 1);
+  cells.forEach((c, k) => {
+    if (!(c >= 0 && c < n && mask[c] === 1 && (k === 0 || c > (cells[k - 1] as number))))
+      throw new ValidationError(`cells[${k}]`, 'celda fuera de la máscara o lista no ascendente');
+  });
   const K = cells.length;
   let schema = buildSchema({
     groups,
@@ -108,6 +144,8 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
     timeZone,
     country,
     district: input.districtOfCell !== undefined,
+    allHistory,
+    hourFeatures,
   });
   const blocks = input.cellBlocks ?? [];
   blocks.forEach((b, bi) => {
@@ -165,18 +203,51 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
   const box2 = boxCorners(grid, cells, 2);
   const weights = new Float64Array(H);
 
+  // Hour profile: which categories it counts, the events per local hour and cell, and a cache of
+  // local hours by UTC hour (time-zone offsets change rarely; Intl is slow).
+  const profiled = input.profileGroup ?? input.target;
+  const profileCats = new Set<string>(profiled ? (CRIME_GROUPS[profiled] as readonly string[]) : []);
+  const profileBits = Uint8Array.from(CATEGORY_CODES, (code, ci) =>
+    profiled ? (profileCats.has(code) ? 1 : 0) : (groupBits[ci] as number) !== 0 ? 1 : 0,
+  );
+  const hourCounts = new Int32Array(hourFeatures ? 24 * n : 0);
+  const inHours = new Int32Array(hourFeatures ? n : 0);
+  const totals = new Int32Array(hourFeatures ? n : 0);
+  const sat2 = new Float64Array(hourFeatures ? (grid.rows + 1) * (grid.cols + 1) : 0);
+  const localHourOf = localHourCache(timeZone);
+  const older = new Int32Array(allHistory ? G * n : 0);
+
   windows.forEach((w, wi) => {
     const base = wi * K;
-    const cut = knownBefore(events, w.start);
+    const at = w.asOf ?? w.start;
+    const cut = knownBefore(events, at);
     counts.fill(0);
     decay.fill(0);
-    const from = lowerBound(cut.t, w.start - HORIZON_DAYS * DAY_MS);
+    hourCounts.fill(0);
+    const from = lowerBound(cut.t, at - HORIZON_DAYS * DAY_MS);
+    if (allHistory) {
+      older.fill(0);
+      for (let i = 0; i < from; i++) {
+        const bits = groupBits[cut.category[i] as number] as number;
+        if (bits === 0) continue;
+        const c = cellOf(grid, cut.x[i] as number, cut.y[i] as number);
+        if (c < 0) continue;
+        for (let g = 0; g < G; g++)
+          if ((bits & (1 << g)) !== 0) older[g * n + c] = (older[g * n + c] as number) + 1;
+      }
+    }
     for (let i = from; i < cut.length; i++) {
       const bits = groupBits[cut.category[i] as number] as number;
-      if (bits === 0) continue;
+      const profiled = hourFeatures && profileBits[cut.category[i] as number] === 1;
+      if (bits === 0 && !profiled) continue;
       const c = cellOf(grid, cut.x[i] as number, cut.y[i] as number);
       if (c < 0) continue;
-      const age = w.start - (cut.t[i] as number);
+      if (profiled) {
+        const slot = localHourOf(cut.t[i] as number) * n + c;
+        hourCounts[slot] = (hourCounts[slot] as number) + 1;
+      }
+      if (bits === 0) continue;
+      const age = at - (cut.t[i] as number);
       let j = 0;
       while ((edgeMs[j] as number) < age) j++;
       for (let h = 0; h < H; h++) weights[h] = Math.exp(-(decayRate[h] as number) * age);
@@ -212,11 +283,50 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
       fillSat(sat, counts, countAt(NEAR_REPEAT_DAYS), grid);
       writeBoxes(next(), base, sat, box1);
       for (let h = 0; h < H; h++) copyCellsF64(next(), base, cells, decay, (g * H + h) * n);
+      if (allHistory) {
+        const out = next();
+        const last = countAt(HORIZON_DAYS);
+        for (let k = 0; k < K; k++) {
+          const c = cells[k] as number;
+          out[base + k] = (older[g * n + c] as number) + (counts[last + c] as number);
+        }
+      }
     }
     const local = utcToLocal(w.start, timeZone);
     next().fill(local.weekday, base, base + K);
     next().fill(local.month, base, base + K);
-    next().fill(local.hour, base, base + K);
+    if (hourFeatures) {
+      const hours = Math.min(24, Math.max(1, Math.round((w.end - w.start) / 3_600_000)));
+      next().fill(local.hour, base, base + K);
+      next().fill((w.end - w.start) / 3_600_000, base, base + K);
+      inHours.fill(0);
+      totals.fill(0);
+      for (let h = 0; h < 24; h++) {
+        const inside = (h - local.hour + 24) % 24 < hours;
+        const off = h * n;
+        for (let c = 0; c < n; c++) {
+          const v = hourCounts[off + c] as number;
+          if (v === 0) continue;
+          totals[c] = (totals[c] as number) + v;
+          if (inside) inHours[c] = (inHours[c] as number) + v;
+        }
+      }
+      let areaIn = 0;
+      let areaTotal = 0;
+      for (let c = 0; c < n; c++) {
+        areaIn += inHours[c] as number;
+        areaTotal += totals[c] as number;
+      }
+      const areaShare = areaTotal > 0 ? areaIn / areaTotal : hours / 24;
+      fillSat(sat, inHours, 0, grid);
+      fillSat(sat2, totals, 0, grid);
+      const cellShare = next();
+      for (let k = 0; k < K; k++)
+        cellShare[base + k] =
+          (boxSum(sat, box1, k) + HOUR_PRIOR_EVENTS * areaShare) /
+          (boxSum(sat2, box1, k) + HOUR_PRIOR_EVENTS);
+      next().fill(areaShare, base, base + K);
+    }
     if (country) next().fill(holidayDaysIn(w, local, country, timeZone), base, base + K);
     if (input.districtOfCell) {
       const district = input.districtOfCell;
@@ -280,6 +390,13 @@ function buildSchema(settings: FeatureSettings): FeatureSchema {
         unit: 'weighted events',
         description: `events of group ${g} in the cell weighted 2^(−age / ${h} days), last ${settings.horizonDays} days`,
       });
+    if (settings.allHistory)
+      columns.push({
+        name: `count.${g}.all`,
+        kind: 'count',
+        unit: 'events',
+        description: `every event of group ${g} in the cell known before the window (no horizon)`,
+      });
   }
   columns.push(
     {
@@ -294,14 +411,36 @@ function buildSchema(settings: FeatureSettings): FeatureSchema {
       unit: 'month (1–12)',
       description: 'local month of the window start',
     },
-    {
-      name: 'calendar.hour',
-      kind: 'calendar',
-      unit: 'hour (0–23)',
-      description:
-        'local hour of the window start (the turno band start for shift windows, 0 for days and weeks)',
-    },
   );
+  if (settings.hourFeatures !== false)
+    columns.push(
+      {
+        name: 'calendar.hour',
+        kind: 'calendar',
+        unit: 'hour (0–23)',
+        description:
+          'local hour of the window start (the turno band start for shift windows, 0 for days and weeks)',
+      },
+      {
+        name: 'window.hours',
+        kind: 'calendar',
+        unit: 'hours',
+        description: 'length of the window (24 for a day, 6 for a turno)',
+      },
+      {
+        name: 'hour.cellShare',
+        kind: 'hour-profile',
+        unit: 'share (0–1)',
+        description: `share of the past year's events in the cell's 3 × 3 block whose local hour is in the window's hours, shrunk towards the area's share with the weight of ${HOUR_PRIOR_EVENTS} events`,
+      },
+      {
+        name: 'hour.areaShare',
+        kind: 'hour-profile',
+        unit: 'share (0–1)',
+        description:
+          "share of the past year's events in the whole grid whose local hour is in the window's hours",
+      },
+    );
   if (settings.country)
     columns.push({
       name: 'calendar.holiday',
@@ -430,4 +569,18 @@ function copyCellsF64(
   off: number,
 ): void {
   for (let k = 0; k < cells.length; k++) out[base + k] = block[off + (cells[k] as number)] as number;
+}
+
+/** Local hour (0–23) of an instant, cached by UTC hour: `Intl` runs once per distinct hour. */
+function localHourCache(timeZone: string): (t: number) => number {
+  const cache = new Map<number, number>();
+  return (t: number): number => {
+    const key = Math.floor(t / 3_600_000);
+    let h = cache.get(key);
+    if (h === undefined) {
+      h = utcToLocal(key * 3_600_000, timeZone).hour;
+      cache.set(key, h);
+    }
+    return h;
+  };
 }

@@ -54,6 +54,10 @@ export interface FeatureSettings {
   /** Holiday calendar (ISO 3166-1 alpha-2), or null when none was given. */
   readonly country: string | null;
   readonly district: boolean;
+  /** `count.<group>.all` columns (absent in older schemas = false). */
+  readonly allHistory?: boolean;
+  /** Time-of-day columns (absent in older schemas = true). */
+  readonly hourFeatures?: boolean;
 }
 
 /** Everything needed to interpret (and rebuild) the columns. */

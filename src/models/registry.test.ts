@@ -11,6 +11,7 @@ describe('predictor registry', () => {
       'pro-hotspot',
       'stkde',
       'sepp-grid',
+      'gbt-grid',
     ]);
     for (const kind of PREDICTOR_KINDS) {
       expect(predictors[kind].kind).toBe(kind);

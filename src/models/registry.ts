@@ -4,6 +4,7 @@
  * no global mutable registration: adding a model means adding one line here.
  */
 import { ValidationError } from '../core/errors.ts';
+import { gbtGrid } from './gbt-grid/gbt-grid.ts';
 import { naiveCounts } from './naive-counts/naive-counts.ts';
 import type { PredictorModule } from './predictor.ts';
 import { proHotspot } from './pro-hotspot/pro-hotspot.ts';
@@ -26,6 +27,7 @@ export const predictors = {
   'pro-hotspot': proHotspot,
   stkde,
   'sepp-grid': seppGrid,
+  'gbt-grid': gbtGrid,
 } as const satisfies Record<string, PredictorModule<unknown>>;
 
 /** A registered model kind. */

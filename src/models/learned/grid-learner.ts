@@ -1,0 +1,487 @@
+/**
+ * Learned grid models: one recipe, several learners. A learned model is fitted on the harness's cut
+ * like any other predictor; inside `fit` it builds its own training set from that cut alone:
+ *
+ * - training windows of the same layout as the forecast (days, turnos or weeks — `ctx.horizon`),
+ *   on every `trainStrideDays`-th local day of the `trainDays` days before the cutoff's day, each
+ *   ending at or before the cutoff, so every target is an outcome already known at the cutoff;
+ * - features of each window as of the start of its local day (`src/features/build.ts`, no
+ *   look-ahead: only events known before that instant), for every crime group (`ctx.allEvents`),
+ *   with the area's calendar and districts (`ctx.area`) and, unless `hourFeatures` is false, the
+ *   time-of-day columns (window hour, length, the cell's and the area's hour profile);
+ * - rows: the cells where any event fell in the year before the first training window or since
+ *   (cells without history are predicted from the same trees, with all-zero counts);
+ * - target: events of the forecast group in the cell and window.
+ *
+ * The learner (boosted trees, forest, neural net) maps feature rows to expected events per window
+ * (a rate, so Poisson deviance is meaningful). `predict(window)` builds the window's features from
+ * the events the model was fitted or conditioned on, as of the start of the window's local day
+ * (never after the cutoff), for every valid cell. `condition` swaps in newer events without
+ * re-training: the backtest refits every `refitEveryDays` days and conditions daily.
+ *
+ * The artifact holds the learner's own artifact, the feature schema, the training summary and the
+ * conditioning events (typed arrays as base64), so a stored model predicts without refitting.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../../core/errors.ts';
+import { createEventSet, type EventSet, lowerBound } from '../../core/events.ts';
+import { cellCount, cellOf } from '../../core/grid.ts';
+import { createRiskSurface, type RiskSurface } from '../../core/risk-surface.ts';
+import { CATEGORY_CODES, CRIME_GROUPS, type CrimeCategory } from '../../core/taxonomy.ts';
+import { localToUtc, TURNO_BANDS, utcToLocal } from '../../core/time.ts';
+import { buildFeatures, type CrimeGroup, type FeatureWindow } from '../../features/build.ts';
+import type { FeatureSchema } from '../../features/matrix.ts';
+import {
+  checkArtifact,
+  checkContext,
+  checkWindow,
+  DAY_MS,
+  describeSettings,
+  numberBetween,
+  parseModelConfig,
+  parseModelState,
+} from '../model-kit.ts';
+import type {
+  AreaFacts,
+  FitContext,
+  ForecastWindow,
+  ModelArtifact,
+  Predictor,
+  PredictorModule,
+} from '../predictor.ts';
+
+/** A trained learner: rows of feature columns → expected events per row. */
+export interface TrainedLearner {
+  predict(columns: readonly Float32Array[]): Float64Array;
+  /** Plain JSON (typed arrays as base64) that the learner's `restore` reads back. */
+  toJSON(): unknown;
+  /** Training facts for reports (e.g. iterations, training deviance). */
+  readonly report: Readonly<Record<string, number>>;
+}
+
+/** How a learned grid model trains and restores its learner. */
+export interface GridLearner<L> {
+  /** Trains on the rows (`columns`, target `y` = events per row). May be asynchronous. */
+  train(
+    columns: readonly Float32Array[],
+    y: Float32Array,
+    options: L,
+    seed: number,
+  ): TrainedLearner | Promise<TrainedLearner>;
+  /** @throws ValidationError for a malformed learner artifact */
+  restore(json: unknown): TrainedLearner | Promise<TrainedLearner>;
+}
+
+/** The settings every learned grid model shares (docs/forecasting.md "Learned models"). */
+const sharedShape = {
+  trainDays: numberBetween(7, 1095, ' días', true).default(182).meta({
+    unit: 'días',
+    description: 'días de ventanas de entrenamiento antes del corte',
+  }),
+  trainStrideDays: numberBetween(1, 28, ' días', true).default(2).meta({
+    unit: 'días',
+    description: 'entrena con una de cada N jornadas (N = 1: todas)',
+  }),
+  hourFeatures: z.boolean({ error: 'debe ser true o false' }).default(true).meta({
+    unit: '',
+    description: 'variables de hora del día (hora, duración, perfil horario de la celda y del área)',
+  }),
+  otherGroups: z.boolean({ error: 'debe ser true o false' }).default(true).meta({
+    unit: '',
+    description: 'cuenta también los demás grupos de delitos como variables',
+  }),
+};
+
+/** Shared settings, as parsed. */
+export interface LearnedSharedConfig {
+  readonly trainDays: number;
+  readonly trainStrideDays: number;
+  readonly hourFeatures: boolean;
+  readonly otherGroups: boolean;
+}
+
+/** What a learned model module is made of. */
+export interface LearnedModelSpec<L extends object> {
+  kind: string;
+  description: string;
+  schemaVersion: number;
+  /** The learner's own settings (zod shape with defaults and `.meta({ unit, description })`). */
+  learnerShape: z.ZodRawShape;
+  /** Learner options from the parsed config. */
+  learnerOptions(config: LearnedSharedConfig & Record<string, unknown>): L;
+  learner: GridLearner<L>;
+  /** Backtest refit interval, days (conditioned daily in between). */
+  refitEveryDays: number;
+}
+
+/** Training facts kept with a fitted model. */
+export interface TrainingSummary {
+  /** Training windows and rows (cells × windows). */
+  windows: number;
+  rows: number;
+  /** Events of the forecast group in the training targets. */
+  targetEvents: number;
+  /** The learner's report. */
+  learner: Record<string, number>;
+}
+
+/** Events older than this before the first training window do not make a cell a training row. */
+const ACTIVE_LOOKBACK_DAYS = 365;
+
+/** The crime group whose categories match `events` (the forecast group), or null when none does. */
+function targetGroupOf(events: EventSet): CrimeGroup | null {
+  const present = new Set<number>();
+  for (let i = 0; i < events.length; i++) present.add(events.category[i] as number);
+  let best: CrimeGroup | null = null;
+  let bestSize = Number.POSITIVE_INFINITY;
+  for (const [g, cats] of Object.entries(CRIME_GROUPS) as [CrimeGroup, readonly CrimeCategory[]][]) {
+    const codes = new Set(cats.map((c) => CATEGORY_CODES.indexOf(c)));
+    if ([...present].every((c) => codes.has(c)) && codes.size < bestSize) {
+      best = g;
+      bestSize = codes.size;
+    }
+  }
+  return best;
+}
+
+/** Local midnight (ms) of the day containing `t`. */
+function dayStart(t: number, timeZone: string): number {
+  const l = utcToLocal(t, timeZone);
+  return localToUtc({ year: l.year, month: l.month, day: l.day, hour: 0, minute: 0, second: 0 }, timeZone);
+}
+
+/** Local midnight `days` days after the local day of `t` (negative: before). */
+function shiftDay(t: number, days: number, timeZone: string): number {
+  const l = utcToLocal(t, timeZone);
+  const d = new Date(Date.UTC(l.year, l.month - 1, l.day + days));
+  return localToUtc(
+    {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: 0,
+      minute: 0,
+      second: 0,
+    },
+    timeZone,
+  );
+}
+
+/**
+ * The training windows at `cutoff`: the layout's windows on every `stride`-th local day of the
+ * `days` days before the cutoff's day, as of their day's start, each ending at or before the cutoff.
+ */
+export function trainingWindows(
+  cutoff: number,
+  layout: 'turno' | 'day' | 'week',
+  days: number,
+  stride: number,
+  timeZone: string,
+): FeatureWindow[] {
+  const out: FeatureWindow[] = [];
+  const today = dayStart(cutoff, timeZone);
+  for (let i = days; i >= 1; i--) {
+    if (i % stride !== 0) continue;
+    const d = shiftDay(today, -i, timeZone);
+    if (layout === 'day') out.push({ start: d, end: shiftDay(d, 1, timeZone), asOf: d });
+    else if (layout === 'week') {
+      const end = shiftDay(d, 7, timeZone);
+      if (end <= cutoff) out.push({ start: d, end, asOf: d });
+    } else
+      for (const band of TURNO_BANDS)
+        out.push({
+          start: atLocalHour(d, band.fromHour, timeZone),
+          end: atLocalHour(d, band.toHour, timeZone),
+          asOf: d,
+        });
+  }
+  return out.filter((w) => w.end <= cutoff);
+}
+
+/** The instant of local hour `hour` (0–24; 24 = next midnight) on the local day starting at `midnight`. */
+function atLocalHour(midnight: number, hour: number, timeZone: string): number {
+  if (hour === 24) return shiftDay(midnight, 1, timeZone);
+  const l = utcToLocal(midnight, timeZone);
+  return localToUtc({ year: l.year, month: l.month, day: l.day, hour, minute: 0, second: 0 }, timeZone);
+}
+
+/** Cells with any event (any group) from `from` on, ascending, among the mask's valid cells. */
+function activeCells(all: EventSet, from: number, ctx: Pick<FitContext, 'grid' | 'mask'>): Int32Array {
+  const seen = new Uint8Array(cellCount(ctx.grid));
+  for (let i = lowerBound(all.t, from); i < all.length; i++) {
+    const c = cellOf(ctx.grid, all.x[i] as number, all.y[i] as number);
+    if (c >= 0 && ctx.mask[c] === 1) seen[c] = 1;
+  }
+  const out: number[] = [];
+  for (let c = 0; c < seen.length; c++) if (seen[c] === 1) out.push(c);
+  return Int32Array.from(out);
+}
+
+/** The event set every feature is built from: all groups when asked, else the forecast group. */
+function featureEvents(events: EventSet, ctx: Pick<FitContext, 'allEvents'>, otherGroups: boolean): EventSet {
+  return otherGroups && ctx.allEvents ? ctx.allEvents : events;
+}
+
+/** Groups counted as features: those with a category present in the data, without duplicates. */
+function featureGroups(data: EventSet, target: CrimeGroup | null, otherGroups: boolean): CrimeGroup[] {
+  const present = new Set<number>();
+  for (let i = 0; i < data.length; i++) present.add(data.category[i] as number);
+  const groups: CrimeGroup[] = [];
+  const seen = new Set<string>();
+  const order = (Object.keys(CRIME_GROUPS) as CrimeGroup[]).sort((a, b) =>
+    a === target ? -1 : b === target ? 1 : 0,
+  );
+  for (const g of order) {
+    if (!otherGroups && g !== target) continue;
+    const key = (CRIME_GROUPS[g] as readonly CrimeCategory[])
+      .map((c) => CATEGORY_CODES.indexOf(c))
+      .filter((c) => present.has(c))
+      .sort((a, b) => a - b)
+      .join(',');
+    if (key === '' || seen.has(key)) continue;
+    seen.add(key);
+    groups.push(g);
+  }
+  return groups.length > 0 ? groups : [target ?? 'all'];
+}
+
+/** Typed array ↔ base64 (little-endian bytes). */
+function b64(a: Float64Array | Uint8Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+function fromB64F64(s: string, field: string): Float64Array {
+  const bytes = Buffer.from(s, 'base64');
+  if (bytes.length % 8 !== 0) throw new ValidationError(field, 'longitud base64 inválida');
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+const eventsState = z.object({
+  t: z.string(),
+  known: z.string(),
+  x: z.string(),
+  y: z.string(),
+  category: z.string(),
+});
+type EventsState = z.infer<typeof eventsState>;
+
+function eventsToState(e: EventSet): EventsState {
+  return { t: b64(e.t), known: b64(e.known), x: b64(e.x), y: b64(e.y), category: b64(e.category) };
+}
+function eventsFromState(s: EventsState, field: string): EventSet {
+  const category = Uint8Array.from(Buffer.from(s.category, 'base64'));
+  return createEventSet({
+    t: fromB64F64(s.t, `${field}.t`),
+    known: fromB64F64(s.known, `${field}.known`),
+    x: fromB64F64(s.x, `${field}.x`),
+    y: fromB64F64(s.y, `${field}.y`),
+    category,
+  });
+}
+
+const stateSchema = z.object({
+  cutoff: z.number(),
+  cellCount: z.number().int(),
+  target: z.string().nullable(),
+  groups: z.array(z.string()),
+  schema: z.object({ columns: z.array(z.object({ name: z.string() }).passthrough()) }).passthrough(),
+  summary: z.object({
+    windows: z.number(),
+    rows: z.number(),
+    targetEvents: z.number(),
+    learner: z.record(z.string(), z.number()),
+  }),
+  learner: z.unknown(),
+  events: eventsState,
+  allEvents: eventsState.nullable(),
+});
+
+/** What a fitted learned model holds. */
+interface Fitted<C> {
+  config: C;
+  cutoff: number;
+  target: CrimeGroup | null;
+  groups: CrimeGroup[];
+  schema: FeatureSchema;
+  summary: TrainingSummary;
+  learner: TrainedLearner;
+  events: EventSet;
+  allEvents: EventSet | null;
+}
+
+/**
+ * Builds the predictor module of a learned grid model from its learner.
+ * @example
+ * export const gbtGrid = createLearnedModule({ kind: 'gbt-grid', learner: gbtLearner, ... });
+ */
+export function createLearnedModule<L extends object>(
+  spec: LearnedModelSpec<L>,
+): PredictorModule<LearnedSharedConfig & Record<string, unknown>, Promise<Predictor>> {
+  const configSchema = z.strictObject({ ...sharedShape, ...spec.learnerShape });
+  type Config = LearnedSharedConfig & Record<string, unknown>;
+  const defaults = Object.freeze(parseModelConfig(configSchema, {})) as Config;
+
+  const areaOf = (ctx: Pick<FitContext, 'area'>): AreaFacts => ctx.area ?? { timeZone: 'UTC' };
+
+  const features = (
+    f: Pick<Fitted<Config>, 'events' | 'allEvents' | 'groups' | 'target' | 'config'>,
+    ctx: Pick<FitContext, 'grid' | 'mask' | 'area'>,
+    windows: readonly FeatureWindow[],
+    cells?: Int32Array,
+    withTarget = false,
+  ) => {
+    const area = areaOf(ctx);
+    return buildFeatures({
+      events: f.allEvents ?? f.events,
+      grid: ctx.grid,
+      mask: ctx.mask,
+      windows,
+      timeZone: area.timeZone,
+      ...(area.country ? { country: area.country } : {}),
+      ...(area.districtOfCell ? { districtOfCell: area.districtOfCell } : {}),
+      groups: f.groups,
+      ...(withTarget && f.target ? { target: f.target } : {}),
+      ...(cells ? { cells } : {}),
+      allHistory: true,
+      hourFeatures: f.config.hourFeatures,
+      // The hour profile counts the forecast group (its categories), even when not training.
+      ...(!withTarget && f.target ? { profileGroup: f.target } : {}),
+    });
+  };
+
+  const makePredictor = (f: Fitted<Config>, ctx: Omit<FitContext, 'cutoff'>): Predictor => ({
+    kind: spec.kind,
+    predict(window: ForecastWindow): RiskSurface {
+      checkWindow(window);
+      const area = areaOf(ctx);
+      const asOf = Math.min(f.cutoff, dayStart(window.start, area.timeZone));
+      const m = features(f, ctx, [{ start: window.start, end: window.end, asOf }]);
+      const rates = f.learner.predict(m.columns);
+      const values = new Float64Array(cellCount(ctx.grid));
+      m.cells.forEach((c, k) => {
+        const v = rates[k] as number;
+        values[c] = Number.isFinite(v) && v > 0 ? v : 0;
+      });
+      return createRiskSurface(ctx.grid, values, ctx.mask);
+    },
+    condition(events: EventSet, cutoff: number, allEvents?: EventSet): Predictor {
+      return makePredictor(
+        {
+          ...f,
+          cutoff,
+          events,
+          allEvents:
+            f.config.otherGroups && allEvents ? allEvents : f.allEvents && !allEvents ? f.allEvents : null,
+        },
+        ctx,
+      );
+    },
+    toArtifact(): ModelArtifact {
+      return {
+        kind: spec.kind,
+        schemaVersion: spec.schemaVersion,
+        config: f.config,
+        state: {
+          cutoff: f.cutoff,
+          cellCount: cellCount(ctx.grid),
+          target: f.target,
+          groups: f.groups,
+          schema: f.schema,
+          summary: f.summary,
+          learner: f.learner.toJSON(),
+          events: eventsToState(f.events),
+          allEvents: f.allEvents ? eventsToState(f.allEvents) : null,
+        },
+      };
+    },
+  });
+
+  return {
+    kind: spec.kind,
+    schemaVersion: spec.schemaVersion,
+    description: spec.description,
+    defaults,
+    settings: describeSettings(configSchema),
+    usesAllEvents: true,
+    refitEveryDays: spec.refitEveryDays,
+    parseConfig(input: unknown): Config {
+      return parseModelConfig(configSchema, input) as Config;
+    },
+    async fit(events, ctx, config) {
+      checkContext(ctx);
+      const area = areaOf(ctx);
+      const data = featureEvents(events, ctx, config.otherGroups);
+      const target = targetGroupOf(events);
+      const groups = featureGroups(data, target, config.otherGroups);
+      const base = {
+        config,
+        events,
+        allEvents: config.otherGroups && ctx.allEvents ? ctx.allEvents : null,
+        groups,
+        target: target ?? groups[0] ?? 'all',
+      } as const;
+      const windows = trainingWindows(
+        ctx.cutoff,
+        ctx.horizon ?? 'day',
+        config.trainDays,
+        config.trainStrideDays,
+        area.timeZone,
+      );
+      const first = windows[0]?.start ?? ctx.cutoff;
+      const cells = activeCells(data, first - ACTIVE_LOOKBACK_DAYS * DAY_MS, ctx);
+      const trainable = windows.length > 0 && cells.length > 0 && events.length > 0;
+      const m = features(base, ctx, trainable ? windows : [], trainable ? cells : new Int32Array(0), true);
+      const y = m.target ?? new Float32Array(m.rows);
+      let targetEvents = 0;
+      for (const v of y) targetEvents += v;
+      const learner: TrainedLearner =
+        targetEvents > 0
+          ? await spec.learner.train(m.columns, y, spec.learnerOptions(config), ctx.seed)
+          : zeroLearner();
+      return makePredictor(
+        {
+          ...base,
+          cutoff: ctx.cutoff,
+          schema: m.schema,
+          summary: { windows: windows.length, rows: m.rows, targetEvents, learner: { ...learner.report } },
+          learner,
+        },
+        ctx,
+      );
+    },
+    async fromArtifact(artifact, ctx) {
+      checkContext(ctx);
+      checkArtifact(artifact, spec.kind, spec.schemaVersion);
+      const config = parseModelConfig(configSchema, artifact.config) as Config;
+      const s = parseModelState(stateSchema, artifact.state);
+      if (s.cellCount !== cellCount(ctx.grid))
+        throw new ValidationError(
+          'artifact.state.cellCount',
+          `el modelo es de una grilla de ${s.cellCount} celdas; esta tiene ${cellCount(ctx.grid)}`,
+        );
+      const learner = s.learner === null ? zeroLearner() : await spec.learner.restore(s.learner);
+      return makePredictor(
+        {
+          config,
+          cutoff: s.cutoff,
+          target: s.target as CrimeGroup | null,
+          groups: s.groups as CrimeGroup[],
+          schema: s.schema as unknown as FeatureSchema,
+          summary: s.summary,
+          learner,
+          events: eventsFromState(s.events, 'artifact.state.events'),
+          allEvents: s.allEvents ? eventsFromState(s.allEvents, 'artifact.state.allEvents') : null,
+        },
+        ctx,
+      );
+    },
+  };
+}
+
+/** The learner of a model without any training target: zero everywhere. */
+function zeroLearner(): TrainedLearner {
+  return {
+    predict: (columns) => new Float64Array(columns[0]?.length ?? 0),
+    toJSON: () => null,
+    report: {},
+  };
+}
