@@ -15,6 +15,7 @@ import { registerQueryCommands } from './commands/query.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerSweepCommand } from './commands/sweep.ts';
+import { registerTrainCommand } from './commands/train.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command('vigia')
@@ -32,6 +33,7 @@ registerDemoCommand(program);
 registerForecastCommand(program);
 registerBacktestCommand(program);
 registerSweepCommand(program);
+registerTrainCommand(program);
 registerModelsCommands(program);
 registerAreaCommands(program);
 registerDbCommands(program);

@@ -6,12 +6,12 @@
  */
 import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { knownBefore } from '../core/events.ts';
-import type { Predictor } from '../models/predictor.ts';
 import { type RiskSurface, surfaceToGeoJson, totalRisk, validCells } from '../core/risk-surface.ts';
 import { CRIME_GROUPS } from '../core/taxonomy.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import type { StudyArea } from '../geo/study-area.ts';
+import type { Predictor } from '../models/predictor.ts';
 import { getPredictor, PREDICTOR_KINDS } from '../models/registry.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
@@ -28,7 +28,7 @@ import { areaFacts, getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
 import { resolveModel } from './models.ts';
-import { conditionedOn, restoreTrainedModel } from './training.ts';
+import { conditionedOn, restoreTrainedModel, trainedModel } from './training.ts';
 
 export type { StoredForecast } from '../storage/forecasts.ts';
 
@@ -162,8 +162,7 @@ function surfaces(
  */
 async function forecastTrained(db: Db, req: ForecastRequest, id: number): Promise<ForecastSummary[]> {
   const area = await getStudyArea(db, req.area);
-  const restored = await restoreTrainedModel(db, id, req.audit ? { audit: req.audit } : {});
-  const { meta } = restored;
+  const meta = await trainedModel(db, id);
   if (meta.area !== area.def.id)
     throw new ValidationError(
       '--trained',
@@ -173,6 +172,11 @@ async function forecastTrained(db: Db, req: ForecastRequest, id: number): Promis
     throw new ValidationError(
       '--trained',
       `el modelo entrenado ${id} es del grupo "${meta.group}", no de ${req.groups.map((g) => `"${g}"`).join(', ')}`,
+    );
+  if (req.horizon !== meta.horizon)
+    throw new ValidationError(
+      '--horizon',
+      `el modelo entrenado ${id} se entrenó para ventanas "${meta.horizon}", no "${req.horizon}" (use --horizon ${meta.horizon} o entrene otro)`,
     );
   if (req.cellSize !== undefined && req.cellSize !== meta.grid.cellSize)
     throw new ValidationError(
@@ -186,6 +190,7 @@ async function forecastTrained(db: Db, req: ForecastRequest, id: number): Promis
       '--day',
       `el modelo entrenado ${id} vio datos hasta ${meta.dataCutoff.toISOString()}, después del inicio del ${req.day}: pronosticar ese día usaría el futuro`,
     );
+  const restored = await restoreTrainedModel(db, id, req.audit ? { audit: req.audit } : {});
   const known = await knownOfGroup(db, area.def.id, meta.group, cutoff, req.day);
   const allKnown = restored.module.usesAllEvents
     ? knownBefore((await loadEvents(db, { area: area.def.id, to: cutoff })).events, cutoff)

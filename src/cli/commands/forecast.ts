@@ -1,10 +1,13 @@
 /** `vigia forecast`: produce and store the forecasts for a day, per crime group and turno. */
 import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { PREDICTOR_KINDS } from '../../services/backtest.ts';
 import { chooseForecastDay, dataAge, dmy, staleNotice } from '../../services/data-age.ts';
 import { forecast } from '../../services/forecast.ts';
+import { parseTrainedId } from '../../services/training.ts';
 import { list, withStore } from '../context.ts';
+import { settingsForModel } from '../model-options.ts';
 import { table } from '../output.ts';
 import { cliAuditContext } from '../secret.ts';
 
@@ -21,26 +24,45 @@ export function registerForecastCommand(program: Command): void {
       'permite pronosticar más de VIGIA_STALE_DATA_DAYS días después de la última denuncia',
     )
     .option('--horizon <h>', 'turno | day', 'turno')
-    .option('--model <kind>', `modelo: ${PREDICTOR_KINDS.join(', ')}`, 'sepp-grid')
+    .option('--model <kind>', `modelo: ${PREDICTOR_KINDS.join(', ')} (por defecto, sepp-grid)`)
+    .option(
+      '--set <opción=valor>',
+      'ajuste del modelo (repetible), ej. bandwidth=150 o sepp-grid.trainingWindowDays=180',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      '--trained <id>',
+      'usa un modelo entrenado guardado (vigia train) sin reajustarlo: lo condiciona en los datos del día',
+    )
     .option('--groups <lista>', `grupos: ${Object.keys(CRIME_GROUPS).join(', ')} (por defecto, todos)`)
-    .option('--cell-size <m>', 'lado de celda en metros', '150')
+    .option('--cell-size <m>', 'lado de celda en metros (por defecto 150, o la del modelo entrenado)')
     .option('-a, --area <id>', 'área de estudio (por defecto VIGIA_STUDY_AREA)')
     .option('--json', 'salida JSON')
     .addHelpText(
       'after',
-      '\nEjemplo: vigia forecast --day 2026-01-01 --model sepp-grid --groups property,extorsion',
+      '\nEjemplos: vigia forecast --day 2026-01-01 --model sepp-grid --groups property,extorsion\n          vigia forecast --trained 3 (un modelo de vigia train; su área y grupo)',
     )
     .action(
       async (o: {
         day?: string;
         allowFar?: boolean;
         horizon: string;
-        model: string;
+        model?: string;
+        set?: string[];
+        trained?: string;
         groups?: string;
-        cellSize: string;
+        cellSize?: string;
         area?: string;
         json?: boolean;
       }) => {
+        if (o.trained !== undefined && (o.model !== undefined || o.set))
+          throw new ValidationError(
+            '--trained',
+            'un modelo entrenado ya trae su modelo y sus ajustes: no use --model ni --set con él',
+          );
+        const trained = o.trained === undefined ? undefined : parseTrainedId(o.trained, '--trained');
+        const model = o.model ?? 'sepp-grid';
+        const settings = settingsForModel(model, o.set);
         await withStore(async (db, config) => {
           const groups = list(o.groups);
           const area = o.area ?? config.studyArea;
@@ -56,8 +78,14 @@ export function registerForecastCommand(program: Command): void {
             area,
             day,
             horizon: o.horizon === 'day' ? 'day' : 'turno',
-            model: o.model,
-            cellSize: Number(o.cellSize),
+            model,
+            config: settings,
+            ...(trained === undefined ? {} : { trained }),
+            ...(o.cellSize === undefined
+              ? trained === undefined
+                ? { cellSize: 150 }
+                : {}
+              : { cellSize: Number(o.cellSize) }),
             ...(groups ? { groups } : {}),
           });
           if (o.json) {
@@ -75,7 +103,7 @@ export function registerForecastCommand(program: Command): void {
                 f.totalRisk.toFixed(1),
                 f.id,
               ]),
-            )}\n${stored.length} pronósticos guardados para el ${dmy(day)} (modelo ${o.model}).\n`,
+            )}\n${stored.length} pronósticos guardados para el ${dmy(day)} (modelo ${trained === undefined ? model : `entrenado ${trained}`}).\n`,
           );
         });
       },
