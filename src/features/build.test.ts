@@ -245,3 +245,93 @@ describe('feature layer: calendar, district, schema', () => {
     expect(() => buildFeatures({ ...ok, districtOfCell: [1, 2] })).toThrow(/districtOfCell/);
   });
 });
+
+describe('feature layer: as-of time, all history, hour profile, row cells, cell blocks', () => {
+  const c = cellAt(3, 3);
+
+  it('computes a window as of an earlier instant: later events are unknown, ages count from it', () => {
+    const list: Ev[] = [
+      { cat: 'hurto', col: 3, row: 3, daysAgo: 0.25 }, // 6 h before the window, after the as-of
+      { cat: 'hurto', col: 3, row: 3, daysAgo: 1.5 },
+    ];
+    const asOf = start - DAY;
+    const m = build(list, { windows: [{ ...window, asOf }] });
+    // As of one day earlier only the event 1.5 days before the start is known, half a day old.
+    expect(at(m, 'count.property.1d', c)).toBe(1);
+    expect(at(m, 'count.property.7d', c)).toBe(1);
+    expect(at(build(list), 'count.property.1d', c)).toBe(1);
+    expect(at(build(list), 'count.property.7d', c)).toBe(2);
+    // Calendar columns still describe the window itself.
+    expect(at(m, 'calendar.dayOfWeek', c)).toBe(1);
+    expect(() => build(list, { windows: [{ ...window, asOf: start + 1 }] })).toThrow(/windows\[0\]\.asOf/);
+  });
+
+  it('adds every earlier event of a group, beyond the 365-day horizon, only when asked', () => {
+    const list: Ev[] = [
+      { cat: 'hurto', col: 3, row: 3, daysAgo: 3000 },
+      { cat: 'robo', col: 3, row: 3, daysAgo: 400 },
+      { cat: 'hurto', col: 3, row: 3, daysAgo: 10 },
+      { cat: 'hurto', col: 3, row: 3, daysAgo: 2, known: start + HOUR }, // registered after: never
+    ];
+    const m = build(list, { allHistory: true });
+    expect(at(m, 'count.property.all', c)).toBe(3);
+    expect(at(m, 'count.property.365d', c)).toBe(1);
+    expect(at(m, 'count.violent.all', c)).toBe(1);
+    expect(build(list).schema.columns.map((s) => s.name)).not.toContain('count.property.all');
+  });
+
+  it("gives the share of the cell's and the area's past events in the window's local hours", () => {
+    // Lima is UTC−5: the window 18:00–24:00 local; events at 20:00 local (in) and 10:00 local (out).
+    const evening = { start: start + 18 * HOUR, end: start + DAY };
+    const timed = (hourLocal: number, col: number, daysAgo: number) => ({
+      t: start - daysAgo * DAY + hourLocal * HOUR,
+      col,
+    });
+    const rows = [timed(20, 3, 3), timed(20, 3, 4), timed(20, 3, 5), timed(10, 3, 6), timed(10, 0, 7)];
+    const events = createEventSet({
+      t: rows.map((r) => r.t),
+      x: rows.map((r) => (r.col + 0.5) * 100),
+      y: rows.map(() => 350),
+      category: rows.map(() => CATEGORY_CODES.indexOf('hurto')),
+    });
+    const m = buildFeatures({ events, grid, mask, windows: [evening], timeZone: TZ, target: 'property' });
+    expect(at(m, 'calendar.hour', c)).toBe(18);
+    expect(at(m, 'window.hours', c)).toBe(6);
+    expect(at(m, 'hour.areaShare', c)).toBeCloseTo(3 / 5, 6);
+    // The 3 × 3 block of cell (3, 3) holds the three evening events and one morning event.
+    expect(at(m, 'hour.cellShare', c)).toBeCloseTo((3 + 5 * 0.6) / (4 + 5), 6);
+    // A cell with no events nearby gets the area's share.
+    expect(at(m, 'hour.cellShare', cellAt(6, 6))).toBeCloseTo(0.6, 6);
+    const without = buildFeatures({
+      events,
+      grid,
+      mask,
+      windows: [evening],
+      timeZone: TZ,
+      hourFeatures: false,
+    });
+    const names = without.schema.columns.map((s) => s.name);
+    for (const n of ['calendar.hour', 'window.hours', 'hour.cellShare', 'hour.areaShare'])
+      expect(names).not.toContain(n);
+  });
+
+  it('builds rows for the given cells only, and appends per-cell blocks', () => {
+    const list: Ev[] = [{ cat: 'hurto', col: 3, row: 3, daysAgo: 2 }];
+    const cells = Int32Array.from([cellAt(0, 0), c]);
+    const values = Float32Array.from({ length: 49 }, (_, i) => i * 10);
+    const block = {
+      columns: [{ name: 'env.test', kind: 'environment' as const, unit: 'm', description: 'test' }],
+      values: [values],
+    };
+    const m = build(list, { cells, cellBlocks: [block] });
+    expect(m.rows).toBe(2);
+    expect(Array.from(m.cells)).toEqual([0, c]);
+    expect(Array.from(featureColumn(m, 'env.test'))).toEqual([0, c * 10]);
+    expect(at(m, 'count.property.7d', c)).toBe(1);
+    expect(() => build(list, { cells: Int32Array.from([c, 0]) })).toThrow(/cells\[1\]/);
+    expect(() => build(list, { cellBlocks: [{ ...block, values: [new Float32Array(3)] }] })).toThrow(
+      /cellBlocks\[0\]\.values\[0\]/,
+    );
+    expect(() => build(list, { cellBlocks: [block, block] })).toThrow(/columna repetida "env.test"/);
+  });
+});
