@@ -144,6 +144,7 @@ describe('fitMlp', () => {
   it('early stopping keeps the best validation epoch; validationFraction 0 trains every epoch', async () => {
     const { columns, y } = poissonData(300, 6);
     // A large step size overfits quickly: the validation loss rises and training stops.
+    const seen: (number | null)[] = [];
     const stopped = await fitMlp(columns, y, {
       epochs: 60,
       batchSize: 16,
@@ -151,6 +152,7 @@ describe('fitMlp', () => {
       patience: 2,
       seed: 1,
       hiddenLayers: [64, 64],
+      onEpoch: (epoch, loss) => seen.push(epoch, loss),
     });
     const all = await fitMlp(columns, y, { epochs: 3, validationFraction: 0, seed: 1 });
     try {
@@ -158,6 +160,7 @@ describe('fitMlp', () => {
       expect(h.epochs).toBeLessThan(60);
       expect(h.epochs - h.bestEpoch).toBe(2);
       expect(h.validationLoss[h.bestEpoch - 1]).toBe(Math.min(...h.validationLoss));
+      expect(seen).toEqual(h.validationLoss.flatMap((loss, i) => [i + 1, loss]));
       expect(all.history).toEqual({ epochs: 3, bestEpoch: 3, validationLoss: [] });
     } finally {
       stopped.dispose();

@@ -37,6 +37,8 @@ export interface NnTrainOptions {
   readonly patience?: number;
   /** Seed of the initial weights, the validation rows and the batch order, default 0. */
   readonly seed?: number;
+  /** Called after each epoch (progress, timing); not part of the model's settings. */
+  readonly onEpoch?: (epoch: number, validationLoss: number | null) => void;
 }
 
 /** Settings of `fitMlp`. */
@@ -544,6 +546,7 @@ async function train(
   order: Int32Array,
   nValidation: number,
   random: () => number,
+  onEpoch: NnTrainOptions['onEpoch'],
 ): Promise<NnHistory> {
   const { loss, outputs, epochs, batchSize, patience, learningRate } = settings;
   const trainRows = order.slice(nValidation);
@@ -589,17 +592,19 @@ async function train(
           });
         });
       }
+      let v: number | null = null;
       if (validation) {
-        const pred = link(loss, predictRaw(model, validation, outputs), outputs);
-        const v = nnLoss(loss, yValidation, pred);
+        v = nnLoss(loss, yValidation, link(loss, predictRaw(model, validation, outputs), outputs));
         history.push(v);
         if (v < best - 1e-9 * Math.abs(best) || !Number.isFinite(best)) {
           best = v;
           bestEpoch = epoch;
           for (const w of bestWeights ?? []) w.dispose();
           bestWeights = model.getWeights().map((w) => w.clone());
-        } else if (epoch - bestEpoch >= patience) break;
+        }
       } else bestEpoch = epoch;
+      onEpoch?.(epoch, v);
+      if (epoch - bestEpoch >= patience) break;
       await new Promise((r) => setImmediate(r)); // let the event loop breathe between epochs
     }
     if (bestWeights && bestEpoch < history.length) model.setWeights(bestWeights);
@@ -670,7 +675,18 @@ export async function fitMlp(
     inputs: input,
     outputs: denseHead(input, training.hiddenLayers, outputs, training.seed, bias),
   });
-  return finish(model, inputs, y, settings, order, nValidation, random, features, { means: [], sds: [] });
+  return finish(
+    model,
+    inputs,
+    y,
+    settings,
+    order,
+    nValidation,
+    random,
+    features,
+    { means: [], sds: [] },
+    options.onEpoch,
+  );
 }
 
 async function finish(
@@ -683,9 +699,10 @@ async function finish(
   random: () => number,
   features: Standardisation,
   sequence: Standardisation,
+  onEpoch: NnTrainOptions['onEpoch'],
 ): Promise<NnModel> {
   try {
-    const history = await train(model, inputs, y, settings, order, nValidation, random);
+    const history = await train(model, inputs, y, settings, order, nValidation, random, onEpoch);
     return await NnModel.create(settings, features, sequence, history, model);
   } catch (e) {
     model.dispose();
@@ -748,5 +765,5 @@ export async function fitLstm(
     inputs: ins,
     outputs: denseHead(h, training.hiddenLayers, 1, training.seed, bias),
   });
-  return finish(model, inputs, y, settings, order, nValidation, random, features, sequence);
+  return finish(model, inputs, y, settings, order, nValidation, random, features, sequence, options.onEpoch);
 }
