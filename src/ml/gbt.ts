@@ -18,7 +18,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
 import { BinMapper, type BinnedMatrix, MAX_BINS, MISSING_BIN, matrixRows } from './binning.ts';
-import { FEATURE_STRIDE, HistogramBuilder, STRIDE, shared } from './histogram.ts';
+import { FEATURE_STRIDE, RowLoops, STRIDE, shared } from './histogram.ts';
 
 /** The loss being minimised. */
 export type GbtLoss = 'poisson' | 'logistic';
@@ -480,10 +480,17 @@ export function fitGbt(
           Math.min(Math.max(mean, 1e-10), 1 - 1e-10) / (1 - Math.min(Math.max(mean, 1e-10), 1 - 1e-10)),
         );
 
-  const raw = new Float64Array(n).fill(baseline);
-  const grad = o.threads > 1 ? shared(Float64Array, n) : new Float64Array(n);
-  const hess = o.threads > 1 ? shared(Float64Array, n) : new Float64Array(n);
-  const grower = new TreeGrower(binned, mapper, o, grad, hess, nTrain);
+  // arrays the worker threads read or write live on SharedArrayBuffers
+  const array = <T>(
+    Type: { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+    m: number,
+  ): T => (o.threads > 1 ? shared(Type, m) : new Type(m));
+  const raw = array(Float64Array, n).fill(baseline);
+  const yAll = array(Float64Array, n);
+  for (let i = 0; i < n; i++) yAll[i] = y[i] as number;
+  const trainRows = array(Uint32Array, nTrain);
+  trainRows.set(train);
+  const grower = new TreeGrower(binned, mapper, o, { raw, y: yAll, train: trainRows }, array);
   const builder = new NodeBuilder();
   const roots: number[] = [];
   const nSample = Math.max(1, Math.round(o.subsample * nTrain));
@@ -496,11 +503,7 @@ export function fitGbt(
 
   try {
     for (let it = 0; it < o.iterations; it++) {
-      for (const i of train) {
-        const p = inverseLink(o.loss, raw[i] as number);
-        grad[i] = p - (y[i] as number);
-        hess[i] = o.loss === 'poisson' ? p : Math.max(p * (1 - p), 1e-16);
-      }
+      grower.gradients();
       const rows = nSample < nTrain ? sampleSorted(train, nSample, random) : Uint32Array.from(train);
       const allowed = featureMask(mapper.nFeatures, nFeatureUse, random);
       const root = grower.grow(rows, allowed, builder);
@@ -559,51 +562,73 @@ function featureMask(n: number, k: number, random: () => number): Uint8Array {
   return mask;
 }
 
-/** Grows one tree at a time over shared buffers (row partition, ordered gradients, histograms). */
+/** Typed array factory: on a SharedArrayBuffer when worker threads are used. */
+type ArrayOf = <T>(
+  Type: { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  length: number,
+) => T;
+
+/** Grows one tree at a time over shared buffers (row partition, gradients, histograms). */
 class TreeGrower {
   private readonly nFeatures: number;
   private readonly nBins: Int32Array;
-  private readonly tmp: Uint32Array;
-  private readonly goesLeft = new Uint8Array(256);
-  /** The binned codes row-major (`rowCodes[i * nFeatures + f]`), for histogram building. */
-  private readonly rowCodes: Uint8Array;
   private readonly pool: Float64Array[] = [];
   /** The finished leaves of the last tree: node and row range. */
   private leaves: Leaf[] = [];
   private rows: Uint32Array = new Uint32Array(0);
-  /** The rows of the current tree, reordered by the splits (shared with the histogram workers). */
+  /** The rows of the current tree, reordered by the splits (shared with the workers). */
   private readonly rowsBuffer: Uint32Array;
-  private readonly histograms: HistogramBuilder;
+  private readonly grad: Float64Array;
+  private readonly hess: Float64Array;
+  private readonly loops: RowLoops;
   private values: Float64Array = new Float64Array(0);
   private allowed: Uint8Array = new Uint8Array(0);
 
   constructor(
-    private readonly binned: BinnedMatrix,
+    binned: BinnedMatrix,
     private readonly mapper: BinMapper,
     private readonly o: Resolved,
-    private readonly grad: Float64Array,
-    private readonly hess: Float64Array,
-    maxRows: number,
+    scores: { raw: Float64Array; y: Float64Array; train: Uint32Array },
+    array: ArrayOf,
   ) {
-    this.nFeatures = binned.nFeatures;
-    this.nBins = Int32Array.from({ length: this.nFeatures }, (_, f) => mapper.nBins(f));
-    this.tmp = new Uint32Array(binned.nRows);
-    const threaded = o.threads > 1;
-    this.rowCodes = threaded ? shared(Uint8Array, binned.codes.length) : new Uint8Array(binned.codes.length);
-    const { codes, nRows } = binned;
-    for (let f = 0; f < this.nFeatures; f++)
-      for (let i = 0, k = f * nRows; i < nRows; i++, k++)
-        this.rowCodes[i * this.nFeatures + f] = codes[k] as number;
-    this.rowsBuffer = threaded ? shared(Uint32Array, maxRows) : new Uint32Array(maxRows);
-    this.histograms = new HistogramBuilder(
-      { rows: this.rowsBuffer, grad, hess, rowCodes: this.rowCodes, nFeatures: this.nFeatures },
+    const { nRows, nFeatures } = binned;
+    this.nFeatures = nFeatures;
+    this.nBins = Int32Array.from({ length: nFeatures }, (_, f) => mapper.nBins(f));
+    const codes = array(Uint8Array, binned.codes.length);
+    codes.set(binned.codes);
+    // the codes row-major as well (`rowCodes[i * nFeatures + f]`): one row per cache line
+    const rowCodes = array(Uint8Array, binned.codes.length);
+    for (let f = 0; f < nFeatures; f++)
+      for (let i = 0, k = f * nRows; i < nRows; i++, k++) rowCodes[i * nFeatures + f] = codes[k] as number;
+    const maxRows = scores.train.length;
+    this.rowsBuffer = array(Uint32Array, maxRows);
+    this.grad = array(Float64Array, nRows);
+    this.hess = array(Float64Array, nRows);
+    this.loops = new RowLoops(
+      {
+        rows: this.rowsBuffer,
+        tmp: array(Uint32Array, maxRows),
+        grad: this.grad,
+        hess: this.hess,
+        rowCodes,
+        codes,
+        nRows,
+        nFeatures,
+        ...scores,
+        poisson: o.loss === 'poisson' ? 1 : 0,
+      },
       o.threads,
     );
   }
 
+  /** Gradients and hessians of the training rows at the current raw scores. */
+  gradients(): void {
+    this.loops.gradients();
+  }
+
   /** Stops the histogram workers. */
   close(): void {
-    this.histograms.close();
+    this.loops.close();
   }
 
   /** Grows a tree on `rows` (reordered in place), appending its nodes; returns its root. */
@@ -670,26 +695,11 @@ class TreeGrower {
   /** Splits a leaf: partitions its rows, makes the children and their histograms and splits. */
   private split(leaf: Leaf, builder: NodeBuilder): [Leaf, Leaf] {
     const s = leaf.split as Split;
-    const { codes, nRows } = this.binned;
-    const col = s.feature * nRows;
-    const rows = this.rows;
-    const tmp = this.tmp;
-    let w = leaf.start;
-    let r = 0;
     const { gl, hl, bin, missingLeft } = s;
-    // branch-free stable partition: each row is written to both sides, one cursor moves (w ≤ k,
-    // so nothing unread is overwritten); goesLeft[code] is 1 for the codes that go left
-    const goesLeft = this.goesLeft.fill(0, bin + 1).fill(1, 0, bin + 1);
+    // goesLeft[code] is 1 for the codes that go left
+    const goesLeft = this.loops.goesLeft.fill(0, bin + 1).fill(1, 0, bin + 1);
     goesLeft[MISSING_BIN] = missingLeft ? 1 : 0;
-    for (let k = leaf.start; k < leaf.end; k++) {
-      const i = rows[k] as number;
-      const left = goesLeft[codes[col + i] as number] as number;
-      rows[w] = i;
-      tmp[r] = i;
-      w += left;
-      r += 1 - left;
-    }
-    rows.set(tmp.subarray(0, r), w);
+    const w = this.loops.partition(leaf.start, leaf.end, s.feature);
     const node = leaf.node;
     builder.feature[node] = s.feature;
     builder.bin[node] = s.bin;
@@ -749,7 +759,7 @@ class TreeGrower {
   /** The gradient/hessian/count histogram of rows[start, end) for every allowed feature. */
   private buildHist(start: number, end: number): Float64Array {
     const hist = this.acquire();
-    this.histograms.build(hist, start, end);
+    this.loops.histogram(hist, start, end);
     return hist;
   }
 

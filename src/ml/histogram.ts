@@ -1,15 +1,22 @@
 /**
- * The histogram loop of the tree learners, on one thread or split over worker threads.
+ * The row loops of the tree learner — histograms, the row partition of a split and the
+ * gradients — on the calling thread or split over worker threads.
  *
  * A histogram holds, per feature f and code c, at `(f · 256 + c) · 3`: the sum of gradients, the sum
- * of hessians and the row count. With `threads` > 1 the rows of a large node are cut into `threads`
- * fixed ranges: the calling thread sums the first into the target, each worker one other into its
- * own buffer, and the caller adds the workers' buffers in worker order. The cut and the order depend
- * only on the node and the thread count, so results are deterministic for a given thread count
- * (not bit-identical across thread counts: floating-point sums in another order).
+ * of hessians and the row count. The histogram loop is generated for the feature count (one
+ * straight-line block per feature, `kernelSource`): V8 compiles it about 1.5× faster than a loop over
+ * features (measured on 800,000 × 30 codes).
  *
- * Workers run `accumulate` itself (its source text), over SharedArrayBuffers; they wait on
- * `Atomics.wait`, so the caller's `build` is synchronous.
+ * With `threads` > 1 the rows of a large node (or the training rows, for gradients) are cut into
+ * `threads` fixed ranges: the calling thread works on the first, each worker on one other. Histogram
+ * parts are summed into the target in worker order; a partition is stable within each range and the
+ * ranges are joined in order, so it equals the one-thread partition; gradients are per row. The
+ * cut and the order depend only on the node and the thread count, so results are deterministic for
+ * a given thread count (not bit-identical across thread counts: histogram sums in another order).
+ *
+ * Workers run the same functions (their source text) over SharedArrayBuffers and wait on
+ * `Atomics.wait`, so the caller's calls are synchronous. Every wait has a timeout: a worker that
+ * does not answer within `WORKER_TIMEOUT_MS`, or that fails, makes the call throw.
  */
 
 import { Worker } from 'node:worker_threads';
@@ -17,12 +24,27 @@ import { Worker } from 'node:worker_threads';
 /** Histogram entries per bin and per feature. */
 export const STRIDE = 3;
 export const FEATURE_STRIDE = 256 * STRIDE;
-/** Nodes with fewer rows are summed on the calling thread alone. */
+/** Nodes (or row sets) with fewer rows are handled on the calling thread alone. */
 const PARALLEL_MIN_ROWS = 16_384;
+/** Feature counts up to this get a fully unrolled histogram loop; more use `accumulate`. */
+const UNROLL_MAX = 64;
+/** How long the caller waits for a worker before giving up. */
+const WORKER_TIMEOUT_MS = 120_000;
+
+/** Adds rows[start, end) to `hist`; the feature count is fixed when the kernel is generated. */
+export type Kernel = (
+  hist: Float64Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  grad: Float64Array,
+  hess: Float64Array,
+  rowCodes: Uint8Array,
+) => void;
 
 /**
- * Adds rows[start, end) to `hist` (row-major codes: one row's codes share a cache line).
- * Self-contained: its source runs in the workers too.
+ * Adds rows[start, end) to `hist` (row-major codes: one row's codes share a cache line), for any
+ * feature count. Self-contained: its source runs in the workers too.
  */
 export function accumulate(
   hist: Float64Array,
@@ -34,37 +56,13 @@ export function accumulate(
   rowCodes: Uint8Array,
   nFeatures: number,
 ): void {
-  // unrolled by 4 features: V8 compiles the straight-line form about twice as fast as a
-  // one-feature loop (measured; bounds checks and the loop counter are amortised)
-  const f4 = nFeatures - (nFeatures % 4);
   for (let k = start; k < end; k++) {
     const i = rows[k] as number;
     const g = grad[i] as number;
     const h = hess[i] as number;
     const base = i * nFeatures;
-    let f = 0;
-    for (; f < f4; f += 4) {
-      const p = base + f;
-      const o = f * 768;
-      let b = o + (rowCodes[p] as number) * 3;
-      hist[b] = (hist[b] as number) + g;
-      hist[b + 1] = (hist[b + 1] as number) + h;
-      hist[b + 2] = (hist[b + 2] as number) + 1;
-      b = o + 768 + (rowCodes[p + 1] as number) * 3;
-      hist[b] = (hist[b] as number) + g;
-      hist[b + 1] = (hist[b + 1] as number) + h;
-      hist[b + 2] = (hist[b + 2] as number) + 1;
-      b = o + 1536 + (rowCodes[p + 2] as number) * 3;
-      hist[b] = (hist[b] as number) + g;
-      hist[b + 1] = (hist[b + 1] as number) + h;
-      hist[b + 2] = (hist[b + 2] as number) + 1;
-      b = o + 2304 + (rowCodes[p + 3] as number) * 3;
-      hist[b] = (hist[b] as number) + g;
-      hist[b + 1] = (hist[b + 1] as number) + h;
-      hist[b + 2] = (hist[b + 2] as number) + 1;
-    }
-    for (; f < nFeatures; f++) {
-      const b = f * 768 + (rowCodes[base + f] as number) * 3;
+    for (let f = 0, off = 0; f < nFeatures; f++, off += 768) {
+      const b = off + (rowCodes[base + f] as number) * 3;
       hist[b] = (hist[b] as number) + g;
       hist[b + 1] = (hist[b + 1] as number) + h;
       hist[b + 2] = (hist[b + 2] as number) + 1;
@@ -72,13 +70,111 @@ export function accumulate(
   }
 }
 
-/** Shared inputs of the histogram loop (SharedArrayBuffer-backed when threads > 1). */
-export interface HistInputs {
+/**
+ * Source text of the histogram loop for `nFeatures` features: a function expression with the
+ * `Kernel` signature. Only numbers are spliced into it.
+ */
+export function kernelSource(nFeatures: number): string {
+  if (!Number.isInteger(nFeatures) || nFeatures < 1) throw new RangeError('nFeatures');
+  if (nFeatures > UNROLL_MAX)
+    return `(hist, rows, start, end, grad, hess, rowCodes) => (${accumulate.toString()})(hist, rows, start, end, grad, hess, rowCodes, ${nFeatures})`;
+  let body = '';
+  for (let f = 0; f < nFeatures; f++)
+    body += `b = ${f * FEATURE_STRIDE} + rowCodes[base + ${f}] * 3; hist[b] += g; hist[b + 1] += h; hist[b + 2] += 1;\n`;
+  return `function (hist, rows, start, end, grad, hess, rowCodes) {
+  for (let k = start; k < end; k++) {
+    const i = rows[k];
+    const g = grad[i];
+    const h = hess[i];
+    const base = i * ${nFeatures};
+    let b = 0;
+${body}  }
+}`;
+}
+
+/** The histogram loop for `nFeatures` features (compiled from `kernelSource`). */
+export function compileKernel(nFeatures: number): Kernel {
+  return new Function(`return ${kernelSource(nFeatures)};`)() as Kernel;
+}
+
+/**
+ * Stable partition of rows[start, end): the rows whose code in `column` has `goesLeft[code]` = 1
+ * first (in place), the others after them in `tmp[start …]`; returns how many go left. Branch-free:
+ * each row is written to both sides and one cursor moves (w ≤ k: nothing unread is overwritten).
+ * Self-contained: its source runs in the workers too.
+ */
+export function partitionRange(
+  rows: Uint32Array,
+  tmp: Uint32Array,
+  start: number,
+  end: number,
+  codes: Uint8Array,
+  column: number,
+  goesLeft: Uint8Array,
+): number {
+  let w = start;
+  let r = start;
+  for (let k = start; k < end; k++) {
+    const i = rows[k] as number;
+    const left = goesLeft[codes[column + i] as number] as number;
+    rows[w] = i;
+    tmp[r] = i;
+    w += left;
+    r += 1 - left;
+  }
+  return w - start;
+}
+
+/**
+ * Gradient and hessian of the loss at the raw scores of rows train[start, end): Poisson (log
+ * link) when `poisson` is 1, else logistic (logit link). Self-contained: runs in the workers too.
+ */
+export function gradients(
+  poisson: number,
+  train: Uint32Array,
+  start: number,
+  end: number,
+  raw: Float64Array,
+  y: Float64Array,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
+  if (poisson === 1)
+    for (let k = start; k < end; k++) {
+      const i = train[k] as number;
+      const p = Math.exp(raw[i] as number);
+      grad[i] = p - (y[i] as number);
+      hess[i] = p;
+    }
+  else
+    for (let k = start; k < end; k++) {
+      const i = train[k] as number;
+      const p = 1 / (1 + Math.exp(-(raw[i] as number)));
+      grad[i] = p - (y[i] as number);
+      hess[i] = Math.max(p * (1 - p), 1e-16);
+    }
+}
+
+/** Shared inputs of the row loops (SharedArrayBuffer-backed when threads > 1). */
+export interface RowInputs {
+  /** The rows of the current tree, reordered by the splits. */
   readonly rows: Uint32Array;
+  /** Scratch of the partition, as long as `rows`. */
+  readonly tmp: Uint32Array;
   readonly grad: Float64Array;
   readonly hess: Float64Array;
+  /** Codes row-major (`rowCodes[i * nFeatures + f]`), for histograms. */
   readonly rowCodes: Uint8Array;
+  /** Codes column-major (`codes[f * nRows + i]`), for partitions. */
+  readonly codes: Uint8Array;
+  readonly nRows: number;
   readonly nFeatures: number;
+  /** Training rows, raw scores and targets (all rows indexed by row), for gradients. */
+  readonly train: Uint32Array;
+  readonly raw: Float64Array;
+  readonly y: Float64Array;
+  /** 1 for Poisson, 0 for logistic. */
+  readonly poisson: number;
 }
 
 /** Typed arrays of `length` elements on a SharedArrayBuffer. */
@@ -89,81 +185,165 @@ export function shared<T>(
   return new Type(new SharedArrayBuffer(length * Type.BYTES_PER_ELEMENT));
 }
 
-const WORKER_SOURCE = `
+/** Control words per worker: generation, operation, start, end, argument, done, result, error. */
+const SLOT = 8;
+const [GEN, OP, START, END, ARG, DONE, RESULT, FAILED] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [OP_HIST, OP_PARTITION, OP_GRADIENTS] = [1, 2, 3];
+
+const workerSource = (nFeatures: number): string => `
 const { workerData } = require('node:worker_threads');
-const accumulate = ${accumulate.toString()};
-const { control, slot, rows, grad, hess, rowCodes, nFeatures, hist } = workerData;
+const kernel = ${kernelSource(nFeatures)};
+const partitionRange = ${partitionRange.toString()};
+const gradients = ${gradients.toString()};
+const { control, slot, rows, tmp, grad, hess, rowCodes, codes, nRows, train, raw, y, poisson, goesLeft, hist } = workerData;
 const ctrl = new Int32Array(control);
 let gen = 0;
 for (;;) {
-  Atomics.wait(ctrl, slot, gen);
-  gen = Atomics.load(ctrl, slot);
+  // idle until the next task (re-checked every second; the caller terminates the worker at the end)
+  if (Atomics.wait(ctrl, slot + ${GEN}, gen, 1000) === 'timed-out') continue;
+  const next = Atomics.load(ctrl, slot + ${GEN});
+  if (next === gen) continue;
+  gen = next;
   if (gen < 0) break;
-  hist.fill(0);
-  accumulate(hist, rows, ctrl[slot + 1], ctrl[slot + 2], grad, hess, rowCodes, nFeatures);
-  Atomics.store(ctrl, slot + 3, gen);
-  Atomics.notify(ctrl, slot + 3);
+  try {
+    const op = ctrl[slot + ${OP}], start = ctrl[slot + ${START}], end = ctrl[slot + ${END}];
+    if (op === ${OP_HIST}) {
+      hist.fill(0);
+      kernel(hist, rows, start, end, grad, hess, rowCodes);
+    } else if (op === ${OP_PARTITION})
+      ctrl[slot + ${RESULT}] = partitionRange(rows, tmp, start, end, codes, ctrl[slot + ${ARG}] * nRows, goesLeft);
+    else if (op === ${OP_GRADIENTS}) gradients(poisson, train, start, end, raw, y, grad, hess);
+  } catch (e) {
+    ctrl[slot + ${FAILED}] = 1;
+  }
+  Atomics.store(ctrl, slot + ${DONE}, gen);
+  Atomics.notify(ctrl, slot + ${DONE});
 }
 `;
 
-/** Builds histograms on the calling thread and `threads − 1` workers. Call `close` when done. */
-export class HistogramBuilder {
+/**
+ * Runs the row loops on the calling thread and `threads − 1` workers. Call `close` when done.
+ * `goesLeft` (256 entries, shared) is the code → side table of the next partition.
+ */
+export class RowLoops {
   private readonly workers: Worker[] = [];
   private readonly buffers: Float64Array[] = [];
-  /** Per worker w, at 4w: generation, start, end, generation done. */
   private readonly ctrl: Int32Array;
+  private readonly kernel: Kernel;
   private gen = 0;
+  readonly goesLeft: Uint8Array;
 
   constructor(
-    private readonly inputs: HistInputs,
+    private readonly inputs: RowInputs,
     readonly threads: number,
+    /** How long the caller waits for a worker before throwing. */
+    private readonly timeoutMs = WORKER_TIMEOUT_MS,
   ) {
-    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * 4 * Math.max(1, threads - 1)));
+    this.kernel = compileKernel(inputs.nFeatures);
+    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * SLOT * Math.max(1, threads - 1)));
+    this.goesLeft = threads > 1 ? shared(Uint8Array, 256) : new Uint8Array(256);
+    const source = threads > 1 ? workerSource(inputs.nFeatures) : '';
     for (let w = 0; w + 1 < threads; w++) {
       const hist = shared(Float64Array, inputs.nFeatures * FEATURE_STRIDE);
       this.buffers.push(hist);
-      const worker = new Worker(WORKER_SOURCE, {
+      const worker = new Worker(source, {
         eval: true,
-        workerData: { control: this.ctrl.buffer, slot: 4 * w, ...inputs, hist },
+        workerData: { control: this.ctrl.buffer, slot: SLOT * w, ...inputs, goesLeft: this.goesLeft, hist },
       });
       worker.unref();
       this.workers.push(worker);
     }
   }
 
-  /** Adds rows[start, end) of the inputs to `hist` (zeroed by the caller). */
-  build(hist: Float64Array, start: number, end: number): void {
-    const { rows, grad, hess, rowCodes, nFeatures } = this.inputs;
-    const m = end - start;
-    if (this.workers.length === 0 || m < PARALLEL_MIN_ROWS) {
-      accumulate(hist, rows, start, end, grad, hess, rowCodes, nFeatures);
-      return;
-    }
+  /** The cut of [start, end) for `threads` threads: range t is [cut(t), cut(t + 1)). */
+  private cut(start: number, end: number, t: number): number {
+    return Math.min(end, start + t * Math.ceil((end - start) / this.threads));
+  }
+
+  /** Starts `op` on every worker (worker w gets range w + 1), or returns false for small ranges. */
+  private start(op: number, start: number, end: number, arg = 0): boolean {
+    if (this.workers.length === 0 || end - start < PARALLEL_MIN_ROWS) return false;
     const gen = ++this.gen;
-    const chunk = Math.ceil(m / this.threads);
     const ctrl = this.ctrl;
-    this.workers.forEach((_, w) => {
-      const s = 4 * w;
-      ctrl[s + 1] = Math.min(end, start + (w + 1) * chunk);
-      ctrl[s + 2] = Math.min(end, start + (w + 2) * chunk);
-      Atomics.store(ctrl, s, gen);
-      Atomics.notify(ctrl, s);
-    });
-    accumulate(hist, rows, start, Math.min(end, start + chunk), grad, hess, rowCodes, nFeatures);
-    this.workers.forEach((_, w) => {
-      const s = 4 * w + 3;
-      for (let done = Atomics.load(ctrl, s); done !== gen; done = Atomics.load(ctrl, s))
-        Atomics.wait(ctrl, s, done);
+    for (let w = 0; w < this.workers.length; w++) {
+      const s = SLOT * w;
+      ctrl[s + OP] = op;
+      ctrl[s + START] = this.cut(start, end, w + 1);
+      ctrl[s + END] = this.cut(start, end, w + 2);
+      ctrl[s + ARG] = arg;
+      Atomics.store(ctrl, s + GEN, gen);
+      Atomics.notify(ctrl, s + GEN);
+    }
+    return true;
+  }
+
+  /** Waits for worker w's current task (bounded: throws after `WORKER_TIMEOUT_MS` or on failure). */
+  private wait(w: number): void {
+    const ctrl = this.ctrl;
+    const s = SLOT * w + DONE;
+    const deadline = Date.now() + this.timeoutMs;
+    for (let done = Atomics.load(ctrl, s); done !== this.gen; done = Atomics.load(ctrl, s)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`el hilo ${w + 1} del árbol no respondió en ${this.timeoutMs} ms`);
+      Atomics.wait(ctrl, s, done, left);
+    }
+    if (ctrl[SLOT * w + FAILED] === 1) throw new Error(`el hilo ${w + 1} del árbol falló`);
+  }
+
+  /** Adds rows[start, end) of the inputs to `hist` (zeroed by the caller). */
+  histogram(hist: Float64Array, start: number, end: number): void {
+    const { rows, grad, hess, rowCodes } = this.inputs;
+    const parallel = this.start(OP_HIST, start, end);
+    this.kernel(hist, rows, start, parallel ? this.cut(start, end, 1) : end, grad, hess, rowCodes);
+    if (!parallel) return;
+    for (let w = 0; w < this.workers.length; w++) {
+      this.wait(w);
       const part = this.buffers[w] as Float64Array;
       for (let j = 0; j < hist.length; j++) hist[j] = (hist[j] as number) + (part[j] as number);
-    });
+    }
+  }
+
+  /**
+   * Stable partition of rows[start, end) by feature `feature` and the `goesLeft` table: the rows
+   * going left first. Returns the index of the first row going right.
+   */
+  partition(start: number, end: number, feature: number): number {
+    const { rows, tmp, codes, nRows } = this.inputs;
+    const parallel = this.start(OP_PARTITION, start, end, feature);
+    const e0 = parallel ? this.cut(start, end, 1) : end;
+    let w = start + partitionRange(rows, tmp, start, e0, codes, feature * nRows, this.goesLeft);
+    const rights = [[start, start + (e0 - start) - (w - start)]] as [number, number][];
+    if (parallel)
+      for (let t = 1; t < this.threads; t++) {
+        this.wait(t - 1);
+        const [s, e] = [this.cut(start, end, t), this.cut(start, end, t + 1)];
+        const nl = this.ctrl[SLOT * (t - 1) + RESULT] as number;
+        rows.copyWithin(w, s, s + nl);
+        w += nl;
+        rights.push([s, s + (e - s) - nl]);
+      }
+    let r = w;
+    for (const [s, e] of rights) {
+      rows.set(tmp.subarray(s, e), r);
+      r += e - s;
+    }
+    return w;
+  }
+
+  /** Gradients and hessians of the training rows at the current raw scores. */
+  gradients(): void {
+    const { poisson, train, raw, y, grad, hess } = this.inputs;
+    const n = train.length;
+    const parallel = this.start(OP_GRADIENTS, 0, n);
+    gradients(poisson, train, 0, parallel ? this.cut(0, n, 1) : n, raw, y, grad, hess);
+    if (parallel) for (let w = 0; w < this.workers.length; w++) this.wait(w);
   }
 
   /** Stops the workers. */
   close(): void {
     this.workers.forEach((worker, w) => {
-      Atomics.store(this.ctrl, 4 * w, -1);
-      Atomics.notify(this.ctrl, 4 * w);
+      Atomics.store(this.ctrl, SLOT * w + GEN, -1);
+      Atomics.notify(this.ctrl, SLOT * w + GEN);
       void worker.terminate();
     });
     this.workers.length = 0;

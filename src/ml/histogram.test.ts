@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../core/random.ts';
+import { compileKernel, FEATURE_STRIDE, gradients, type RowInputs, RowLoops, shared } from './histogram.ts';
+
+/** Shared inputs of `nRows` rows × `nFeatures` random codes, gradients and hessians (seeded). */
+function inputs(nRows: number, nFeatures: number, seed: number): RowInputs {
+  const random = mulberry32(seed);
+  const rowCodes = shared(Uint8Array, nRows * nFeatures);
+  const codes = shared(Uint8Array, nRows * nFeatures);
+  for (let i = 0; i < nRows; i++)
+    for (let f = 0; f < nFeatures; f++) {
+      const c = random() < 0.05 ? 255 : Math.floor(random() * 40);
+      rowCodes[i * nFeatures + f] = c;
+      codes[f * nRows + i] = c;
+    }
+  const grad = shared(Float64Array, nRows);
+  const hess = shared(Float64Array, nRows);
+  const raw = shared(Float64Array, nRows);
+  const y = shared(Float64Array, nRows);
+  const train = shared(Uint32Array, nRows);
+  const rows = shared(Uint32Array, nRows);
+  for (let i = 0; i < nRows; i++) {
+    grad[i] = random() - 0.5;
+    hess[i] = random();
+    raw[i] = random() * 4 - 2;
+    y[i] = Math.floor(random() * 3);
+    train[i] = i;
+    rows[i] = i;
+  }
+  const tmp = shared(Uint32Array, nRows);
+  return { rows, tmp, grad, hess, rowCodes, codes, nRows, nFeatures, train, raw, y, poisson: 1 };
+}
+
+/** The histogram by definition: one feature, one row at a time. */
+function reference(x: RowInputs, start: number, end: number): Float64Array {
+  const hist = new Float64Array(x.nFeatures * FEATURE_STRIDE);
+  for (let f = 0; f < x.nFeatures; f++)
+    for (let k = start; k < end; k++) {
+      const i = x.rows[k] as number;
+      const b = f * FEATURE_STRIDE + (x.rowCodes[i * x.nFeatures + f] as number) * 3;
+      hist[b] = (hist[b] as number) + (x.grad[i] as number);
+      hist[b + 1] = (hist[b + 1] as number) + (x.hess[i] as number);
+      hist[b + 2] = (hist[b + 2] as number) + 1;
+    }
+  return hist;
+}
+
+describe('histogram kernels and row loops', () => {
+  it('the generated kernel sums like the definition, for unrolled and looped feature counts', () => {
+    for (const nFeatures of [1, 3, 30, 70]) {
+      const x = inputs(500, nFeatures, nFeatures);
+      const hist = new Float64Array(nFeatures * FEATURE_STRIDE);
+      compileKernel(nFeatures)(hist, x.rows, 10, 490, x.grad, x.hess, x.rowCodes);
+      expect(Array.from(hist)).toEqual(Array.from(reference(x, 10, 490)));
+    }
+  });
+
+  it('threads: histogram, stable partition and gradients equal the one-thread results', () => {
+    const n = 40_000; // above the parallel threshold
+    const results = [1, 2, 3].map((threads) => {
+      const x = inputs(n, 7, 1);
+      const loops = new RowLoops(x, threads);
+      try {
+        loops.goesLeft.fill(0).fill(1, 0, 17);
+        loops.goesLeft[255] = 1;
+        const w = loops.partition(5, n - 5, 4);
+        const hist = new Float64Array(7 * FEATURE_STRIDE);
+        loops.histogram(hist, 5, n - 5);
+        const sums = reference(x, 5, n - 5); // before the gradients change
+        loops.gradients();
+        return { x, w, hist, sums };
+      } finally {
+        loops.close();
+      }
+    });
+    const one = results[0] as (typeof results)[number];
+    // the partition by definition: rows whose code of feature 4 is < 17 or missing first, in order
+    const col = one.x.codes.subarray(4 * n, 5 * n);
+    const goesLeft = (i: number) => (col[i] as number) < 17 || col[i] === 255;
+    const inner = Array.from({ length: n - 10 }, (_, j) => j + 5);
+    const expected = [0, 1, 2, 3, 4, ...inner.filter(goesLeft), ...inner.filter((i) => !goesLeft(i))];
+    expected.push(n - 5, n - 4, n - 3, n - 2, n - 1);
+    expect(Array.from(one.x.rows)).toEqual(expected);
+    expect(one.w).toBe(5 + inner.filter(goesLeft).length);
+    for (const r of results) {
+      expect(Array.from(r.x.rows)).toEqual(expected);
+      expect(r.w).toBe(one.w);
+      for (let j = 0; j < r.sums.length; j++) expect(r.hist[j]).toBeCloseTo(r.sums[j] as number, 9);
+      expect(Array.from(r.x.grad)).toEqual(Array.from(one.x.grad));
+      expect(Array.from(r.x.hess)).toEqual(Array.from(one.x.hess));
+    }
+    // Poisson: gradient μ − y and hessian μ at μ = exp(raw)
+    expect(one.x.grad[9]).toBe(Math.exp(one.x.raw[9] as number) - (one.x.y[9] as number));
+    expect(one.x.hess[9]).toBe(Math.exp(one.x.raw[9] as number));
+  });
+
+  it('logistic gradients: p − y and p(1 − p) at p = sigmoid(raw)', () => {
+    const raw = Float64Array.of(0, 2, -40);
+    const y = Float64Array.of(1, 0, 1);
+    const [grad, hess] = [new Float64Array(3), new Float64Array(3)];
+    gradients(0, Uint32Array.of(0, 1, 2), 0, 3, raw, y, grad, hess);
+    const p = 1 / (1 + Math.exp(-2));
+    expect(Array.from(grad)).toEqual([-0.5, p, 1 / (1 + Math.exp(40)) - 1]);
+    expect(Array.from(hess)).toEqual([0.25, p * (1 - p), Math.max(1e-16, 1 / (1 + Math.exp(40)))]);
+  });
+
+  it('a worker that stops answering makes the call throw after the timeout instead of hanging', async () => {
+    const x = inputs(40_000, 3, 2);
+    const loops = new RowLoops(x, 2, 300);
+    try {
+      await (loops as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0]?.terminate();
+      const hist = new Float64Array(3 * FEATURE_STRIDE);
+      expect(() => loops.histogram(hist, 0, 40_000)).toThrow(/no respondió/);
+    } finally {
+      loops.close();
+    }
+  });
+});
