@@ -81,7 +81,8 @@ describe('per-cell blocks in the feature matrix', () => {
         const column = featureColumn(m, spec.name);
         const values = block.values[j] as Float32Array;
         for (let w = 0; w < 2; w++)
-          m.cells.forEach((cell, k) => expect(Object.is(column[w * 35 + k], values[cell])).toBe(true));
+          for (const [k, cell] of m.cells.entries())
+            expect(Object.is(column[w * 35 + k], values[cell])).toBe(true);
       });
     // Known answers in cell (1, 1) = 7 and (2, 3) = 20.
     const at = (name: string, cell: number) => featureColumn(m, name)[m.cells.indexOf(cell)];
