@@ -500,10 +500,12 @@ export function fitGbt(
   let best = Number.POSITIVE_INFINITY;
   let bestTrees = 0;
   let sinceBest = 0;
+  let fresh = false;
 
   try {
     for (let it = 0; it < o.iterations; it++) {
-      grower.gradients();
+      // the first gradients; later ones come with the score update of the previous tree
+      if (!fresh) grower.gradients();
       const rows = nSample < nTrain ? sampleSorted(train, nSample, random) : Uint32Array.from(train);
       const allowed = featureMask(mapper.nFeatures, nFeatureUse, random);
       const root = grower.grow(rows, allowed, builder);
@@ -511,7 +513,10 @@ export function fitGbt(
       // Only the new tree is applied: building every tree so far each iteration was quadratic.
       const nodes = nSample < nTrain || valid ? builder.last(root) : null;
       if (nodes && nSample < nTrain) addTree(nodes, 0, binned, train, raw);
-      else grower.addLeafValues(raw);
+      else {
+        grower.updateScores();
+        fresh = true;
+      }
       if (valid && validPred && validY) {
         addTree(nodes as Nodes, 0, binned, valid, raw);
         for (let j = 0; j < valid.length; j++)
@@ -581,6 +586,7 @@ class TreeGrower {
   private readonly grad: Float64Array;
   private readonly hess: Float64Array;
   private readonly loops: RowLoops;
+  private readonly leafRanges: { leafStart: Int32Array; leafEnd: Int32Array; leafValue: Float64Array };
   private values: Float64Array = new Float64Array(0);
   private allowed: Uint8Array = new Uint8Array(0);
 
@@ -601,6 +607,11 @@ class TreeGrower {
     for (let f = 0; f < nFeatures; f++)
       for (let i = 0, k = f * nRows; i < nRows; i++, k++) rowCodes[i * nFeatures + f] = codes[k] as number;
     const maxRows = scores.train.length;
+    this.leafRanges = {
+      leafStart: array(Int32Array, o.maxLeaves),
+      leafEnd: array(Int32Array, o.maxLeaves),
+      leafValue: array(Float64Array, o.maxLeaves),
+    };
     this.rowsBuffer = array(Uint32Array, maxRows);
     this.grad = array(Float64Array, nRows);
     this.hess = array(Float64Array, nRows);
@@ -616,6 +627,7 @@ class TreeGrower {
         nFeatures,
         ...scores,
         poisson: o.loss === 'poisson' ? 1 : 0,
+        ...this.leafRanges,
       },
       o.threads,
     );
@@ -681,15 +693,18 @@ class TreeGrower {
     return rootNode;
   }
 
-  /** Adds the last tree's leaf values to the raw scores of the rows it was grown on. */
-  addLeafValues(raw: Float64Array): void {
+  /**
+   * Adds the last tree's leaf values to the raw scores of the rows it was grown on and recomputes
+   * their gradients (for the next tree).
+   */
+  updateScores(): void {
+    const { leafStart, leafEnd, leafValue } = this.leafRanges;
     this.leaves.forEach((leaf, j) => {
-      const v = this.values[j] as number;
-      for (let k = leaf.start; k < leaf.end; k++) {
-        const i = this.rows[k] as number;
-        raw[i] = (raw[i] as number) + v;
-      }
+      leafStart[j] = leaf.start;
+      leafEnd[j] = leaf.end;
+      leafValue[j] = this.values[j] as number;
     });
+    this.loops.updateScores(this.rows.length, this.leaves.length);
   }
 
   /** Splits a leaf: partitions its rows, makes the children and their histograms and splits. */
@@ -771,23 +786,13 @@ class TreeGrower {
     const H = leaf.h;
     const C = leaf.end - leaf.start;
     const parent = (G * G) / (H + l2);
-    let best: Split | null = null;
-    const consider = (
-      gl: number,
-      hl: number,
-      cl: number,
-      f: number,
-      b: number,
-      missingLeft: boolean,
-    ): void => {
-      const cr = C - cl;
-      const hr = H - hl;
-      if (cl < minSamplesLeaf || cr < minSamplesLeaf || hl < MIN_HESSIAN || hr < MIN_HESSIAN) return;
-      const gr = G - gl;
-      const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
-      if (gain > MIN_GAIN && (best === null || gain > best.gain))
-        best = { gain, feature: f, bin: b, missingLeft, gl, hl };
-    };
+    // the best split so far, in locals (no object per candidate); ties keep the first
+    let bestGain = MIN_GAIN;
+    let bestF = -1;
+    let bestB = 0;
+    let bestMissingLeft = false;
+    let bestGl = 0;
+    let bestHl = 0;
     for (let f = 0; f < this.nFeatures; f++) {
       if (this.allowed[f] === 0) continue;
       const off = f * FEATURE_STRIDE;
@@ -806,10 +811,32 @@ class TreeGrower {
         gl += hist[o] as number;
         hl += hist[o + 1] as number;
         cl += hist[o + 2] as number;
-        consider(gl, hl, cl, f, b, false);
-        if (mc > 0 && b < nb - 1) consider(gl + mg, hl + mh, cl + mc, f, b, true);
+        // the right side only shrinks from here on
+        if (C - cl < minSamplesLeaf) break;
+        for (let m = 0; m < 2; m++) {
+          // m = 0: missing values right; m = 1: left (only with missing values and a real split)
+          if (m === 1 && !(mc > 0 && b < nb - 1)) break;
+          const gL = m === 0 ? gl : gl + mg;
+          const hL = m === 0 ? hl : hl + mh;
+          const cL = m === 0 ? cl : cl + mc;
+          const hr = H - hL;
+          if (cL < minSamplesLeaf || C - cL < minSamplesLeaf || hL < MIN_HESSIAN || hr < MIN_HESSIAN)
+            continue;
+          const gr = G - gL;
+          const gain = (gL * gL) / (hL + l2) + (gr * gr) / (hr + l2) - parent;
+          if (gain > bestGain) {
+            bestGain = gain;
+            bestF = f;
+            bestB = b;
+            bestMissingLeft = m === 1;
+            bestGl = gL;
+            bestHl = hL;
+          }
+        }
       }
     }
-    return best;
+    return bestF < 0
+      ? null
+      : { gain: bestGain, feature: bestF, bin: bestB, missingLeft: bestMissingLeft, gl: bestGl, hl: bestHl };
   }
 }

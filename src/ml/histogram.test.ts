@@ -28,7 +28,15 @@ function inputs(nRows: number, nFeatures: number, seed: number): RowInputs {
     rows[i] = i;
   }
   const tmp = shared(Uint32Array, nRows);
-  return { rows, tmp, grad, hess, rowCodes, codes, nRows, nFeatures, train, raw, y, poisson: 1 };
+  const [leafStart, leafEnd, leafValue] = [
+    shared(Int32Array, 4),
+    shared(Int32Array, 4),
+    shared(Float64Array, 4),
+  ];
+  return {
+    ...{ rows, tmp, grad, hess, rowCodes, codes, nRows, nFeatures, train, raw, y, poisson: 1 },
+    ...{ leafStart, leafEnd, leafValue },
+  };
 }
 
 /** The histogram by definition: one feature, one row at a time. */
@@ -68,7 +76,14 @@ describe('histogram kernels and row loops', () => {
         loops.histogram(hist, 5, n - 5);
         const sums = reference(x, 5, n - 5); // before the gradients change
         loops.gradients();
-        return { x, w, hist, sums };
+        const gradients = [Float64Array.from(x.grad), Float64Array.from(x.hess)];
+        const raw0 = Float64Array.from(x.raw);
+        // three leaves over the partitioned rows: [0, 100), [100, w), [w, n)
+        x.leafStart.set([0, 100, w]);
+        x.leafEnd.set([100, w, n]);
+        x.leafValue.set([0.5, -0.25, 0.125]);
+        loops.updateScores(n, 3);
+        return { x, w, hist, sums, gradients, raw0 };
       } finally {
         loops.close();
       }
@@ -89,9 +104,22 @@ describe('histogram kernels and row loops', () => {
       expect(Array.from(r.x.grad)).toEqual(Array.from(one.x.grad));
       expect(Array.from(r.x.hess)).toEqual(Array.from(one.x.hess));
     }
+    for (const r of results) {
+      expect(Array.from(r.gradients[0] as Float64Array)).toEqual(
+        Array.from(one.gradients[0] as Float64Array),
+      );
+      expect(Array.from(r.raw0)).toEqual(Array.from(one.raw0));
+    }
     // Poisson: gradient μ − y and hessian μ at μ = exp(raw)
-    expect(one.x.grad[9]).toBe(Math.exp(one.x.raw[9] as number) - (one.x.y[9] as number));
-    expect(one.x.hess[9]).toBe(Math.exp(one.x.raw[9] as number));
+    const [g0, h0] = one.gradients as [Float64Array, Float64Array];
+    expect(g0[9]).toBe(Math.exp(one.raw0[9] as number) - (one.x.y[9] as number));
+    expect(h0[9]).toBe(Math.exp(one.raw0[9] as number));
+    // the score update: each row's raw score moved by its leaf's value, gradients at the new score
+    one.x.rows.forEach((i, k) => {
+      const v = k < 100 ? 0.5 : k < one.w ? -0.25 : 0.125;
+      expect(one.x.raw[i]).toBe((one.raw0[i] as number) + v);
+      expect(one.x.grad[i]).toBe(Math.exp(one.x.raw[i] as number) - (one.x.y[i] as number));
+    });
   });
 
   it('logistic gradients: p − y and p(1 − p) at p = sigmoid(raw)', () => {

@@ -155,6 +155,46 @@ export function gradients(
     }
 }
 
+/**
+ * Adds leaf j's value to the raw scores of the rows at positions [leafStart[j], leafEnd[j]) ∩
+ * [start, end) of `rows`, for every leaf j < nLeaves, and recomputes those rows' gradients (as
+ * `gradients`): the score update of a tree fused with the next iteration's gradients.
+ * Self-contained: runs in the workers too.
+ */
+export function updateScores(
+  poisson: number,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  leafStart: Int32Array,
+  leafEnd: Int32Array,
+  leafValue: Float64Array,
+  nLeaves: number,
+  raw: Float64Array,
+  y: Float64Array,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
+  for (let j = 0; j < nLeaves; j++) {
+    const v = leafValue[j] as number;
+    const e = Math.min(end, leafEnd[j] as number);
+    for (let k = Math.max(start, leafStart[j] as number); k < e; k++) {
+      const i = rows[k] as number;
+      const r = (raw[i] as number) + v;
+      raw[i] = r;
+      if (poisson === 1) {
+        const p = Math.exp(r);
+        grad[i] = p - (y[i] as number);
+        hess[i] = p;
+      } else {
+        const p = 1 / (1 + Math.exp(-r));
+        grad[i] = p - (y[i] as number);
+        hess[i] = Math.max(p * (1 - p), 1e-16);
+      }
+    }
+  }
+}
+
 /** Shared inputs of the row loops (SharedArrayBuffer-backed when threads > 1). */
 export interface RowInputs {
   /** The rows of the current tree, reordered by the splits. */
@@ -175,6 +215,10 @@ export interface RowInputs {
   readonly y: Float64Array;
   /** 1 for Poisson, 0 for logistic. */
   readonly poisson: number;
+  /** The leaves of the last tree for `updateScores`: row ranges and values (as many as leaves). */
+  readonly leafStart: Int32Array;
+  readonly leafEnd: Int32Array;
+  readonly leafValue: Float64Array;
 }
 
 /** Typed arrays of `length` elements on a SharedArrayBuffer. */
@@ -188,14 +232,15 @@ export function shared<T>(
 /** Control words per worker: generation, operation, start, end, argument, done, result, error. */
 const SLOT = 8;
 const [GEN, OP, START, END, ARG, DONE, RESULT, FAILED] = [0, 1, 2, 3, 4, 5, 6, 7];
-const [OP_HIST, OP_PARTITION, OP_GRADIENTS] = [1, 2, 3];
+const [OP_HIST, OP_PARTITION, OP_GRADIENTS, OP_UPDATE] = [1, 2, 3, 4];
 
 const workerSource = (nFeatures: number): string => `
 const { workerData } = require('node:worker_threads');
 const kernel = ${kernelSource(nFeatures)};
 const partitionRange = ${partitionRange.toString()};
 const gradients = ${gradients.toString()};
-const { control, slot, rows, tmp, grad, hess, rowCodes, codes, nRows, train, raw, y, poisson, goesLeft, hist } = workerData;
+const updateScores = ${updateScores.toString()};
+const { control, slot, rows, tmp, grad, hess, rowCodes, codes, nRows, train, raw, y, poisson, leafStart, leafEnd, leafValue, goesLeft, hist } = workerData;
 const ctrl = new Int32Array(control);
 let gen = 0;
 for (;;) {
@@ -213,6 +258,8 @@ for (;;) {
     } else if (op === ${OP_PARTITION})
       ctrl[slot + ${RESULT}] = partitionRange(rows, tmp, start, end, codes, ctrl[slot + ${ARG}] * nRows, goesLeft);
     else if (op === ${OP_GRADIENTS}) gradients(poisson, train, start, end, raw, y, grad, hess);
+    else if (op === ${OP_UPDATE})
+      updateScores(poisson, rows, start, end, leafStart, leafEnd, leafValue, ctrl[slot + ${ARG}], raw, y, grad, hess);
   } catch (e) {
     ctrl[slot + ${FAILED}] = 1;
   }
@@ -336,6 +383,18 @@ export class RowLoops {
     const n = train.length;
     const parallel = this.start(OP_GRADIENTS, 0, n);
     gradients(poisson, train, 0, parallel ? this.cut(0, n, 1) : n, raw, y, grad, hess);
+    if (parallel) for (let w = 0; w < this.workers.length; w++) this.wait(w);
+  }
+
+  /**
+   * Adds the leaf values (the first `nLeaves` of `leafStart`/`leafEnd`/`leafValue`) to the raw
+   * scores of rows[0, end) and recomputes their gradients.
+   */
+  updateScores(end: number, nLeaves: number): void {
+    const { poisson, rows, leafStart, leafEnd, leafValue, raw, y, grad, hess } = this.inputs;
+    const parallel = this.start(OP_UPDATE, 0, end, nLeaves);
+    const e0 = parallel ? this.cut(0, end, 1) : end;
+    updateScores(poisson, rows, 0, e0, leafStart, leafEnd, leafValue, nLeaves, raw, y, grad, hess);
     if (parallel) for (let w = 0; w < this.workers.length; w++) this.wait(w);
   }
 
