@@ -9,8 +9,8 @@
  *   look-ahead: only events known before that instant), for every crime group (`ctx.allEvents`),
  *   with the area's calendar and districts (`ctx.area`) and, unless `hourFeatures` is false, the
  *   time-of-day columns (window hour, length, the cell's and the area's hour profile);
- * - rows: the cells where any event fell in the year before the first training window or since
- *   (cells without history are predicted from the same trees, with all-zero counts);
+ * - rows: the cells where any event fell in the year before the first training window or since,
+ *   and a seeded sample of as many quiet cells (so the trees learn what quiet looks like);
  * - target: events of the forecast group in the cell and window.
  *
  * The learner (boosted trees, forest, neural net) maps feature rows to expected events per window
@@ -26,6 +26,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
 import { createEventSet, type EventSet, lowerBound } from '../../core/events.ts';
 import { cellCount, cellOf } from '../../core/grid.ts';
+import { mulberry32 } from '../../core/random.ts';
 import { createRiskSurface, type RiskSurface } from '../../core/risk-surface.ts';
 import { CATEGORY_CODES, CRIME_GROUPS, type CrimeCategory } from '../../core/taxonomy.ts';
 import { localToUtc, TURNO_BANDS, utcToLocal } from '../../core/time.ts';
@@ -205,16 +206,38 @@ function atLocalHour(midnight: number, hour: number, timeZone: string): number {
   return localToUtc({ year: l.year, month: l.month, day: l.day, hour, minute: 0, second: 0 }, timeZone);
 }
 
-/** Cells with any event (any group) from `from` on, ascending, among the mask's valid cells. */
-function activeCells(all: EventSet, from: number, ctx: Pick<FitContext, 'grid' | 'mask'>): Int32Array {
+/**
+ * Training cells: every valid cell with an event (any group) from `from` on, and a seeded sample of
+ * as many of the others (at least 1,000 when there are that many): the trees must see quiet cells
+ * too, or they extrapolate to them. A uniform sample of a region of feature space leaves its rate
+ * estimate unbiased. Ascending.
+ */
+function trainingCells(
+  all: EventSet,
+  from: number,
+  ctx: Pick<FitContext, 'grid' | 'mask' | 'seed'>,
+): Int32Array {
   const seen = new Uint8Array(cellCount(ctx.grid));
   for (let i = lowerBound(all.t, from); i < all.length; i++) {
     const c = cellOf(ctx.grid, all.x[i] as number, all.y[i] as number);
     if (c >= 0 && ctx.mask[c] === 1) seen[c] = 1;
   }
-  const out: number[] = [];
-  for (let c = 0; c < seen.length; c++) if (seen[c] === 1) out.push(c);
-  return Int32Array.from(out);
+  const active: number[] = [];
+  const quiet: number[] = [];
+  for (let c = 0; c < seen.length; c++) {
+    if (ctx.mask[c] !== 1) continue;
+    (seen[c] === 1 ? active : quiet).push(c);
+  }
+  const want = Math.min(quiet.length, Math.max(active.length, 1000));
+  const next = mulberry32(ctx.seed);
+  // Partial Fisher–Yates: the first `want` entries become the sample.
+  for (let i = 0; i < want; i++) {
+    const j = i + Math.floor(next() * (quiet.length - i));
+    const tmp = quiet[i] as number;
+    quiet[i] = quiet[j] as number;
+    quiet[j] = tmp;
+  }
+  return Int32Array.from([...active, ...quiet.slice(0, want)]).sort();
 }
 
 /** The event set every feature is built from: all groups when asked, else the forecast group. */
@@ -427,7 +450,7 @@ export function createLearnedModule<L extends object>(
         area.timeZone,
       );
       const first = windows[0]?.start ?? ctx.cutoff;
-      const cells = activeCells(data, first - ACTIVE_LOOKBACK_DAYS * DAY_MS, ctx);
+      const cells = trainingCells(data, first - ACTIVE_LOOKBACK_DAYS * DAY_MS, ctx);
       const trainable = windows.length > 0 && cells.length > 0 && events.length > 0;
       const m = features(base, ctx, trainable ? windows : [], trainable ? cells : new Int32Array(0), true);
       const y = m.target ?? new Float32Array(m.rows);
