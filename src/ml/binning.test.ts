@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
-import { BinMapper, binOf, MISSING_BIN } from './binning.ts';
+import { BinMapper, binOf, MISSING_BIN, sortFloat32 } from './binning.ts';
 
 describe('BinMapper', () => {
   it('few distinct values: midpoints as thresholds, NaN in its own bin', () => {
@@ -84,6 +84,24 @@ describe('BinMapper', () => {
       const expected = Uint8Array.from(column, (x) => binOf(t, x));
       expect(codes).toEqual(expected);
     }
+  });
+
+  it('sortFloat32 orders like the built-in sort: ±0, ±Infinity, subnormals, ties, crowded buckets', () => {
+    const random = mulberry32(8);
+    const special = [0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -1e-40, -3.4e38, 1];
+    const values = Float32Array.from({ length: 50_000 }, (_, i) =>
+      i % 7 === 0
+        ? (special[i % special.length] as number)
+        : i % 3 === 0
+          ? 1 + Math.floor(random() * 100) / 2 ** 20 // hundreds of values in one 16-bit bucket
+          : (random() - 0.5) * 10 ** Math.floor(random() * 8 - 4),
+    );
+    const sorted = sortFloat32(values, new Float32Array(values.length), new Int32Array(65537));
+    const expected = Float32Array.from(values).sort();
+    expect(Array.from(sorted, (v) => Object.is(v, -0))).toEqual(
+      Array.from(expected, (v) => Object.is(v, -0)),
+    );
+    expect(Array.from(sorted)).toEqual(Array.from(expected));
   });
 
   it('refuses columns of different lengths, naming the column, and bad maxBins', () => {
