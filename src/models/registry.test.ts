@@ -12,6 +12,9 @@ describe('predictor registry', () => {
       'stkde',
       'sepp-grid',
       'gbt-grid',
+      'forest-grid',
+      'mlp-grid',
+      'lstm-grid',
     ]);
     for (const kind of PREDICTOR_KINDS) {
       expect(predictors[kind].kind).toBe(kind);

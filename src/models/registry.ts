@@ -4,7 +4,10 @@
  * no global mutable registration: adding a model means adding one line here.
  */
 import { ValidationError } from '../core/errors.ts';
+import { forestGrid } from './forest-grid/forest-grid.ts';
 import { gbtGrid } from './gbt-grid/gbt-grid.ts';
+import { lstmGrid } from './lstm-grid/lstm-grid.ts';
+import { mlpGrid } from './mlp-grid/mlp-grid.ts';
 import { naiveCounts } from './naive-counts/naive-counts.ts';
 import type { PredictorModule } from './predictor.ts';
 import { proHotspot } from './pro-hotspot/pro-hotspot.ts';
@@ -28,6 +31,9 @@ export const predictors = {
   stkde,
   'sepp-grid': seppGrid,
   'gbt-grid': gbtGrid,
+  'forest-grid': forestGrid,
+  'mlp-grid': mlpGrid,
+  'lstm-grid': lstmGrid,
 } as const satisfies Record<string, PredictorModule<unknown>>;
 
 /** A registered model kind. */

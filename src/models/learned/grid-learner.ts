@@ -51,9 +51,9 @@ import type {
   PredictorModule,
 } from '../predictor.ts';
 
-/** A trained learner: rows of feature columns → expected events per row. */
+/** A trained learner: rows of feature columns (and sequences, if it asked) → expected events per row. */
 export interface TrainedLearner {
-  predict(columns: readonly Float32Array[]): Float64Array;
+  predict(columns: readonly Float32Array[], sequences?: Float32Array): Float64Array;
   /** Plain JSON (typed arrays as base64) that the learner's `restore` reads back. */
   toJSON(): unknown;
   /** Training facts for reports (e.g. iterations, training deviance). */
@@ -62,12 +62,18 @@ export interface TrainedLearner {
 
 /** How a learned grid model trains and restores its learner. */
 export interface GridLearner<L> {
+  /**
+   * Days of per-row sequences the learner also reads (an LSTM), from its options; absent: none.
+   * Each row then gets rows × steps × {@link SEQUENCE_CHANNELS} daily counts, oldest day first.
+   */
+  sequenceDays?(options: L): number;
   /** Trains on the rows (`columns`, target `y` = events per row). May be asynchronous. */
   train(
     columns: readonly Float32Array[],
     y: Float32Array,
     options: L,
     seed: number,
+    sequences?: Float32Array,
   ): TrainedLearner | Promise<TrainedLearner>;
   /** @throws ValidationError for a malformed learner artifact */
   restore(json: unknown): TrainedLearner | Promise<TrainedLearner>;
@@ -378,7 +384,11 @@ export function createLearnedModule<L extends object>(
       const area = areaOf(ctx);
       const asOf = Math.min(f.cutoff, dayStart(window.start, area.timeZone));
       const m = features(f, ctx, [{ start: window.start, end: window.end, asOf }]);
-      const rates = f.learner.predict(m.columns);
+      const days = spec.learner.sequenceDays?.(spec.learnerOptions(f.config));
+      const seq = days
+        ? dailySequences(f.allEvents ?? f.events, ctx.grid, m.cells, [asOf], days, f.target ?? 'all')
+        : undefined;
+      const rates = f.learner.predict(m.columns, seq);
       const values = new Float64Array(cellCount(ctx.grid));
       m.cells.forEach((c, k) => {
         const v = rates[k] as number;
@@ -451,6 +461,7 @@ export function createLearnedModule<L extends object>(
       );
       const first = windows[0]?.start ?? ctx.cutoff;
       const cells = trainingCells(data, first - ACTIVE_LOOKBACK_DAYS * DAY_MS, ctx);
+      const sequenceDays = spec.learner.sequenceDays?.(spec.learnerOptions(config));
       const trainable = windows.length > 0 && cells.length > 0 && events.length > 0;
       const m = features(base, ctx, trainable ? windows : [], trainable ? cells : new Int32Array(0), true);
       const y = m.target ?? new Float32Array(m.rows);
@@ -458,7 +469,22 @@ export function createLearnedModule<L extends object>(
       for (const v of y) targetEvents += v;
       const learner: TrainedLearner =
         targetEvents > 0
-          ? await spec.learner.train(m.columns, y, spec.learnerOptions(config), ctx.seed)
+          ? await spec.learner.train(
+              m.columns,
+              y,
+              spec.learnerOptions(config),
+              ctx.seed,
+              sequenceDays
+                ? dailySequences(
+                    data,
+                    ctx.grid,
+                    m.cells,
+                    windows.map((w) => w.asOf ?? w.start),
+                    sequenceDays,
+                    base.target,
+                  )
+                : undefined,
+            )
           : zeroLearner();
       return makePredictor(
         {
@@ -507,4 +533,64 @@ function zeroLearner(): TrainedLearner {
     toJSON: () => null,
     report: {},
   };
+}
+
+/** Channels of {@link dailySequences}: the forecast group in the cell, in its 3 × 3 block, and every group in the cell. */
+export const SEQUENCE_CHANNELS = 3;
+
+/**
+ * Daily counts before each row's as-of time, rows × days × {@link SEQUENCE_CHANNELS}, oldest day
+ * first; row `w * cells.length + k` is as-of `asOfs[w]` and cell `cells[k]` (the feature matrix's
+ * order). Only events known before the as-of time count (the harness cut, again).
+ */
+export function dailySequences(
+  events: EventSet,
+  grid: FitContext['grid'],
+  cells: Int32Array,
+  asOfs: readonly number[],
+  days: number,
+  target: CrimeGroup,
+): Float32Array {
+  const K = cells.length;
+  const C = SEQUENCE_CHANNELS;
+  const out = new Float32Array(asOfs.length * K * days * C);
+  const rowOf = new Int32Array(cellCount(grid)).fill(-1);
+  cells.forEach((c, k) => {
+    rowOf[c] = k;
+  });
+  const isTarget = new Uint8Array(CATEGORY_CODES.length);
+  for (const cat of CRIME_GROUPS[target] as readonly CrimeCategory[])
+    isTarget[CATEGORY_CODES.indexOf(cat)] = 1;
+  asOfs.forEach((asOf, w) => {
+    const from = lowerBound(events.t, asOf - days * DAY_MS);
+    const to = lowerBound(events.t, asOf);
+    for (let i = from; i < to; i++) {
+      if ((events.known[i] as number) >= asOf) continue;
+      const c = cellOf(grid, events.x[i] as number, events.y[i] as number);
+      if (c < 0) continue;
+      const step = days - 1 - Math.floor((asOf - (events.t[i] as number)) / DAY_MS);
+      if (step < 0) continue;
+      const hit = isTarget[events.category[i] as number] === 1;
+      const k = rowOf[c] as number;
+      if (k >= 0) {
+        const at = ((w * K + k) * days + step) * C;
+        out[at + 2] = (out[at + 2] as number) + 1;
+        if (hit) out[at] = (out[at] as number) + 1;
+      }
+      if (!hit) continue;
+      const col = c % grid.cols;
+      const row = (c - col) / grid.cols;
+      for (let dr = -1; dr <= 1; dr++)
+        for (let dc = -1; dc <= 1; dc++) {
+          const r2 = row + dr;
+          const c2 = col + dc;
+          if (r2 < 0 || r2 >= grid.rows || c2 < 0 || c2 >= grid.cols) continue;
+          const k2 = rowOf[r2 * grid.cols + c2] as number;
+          if (k2 < 0) continue;
+          const at = ((w * K + k2) * days + step) * C + 1;
+          out[at] = (out[at] as number) + 1;
+        }
+    }
+  });
+  return out;
 }
