@@ -17,7 +17,7 @@ port.on('message', async (job: SweepJob) => {
   try {
     const module = getPredictor(job.kind);
     const { config, refitEveryDays } = resolveModel(job.kind, job.config);
-    const acc = new BacktestAccumulator(data.coverages, data.seed);
+    const acc = new BacktestAccumulator(data.coverages, data.seed, data.tieBreak);
     const started = performance.now();
     await runBacktest(
       {

@@ -10,7 +10,7 @@ import { ValidationError } from '../core/errors.ts';
 import type { EventSet } from '../core/events.ts';
 import type { GridSpec } from '../core/grid.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
-import { DEFAULT_COVERAGES } from '../evaluation/metrics/index.ts';
+import { DEFAULT_COVERAGES, type TieBreak } from '../evaluation/metrics/index.ts';
 import type { BacktestReport, CurvePoint } from '../evaluation/report/report.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import type { AreaFacts, ForecastWindow } from '../models/predictor.ts';
@@ -18,7 +18,7 @@ import { getPredictor } from '../models/registry.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
 import { areaFacts, getStudyArea } from './areas.ts';
-import { backtest, groupCategories } from './backtest.ts';
+import { backtest, groupCategories, TIE_RULES } from './backtest.ts';
 import { resolveModel } from './models.ts';
 
 /** What every worker receives once. */
@@ -32,6 +32,8 @@ export interface SweepWorkerData {
   windows: ForecastWindow[];
   coverages: readonly number[];
   seed: number;
+  /** Tie rule of the top slice (default `average`). */
+  tieBreak?: TieBreak;
 }
 
 /** One setting to score. */
@@ -60,6 +62,10 @@ export interface SweepRequest {
   testFrom: string;
   testTo: string;
   cellSize?: number;
+  /** A point (metres in the grid's CRS) the grid is anchored on, snapped to the cell size. */
+  gridOrigin?: readonly [number, number];
+  /** Tie rule of the top slice, in validation and test (default `average`). */
+  tieBreak?: TieBreak;
   seed?: number;
   /** Coverage whose pooled hit rate picks the winner (default 0.05). */
   coverage?: number;
@@ -105,11 +111,20 @@ export async function sweep(db: Db, req: SweepRequest): Promise<SweepReport> {
       '--validate-to',
       'el periodo de validación debe terminar antes de que empiece el de prueba',
     );
+  const tieBreak = req.tieBreak ?? 'average';
+  if (!(TIE_RULES as readonly string[]).includes(tieBreak))
+    throw new ValidationError(
+      '--tie-rule',
+      `regla de empates desconocida "${tieBreak}" (use: ${TIE_RULES.join(', ')})`,
+    );
   const started = performance.now();
   const coverage = req.coverage ?? 0.05;
   const categories = groupCategories(req.group);
   const area = await getStudyArea(db, req.area);
-  const areaGrid = gridForArea(area, req.cellSize === undefined ? {} : { cellSize: req.cellSize });
+  const areaGrid = gridForArea(area, {
+    ...(req.cellSize === undefined ? {} : { cellSize: req.cellSize }),
+    ...(req.gridOrigin ? { origin: req.gridOrigin } : {}),
+  });
   const { grid, mask } = areaGrid;
   const windows = rollingWindows(req.validateFrom, req.validateTo, 'day', area.def.timeZone);
   const last = windows[windows.length - 1] as ForecastWindow;
@@ -136,6 +151,7 @@ export async function sweep(db: Db, req: SweepRequest): Promise<SweepReport> {
     windows,
     coverages: DEFAULT_COVERAGES,
     seed,
+    tieBreak,
   };
   const results = await scoreSettings(jobs, data, workers, req.onProgress);
   const candidates: SweepCandidate[] = jobs.map((job) => {
@@ -168,6 +184,8 @@ export async function sweep(db: Db, req: SweepRequest): Promise<SweepReport> {
     models: Object.keys(selected),
     configs: selected,
     seed,
+    tieBreak,
+    ...(req.gridOrigin ? { gridOrigin: req.gridOrigin } : {}),
     ...(req.cellSize === undefined ? {} : { cellSize: req.cellSize }),
   });
   return {

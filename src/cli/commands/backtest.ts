@@ -1,7 +1,6 @@
 /** `vigia backtest`: rolling-origin evaluation of the model ladder against naive, random and the oracle. */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ValidationError } from '../../core/errors.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import {
   type BacktestReport,
@@ -10,11 +9,11 @@ import {
   type Horizon,
   PREDICTOR_KINDS,
   storeReport,
-  TIE_RULES,
   writeReport,
 } from '../../services/backtest.ts';
 import { singleSettings } from '../../services/models.ts';
 import { list, withStore } from '../context.ts';
+import { evaluationGrid, evaluationGridOptions } from '../model-options.ts';
 import { progressBar, table } from '../output.ts';
 import { parseSets } from '../settings.ts';
 
@@ -60,8 +59,7 @@ export function printSummary(
 }
 
 export function registerBacktestCommand(program: Command): void {
-  program
-    .command('backtest')
+  evaluationGridOptions(program.command('backtest'))
     .description('evalúa modelos con origen móvil: el arnés corta los datos en cada pronóstico')
     .requiredOption('--from <AAAA-MM-DD>', 'primer día del periodo de prueba (hora local)')
     .requiredOption('--to <AAAA-MM-DD>', 'día siguiente al último del periodo de prueba')
@@ -81,11 +79,6 @@ export function registerBacktestCommand(program: Command): void {
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option('--grid-shift', 'repite con la grilla desplazada media celda (sensibilidad a la posición)')
-    .option(
-      '--grid-origin <x,y>',
-      'ancla la grilla en este punto (metros en el CRS de la grilla; se ajusta a un múltiplo de la celda)',
-    )
-    .option('--tie-rule <regla>', `empates en el corte del top: ${TIE_RULES.join(' | ')}`, 'average')
     .option('--out <dir>', 'carpeta de los reportes (por defecto <datos>/reports)')
     .option('--json', 'salida JSON (el reporte completo)')
     .addHelpText(
@@ -111,7 +104,7 @@ export function registerBacktestCommand(program: Command): void {
       }) => {
         // One value per option here (a sweep tries several).
         const configs = o.set ? singleSettings(parseSets(o.set)) : {};
-        const gridOrigin = o.gridOrigin === undefined ? undefined : parseOrigin(o.gridOrigin);
+        const placement = evaluationGrid(o);
         await withStore(async (db, config) => {
           // The bar is made on the first report, when the number of windows is known.
           let bar = null as ReturnType<typeof progressBar> | null;
@@ -125,8 +118,7 @@ export function registerBacktestCommand(program: Command): void {
             cellSize: Number(o.cellSize),
             seed: Number(o.seed),
             gridShift: o.gridShift === true,
-            ...(gridOrigin ? { gridOrigin } : {}),
-            tieBreak: o.tieRule as (typeof TIE_RULES)[number],
+            ...placement,
             configs,
             onProgress: (done, total) => {
               if (o.json) return;
@@ -146,13 +138,4 @@ export function registerBacktestCommand(program: Command): void {
         });
       },
     );
-}
-
-/** "--grid-origin 270000,8660000" → [270000, 8660000]. */
-function parseOrigin(v: string): [number, number] {
-  const raw = v.split(',').map((p) => p.trim());
-  const parts = raw.map(Number);
-  if (raw.length !== 2 || raw.some((p, i) => p === '' || !Number.isFinite(parts[i])))
-    throw new ValidationError('--grid-origin', `"${v}" no tiene la forma x,y en metros (ej. 270000,8660000)`);
-  return parts as [number, number];
 }

@@ -4,13 +4,13 @@ import type { Command } from 'commander';
 import { writeReport } from '../../services/backtest.ts';
 import { sweep } from '../../services/sweep.ts';
 import { withStore } from '../context.ts';
+import { evaluationGrid, evaluationGridOptions } from '../model-options.ts';
 import { progressBar, table } from '../output.ts';
 import { parseSets } from '../settings.ts';
 import { printSummary } from './backtest.ts';
 
 export function registerSweepCommand(program: Command): void {
-  program
-    .command('sweep')
+  evaluationGridOptions(program.command('sweep'))
     .description('barrido de parámetros en paralelo: elige ajustes en validación y los prueba después')
     .requiredOption(
       '--set <modelo.opción=valores>',
@@ -43,9 +43,12 @@ export function registerSweepCommand(program: Command): void {
         workers?: string;
         area?: string;
         out?: string;
+        gridOrigin?: string;
+        tieRule: string;
         json?: boolean;
       }) => {
         const grids = parseSets(o.set);
+        const placement = evaluationGrid(o);
         await withStore(async (db, config) => {
           // The bar is made on the first report, when the number of settings is known.
           let bar = null as ReturnType<typeof progressBar> | null;
@@ -58,6 +61,7 @@ export function registerSweepCommand(program: Command): void {
             testFrom: o.from,
             testTo: o.to,
             cellSize: Number(o.cellSize),
+            ...placement,
             ...(o.workers ? { workers: Number(o.workers) } : {}),
             onProgress: (done, total) => {
               if (o.json) return;
