@@ -12,7 +12,7 @@
  * epoch, no early stop within the run); an epoch's time includes that scoring.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '../src/core/random.ts';
 import { fitLstm, fitMlp, type NnModel, nnLoss } from '../src/ml/nn.ts';
@@ -58,14 +58,27 @@ const random = mulberry32(2026);
 const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-/** Times each epoch through `onEpoch`; the first epoch's clock starts at the call. */
+/**
+ * Times each epoch through `onEpoch`: wall seconds, and CPU seconds of the process (user + system;
+ * the wasm backend runs on one thread, so CPU time is the work, whatever else shares the machine).
+ */
 async function timed(train: (onEpoch: (e: number) => void) => Promise<NnModel>) {
-  const stamps: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   const t0 = performance.now();
-  const model = await train(() => stamps.push(performance.now()));
+  const c0 = cpuNow();
+  const model = await train(() => {
+    wall.push(performance.now());
+    cpu.push(cpuNow());
+  });
   const total = (performance.now() - t0) / 1000;
-  const perEpoch = stamps.map((t, i) => (t - (i === 0 ? t0 : (stamps[i - 1] as number))) / 1000);
-  return { model, total, perEpoch };
+  const diff = (xs: number[], x0: number, scale: number) =>
+    xs.map((t, i) => (t - (i === 0 ? x0 : (xs[i - 1] as number))) / scale);
+  return { model, total, perEpoch: diff(wall, t0, 1000), cpuPerEpoch: diff(cpu, c0, 1) };
 }
 
 const backend = await tfReady();
@@ -97,6 +110,7 @@ const mlpResult = {
   rows: mlpTrain,
   features,
   secondsPerEpoch: mlp.perEpoch,
+  cpuSecondsPerEpoch: mlp.cpuPerEpoch,
   totalSeconds: mlp.total,
   heldOutDeviance: nnLoss('poisson', yHeld, mlpHeld),
   meanRateDeviance: nnLoss('poisson', yHeld, new Float64Array(yHeld.length).fill(meanRate)),
@@ -139,6 +153,7 @@ const lstmResult = {
   channels,
   units: 16,
   secondsPerEpoch: lstm.perEpoch,
+  cpuSecondsPerEpoch: lstm.cpuPerEpoch,
   totalSeconds: lstm.total,
   heldOutDeviance: nnLoss('poisson', lstmHeldY, lstmHeld),
   meanRateDeviance: nnLoss('poisson', lstmHeldY, new Float64Array(lstmHeldY.length).fill(lstmMean)),
@@ -149,6 +164,7 @@ console.log('lstm', lstmResult);
 
 const result = {
   date: new Date().toISOString(),
+  loadAverage: loadavg(),
   machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
   node: process.version,
   tfjs: tf.version.tfjs,
