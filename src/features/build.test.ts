@@ -273,8 +273,18 @@ describe('feature layer: as-of time, all history, hour profile, row cells, cell 
       { cat: 'hurto', col: 3, row: 3, daysAgo: 10 },
       { cat: 'hurto', col: 3, row: 3, daysAgo: 2, known: start + HOUR }, // registered after: never
     ];
-    const m = build(list, { allHistory: true });
+    const m = build(
+      [
+        ...list,
+        { cat: 'hurto', col: 4, row: 3, daysAgo: 2000 },
+        { cat: 'hurto', col: 5, row: 3, daysAgo: 900 },
+      ],
+      { allHistory: true },
+    );
     expect(at(m, 'count.property.all', c)).toBe(3);
+    expect(at(m, 'ring8.property.all', c)).toBe(1);
+    expect(at(m, 'ring16.property.all', c)).toBe(1);
+    expect(at(m, 'ring8.property.365d', c)).toBe(0);
     expect(at(m, 'count.property.365d', c)).toBe(1);
     expect(at(m, 'count.violent.all', c)).toBe(1);
     expect(build(list).schema.columns.map((s) => s.name)).not.toContain('count.property.all');

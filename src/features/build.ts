@@ -27,7 +27,7 @@ const DAY_MS = 86_400_000;
 /** Lags of the per-cell counts, days ending at the window start. */
 export const LAGS_DAYS = [1, 7, 30, 90, 365] as const;
 /** Lags whose counts also get spatial lags (the 8 neighbours, and the 16 cells of the ring two steps away). */
-export const RING_LAGS_DAYS = [7, 30] as const;
+export const RING_LAGS_DAYS = [7, 30, 365] as const;
 /** Near-repeat: events in this many days in the cell or its 8 neighbours. */
 export const NEAR_REPEAT_DAYS = 3;
 /** Half-lives of the exponentially decayed intensities, days. */
@@ -216,6 +216,7 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
   const sat2 = new Float64Array(hourFeatures ? (grid.rows + 1) * (grid.cols + 1) : 0);
   const localHourOf = localHourCache(timeZone);
   const older = new Int32Array(allHistory ? G * n : 0);
+  const allBlock = new Int32Array(allHistory ? n : 0);
 
   windows.forEach((w, wi) => {
     const base = wi * K;
@@ -284,12 +285,11 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
       writeBoxes(next(), base, sat, box1);
       for (let h = 0; h < H; h++) copyCellsF64(next(), base, cells, decay, (g * H + h) * n);
       if (allHistory) {
-        const out = next();
         const last = countAt(HORIZON_DAYS);
-        for (let k = 0; k < K; k++) {
-          const c = cells[k] as number;
-          out[base + k] = (older[g * n + c] as number) + (counts[last + c] as number);
-        }
+        for (let c = 0; c < n; c++) allBlock[c] = (older[g * n + c] as number) + (counts[last + c] as number);
+        copyCells(next(), base, cells, allBlock, 0);
+        fillSat(sat, allBlock, 0, grid);
+        writeRings(next(), next(), base, cells, allBlock, 0, sat, box1, box2);
       }
     }
     const local = utcToLocal(w.start, timeZone);
@@ -391,12 +391,26 @@ function buildSchema(settings: FeatureSettings): FeatureSchema {
         description: `events of group ${g} in the cell weighted 2^(−age / ${h} days), last ${settings.horizonDays} days`,
       });
     if (settings.allHistory)
-      columns.push({
-        name: `count.${g}.all`,
-        kind: 'count',
-        unit: 'events',
-        description: `every event of group ${g} in the cell known before the window (no horizon)`,
-      });
+      columns.push(
+        {
+          name: `count.${g}.all`,
+          kind: 'count',
+          unit: 'events',
+          description: `every event of group ${g} in the cell known before the window (no horizon)`,
+        },
+        {
+          name: `ring8.${g}.all`,
+          kind: 'ring',
+          unit: 'events',
+          description: `every earlier event of group ${g} in the 8 neighbouring cells (no horizon)`,
+        },
+        {
+          name: `ring16.${g}.all`,
+          kind: 'ring',
+          unit: 'events',
+          description: `every earlier event of group ${g} in the 16 cells two steps away (no horizon)`,
+        },
+      );
   }
   columns.push(
     {
