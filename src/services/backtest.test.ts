@@ -67,6 +67,37 @@ describe.each(BACKENDS)('backtest on %s', (backend) => {
     expect(at('pro-hotspot', 0.05)?.pBetterThanNaive).not.toBeNull();
   });
 
+  it('reports skill per turno for turno backtests (pooled hits add up to the curve)', async () => {
+    const report = await backtest(t.db, {
+      area: 'callao',
+      group: 'all',
+      from: '2024-11-01',
+      to: '2024-11-04',
+      horizon: 'turno',
+      models: ['retro-hotspot'],
+    });
+    expect(report.windows).toBe(12);
+    const turnos = [...new Set(report.byTurno?.map((s) => s.turno))];
+    expect(turnos).toEqual(['madrugada', 'mañana', 'tarde', 'noche']);
+    for (const m of report.models) {
+      const rows = report.byTurno?.filter((s) => s.model === m.name) ?? [];
+      expect(rows.map((r) => r.windows)).toEqual([3, 3, 3, 3]);
+      m.curve.forEach((p, ci) => {
+        expect(rows.reduce((sum, r) => sum + (r.coverages[ci]?.hits ?? 0), 0)).toBeCloseTo(p.hits, 3); // per-window hits are stored to 6 decimals
+        expect(rows.reduce((sum, r) => sum + r.events, 0)).toBe(p.events);
+      });
+    }
+    const daily = await backtest(t.db, {
+      area: 'callao',
+      group: 'all',
+      from: '2024-11-01',
+      to: '2024-11-04',
+      horizon: 'day',
+      models: [],
+    });
+    expect(daily.byTurno).toBeUndefined();
+  });
+
   it('re-runs on the grid shifted by half a cell when asked', async () => {
     const report = await backtest(t.db, {
       area: 'callao',

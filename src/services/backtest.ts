@@ -18,6 +18,7 @@ import {
   reportToCsv,
   reportToHtml,
   reportWindowsToCsv,
+  turnoSkill,
 } from '../evaluation/report/report.ts';
 import { type AreaGrid, gridForArea } from '../geo/area-grid.ts';
 import { getPredictor } from '../models/registry.ts';
@@ -196,6 +197,14 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     windowStarts: windows.map((w) => new Date(w.start).toISOString()),
     models: main.results,
     ...(shifted ? { shifted } : {}),
+    ...(req.horizon === 'turno'
+      ? {
+          byTurno: turnoSkill(
+            main.results,
+            windows.map((w) => w.turno ?? ''),
+          ),
+        }
+      : {}),
   };
 }
 

@@ -54,8 +54,24 @@ export function printSummary(
             `${m.seconds.toFixed(1)} s`,
           ];
         }),
-      )}\n\nReporte: ${paths.html}\n        ${paths.json}\n        ${paths.csv}\n${paths.windowsCsv ? `        ${paths.windowsCsv}\n` : ''}`,
+      )}\n${turnoLines(report)}\nReporte: ${paths.html}\n        ${paths.json}\n        ${paths.csv}\n${paths.windowsCsv ? `        ${paths.windowsCsv}\n` : ''}`,
   );
+}
+
+/** Turno backtests: the hit rate at 5 % per turno and model (skill by time of day). */
+function turnoLines(report: BacktestReport): string {
+  if (!report.byTurno?.length) return '';
+  const turnos = [...new Set(report.byTurno.map((t) => t.turno))];
+  const models = [...new Set(report.byTurno.map((t) => t.model))];
+  const rate = (turno: string, model: string): string => {
+    const s = report.byTurno?.find((t) => t.turno === turno && t.model === model);
+    const p = s?.coverages.find((c) => Math.abs(c.coverage - 0.05) < 0.0025);
+    return p?.hitRate === null || p?.hitRate === undefined ? '—' : `${(100 * p.hitRate).toFixed(1)} %`;
+  };
+  return `\nAcierto al 5 % por turno:\n${table(
+    ['modelo', ...turnos],
+    models.map((m) => [m, ...turnos.map((t) => rate(t, m))]),
+  )}\n`;
 }
 
 export function registerBacktestCommand(program: Command): void {

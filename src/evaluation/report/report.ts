@@ -99,6 +99,47 @@ export interface BacktestReport {
   models: ModelResult[];
   /** The same backtest on the grid moved by half a cell, when asked for. */
   shifted?: { offsetMetres: number; grid?: ReportGrid; models: ModelResult[] };
+  /** Turno backtests: each model's pooled hit rate per turno (skill by time of day). */
+  byTurno?: TurnoSkill[];
+}
+
+/** One model's pooled hits in the windows of one turno, at each coverage of its curve. */
+export interface TurnoSkill {
+  turno: string;
+  model: string;
+  /** Windows of this turno and events in them. */
+  windows: number;
+  events: number;
+  /** Per coverage (the curve's order): hits and the pooled hit rate (null without events). */
+  coverages: { coverage: number; hits: number; hitRate: number | null }[];
+}
+
+/**
+ * Skill per turno from each model's per-window hits: the windows of each turno pooled.
+ * @param turnoOfWindow The turno of every window, in the report's window order.
+ */
+export function turnoSkill(models: readonly ModelResult[], turnoOfWindow: readonly string[]): TurnoSkill[] {
+  const turnos = [...new Set(turnoOfWindow)];
+  const out: TurnoSkill[] = [];
+  for (const m of models) {
+    const pw = m.perWindow;
+    if (!pw) continue;
+    for (const turno of turnos) {
+      const idx = turnoOfWindow.flatMap((t, w) => (t === turno ? [w] : []));
+      const events = idx.reduce((s, w) => s + (pw.events[w] ?? 0), 0);
+      out.push({
+        turno,
+        model: m.name,
+        windows: idx.length,
+        events,
+        coverages: m.curve.map((p, ci) => {
+          const hits = idx.reduce((s, w) => s + (pw.hits[ci]?.[w] ?? 0), 0);
+          return { coverage: p.coverage, hits, hitRate: events > 0 ? hits / events : null };
+        }),
+      });
+    }
+  }
+  return out;
 }
 
 const pct = (v: number | null, digits = 1): string => (v === null ? '—' : `${(100 * v).toFixed(digits)} %`);
