@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
-import { BinMapper, binOf, MISSING_BIN, sortFloat32 } from './binning.ts';
+import { BinMapper, binOf, MISSING_BIN, OrderStatistics } from './binning.ts';
 
 describe('BinMapper', () => {
   it('few distinct values: midpoints as thresholds, NaN in its own bin', () => {
@@ -86,7 +86,7 @@ describe('BinMapper', () => {
     }
   });
 
-  it('sortFloat32 orders like the built-in sort: ±0, ±Infinity, subnormals, ties, crowded buckets', () => {
+  it('order statistics equal the built-in sort: ±0, ±Infinity, subnormals, ties, crowded buckets', () => {
     const random = mulberry32(8);
     const special = [0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -1e-40, -3.4e38, 1];
     const values = Float32Array.from({ length: 50_000 }, (_, i) =>
@@ -96,12 +96,19 @@ describe('BinMapper', () => {
           ? 1 + Math.floor(random() * 100) / 2 ** 20 // hundreds of values in one 16-bit bucket
           : (random() - 0.5) * 10 ** Math.floor(random() * 8 - 4),
     );
-    const sorted = sortFloat32(values, new Float32Array(values.length), new Int32Array(65537));
     const expected = Float32Array.from(values).sort();
-    expect(Array.from(sorted, (v) => Object.is(v, -0))).toEqual(
-      Array.from(expected, (v) => Object.is(v, -0)),
-    );
-    expect(Array.from(sorted)).toEqual(Array.from(expected));
+    const stats = new OrderStatistics(values.length);
+    // reused for a second, shorter set: nothing of the first one is left over
+    stats.of(values.subarray(0, 1000));
+    const few = Float32Array.from(values.subarray(0, 1000)).sort();
+    expect(Array.from({ length: 1000 }, (_, j) => stats.at(999 - j))).toEqual(Array.from(few).reverse());
+    stats.of(values);
+    expect(stats.length).toBe(values.length);
+    // read in a scattered order (buckets are sorted on first read), then every rank in order
+    for (let j = 0; j < values.length; j += 997) expect(stats.at(j)).toBe(expected[j]);
+    const all = Array.from({ length: values.length }, (_, j) => stats.at(j));
+    expect(all.map((v) => Object.is(v, -0))).toEqual(Array.from(expected, (v) => Object.is(v, -0)));
+    expect(all).toEqual(Array.from(expected));
   });
 
   it('refuses columns of different lengths, naming the column, and bad maxBins', () => {

@@ -56,7 +56,7 @@ export interface GbtOptions {
   readonly subsample?: number;
   /** Share of the features each tree may split on, default 1. */
   readonly featureFraction?: number;
-  /** Seed of every random choice (validation rows, binning sample, subsamples), default 0. */
+  /** Seed of every random choice (validation rows, subsamples), default 0. */
   readonly seed?: number;
   /**
    * Threads that build histograms (the caller's and worker threads), default 1. The trees are
@@ -466,7 +466,8 @@ export function fitGbt(
     for (let i = 0; i < n; i++) train[i] = i;
   }
 
-  const mapper = BinMapper.fit(columns, { maxBins: o.maxBins, rows: train, seed: o.seed });
+  // thresholds on every training row: exact quantiles, no sampling noise
+  const mapper = BinMapper.fit(columns, { maxBins: o.maxBins, rows: train, sampleSize: train.length });
   const binned = mapper.transform(columns);
   const nTrain = train.length;
 
