@@ -312,7 +312,7 @@ const stateSchema = z.object({
   cellCount: z.number().int(),
   target: z.string().nullable(),
   groups: z.array(z.string()),
-  schema: z.object({ columns: z.array(z.object({ name: z.string() }).passthrough()) }).passthrough(),
+  featureSchema: z.object({ columns: z.array(z.object({ name: z.string() }).passthrough()) }).passthrough(),
   summary: z.object({
     windows: z.number(),
     rows: z.number(),
@@ -408,6 +408,10 @@ export function createLearnedModule<L extends object>(
         ctx,
       );
     },
+    trainingReport(): Record<string, number> {
+      const { windows, rows, targetEvents, learner } = f.summary;
+      return { trainingWindows: windows, trainingRows: rows, trainingTargetEvents: targetEvents, ...learner };
+    },
     toArtifact(): ModelArtifact {
       return {
         kind: spec.kind,
@@ -418,7 +422,7 @@ export function createLearnedModule<L extends object>(
           cellCount: cellCount(ctx.grid),
           target: f.target,
           groups: f.groups,
-          schema: f.schema,
+          featureSchema: f.schema,
           summary: f.summary,
           learner: f.learner.toJSON(),
           events: eventsToState(f.events),
@@ -514,7 +518,7 @@ export function createLearnedModule<L extends object>(
           cutoff: s.cutoff,
           target: s.target as CrimeGroup | null,
           groups: s.groups as CrimeGroup[],
-          schema: s.schema as unknown as FeatureSchema,
+          schema: s.featureSchema as unknown as FeatureSchema,
           summary: s.summary,
           learner,
           events: eventsFromState(s.events, 'artifact.state.events'),
