@@ -6,7 +6,10 @@
  * first 80 % of the rows train, the rest are held out. Reports training seconds (binning included on
  * both sides), their ratio and the held-out Poisson deviance (and the true rate function's).
  *
- *   node --import tsx bench/gbt.bench.ts [--rows 1000000] [--iterations 100]
+ *   node --import tsx bench/gbt.bench.ts [--rows 1000000] [--iterations 100] [--runs 1]
+ *
+ * With `--runs N` every fit (both learners, each thread count) is repeated N times, interleaved;
+ * the table shows medians and ranges, and the ratio is the median of the per-run ratios.
  *
  * Needs Debian's `python3-sklearn` for the comparison (bench only): `apt-get install -y python3-sklearn`.
  */
@@ -18,9 +21,14 @@ import { mulberry32 } from '../src/core/random.ts';
 import { fitGbt, meanLoss } from '../src/ml/gbt.ts';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' }, iterations: { type: 'string', default: '100' } },
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    iterations: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '1' },
+  },
 });
 const rows = Number(values.rows);
+const runs = Math.max(1, Number(values.runs));
 const features = 30;
 const trainRows = Math.floor(rows * 0.8);
 const settings = {
@@ -100,8 +108,6 @@ function ours(threads: number) {
   };
 }
 const threadCounts = [...new Set([1, availableParallelism()])];
-const ourRuns = threadCounts.map(ours);
-const best = ourRuns.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 const trueDeviance = meanLoss('poisson', testY, trueRate.subarray(trainRows));
 
 /** scikit-learn with `threads` OpenMP threads (libgomp spins when it waits: on a busy machine, 1 thread can win). */
@@ -122,11 +128,49 @@ function sklearn(threads: number) {
     return null;
   }
 }
-const sk = existsSync('/usr/bin/python3') ? threadCounts.map(sklearn).filter((r) => r !== null) : [];
-const fastest = sk.reduce<(typeof sk)[number] | null>(
-  (a, b) => (a === null || b.seconds < a.seconds ? b : a),
-  null,
+const hasPython = existsSync('/usr/bin/python3');
+type Run = { ours: ReturnType<typeof ours>[]; sklearn: NonNullable<ReturnType<typeof sklearn>>[] };
+const allRuns: Run[] = [];
+for (let r = 0; r < runs; r++) {
+  const run: Run = { ours: threadCounts.map(ours), sklearn: [] };
+  if (hasPython) run.sklearn = threadCounts.map(sklearn).filter((x) => x !== null);
+  allRuns.push(run);
+  console.error(`run ${r + 1}/${runs}:`, JSON.stringify(run));
+}
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const fastest = (xs: { seconds: number }[]): number => Math.min(...xs.map((x) => x.seconds));
+const ratios = allRuns.filter((r) => r.sklearn.length > 0).map((r) => fastest(r.ours) / fastest(r.sklearn));
+const summary = (list: (Run['ours'][number] | Run['sklearn'][number])[][], threads: number) => {
+  const xs = list.map((l) => l.find((x) => x.threads === threads)).filter((x) => x !== undefined);
+  const secs = xs.map((x) => x.seconds);
+  return {
+    threads,
+    seconds: Number(median(secs).toFixed(2)),
+    min: Math.min(...secs),
+    max: Math.max(...secs),
+    deviance: xs[0]?.deviance ?? Number.NaN,
+  };
+};
+const ourRuns = threadCounts.map((t) =>
+  summary(
+    allRuns.map((r) => r.ours),
+    t,
+  ),
 );
+const sk =
+  hasPython && ratios.length > 0
+    ? threadCounts.map((t) =>
+        summary(
+          allRuns.map((r) => r.sklearn),
+          t,
+        ),
+      )
+    : [];
+const skVersion = allRuns[0]?.sklearn[0]?.sklearn ?? '';
 
 const result = {
   date: new Date().toISOString().slice(0, 10),
@@ -135,23 +179,30 @@ const result = {
   trainRows,
   features,
   settings,
+  runs,
   ours: ourRuns,
   sklearn: sk,
-  ratio: fastest ? Number((best.seconds / fastest.seconds).toFixed(2)) : null,
+  ratio: ratios.length > 0 ? Number(median(ratios).toFixed(2)) : null,
+  ratios: ratios.map((r) => Number(r.toFixed(2))),
   trueDeviance,
+  allRuns,
 };
 writeFileSync('bench/out/gbt-results.json', `${JSON.stringify(result, null, 2)}\n`);
 console.table([
   ...ourRuns.map((r) => ({
     learner: `vigia gbt, ${r.threads} hilo(s)`,
     seconds: r.seconds,
+    range: `${r.min}–${r.max}`,
     heldOutDeviance: r.deviance.toFixed(5),
   })),
   ...sk.map((r) => ({
-    learner: `sklearn ${r.sklearn} HGB, ${r.threads} hilo(s)`,
+    learner: `sklearn ${skVersion} HGB, ${r.threads} hilo(s)`,
     seconds: r.seconds,
+    range: `${r.min}–${r.max}`,
     heldOutDeviance: r.deviance.toFixed(5),
   })),
   { learner: 'true rate', seconds: null, heldOutDeviance: trueDeviance.toFixed(5) },
 ]);
-console.log(`ratio (fastest ours / fastest sklearn): ${result.ratio}`);
+console.log(
+  `ratio (fastest ours / fastest sklearn, median of ${ratios.length} run(s)): ${result.ratio} (${result.ratios.join(', ')})`,
+);
