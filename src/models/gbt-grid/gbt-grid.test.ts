@@ -8,7 +8,14 @@ import { gbtGrid } from './gbt-grid.ts';
 
 runPredictorConformance(gbtGrid, { config: { trainDays: 60, iterations: 20, minSamplesLeaf: 20 } });
 runPredictorConformance(gbtGrid, {
-  config: { trainDays: 60, iterations: 10, minSamplesLeaf: 20, hourFeatures: false, otherGroups: false },
+  config: {
+    trainDays: 60,
+    iterations: 10,
+    minSamplesLeaf: 20,
+    hourFeatures: false,
+    otherGroups: false,
+    targetDays: 3,
+  },
 });
 
 describe('gbt-grid: time of day', () => {

@@ -93,6 +93,11 @@ const sharedShape = {
     unit: '',
     description: 'variables de hora del día (hora, duración, perfil horario de la celda y del área)',
   }),
+  targetDays: numberBetween(1, 28, ' días', true).default(1).meta({
+    unit: 'días',
+    description:
+      'objetivo de entrenamiento: media de la misma ventana en N días seguidos (menos ruido; 1 = solo la ventana)',
+  }),
   otherGroups: z.boolean({ error: 'debe ser true o false' }).default(true).meta({
     unit: '',
     description: 'cuenta también los demás grupos de delitos como variables',
@@ -104,6 +109,7 @@ export interface LearnedSharedConfig {
   readonly trainDays: number;
   readonly trainStrideDays: number;
   readonly hourFeatures: boolean;
+  readonly targetDays: number;
   readonly otherGroups: boolean;
 }
 
@@ -456,21 +462,29 @@ export function createLearnedModule<L extends object>(
         groups,
         target: target ?? groups[0] ?? 'all',
       } as const;
+      // Every day of a smoothed target must have ended before the cutoff.
       const windows = trainingWindows(
         ctx.cutoff,
         ctx.horizon ?? 'day',
         config.trainDays,
         config.trainStrideDays,
         area.timeZone,
+      ).filter(
+        (w) =>
+          w.end + (shiftDay(w.asOf ?? w.start, config.targetDays - 1, area.timeZone) - (w.asOf ?? w.start)) <=
+          ctx.cutoff,
       );
       const first = windows[0]?.start ?? ctx.cutoff;
       const cells = trainingCells(data, first - ACTIVE_LOOKBACK_DAYS * DAY_MS, ctx);
       const sequenceDays = spec.learner.sequenceDays?.(spec.learnerOptions(config));
       const trainable = windows.length > 0 && cells.length > 0 && events.length > 0;
       const m = features(base, ctx, trainable ? windows : [], trainable ? cells : new Int32Array(0), true);
-      const y = m.target ?? new Float32Array(m.rows);
+      const y =
+        config.targetDays > 1 && trainable
+          ? smoothedTargets(data, ctx.grid, m.cells, windows, config.targetDays, base.target, area.timeZone)
+          : (m.target ?? new Float32Array(m.rows));
       let targetEvents = 0;
-      for (const v of y) targetEvents += v;
+      for (const v of y) targetEvents += v * config.targetDays;
       const learner: TrainedLearner =
         targetEvents > 0
           ? await spec.learner.train(
@@ -594,6 +608,46 @@ export function dailySequences(
           const at = ((w * K + k2) * days + step) * C + 1;
           out[at] = (out[at] as number) + 1;
         }
+    }
+  });
+  return out;
+}
+
+/**
+ * Training targets averaged over `days` days: for each window and row cell, the mean number of
+ * events of the forecast group in the same local hours on the window's day and the next `days − 1`
+ * days (row order of the feature matrix). The caller keeps only windows whose last day ended
+ * before the cutoff.
+ */
+export function smoothedTargets(
+  events: EventSet,
+  grid: FitContext['grid'],
+  cells: Int32Array,
+  windows: readonly FeatureWindow[],
+  days: number,
+  target: CrimeGroup,
+  timeZone: string,
+): Float32Array {
+  const K = cells.length;
+  const out = new Float32Array(windows.length * K);
+  const rowOf = new Int32Array(cellCount(grid)).fill(-1);
+  cells.forEach((c, k) => {
+    rowOf[c] = k;
+  });
+  const isTarget = new Uint8Array(CATEGORY_CODES.length);
+  for (const cat of CRIME_GROUPS[target] as readonly CrimeCategory[])
+    isTarget[CATEGORY_CODES.indexOf(cat)] = 1;
+  windows.forEach((w, wi) => {
+    const day0 = w.asOf ?? w.start;
+    for (let k = 0; k < days; k++) {
+      const shift = shiftDay(day0, k, timeZone) - day0;
+      const to = lowerBound(events.t, w.end + shift);
+      for (let i = lowerBound(events.t, w.start + shift); i < to; i++) {
+        if (isTarget[events.category[i] as number] !== 1) continue;
+        const c = cellOf(grid, events.x[i] as number, events.y[i] as number);
+        const r = c < 0 ? -1 : (rowOf[c] as number);
+        if (r >= 0) out[wi * K + r] = (out[wi * K + r] as number) + 1 / days;
+      }
     }
   });
   return out;
