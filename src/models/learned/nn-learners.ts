@@ -50,8 +50,14 @@ function logSequences(seq: Float32Array): Float32Array {
   return out;
 }
 
+/**
+ * Networks hold TensorFlow.js tensors outside the JS heap: dispose a network once nothing refers to
+ * its learner any more (a backtest drops the previous predictor at every refit).
+ */
+const networks = new FinalizationRegistry<NnModel>((model) => model.dispose());
+
 function wrap(model: NnModel): TrainedLearner {
-  return {
+  const learner: TrainedLearner = {
     predict: (columns, sequences) =>
       model.settings.architecture === 'lstm'
         ? model.predictSequences(logSequences(sequences ?? new Float32Array(0)), logColumns(columns))
@@ -59,6 +65,8 @@ function wrap(model: NnModel): TrainedLearner {
     toJSON: () => model.toArtifact(),
     report: { epochs: model.history.epochs, bestEpoch: model.history.bestEpoch },
   };
+  networks.register(learner, model);
+  return learner;
 }
 
 const train = (o: NnGridOptions, seed: number) => ({
