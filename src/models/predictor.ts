@@ -110,6 +110,11 @@ export interface PredictorModule<
    * load them only then.
    */
   readonly usesAllEvents?: boolean;
+  /**
+   * What `predict` gives: expected events per cell and window ('rate': Poisson deviance applies) or
+   * a ranking score ('score', the default: only the ranking is evaluated).
+   */
+  readonly output?: 'rate' | 'score';
   /** Whether it is a reference baseline (random, naive) rather than a forecasting method. */
   readonly baseline?: boolean;
   /**

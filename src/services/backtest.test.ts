@@ -65,6 +65,12 @@ describe.each(BACKENDS)('backtest on %s', (backend) => {
     expect(at('pro-hotspot', 0.05)?.pai).toBeGreaterThan(3);
     expect(at('oracle', 0.05)?.pei).toBe(1);
     expect(at('pro-hotspot', 0.05)?.pBetterThanNaive).not.toBeNull();
+    // Poisson deviance only for models that output expected counts (rates), never for scores.
+    const byName = (name: string) => report.models.find((m) => m.name === name);
+    expect(byName('naive-counts')).toMatchObject({ output: 'score', devianceWindows: null });
+    expect(byName('pro-hotspot')).toMatchObject({ output: 'score', devianceWindows: null });
+    expect(byName('oracle')?.output).toBe('rate');
+    expect(byName('oracle')?.devianceWindows).toBeGreaterThanOrEqual(0);
   });
 
   it('reports skill per turno for turno backtests (pooled hits add up to the curve)', async () => {

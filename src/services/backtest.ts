@@ -133,8 +133,9 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
       kind: m.module.kind,
       config: m.config,
       refitEveryDays: m.refitEveryDays ?? 1,
+      output: m.module.output ?? 'score',
     })),
-    { name: ORACLE, kind: ORACLE, config: {} },
+    { name: ORACLE, kind: ORACLE, config: {}, output: 'rate' as const },
   ];
   const run = async (placed: AreaGrid, onProgress?: (done: number, total: number) => void) => {
     const acc = new BacktestAccumulator(DEFAULT_COVERAGES, seed, tieBreak);

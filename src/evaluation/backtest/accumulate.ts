@@ -105,7 +105,14 @@ export class BacktestAccumulator {
    * @param naive the baseline name for "P(better than naive)"
    */
   results(
-    models: readonly { name: string; kind: string; config: unknown; refitEveryDays?: number }[],
+    models: readonly {
+      name: string;
+      kind: string;
+      config: unknown;
+      refitEveryDays?: number;
+      /** 'score' (default): a ranking only — no Poisson deviance is reported for it. */
+      output?: 'rate' | 'score';
+    }[],
     naive: string,
   ): ModelResult[] {
     const base = this.totals.get(naive);
@@ -158,7 +165,9 @@ export class BacktestAccumulator {
         ...(m.refitEveryDays === undefined ? {} : { refitEveryDays: m.refitEveryDays }),
         curve,
         brierSkill: t ? mean(t.brier) : null,
-        devianceWindows: t ? mean(t.deviance) : null,
+        // Deviance compares expected counts with outcomes: meaningless for scores.
+        devianceWindows: t && m.output === 'rate' ? mean(t.deviance) : null,
+        output: m.output ?? 'score',
         ranking: t ? mean(t.ranking) : null,
         seconds: t ? t.ms / 1000 : 0,
         perWindow: t

@@ -47,7 +47,12 @@ export interface ModelResult {
   /** Refit interval in the harness, days (conditioned on newer data in between); absent for the oracle. */
   refitEveryDays?: number;
   curve: CurvePoint[];
-  /** Mean Brier skill (share form) over windows with events, and mean Poisson deviance per cell. */
+  /** Expected events per cell ('rate') or a ranking score ('score'). */
+  output?: 'rate' | 'score';
+  /**
+   * Mean Brier skill (share form) over windows with events, and mean Poisson deviance per cell
+   * (rate models and the oracle only; null for scores).
+   */
   brierSkill: number | null;
   devianceWindows: number | null;
   /** Mean ranking score (AUC over cells) over windows. */

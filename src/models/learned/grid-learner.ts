@@ -445,6 +445,7 @@ export function createLearnedModule<L extends object>(
     defaults,
     settings: describeSettings(configSchema),
     usesAllEvents: true,
+    output: 'rate',
     refitEveryDays: spec.refitEveryDays,
     parseConfig(input: unknown): Config {
       return parseModelConfig(configSchema, input) as Config;

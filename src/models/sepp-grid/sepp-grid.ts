@@ -591,6 +591,7 @@ export const seppGrid: SeppGridModule = Object.freeze({
   settings: describeSettings(configSchema),
   // EM is slow: refit weekly, condition on the latest events daily (PredPol re-learns rarely).
   refitEveryDays: 7,
+  output: 'rate',
   parseConfig,
   fit,
   fromArtifact,
