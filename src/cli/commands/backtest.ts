@@ -36,6 +36,7 @@ export function printSummary(
           'PEI*',
           'P(>naive)',
           'p pareado',
+          'devianza',
           'tiempo',
         ],
         report.models.map((m) => {
@@ -51,6 +52,8 @@ export function printSummary(
             p?.pei?.toFixed(2),
             p?.pBetterThanNaive?.toFixed(2),
             p?.pairedVsNaive ? p.pairedVsNaive.pValue.toPrecision(2) : undefined,
+            // Mean Poisson deviance per cell and window: rate models only.
+            m.devianceWindows === null ? '—' : m.devianceWindows.toFixed(5),
             `${m.seconds.toFixed(1)} s`,
           ];
         }),
