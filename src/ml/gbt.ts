@@ -501,12 +501,10 @@ export function fitGbt(
   let best = Number.POSITIVE_INFINITY;
   let bestTrees = 0;
   let sinceBest = 0;
-  let fresh = false;
 
   try {
     for (let it = 0; it < o.iterations; it++) {
-      // the first gradients; later ones come with the score update of the previous tree
-      if (!fresh) grower.gradients();
+      grower.gradients();
       const rows = nSample < nTrain ? sampleSorted(train, nSample, random) : Uint32Array.from(train);
       const allowed = featureMask(mapper.nFeatures, nFeatureUse, random);
       const root = grower.grow(rows, allowed, builder);
@@ -514,10 +512,7 @@ export function fitGbt(
       // Only the new tree is applied: building every tree so far each iteration was quadratic.
       const nodes = nSample < nTrain || valid ? builder.last(root) : null;
       if (nodes && nSample < nTrain) addTree(nodes, 0, binned, train, raw);
-      else {
-        grower.updateScores();
-        fresh = true;
-      }
+      else grower.updateScores();
       if (valid && validPred && validY) {
         addTree(nodes as Nodes, 0, binned, valid, raw);
         for (let j = 0; j < valid.length; j++)
@@ -694,10 +689,7 @@ class TreeGrower {
     return rootNode;
   }
 
-  /**
-   * Adds the last tree's leaf values to the raw scores of the rows it was grown on and recomputes
-   * their gradients (for the next tree).
-   */
+  /** Adds the last tree's leaf values to the raw scores of the rows it was grown on. */
   updateScores(): void {
     const { leafStart, leafEnd, leafValue } = this.leafRanges;
     this.leaves.forEach((leaf, j) => {

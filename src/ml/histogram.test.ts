@@ -83,6 +83,7 @@ describe('histogram kernels and row loops', () => {
         x.leafEnd.set([100, w, n]);
         x.leafValue.set([0.5, -0.25, 0.125]);
         loops.updateScores(n, 3);
+        loops.gradients();
         return { x, w, hist, sums, gradients, raw0 };
       } finally {
         loops.close();
@@ -114,7 +115,7 @@ describe('histogram kernels and row loops', () => {
     const [g0, h0] = one.gradients as [Float64Array, Float64Array];
     expect(g0[9]).toBe(Math.exp(one.raw0[9] as number) - (one.x.y[9] as number));
     expect(h0[9]).toBe(Math.exp(one.raw0[9] as number));
-    // the score update: each row's raw score moved by its leaf's value, gradients at the new score
+    // the score update: each row's raw score moved by its leaf's value (then gradients at the new score)
     one.x.rows.forEach((i, k) => {
       const v = k < 100 ? 0.5 : k < one.w ? -0.25 : 0.125;
       expect(one.x.raw[i]).toBe((one.raw0[i] as number) + v);

@@ -157,12 +157,9 @@ export function gradients(
 
 /**
  * Adds leaf j's value to the raw scores of the rows at positions [leafStart[j], leafEnd[j]) ∩
- * [start, end) of `rows`, for every leaf j < nLeaves, and recomputes those rows' gradients (as
- * `gradients`): the score update of a tree fused with the next iteration's gradients.
- * Self-contained: runs in the workers too.
+ * [start, end) of `rows`, for every leaf j < nLeaves. Self-contained: runs in the workers too.
  */
 export function updateScores(
-  poisson: number,
   rows: Uint32Array,
   start: number,
   end: number,
@@ -171,26 +168,13 @@ export function updateScores(
   leafValue: Float64Array,
   nLeaves: number,
   raw: Float64Array,
-  y: Float64Array,
-  grad: Float64Array,
-  hess: Float64Array,
 ): void {
   for (let j = 0; j < nLeaves; j++) {
     const v = leafValue[j] as number;
     const e = Math.min(end, leafEnd[j] as number);
     for (let k = Math.max(start, leafStart[j] as number); k < e; k++) {
       const i = rows[k] as number;
-      const r = (raw[i] as number) + v;
-      raw[i] = r;
-      if (poisson === 1) {
-        const p = Math.exp(r);
-        grad[i] = p - (y[i] as number);
-        hess[i] = p;
-      } else {
-        const p = 1 / (1 + Math.exp(-r));
-        grad[i] = p - (y[i] as number);
-        hess[i] = Math.max(p * (1 - p), 1e-16);
-      }
+      raw[i] = (raw[i] as number) + v;
     }
   }
 }
@@ -259,7 +243,7 @@ for (;;) {
       ctrl[slot + ${RESULT}] = partitionRange(rows, tmp, start, end, codes, ctrl[slot + ${ARG}] * nRows, goesLeft);
     else if (op === ${OP_GRADIENTS}) gradients(poisson, train, start, end, raw, y, grad, hess);
     else if (op === ${OP_UPDATE})
-      updateScores(poisson, rows, start, end, leafStart, leafEnd, leafValue, ctrl[slot + ${ARG}], raw, y, grad, hess);
+      updateScores(rows, start, end, leafStart, leafEnd, leafValue, ctrl[slot + ${ARG}], raw);
   } catch (e) {
     ctrl[slot + ${FAILED}] = 1;
   }
@@ -388,13 +372,12 @@ export class RowLoops {
 
   /**
    * Adds the leaf values (the first `nLeaves` of `leafStart`/`leafEnd`/`leafValue`) to the raw
-   * scores of rows[0, end) and recomputes their gradients.
+   * scores of rows[0, end).
    */
   updateScores(end: number, nLeaves: number): void {
-    const { poisson, rows, leafStart, leafEnd, leafValue, raw, y, grad, hess } = this.inputs;
+    const { rows, leafStart, leafEnd, leafValue, raw } = this.inputs;
     const parallel = this.start(OP_UPDATE, 0, end, nLeaves);
-    const e0 = parallel ? this.cut(0, end, 1) : end;
-    updateScores(poisson, rows, 0, e0, leafStart, leafEnd, leafValue, nLeaves, raw, y, grad, hess);
+    updateScores(rows, 0, parallel ? this.cut(0, end, 1) : end, leafStart, leafEnd, leafValue, nLeaves, raw);
     if (parallel) for (let w = 0; w < this.workers.length; w++) this.wait(w);
   }
 
