@@ -59,7 +59,8 @@ export interface GbtOptions {
   /** Seed of every random choice (validation rows, subsamples), default 0. */
   readonly seed?: number;
   /**
-   * Threads that build histograms (the caller's and worker threads), default 1. The trees are
+   * Threads that run the row loops — histograms, partitions, gradients, score updates — (the
+   * caller's and worker threads), default 1. The trees are
    * deterministic for a given thread count; other counts sum in another order (last digits differ).
    */
   readonly threads?: number;
