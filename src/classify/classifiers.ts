@@ -85,15 +85,19 @@ function priorClassifier(y: ArrayLike<number>, k: number): TypeClassifier {
   };
 }
 
-function gbtClassifier(
+async function gbtClassifier(
   columns: readonly Float32Array[],
   y: ArrayLike<number>,
   k: number,
   o: ClassifierOptions,
-): TypeClassifier {
-  const models = Array.from({ length: k }, (_, c) => {
+): Promise<TypeClassifier> {
+  const models: ReturnType<typeof fitGbt>[] = [];
+  for (let c = 0; c < k; c++) {
+    // One class at a time with a turn of the event loop between them: a server fitting the map's
+    // cell panel model (seconds) keeps answering other requests meanwhile.
+    if (c > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const target = Float32Array.from({ length: y.length }, (_, i) => (y[i] === c ? 1 : 0));
-    return fitGbt(columns, target, {
+    const model = fitGbt(columns, target, {
       loss: 'logistic',
       iterations: o.gbtIterations ?? 200,
       learningRate: 0.1,
@@ -104,7 +108,8 @@ function gbtClassifier(
       seed: (o.seed ?? 1) + c,
       threads: o.threads ?? 1,
     });
-  });
+    models.push(model);
+  }
   return {
     kind: 'gbt',
     trainRows: y.length,

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_SCOPES, ROLES, type Role, SMALL_COUNT_THRESHOLD } from '../core/access.ts';
 import { createToken } from '../services/accounts.ts';
+import { getForecast } from '../storage/forecasts.ts';
 import {
   type ApiFixture,
   call,
@@ -36,6 +37,7 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/forecasts/days': 'days',
   'GET /api/v1/forecasts/:id': 'risk',
   'GET /api/v1/hotspots/persistence': 'risk',
+  'GET /api/v1/crime-types': 'types',
   'GET /api/v1/backtests': 'reports',
   'GET /api/v1/backtests/:id': 'models',
   'GET /api/v1/ingest/jobs': 'jobs',
@@ -80,6 +82,11 @@ async function example(
       };
     case 'GET /api/v1/forecasts/current':
       return { path: '/api/v1/forecasts/current?group=property&turno=noche' };
+    case 'GET /api/v1/crime-types': {
+      // A cell of the stored forecast's grid inside the area.
+      const stored = await getForecast(f.t.db, f.forecastId);
+      return { path: `/api/v1/crime-types?cell=${stored?.surface.mask.indexOf(1)}&turno=noche` };
+    }
     case 'GET /api/v1/forecasts/:id':
       return { path: `/api/v1/forecasts/${f.forecastId}` };
     case 'GET /api/v1/backtests/:id':

@@ -98,6 +98,9 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/forecasts/days': read(FORECAST_ROLES),
   'GET /api/v1/forecasts/:id': read(FORECAST_ROLES),
   'GET /api/v1/hotspots/persistence': read(FORECAST_ROLES),
+  // Per-cell crime-type probabilities: aggregate model output over a year, no incident; the same
+  // roles as the forecasts (community views do not get per-cell detail).
+  'GET /api/v1/crime-types': read(FORECAST_ROLES),
   'GET /api/v1/backtests': read(BACKTEST_ROLES),
   'GET /api/v1/backtests/:id': read(BACKTEST_ROLES),
   'POST /api/v1/ingest/jobs': { scope: 'write', roles: INGEST_ROLES, csrf: true },

@@ -19,14 +19,15 @@ import {
   fitClassifier,
 } from '../classify/classifiers.ts';
 import { CONTEXT_WINDOWS, incidentFeatures, LONGEST_CONTEXT_DAYS } from '../classify/features.ts';
-import { InsufficientDataError, ValidationError } from '../core/errors.ts';
+import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { cellCenter, cellCount } from '../core/grid.ts';
-import { localToUtc, TURNO_BANDS, type Turno } from '../core/time.ts';
+import { localTimeOfDayMs, localToUtc, TURNO_BANDS, type Turno } from '../core/time.ts';
 import { type ClassificationScores, rowLogLoss, scoreClassifier } from '../evaluation/classification.ts';
 import { holidayCountryOf } from '../features/holidays.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 import type { Db } from '../storage/db.ts';
+import { getForecast, latestForecastMeta } from '../storage/forecasts.ts';
 import { type LabelledEvents, loadLabelledEvents } from '../storage/labelled-events.ts';
 import { getStudyArea } from './areas.ts';
 import { parseDay } from './queries.ts';
@@ -198,11 +199,14 @@ export async function evaluateCrimeTypes(db: Db, o: CrimeTypeEvaluationOptions):
 
 // --- the map's cell panel -----------------------------------------------------------------------------
 
-/** Where and when to ask. Give `x`/`y` (metres in the area's CRS) or `cell` and `cellSize`. */
+/**
+ * Where and when to ask. Give `x`/`y` (metres in the area's CRS) or `cell` and `cellSize`. Without a
+ * turno: the whole day (the four turnos mixed by their shares of the training incidents).
+ */
 export interface MostLikelyQuery {
   area: string;
   day: string;
-  turno: Turno;
+  turno?: Turno;
   x?: number;
   y?: number;
   cell?: number;
@@ -215,7 +219,7 @@ export interface MostLikelyQuery {
 export interface MostLikelyTypes {
   area: string;
   day: string;
-  turno: Turno;
+  turno: Turno | null;
   model: ClassifierKind;
   trainedOn: { from: string; to: string; rows: number };
   types: { type: string; probability: number }[];
@@ -231,6 +235,8 @@ interface PanelModel {
   history: { t: Float64Array; known: Float64Array; x: Float64Array; y: Float64Array; cls: Int32Array };
   model: Awaited<ReturnType<typeof fitClassifier>>;
   rows: number;
+  /** Share of the training incidents in each turno (TURNO_BANDS order): the whole day's mixture. */
+  turnoShare: Float64Array;
 }
 
 /** Fitted panel models per store, area and day (a few kept: a fit takes seconds). */
@@ -268,12 +274,20 @@ async function panelModel(db: Db, area: StudyArea, day: string, dayStart: number
   const model = await fitClassifier('gbt', pick(features.columns, trainRows), yTrain, k, {
     gbtIterations: 100,
   });
-  return { classes: classes.names, k, prior, history, model, rows: trainRows.length };
+  const turnoShare = new Float64Array(TURNO_BANDS.length);
+  for (const i of trainRows) {
+    const hour = Math.floor(localTimeOfDayMs(ev.t[i] as number, tz) / 3_600_000);
+    const b = TURNO_BANDS.findIndex((x) => hour >= x.fromHour && hour < x.toHour);
+    turnoShare[b] = (turnoShare[b] as number) + 1 / trainRows.length;
+  }
+  return { classes: classes.names, k, prior, history, model, rows: trainRows.length, turnoShare };
 }
 
 /**
  * The most likely crime types at a place during one turno of a day, from boosted trees trained on
- * the year before the day (features of a hypothetical incident at the middle of the turno).
+ * the year before the day (features of a hypothetical incident at the middle of the turno); without
+ * a turno, the four turnos' answers mixed by each turno's share of the training incidents.
+ * Concurrent first calls for one store, area and day share one fit (the cache holds the promise).
  * @throws ValidationError for a bad day, turno or place
  * @throws InsufficientDataError when the year before the day has no labelled incident
  */
@@ -281,8 +295,8 @@ export async function mostLikelyTypes(db: Db, q: MostLikelyQuery): Promise<MostL
   const area = await getStudyArea(db, q.area);
   const tz = area.def.timeZone;
   const dayStart = parseDay(q.day, tz, 'day').getTime();
-  const band = TURNO_BANDS.find((b) => b.turno === q.turno);
-  if (!band) throw new ValidationError('turno', `turno desconocido "${q.turno}"`);
+  const bands = q.turno === undefined ? TURNO_BANDS : TURNO_BANDS.filter((b) => b.turno === q.turno);
+  if (bands.length === 0) throw new ValidationError('turno', `turno desconocido "${q.turno}"`);
   let x = q.x;
   let y = q.y;
   if (q.cell !== undefined) {
@@ -316,35 +330,131 @@ export async function mostLikelyTypes(db: Db, q: MostLikelyQuery): Promise<MostL
   }
   const m = await entry;
   const [year, month, dayOfMonth] = q.day.split('-').map(Number) as [number, number, number];
-  const middleHour = (band.fromHour + band.toHour) / 2;
-  const t = localToUtc(
-    { year, month, day: dayOfMonth, hour: Math.floor(middleHour), minute: (middleHour % 1) * 60, second: 0 },
-    tz,
-  );
+  const t = bands.map((band) => {
+    const middleHour = (band.fromHour + band.toHour) / 2;
+    return localToUtc(
+      {
+        year,
+        month,
+        day: dayOfMonth,
+        hour: Math.floor(middleHour),
+        minute: (middleHour % 1) * 60,
+        second: 0,
+      },
+      tz,
+    );
+  });
+  const xs = bands.map(() => x as number);
+  const ys = bands.map(() => y as number);
   const country = holidayCountryOf(tz);
   const f = incidentFeatures(
     m.history,
     {
-      t: [t],
-      x: [x],
-      y: [y],
-      ...(area.def.districts.length ? { district: districtsOf(area, [x], [y]) } : {}),
+      t,
+      x: xs,
+      y: ys,
+      ...(area.def.districts.length ? { district: districtsOf(area, xs, ys) } : {}),
     },
     { timeZone: tz, prior: m.prior, ...(country ? { country } : {}) },
   );
   const p = await m.model.predictProba(f.columns);
+  // One turno: its row. The whole day: the rows weighted by the turnos' training shares.
+  const weight = bands.length === 1 ? [1] : Array.from(m.turnoShare);
+  const mixed = new Float64Array(m.k);
+  for (let r = 0; r < bands.length; r++)
+    for (let c = 0; c < m.k; c++)
+      mixed[c] = (mixed[c] as number) + (weight[r] as number) * (p[r * m.k + c] as number);
   const types = m.classes
-    .map((type, c) => ({ type, probability: p[c] as number }))
+    .map((type, c) => ({ type, probability: mixed[c] as number }))
     .sort((a, b) => b.probability - a.probability)
     .slice(0, q.top ?? 5);
   const from = new Date(dayStart - PANEL_TRAIN_DAYS * DAY_MS).toISOString().slice(0, 10);
   return {
     area: q.area,
     day: q.day,
-    turno: q.turno,
+    turno: q.turno ?? null,
     model: 'gbt',
     trainedOn: { from, to: q.day, rows: m.rows },
     types,
+  };
+}
+
+/** The cell panel's question over HTTP: a cell of the grid of a stored forecast. */
+export interface CellTypesQuery {
+  area: string;
+  /** Cell index in the grid of the forecast of `day` (the one the map shows). */
+  cell: number;
+  /** Local day 'YYYY-MM-DD'; default: the newest day with a stored forecast. */
+  day?: string;
+  /** Default: the whole day. */
+  turno?: Turno;
+  /** The crime group whose forecast grid `cell` refers to; default: any forecast of the day. */
+  group?: string;
+  top?: number;
+}
+
+/** The answer of `GET /api/v1/crime-types`: aggregate probabilities only, never an incident. */
+export interface CellTypes {
+  area: string;
+  cell: number;
+  day: string;
+  turno: Turno | null;
+  types: { label: string; probability: number }[];
+  model: 'gbt';
+  trainedOn: { from: string; to: string; incidents: number };
+}
+
+const dmy = (day: string): string => day.split('-').reverse().join('/');
+
+/**
+ * The most likely crime types at a cell of a stored forecast's grid (the map's cell panel).
+ * @throws ValidationError for a bad day, turno or a cell outside that grid's area
+ * @throws NotFoundError when the day (or the area, without a day) has no stored forecast
+ * @throws InsufficientDataError when the year before the day has no labelled incident
+ */
+export async function cellCrimeTypes(db: Db, q: CellTypesQuery): Promise<CellTypes> {
+  const area = await getStudyArea(db, q.area);
+  if (q.day !== undefined) parseDay(q.day, area.def.timeZone, 'day');
+  const metas = await latestForecastMeta(db, {
+    area: area.def.id,
+    ...(q.group ? { group: q.group } : {}),
+    ...(q.day ? { day: q.day } : {}),
+  });
+  // Without a day each group's newest forecasts come back: the newest day of all is the current one.
+  const meta = metas.reduce<(typeof metas)[number] | undefined>(
+    (best, m) => (best === undefined || m.targetDay > best.targetDay ? m : best),
+    undefined,
+  );
+  if (!meta)
+    throw new NotFoundError(
+      `No hay pronóstico ${q.day ? `para el ${dmy(q.day)}` : 'vigente'}${q.group ? ` del grupo "${q.group}"` : ''} en el área ${q.area}: la celda se refiere a la grilla de un pronóstico guardado`,
+    );
+  const stored = await getForecast(db, meta.id);
+  if (!stored) throw new NotFoundError(`No existe el pronóstico ${meta.id}`);
+  const { grid, mask } = stored.surface;
+  const n = cellCount(grid);
+  if (!Number.isInteger(q.cell) || q.cell < 0 || q.cell >= n || !mask[q.cell])
+    throw new ValidationError(
+      'cell',
+      `la celda ${q.cell} no es una celda del área en la grilla del pronóstico del ${dmy(meta.targetDay)} (0 a ${n - 1})`,
+    );
+  const c = cellCenter(grid, q.cell, new Float64Array(2));
+  const res = await mostLikelyTypes(db, {
+    area: area.def.id,
+    day: meta.targetDay,
+    ...(q.turno ? { turno: q.turno } : {}),
+    x: c[0] as number,
+    y: c[1] as number,
+    ...(q.top ? { top: q.top } : {}),
+  });
+  return {
+    area: res.area,
+    cell: q.cell,
+    day: res.day,
+    turno: res.turno,
+    types: res.types.map((r) => ({ label: r.type, probability: r.probability })),
+    model: 'gbt',
+    trainedOn: { from: res.trainedOn.from, to: res.trainedOn.to, incidents: res.trainedOn.rows },
   };
 }
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { storedReport, storedReports } from '../../services/backtest.ts';
+import { cellCrimeTypes } from '../../services/crime-type.ts';
 import { recentDataAge, withDataAge } from '../../services/data-age.ts';
 import {
   availableForecastDays,
@@ -11,7 +12,7 @@ import {
   forecastById,
 } from '../../services/forecast.ts';
 import { persistentHotspots } from '../../services/persistence.ts';
-import { areaParam, idParams, type RouteDeps, typed } from './deps.ts';
+import { areaParam, dayParam, idParams, type RouteDeps, typed } from './deps.ts';
 
 const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
 
@@ -142,6 +143,40 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
         months: q.months,
       });
       return reply.type('application/json').send(body);
+    },
+  );
+  api.get(
+    '/api/v1/crime-types',
+    {
+      schema: {
+        tags: ['pronósticos'],
+        summary:
+          'Tipos de delito más probables en una celda del mapa (árboles potenciados entrenados con el año anterior al día; solo probabilidades agregadas)',
+        querystring: z.strictObject({
+          area: areaParam,
+          cell: z
+            .string({ error: 'falta la celda (número entero ≥ 0)' })
+            .regex(/^\d{1,9}$/, 'la celda debe ser un número entero ≥ 0')
+            .transform(Number)
+            .describe('celda de la grilla del pronóstico del día (la que muestra el mapa)'),
+          turno: turno.describe('turno policial; sin turno: el día completo'),
+          day: dayParam.optional().describe('día (hora local); sin día: el del pronóstico vigente'),
+          group: z
+            .enum(Object.keys(CRIME_GROUPS) as [string, ...string[]])
+            .optional()
+            .describe('grupo de delitos cuyo pronóstico define la grilla; sin grupo: cualquiera del día'),
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return cellCrimeTypes(deps.db, {
+        area: q.area ?? deps.defaultArea,
+        cell: q.cell,
+        ...(q.day ? { day: q.day } : {}),
+        ...(q.turno ? { turno: q.turno } : {}),
+        ...(q.group ? { group: q.group } : {}),
+      });
     },
   );
   api.get(
