@@ -77,6 +77,17 @@ export interface GridForecast {
   totalRisk: number;
 }
 
+/** GET /crime-types: the most likely crime types at a cell of the forecast's grid (aggregate only). */
+export interface CrimeTypes {
+  area: string;
+  cell: number;
+  day: string;
+  turno: string | null;
+  types: { label: string; probability: number }[];
+  model: string;
+  trainedOn: { from: string; to: string; incidents: number };
+}
+
 /** District boundaries. */
 export interface Districts {
   type: 'FeatureCollection';

@@ -6,7 +6,7 @@
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CRIME_GROUPS } from '../../../src/core/taxonomy.ts';
-import { ApiError, api, type Districts, type GridForecast } from '../api.ts';
+import { ApiError, api, type CrimeTypes, type Districts, type GridForecast } from '../api.ts';
 import { download, mapPng, toCsv } from '../export.ts';
 import {
   categoryLabel,
@@ -72,6 +72,12 @@ interface CellDetail {
 /** Roles that may list a cell's recent incidents (the server's field rules apply). */
 const INCIDENT_ROLES = new Set(['admin', 'analyst', 'officer']);
 
+/** Roles that may ask for a cell's most likely crime types (the server's forecast roles). */
+const CRIME_TYPE_ROLES = new Set(['admin', 'analyst', 'officer', 'planner', 'official', 'researcher']);
+
+/** The cell panel's crime-type line: asked for on each click, its own loading and error states. */
+type Likely = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; data: CrimeTypes };
+
 export function MapView({
   compact = false,
   role,
@@ -101,6 +107,7 @@ export function MapView({
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number>(-1);
   const [detail, setDetail] = useState<CellDetail | null>(null);
+  const [likely, setLikely] = useState<Likely | null>(null);
 
   useEffect(() => {
     const map = L.map(mapDiv.current as HTMLDivElement, {
@@ -313,6 +320,27 @@ export function MapView({
     };
   }, [decoded, selected, group, role]);
 
+  // The selected cell's most likely crime types this turno (forecast maps, roles that may ask).
+  useEffect(() => {
+    setLikely(null);
+    if (!decoded || selected < 0 || mode !== 'forecast' || !CRIME_TYPE_ROLES.has(role)) return;
+    let cancelled = false;
+    setLikely({ state: 'loading' });
+    const f = decoded.forecast;
+    const q = `cell=${decoded.cells[selected]}&day=${f.targetDay}&group=${f.group}${f.turno ? `&turno=${encodeURIComponent(f.turno)}` : ''}`;
+    api<CrimeTypes>(`/crime-types?${q}`)
+      .then((data) => {
+        if (!cancelled) setLikely({ state: 'ok', data });
+      })
+      .catch((e: unknown) => {
+        if (!cancelled)
+          setLikely({ state: 'error', message: e instanceof Error ? e.message : t('unexpected') });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [decoded, selected, mode, role]);
+
   const LEGEND =
     mode === 'persistence'
       ? (['legend.m75', 'legend.m50', 'legend.m25', 'legend.m0', 'legend.never'] as const)
@@ -520,6 +548,28 @@ export function MapView({
                   )}
                 </dd>
               </dl>
+            )}
+            {cellInfo && likely && (
+              <p className="cell-types" data-testid="cell-types" data-state={likely.state}>
+                <strong>
+                  {t(
+                    likely.state === 'ok' && likely.data.turno === null
+                      ? 'likely.day'
+                      : (`likely.${decoded?.forecast.turno ?? 'day'}` as MessageKey),
+                  )}
+                  :
+                </strong>{' '}
+                {likely.state === 'loading' && t('likelyLoading')}
+                {likely.state === 'error' && <span title={likely.message}>{t('likelyError')}</span>}
+                {likely.state === 'ok' &&
+                  `${likely.data.types
+                    .slice(0, 3)
+                    .map(
+                      (x) =>
+                        `${x.label === 'otros' ? t('likelyOther') : x.label.toLocaleLowerCase('es-PE')} ${formatNumber(100 * x.probability)} %`,
+                    )
+                    .join(', ')}${likely.data.types.length > 3 ? ', …' : ''}`}
+              </p>
             )}
             {detail?.incidents && (
               <>

@@ -1,0 +1,88 @@
+/**
+ * The map's cell panel in headless Chromium against the real server: a click on a cell shows
+ * "Más probable aquí (turno …)" with the top crime types and their percentages from
+ * GET /api/v1/crime-types, in Spanish and after the English switch.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
+import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
+
+const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+
+describe('dashboard cell panel: most likely crime types', () => {
+  let f: ApiFixture;
+  let browser: Browser;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed (bash .ci/run installs it)').toBe(true);
+    expect(
+      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
+      'the dashboard is built (npm run build:web)',
+    ).toBe(true);
+    mkdirSync(SHOTS, { recursive: true });
+    f = await startApi('embedded');
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await f?.close();
+  });
+
+  async function loginAs(username: string): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'es-PE',
+      timezoneId: 'America/Lima',
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(f.base);
+    await page.getByLabel('Usuario').fill(username);
+    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await page.getByTestId('whoami').waitFor();
+    await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
+    return page;
+  }
+
+  it('shows the top three types of a clicked cell for its turno, in Spanish and English', async () => {
+    const page = await loginAs(f.users.analyst.username);
+    const turno = await page.getByLabel('Turno').inputValue();
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/v1/crime-types')) asked.push(r.url());
+    });
+    // Zoom to the top hotspot, then click the cell under the map's centre.
+    await page.locator('[data-testid="hotspots"] li button').first().click();
+    const box = (await page.getByTestId('map').boundingBox()) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const line = page.getByTestId('cell-types');
+    // The first answer trains the model (seconds); the line says so meanwhile.
+    await page.waitForSelector('[data-testid="cell-types"][data-state="ok"]', { timeout: 60_000 });
+    const text = (await line.textContent()) as string;
+    expect(text).toContain(`Más probable aquí (turno ${turno})`);
+    // Three types with whole percentages, the rest elided.
+    const shares = [...text.matchAll(/(\d+) %/g)].map((m) => Number(m[1]));
+    expect(shares).toHaveLength(3);
+    for (const s of shares) expect(s).toBeLessThanOrEqual(100);
+    expect(shares.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(102); // rounding of three shares
+    expect(shares[0]).toBeGreaterThanOrEqual(shares[2] as number);
+    expect(asked.at(-1)).toMatch(/cell=\d+&day=2025-03-30&group=property&turno=/);
+    // The rest of the panel is intact.
+    expect(await page.getByTestId('cell-info').textContent()).toContain('Puesto');
+    await page.screenshot({ path: `${SHOTS}map-cell-types.png` });
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => line.textContent()).toContain('Most likely here (');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
