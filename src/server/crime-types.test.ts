@@ -141,7 +141,7 @@ describe.each(BACKENDS)('GET /api/v1/crime-types (%s store)', (backend) => {
   });
 
   it('is in the OpenAPI document', async () => {
-    const r = await call(f, 'GET', '/docs/json');
+    const r = await call(f, 'GET', '/openapi.json');
     expect(r.status).toBe(200);
     const doc = r.body as { paths: Record<string, { get?: { parameters?: { name: string }[] } }> };
     const names = doc.paths['/api/v1/crime-types']?.get?.parameters?.map((p) => p.name) ?? [];

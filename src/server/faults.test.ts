@@ -152,7 +152,7 @@ describe.each(BACKENDS)('database faults (%s)', (backend) => {
     for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
     logLines.length = 0;
     // Routes that must read the database (district outlines may come from the in-process area cache).
-    for (const path of ['/api/v1/incidents?limit=1', '/api/v1/stats/trends']) {
+    for (const path of ['/api/v1/incidents?limit=1', '/api/v1/stats/trends', '/api/v1/crime-types?cell=0']) {
       const a = await get(path);
       expect(a.status).toBe(503);
       expect(a.body.error?.code).toBe('STORAGE');
@@ -161,7 +161,7 @@ describe.each(BACKENDS)('database faults (%s)', (backend) => {
       503,
     );
     const failures = logLines.filter((l) => l.code === 'STORAGE');
-    expect(failures).toHaveLength(2);
+    expect(failures).toHaveLength(3);
     expect(logLines.filter((l) => JSON.stringify(l).includes('"stack"'))).toEqual([]);
     expect(logLines.filter((l) => (l.level as number) >= 50)).toEqual([]);
   });
