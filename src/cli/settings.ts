@@ -17,7 +17,7 @@ function parseValue(raw: string): unknown {
 export function parseSets(sets: readonly string[]): Record<string, Record<string, unknown[]>> {
   const grids: Record<string, Record<string, unknown[]>> = {};
   for (const s of sets) {
-    const m = /^([a-z][a-z0-9-]*)\.([A-Za-z]+)=(.+)$/.exec(s.trim());
+    const m = /^([a-z][a-z0-9-]*(?::[a-z0-9][a-z0-9-]*)?)\.([A-Za-z]+)=(.+)$/.exec(s.trim());
     if (!m)
       throw new ValidationError(
         '--set',

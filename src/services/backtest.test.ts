@@ -104,6 +104,44 @@ describe.each(BACKENDS)('backtest on %s', (backend) => {
     expect(daily.byTurno).toBeUndefined();
   });
 
+  it('compares variants of one model (kind:label) with their own settings on the same windows', async () => {
+    const report = await backtest(t.db, {
+      area: 'callao',
+      group: 'all',
+      from: '2024-11-01',
+      to: '2024-11-08',
+      horizon: 'day',
+      models: ['retro-hotspot', 'retro-hotspot:ancho'],
+      configs: { 'retro-hotspot:ancho': { bandwidth: 600 } },
+    });
+    const a = report.models.find((m) => m.name === 'retro-hotspot');
+    const b = report.models.find((m) => m.name === 'retro-hotspot:ancho');
+    expect(b).toMatchObject({ kind: 'retro-hotspot', config: { bandwidth: 600 } });
+    expect((a?.config as { bandwidth: number }).bandwidth).not.toBe(600);
+    expect(b?.perWindow?.hits).not.toEqual(a?.perWindow?.hits);
+    await expect(
+      backtest(t.db, {
+        area: 'callao',
+        group: 'all',
+        from: '2024-11-01',
+        to: '2024-11-08',
+        horizon: 'day',
+        models: ['retro-hotspot:ancho'],
+        configs: { 'retro-hotspot:ancho': { bandwidth: 1 } },
+      }),
+    ).rejects.toThrow(/^retro-hotspot:ancho\.bandwidth: /);
+    await expect(
+      backtest(t.db, {
+        area: 'callao',
+        group: 'all',
+        from: '2024-11-01',
+        to: '2024-11-08',
+        horizon: 'day',
+        models: ['retro-hotspot:Mal'],
+      }),
+    ).rejects.toThrow(/modelo:variante/);
+  });
+
   it('re-runs on the grid shifted by half a cell when asked', async () => {
     const report = await backtest(t.db, {
       area: 'callao',

@@ -26,7 +26,7 @@ import { getReport, listReports, type ReportSummary, saveReport } from '../stora
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
 import { areaFacts, getStudyArea } from './areas.ts';
-import { resolveModel } from './models.ts';
+import { kindOfModelName, resolveModel } from './models.ts';
 
 export { HORIZONS, type Horizon } from '../evaluation/backtest/windows.ts';
 export type { BacktestReport } from '../evaluation/report/report.ts';
@@ -109,9 +109,11 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
         '--set',
         `ajustes para "${kind}", que no está en los modelos del backtest (${kinds.join(', ')})`,
       );
-  const models: BacktestModel[] = kinds.map((kind) => {
-    const resolved = resolveModel(kind, req.configs?.[kind]);
-    return { name: kind, module: getPredictor(kind), ...resolved };
+  // "kind:label" is a variant: the same model with other settings, compared on the same windows.
+  const models: BacktestModel[] = kinds.map((name) => {
+    const kind = kindOfModelName(name);
+    const resolved = resolveModel(kind, req.configs?.[name], name);
+    return { name, module: getPredictor(kind), ...resolved };
   });
   const first = windows[0] as { start: number };
   const last = windows[windows.length - 1] as { end: number };

@@ -86,7 +86,12 @@ export interface ResolvedModel {
  * @param settings option → value, e.g. from `--set` or a sweep combination
  * @throws ValidationError naming `model.option`
  */
-export function resolveModel(kind: string, settings: Readonly<Record<string, unknown>> = {}): ResolvedModel {
+export function resolveModel(
+  kind: string,
+  settings: Readonly<Record<string, unknown>> = {},
+  /** The name errors use (a backtest variant such as "gbt-grid:sin-hora"); default the kind. */
+  name = kind,
+): ResolvedModel {
   const module = getPredictor(kind);
   const conditioned = module.refitEveryDays !== undefined;
   // Models without conditioning refit every window; for them refitEveryDays is an unknown option.
@@ -96,7 +101,7 @@ export function resolveModel(kind: string, settings: Readonly<Record<string, unk
   if (conditioned && refit !== undefined) {
     if (typeof refit !== 'number' || !Number.isInteger(refit) || refit < 1 || refit > REFIT_MAX_DAYS)
       throw new ValidationError(
-        `${kind}.${REFIT_SETTING}`,
+        `${name}.${REFIT_SETTING}`,
         `debe ser un entero entre 1 y ${REFIT_MAX_DAYS} días, recibió ${JSON.stringify(refit)}`,
       );
     refitEveryDays = refit;
@@ -109,7 +114,7 @@ export function resolveModel(kind: string, settings: Readonly<Record<string, unk
     const detail = err.message.startsWith(`${err.field}: `)
       ? err.message.slice(err.field.length + 2)
       : err.message;
-    throw new ValidationError(`${kind}.${err.field}`, detail);
+    throw new ValidationError(`${name}.${err.field}`, detail);
   }
 }
 
@@ -141,4 +146,22 @@ export function singleSettings(
       ];
     }),
   );
+}
+
+/** A backtest model name: a kind, or a kind and a variant label ("gbt-grid:sin-hora"). */
+const VARIANT = /^([a-z][a-z0-9-]*)(?::([a-z0-9][a-z0-9-]*))?$/;
+
+/**
+ * The kind of a backtest model name ("gbt-grid:sin-hora" → "gbt-grid"), so one backtest can compare
+ * settings of the same model side by side (paired over the same windows).
+ * @throws ValidationError naming `--models` for a malformed name
+ */
+export function kindOfModelName(name: string): string {
+  const m = VARIANT.exec(name);
+  if (!m)
+    throw new ValidationError(
+      '--models',
+      `nombre de modelo inválido "${name}" (use modelo o modelo:variante, ej. gbt-grid:sin-hora)`,
+    );
+  return m[1] as string;
 }

@@ -84,7 +84,7 @@ export function registerBacktestCommand(program: Command): void {
     .requiredOption('--to <AAAA-MM-DD>', 'día siguiente al último del periodo de prueba')
     .option(
       '--models <lista>',
-      `modelos: ${PREDICTOR_KINDS.join(', ')} (naive-counts y random siempre se incluyen)`,
+      `modelos: ${PREDICTOR_KINDS.join(', ')}; modelo:variante compara ajustes del mismo modelo (naive-counts y random siempre se incluyen)`,
       'retro-hotspot,pro-hotspot,stkde',
     )
     .option('--horizon <h>', `horizonte: ${HORIZONS.join(' | ')}`, 'day')
