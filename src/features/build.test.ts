@@ -285,6 +285,9 @@ describe('feature layer: as-of time, all history, hour profile, row cells, cell 
     expect(at(m, 'ring8.property.all', c)).toBe(1);
     expect(at(m, 'ring16.property.all', c)).toBe(1);
     expect(at(m, 'ring8.property.365d', c)).toBe(0);
+    // Long lags: 730 days holds the 10-day-old event only (robo 400 d ago is violent and property).
+    expect(at(m, 'count.property.730d', c)).toBe(2);
+    expect(at(m, 'count.property.1825d', c)).toBe(2);
     expect(at(m, 'count.property.365d', c)).toBe(1);
     expect(at(m, 'count.violent.all', c)).toBe(1);
     expect(build(list).schema.columns.map((s) => s.name)).not.toContain('count.property.all');

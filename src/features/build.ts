@@ -32,6 +32,8 @@ export const RING_LAGS_DAYS = [7, 30, 365] as const;
 export const NEAR_REPEAT_DAYS = 3;
 /** Half-lives of the exponentially decayed intensities, days. */
 export const HALF_LIVES_DAYS = [7, 30] as const;
+/** Lags beyond the horizon, days, counted with `allHistory` (the middle ground between a year and all of it). */
+export const LONG_LAGS_DAYS = [730, 1825] as const;
 /** Weight, in events, of the area's hour share in a cell's hour share (shrinkage of sparse cells). */
 export const HOUR_PRIOR_EVENTS = 5;
 /** The oldest events looked at (the longest lag); the decayed intensities are truncated there too. */
@@ -216,6 +218,9 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
   const sat2 = new Float64Array(hourFeatures ? (grid.rows + 1) * (grid.cols + 1) : 0);
   const localHourOf = localHourCache(timeZone);
   const older = new Int32Array(allHistory ? G * n : 0);
+  // Events older than the horizon but within each long lag (nested: 730 d ⊂ 1825 d), per group.
+  const olderLong = new Int32Array(allHistory ? G * LONG_LAGS_DAYS.length * n : 0);
+  const longMs = Float64Array.from(LONG_LAGS_DAYS, (d) => d * DAY_MS);
   const allBlock = new Int32Array(allHistory ? n : 0);
 
   windows.forEach((w, wi) => {
@@ -228,13 +233,21 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
     const from = lowerBound(cut.t, at - HORIZON_DAYS * DAY_MS);
     if (allHistory) {
       older.fill(0);
+      olderLong.fill(0);
+      const L = LONG_LAGS_DAYS.length;
       for (let i = 0; i < from; i++) {
         const bits = groupBits[cut.category[i] as number] as number;
         if (bits === 0) continue;
         const c = cellOf(grid, cut.x[i] as number, cut.y[i] as number);
         if (c < 0) continue;
-        for (let g = 0; g < G; g++)
-          if ((bits & (1 << g)) !== 0) older[g * n + c] = (older[g * n + c] as number) + 1;
+        const age = at - (cut.t[i] as number);
+        for (let g = 0; g < G; g++) {
+          if ((bits & (1 << g)) === 0) continue;
+          older[g * n + c] = (older[g * n + c] as number) + 1;
+          for (let l = 0; l < L; l++)
+            if (age <= (longMs[l] as number))
+              olderLong[(g * L + l) * n + c] = (olderLong[(g * L + l) * n + c] as number) + 1;
+        }
       }
     }
     for (let i = from; i < cut.length; i++) {
@@ -286,6 +299,14 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
       for (let h = 0; h < H; h++) copyCellsF64(next(), base, cells, decay, (g * H + h) * n);
       if (allHistory) {
         const last = countAt(HORIZON_DAYS);
+        LONG_LAGS_DAYS.forEach((_, l) => {
+          const out = next();
+          const off = (g * LONG_LAGS_DAYS.length + l) * n;
+          for (let k = 0; k < K; k++) {
+            const c = cells[k] as number;
+            out[base + k] = (olderLong[off + c] as number) + (counts[last + c] as number);
+          }
+        });
         for (let c = 0; c < n; c++) allBlock[c] = (older[g * n + c] as number) + (counts[last + c] as number);
         copyCells(next(), base, cells, allBlock, 0);
         fillSat(sat, allBlock, 0, grid);
@@ -392,6 +413,12 @@ function buildSchema(settings: FeatureSettings): FeatureSchema {
       });
     if (settings.allHistory)
       columns.push(
+        ...LONG_LAGS_DAYS.map((L) => ({
+          name: `count.${g}.${L}d`,
+          kind: 'count' as const,
+          unit: 'events',
+          description: `events of group ${g} in the cell that occurred in the ${L} days before the window start`,
+        })),
         {
           name: `count.${g}.all`,
           kind: 'count',
