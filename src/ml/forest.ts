@@ -20,6 +20,7 @@
  */
 
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { decodeTyped, encodeTyped } from '../core/base64.ts';
 import { ValidationError } from '../core/errors.ts';
 import { BinMapper, MAX_BINS, matrixRows } from './binning.ts';
 
@@ -567,20 +568,8 @@ export interface ForestArtifact {
   readonly nodes: { readonly [K in keyof Nodes]: string };
 }
 
-const encode = (a: ArrayBufferView): string =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-function decode<T>(
-  field: string,
-  s: unknown,
-  Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
-): T {
-  if (typeof s !== 'string') throw new ValidationError(field, 'falta o no es texto base64');
-  const bytes = Buffer.from(s, 'base64');
-  if (bytes.length % Type.BYTES_PER_ELEMENT !== 0) throw new ValidationError(field, 'longitud inválida');
-  const copy = new ArrayBuffer(bytes.length);
-  new Uint8Array(copy).set(bytes);
-  return new Type(copy);
-}
+const encode = encodeTyped;
+const decode = decodeTyped;
 
 /** A trained forest: immutable; predicts on raw Float32 columns. */
 export class ForestModel {

@@ -15,6 +15,7 @@
  * arrays (`toArtifact` / `fromArtifact`).
  */
 
+import { decodeTyped, encodeTyped } from '../core/base64.ts';
 import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
 import { BinMapper, type BinnedMatrix, MAX_BINS, MISSING_BIN, matrixRows } from './binning.ts';
@@ -158,20 +159,8 @@ export interface GbtArtifact {
   readonly nodes: { readonly [K in keyof Nodes]: string };
 }
 
-const encode = (a: ArrayBufferView): string =>
-  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-function decode<T>(
-  field: string,
-  s: unknown,
-  Type: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number },
-): T {
-  if (typeof s !== 'string') throw new ValidationError(field, 'falta o no es texto base64');
-  const bytes = Buffer.from(s, 'base64');
-  if (bytes.length % Type.BYTES_PER_ELEMENT !== 0) throw new ValidationError(field, 'longitud inválida');
-  const copy = new ArrayBuffer(bytes.length);
-  new Uint8Array(copy).set(bytes);
-  return new Type(copy);
-}
+const encode = encodeTyped;
+const decode = decodeTyped;
 
 /** A trained model: immutable; predicts on raw Float32 columns or binned codes. */
 export class GbtModel {

@@ -68,14 +68,6 @@ export const forestGrid = createLearnedModule<ForestGridLearnerOptions>({
   description:
     'Bosque aleatorio (Poisson) sobre conteos por grupo, vecinos, intensidades y calendario / random forest on lagged multi-group features',
   learnerShape,
-  learnerOptions: (c) => ({
-    trees: c.trees as number,
-    maxDepth: c.maxDepth as number,
-    minSamplesLeaf: c.minSamplesLeaf as number,
-    maxFeatures: c.maxFeatures as number,
-    maxSamples: c.maxSamples as number,
-    threads: c.threads as number,
-  }),
   learner,
   refitEveryDays: 28,
 });

@@ -73,15 +73,6 @@ export const gbtGrid = createLearnedModule<GbtGridLearnerOptions>({
   description:
     'Árboles potenciados (Poisson) sobre conteos por grupo, vecinos, intensidades y calendario / gradient-boosted trees on lagged multi-group features',
   learnerShape,
-  learnerOptions: (c) => ({
-    iterations: c.iterations as number,
-    learningRate: c.learningRate as number,
-    maxLeaves: c.maxLeaves as number,
-    minSamplesLeaf: c.minSamplesLeaf as number,
-    l2: c.l2 as number,
-    featureFraction: c.featureFraction as number,
-    threads: c.threads as number,
-  }),
   learner,
   refitEveryDays: 28,
 });

@@ -23,6 +23,7 @@
  * conditioning events (typed arrays as base64), so a stored model predicts without refitting.
  */
 import { z } from 'zod';
+import { decodeTyped, encodeTyped } from '../../core/base64.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { createEventSet, type EventSet, lowerBound } from '../../core/events.ts';
 import { cellCount, cellOf } from '../../core/grid.ts';
@@ -118,10 +119,11 @@ export interface LearnedModelSpec<L extends object> {
   kind: string;
   description: string;
   schemaVersion: number;
-  /** The learner's own settings (zod shape with defaults and `.meta({ unit, description })`). */
+  /**
+   * The learner's own settings (zod shape with defaults and `.meta({ unit, description })`); the
+   * learner receives exactly these options, parsed.
+   */
   learnerShape: z.ZodRawShape;
-  /** Learner options from the parsed config. */
-  learnerOptions(config: LearnedSharedConfig & Record<string, unknown>): L;
   learner: GridLearner<L>;
   /** Backtest refit interval, days (conditioned daily in between). */
   refitEveryDays: number;
@@ -280,16 +282,6 @@ function featureGroups(data: EventSet, target: CrimeGroup | null, otherGroups: b
   return groups.length > 0 ? groups : [target ?? 'all'];
 }
 
-/** Typed array ↔ base64 (little-endian bytes). */
-function b64(a: Float64Array | Uint8Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-function fromB64F64(s: string, field: string): Float64Array {
-  const bytes = Buffer.from(s, 'base64');
-  if (bytes.length % 8 !== 0) throw new ValidationError(field, 'longitud base64 inválida');
-  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-}
-
 const eventsState = z.object({
   t: z.string(),
   known: z.string(),
@@ -300,16 +292,17 @@ const eventsState = z.object({
 type EventsState = z.infer<typeof eventsState>;
 
 function eventsToState(e: EventSet): EventsState {
+  const b64 = encodeTyped;
   return { t: b64(e.t), known: b64(e.known), x: b64(e.x), y: b64(e.y), category: b64(e.category) };
 }
 function eventsFromState(s: EventsState, field: string): EventSet {
-  const category = Uint8Array.from(Buffer.from(s.category, 'base64'));
+  const f64 = (name: 't' | 'known' | 'x' | 'y') => decodeTyped(`${field}.${name}`, s[name], Float64Array);
   return createEventSet({
-    t: fromB64F64(s.t, `${field}.t`),
-    known: fromB64F64(s.known, `${field}.known`),
-    x: fromB64F64(s.x, `${field}.x`),
-    y: fromB64F64(s.y, `${field}.y`),
-    category,
+    t: f64('t'),
+    known: f64('known'),
+    x: f64('x'),
+    y: f64('y'),
+    category: decodeTyped(`${field}.category`, s.category, Uint8Array),
   });
 }
 
@@ -354,6 +347,8 @@ export function createLearnedModule<L extends object>(
   const configSchema = z.strictObject({ ...sharedShape, ...spec.learnerShape });
   type Config = LearnedSharedConfig & Record<string, unknown>;
   const defaults = Object.freeze(parseModelConfig(configSchema, {})) as Config;
+  const learnerOptions = (config: Config): L =>
+    Object.fromEntries(Object.keys(spec.learnerShape).map((k) => [k, config[k]])) as L;
 
   const areaOf = (ctx: Pick<FitContext, 'area'>): AreaFacts => ctx.area ?? { timeZone: 'UTC' };
 
@@ -390,7 +385,7 @@ export function createLearnedModule<L extends object>(
       const area = areaOf(ctx);
       const asOf = Math.min(f.cutoff, dayStart(window.start, area.timeZone));
       const m = features(f, ctx, [{ start: window.start, end: window.end, asOf }]);
-      const days = spec.learner.sequenceDays?.(spec.learnerOptions(f.config));
+      const days = spec.learner.sequenceDays?.(learnerOptions(f.config));
       const seq = days
         ? dailySequences(f.allEvents ?? f.events, ctx.grid, m.cells, [asOf], days, f.target ?? 'all')
         : undefined;
@@ -477,7 +472,7 @@ export function createLearnedModule<L extends object>(
       );
       const first = windows[0]?.start ?? ctx.cutoff;
       const cells = trainingCells(data, first - ACTIVE_LOOKBACK_DAYS * DAY_MS, ctx);
-      const sequenceDays = spec.learner.sequenceDays?.(spec.learnerOptions(config));
+      const sequenceDays = spec.learner.sequenceDays?.(learnerOptions(config));
       const trainable = windows.length > 0 && cells.length > 0 && events.length > 0;
       const m = features(base, ctx, trainable ? windows : [], trainable ? cells : new Int32Array(0), true);
       const y =
@@ -491,7 +486,7 @@ export function createLearnedModule<L extends object>(
           ? await spec.learner.train(
               m.columns,
               y,
-              spec.learnerOptions(config),
+              learnerOptions(config),
               ctx.seed,
               sequenceDays
                 ? dailySequences(

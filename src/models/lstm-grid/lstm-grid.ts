@@ -26,14 +26,6 @@ export const lstmGrid = createLearnedModule<LstmGridOptions>({
     }),
     units: numberBetween(1, 512, '', true).default(16).meta({ unit: '', description: 'unidades de la LSTM' }),
   },
-  learnerOptions: (c) => ({
-    epochs: c.epochs as number,
-    batchSize: c.batchSize as number,
-    learningRate: c.learningRate as number,
-    hidden: c.hidden as number,
-    sequenceDays: c.sequenceDays as number,
-    units: c.units as number,
-  }),
   learner: lstmLearner,
   refitEveryDays: 28,
 });

@@ -16,12 +16,6 @@ export const mlpGrid = createLearnedModule<NnGridOptions>({
   description:
     'Red neuronal densa (Poisson) sobre conteos por grupo, vecinos, intensidades y calendario / feed-forward neural network on lagged multi-group features',
   learnerShape: nnShape,
-  learnerOptions: (c) => ({
-    epochs: c.epochs as number,
-    batchSize: c.batchSize as number,
-    learningRate: c.learningRate as number,
-    hidden: c.hidden as number,
-  }),
   learner: mlpLearner,
   refitEveryDays: 28,
 });
