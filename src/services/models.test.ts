@@ -59,6 +59,13 @@ describe('model catalogue and settings', () => {
     fails('sepp', {}, /modelo desconocido "sepp"/);
   });
 
+  it('takes the settings of a variant (kind:label) against its model', () => {
+    expect(singleSettings({ 'sepp-grid:corto': { refitEveryDays: [3] } })).toEqual({
+      'sepp-grid:corto': { refitEveryDays: 3 },
+    });
+    expect(() => singleSettings({ 'no-existe:x': { a: [1] } })).toThrow(/modelo desconocido "no-existe"/);
+  });
+
   it('takes one value per option where one is expected', () => {
     expect(singleSettings({ 'sepp-grid': { edgeCorrection: [false], refitEveryDays: [3] } })).toEqual({
       'sepp-grid': { edgeCorrection: false, refitEveryDays: 3 },

@@ -128,10 +128,12 @@ export function singleSettings(
   sets: Readonly<Record<string, Readonly<Record<string, readonly unknown[]>>>>,
 ): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    Object.entries(sets).map(([kind, options]) => {
-      const info = new Map(modelSettings(kind).map((s) => [s.name, s]));
+    Object.entries(sets).map(([name, options]) => {
+      // A variant ("gbt-grid:sin-hora") takes its model's settings.
+      const info = new Map(modelSettings(kindOfModelName(name)).map((s) => [s.name, s]));
+      const kind = name;
       return [
-        kind,
+        name,
         Object.fromEntries(
           Object.entries(options).map(([option, values]) => {
             if (info.get(option)?.type.startsWith('array')) return [option, [...values]];
