@@ -117,7 +117,7 @@ describe.each(BACKENDS)('backtest on %s', (backend) => {
     const a = report.models.find((m) => m.name === 'retro-hotspot');
     const b = report.models.find((m) => m.name === 'retro-hotspot:ancho');
     expect(b).toMatchObject({ kind: 'retro-hotspot', config: { bandwidth: 600 } });
-    expect((a?.config as { bandwidth: number }).bandwidth).not.toBe(600);
+    expect((a?.config as { bandwidth?: number } | undefined)?.bandwidth).not.toBe(600);
     expect(b?.perWindow?.hits).not.toEqual(a?.perWindow?.hits);
     await expect(
       backtest(t.db, {

@@ -62,7 +62,7 @@ describe('gbt-grid: time of day', () => {
       horizon: 'turno' as const,
     };
     const top = (values: Float64Array): number => values.indexOf(Math.max(...values));
-    const fit = async (hourFeatures: boolean) =>
+    const train = async (hourFeatures: boolean) =>
       gbtGrid.fit(
         events,
         ctx,
@@ -74,13 +74,13 @@ describe('gbt-grid: time of day', () => {
           hourFeatures,
         }),
       );
-    const p = await fit(true);
+    const p = await train(true);
     const noche = p.predict({ start: cutoff + 18 * HOUR, end: cutoff + DAY });
     const tarde = p.predict({ start: cutoff + 12 * HOUR, end: cutoff + 18 * HOUR });
     expect(top(noche.values)).toBe(22);
     expect(top(tarde.values)).toBe(77);
     // Without hour features the two turnos rank the cells alike.
-    const q = await fit(false);
+    const q = await train(false);
     expect(top(q.predict({ start: cutoff + 18 * HOUR, end: cutoff + DAY }).values)).toBe(
       top(q.predict({ start: cutoff + 12 * HOUR, end: cutoff + 18 * HOUR }).values),
     );
