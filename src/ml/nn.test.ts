@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
-import { fitLstm, fitMlp, type NnArtifact, NnModel, nnLoss } from './nn.ts';
+import { fitLstm, fitMlp, INPUT_CLIP, type NnArtifact, NnModel, nnLoss } from './nn.ts';
 import { tf, tfReady } from './tf.ts';
 
 /** A Poisson draw (inversion; small rates only). */
@@ -187,6 +187,25 @@ describe('fitMlp', () => {
       back.predict(columns);
       for (const m of [model, lstm, back]) m.dispose();
       expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+});
+
+describe('input clipping', () => {
+  it('clips a sparse column at ±INPUT_CLIP sd: one rare event and a hundred give the same input', async () => {
+    // 1 % of rows hold a 1 (sd ≈ 0.1, so a 1 standardises to ≈ 10, beyond the clip).
+    const n = 400;
+    const sparse = Float32Array.from({ length: n }, (_, i) => (i % 100 === 0 ? 1 : 0));
+    const y = Float64Array.from({ length: n }, (_, i) => (i % 100 === 0 ? 3 : i % 7 === 0 ? 1 : 0));
+    const model = await fitMlp([sparse], y, { ...FAST, epochs: 3 });
+    try {
+      const [one, hundred, zero] = model.predict([Float32Array.from([1, 100, 0])]);
+      expect(INPUT_CLIP).toBe(5);
+      expect(hundred).toBe(one);
+      expect(one).not.toBe(zero);
+      expect(Number.isFinite(one)).toBe(true);
+    } finally {
+      model.dispose();
     }
   });
 });
