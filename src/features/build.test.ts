@@ -326,6 +326,41 @@ describe('feature layer: as-of time, all history, hour profile, row cells, cell 
     const names = without.schema.columns.map((s) => s.name);
     for (const n of ['calendar.hour', 'window.hours', 'hour.cellShare', 'hour.areaShare'])
       expect(names).not.toContain(n);
+    expect(m.schema.columns.map((s) => s.name)).not.toContain('hour.count.all');
+  });
+
+  it("counts every earlier event in the window's local hours, beyond the horizon, with all history", () => {
+    const evening = { start: start + 18 * HOUR, end: start + DAY };
+    const morning = { start: start + 6 * HOUR, end: start + 12 * HOUR };
+    // Evening events 3 and 900 days ago in (3, 3), one at 10:00 local 2000 days ago, one evening
+    // event next door (4, 3) 1500 days ago, and a violent-only event that the profile ignores.
+    const rows = [
+      { h: 20, col: 3, days: 3, cat: 'hurto' },
+      { h: 21, col: 3, days: 900, cat: 'hurto' },
+      { h: 10, col: 3, days: 2000, cat: 'hurto' },
+      { h: 19, col: 4, days: 1500, cat: 'hurto' },
+      { h: 20, col: 3, days: 1200, cat: 'homicidio' },
+    ];
+    const events = createEventSet({
+      t: rows.map((r) => start - r.days * DAY + r.h * HOUR),
+      x: rows.map((r) => (r.col + 0.5) * 100),
+      y: rows.map(() => 350),
+      category: rows.map((r) => CATEGORY_CODES.indexOf(r.cat as 'hurto')),
+    });
+    const m = buildFeatures({
+      events,
+      grid,
+      mask,
+      windows: [evening, morning],
+      timeZone: TZ,
+      target: 'property',
+      allHistory: true,
+    });
+    expect(at(m, 'hour.count.all', c, 0)).toBe(2);
+    expect(at(m, 'hour.block.all', c, 0)).toBe(3);
+    expect(at(m, 'hour.count.all', c, 1)).toBe(1);
+    expect(at(m, 'hour.block.all', c, 1)).toBe(1);
+    expect(at(m, 'hour.count.all', cellAt(4, 3), 0)).toBe(1);
   });
 
   it('builds rows for the given cells only, and appends per-cell blocks', () => {

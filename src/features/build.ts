@@ -222,6 +222,10 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
   const olderLong = new Int32Array(allHistory ? G * LONG_LAGS_DAYS.length * n : 0);
   const longMs = Float64Array.from(LONG_LAGS_DAYS, (d) => d * DAY_MS);
   const allBlock = new Int32Array(allHistory ? n : 0);
+  // With both: events per local hour and cell older than the horizon (the all-history hour counts).
+  const hourAll = hourFeatures && allHistory;
+  const hourCountsOld = new Int32Array(hourAll ? 24 * n : 0);
+  const inHoursAll = new Int32Array(hourAll ? n : 0);
 
   windows.forEach((w, wi) => {
     const base = wi * K;
@@ -234,12 +238,18 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
     if (allHistory) {
       older.fill(0);
       olderLong.fill(0);
+      hourCountsOld.fill(0);
       const L = LONG_LAGS_DAYS.length;
       for (let i = 0; i < from; i++) {
         const bits = groupBits[cut.category[i] as number] as number;
-        if (bits === 0) continue;
+        const profiled = hourAll && profileBits[cut.category[i] as number] === 1;
+        if (bits === 0 && !profiled) continue;
         const c = cellOf(grid, cut.x[i] as number, cut.y[i] as number);
         if (c < 0) continue;
+        if (profiled) {
+          const slot = localHourOf(cut.t[i] as number) * n + c;
+          hourCountsOld[slot] = (hourCountsOld[slot] as number) + 1;
+        }
         const age = at - (cut.t[i] as number);
         for (let g = 0; g < G; g++) {
           if ((bits & (1 << g)) === 0) continue;
@@ -347,6 +357,20 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
           (boxSum(sat, box1, k) + HOUR_PRIOR_EVENTS * areaShare) /
           (boxSum(sat2, box1, k) + HOUR_PRIOR_EVENTS);
       next().fill(areaShare, base, base + K);
+      if (hourAll) {
+        // Naive in the window's hours: every earlier event of the profile in those local hours.
+        inHoursAll.fill(0);
+        for (let h = 0; h < 24; h++) {
+          if ((h - local.hour + 24) % 24 >= hours) continue;
+          const off = h * n;
+          for (let c = 0; c < n; c++)
+            inHoursAll[c] =
+              (inHoursAll[c] as number) + (hourCounts[off + c] as number) + (hourCountsOld[off + c] as number);
+        }
+        copyCells(next(), base, cells, inHoursAll, 0);
+        fillSat(sat, inHoursAll, 0, grid);
+        writeBoxes(next(), base, sat, box1);
+      }
     }
     if (country) next().fill(holidayDaysIn(w, local, country, timeZone), base, base + K);
     if (input.districtOfCell) {
@@ -481,6 +505,24 @@ function buildSchema(settings: FeatureSettings): FeatureSchema {
         description:
           "share of the past year's events in the whole grid whose local hour is in the window's hours",
       },
+      ...(settings.allHistory
+        ? [
+            {
+              name: 'hour.count.all',
+              kind: 'hour-profile' as const,
+              unit: 'events',
+              description:
+                "every earlier event (of the target group, else of every group) in the cell whose local hour is in the window's hours (no horizon)",
+            },
+            {
+              name: 'hour.block.all',
+              kind: 'hour-profile' as const,
+              unit: 'events',
+              description:
+                "every earlier event (of the target group, else of every group) in the cell's 3 × 3 block whose local hour is in the window's hours (no horizon)",
+            },
+          ]
+        : []),
     );
   if (settings.country)
     columns.push({
