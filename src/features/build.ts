@@ -365,7 +365,9 @@ export function buildFeatures(input: FeatureInput): FeatureMatrix {
           const off = h * n;
           for (let c = 0; c < n; c++)
             inHoursAll[c] =
-              (inHoursAll[c] as number) + (hourCounts[off + c] as number) + (hourCountsOld[off + c] as number);
+              (inHoursAll[c] as number) +
+              (hourCounts[off + c] as number) +
+              (hourCountsOld[off + c] as number);
         }
         copyCells(next(), base, cells, inHoursAll, 0);
         fillSat(sat, inHoursAll, 0, grid);

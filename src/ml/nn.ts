@@ -183,7 +183,7 @@ function fitStandardisation(columns: readonly Float32Array[]): Standardisation {
  * that of random on the synthetic Callao data). Clipped, it ranks like the other learners.
  */
 export const INPUT_CLIP = 5;
-const clip = (z: number): number => (z > INPUT_CLIP ? INPUT_CLIP : z < -INPUT_CLIP ? -INPUT_CLIP : z);
+const clip = (z: number): number => Math.min(INPUT_CLIP, Math.max(-INPUT_CLIP, z));
 /** Row-major standardised copy of columns, clipped; missing (NaN, ±∞) becomes 0, the mean. */
 function standardiseColumns(columns: readonly Float32Array[], st: Standardisation, n: number): Float32Array {
   const p = columns.length;
