@@ -200,3 +200,23 @@ function parseTurnoUncached(value: string): Turno | null {
 /** Precision of an event time: exact, date only (time unknown) or month only. */
 export const TIME_PRECISIONS = ['exact', 'date', 'month'] as const;
 export type TimePrecision = (typeof TIME_PRECISIONS)[number];
+
+/**
+ * YYYY-MM-DD (a local day in `tz`) → instant; `endOfDay` gives the next local midnight.
+ * @throws ValidationError naming `field`
+ */
+export function parseDay(value: string, tz: string, field: string, endOfDay = false): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const f = m
+    ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: 0, minute: 0, second: 0 }
+    : null;
+  if (!f || !isRealDate(f))
+    throw new ValidationError(field, `fecha inválida "${value}" (formato AAAA-MM-DD, ej. 2025-01-31)`);
+  if (endOfDay) {
+    const next = new Date(Date.UTC(f.year, f.month - 1, f.day + 1));
+    f.year = next.getUTCFullYear();
+    f.month = next.getUTCMonth() + 1;
+    f.day = next.getUTCDate();
+  }
+  return new Date(localToUtc(f, tz));
+}

@@ -5,7 +5,9 @@
  * bounding box. Pure: callers read files and pass parsed GeoJSON.
  */
 import { ValidationError } from '../core/errors.ts';
+import type { GridSpec } from '../core/grid.ts';
 import { assertTimeZone } from '../core/time.ts';
+import { cellOutline, solidCells } from './cell-outline.ts';
 import {
   containsPoint,
   distanceToBoundary,
@@ -194,6 +196,46 @@ export function studyAreaFromGeoJson(
     bbox,
     boundary,
     districts,
+  };
+}
+
+/**
+ * A study area outlined by a set of cells of an unrotated grid (see `cell-outline.ts`): one polygon
+ * per ring of the outline, in lon/lat through `projection`, in the grid's CRS.
+ */
+export function studyAreaFromCells(
+  id: string,
+  grid: GridSpec,
+  cells: Uint8Array,
+  projection: Projection,
+  options: { name?: string; timeZone: string },
+): StudyAreaDef {
+  checkCommon(id, options.timeZone);
+  if (grid.rotationDeg !== 0) throw new ValidationError('grid', 'la grilla de origen no puede estar rotada');
+  const rings = cellOutline(solidCells({ rows: grid.rows, cols: grid.cols, cells }));
+  if (rings.length === 0) throw new ValidationError('cells', 'ninguna celda: el área quedaría vacía');
+  const geometry: PolygonalGeometry = {
+    type: 'MultiPolygon',
+    coordinates: rings.map((ring) => {
+      const pts: number[][] = [];
+      for (let i = 0; i < ring.length; i += 2) {
+        const [lon, lat] = projection.inverse(
+          grid.x0 + (ring[i] as number) * grid.cellSize,
+          grid.y0 + (ring[i + 1] as number) * grid.cellSize,
+        );
+        pts.push([lon, lat]);
+      }
+      return [pts];
+    }),
+  };
+  return {
+    id,
+    name: options.name ?? id,
+    timeZone: options.timeZone,
+    crs: { code: projection.code, definition: projection.definition },
+    bbox: geometryBbox([geometry]),
+    boundary: [geometry],
+    districts: [],
   };
 }
 

@@ -4,20 +4,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InputFileError } from '../core/errors.ts';
+import { InputFileError, ValidationError } from '../core/errors.ts';
+import { cellOf } from '../core/grid.ts';
+import { parseDay } from '../core/time.ts';
+import { dilateCells } from '../geo/cell-outline.ts';
 import {
   compileStudyArea,
   type StudyArea,
   type StudyAreaDef,
   studyAreaFromBbox,
+  studyAreaFromCells,
   studyAreaFromGeoJson,
 } from '../geo/study-area.ts';
 import { loadStudyArea, saveStudyArea } from '../storage/areas.ts';
+import { loadEvents } from '../storage/events.ts';
 
 export { listStudyAreas } from '../storage/areas.ts';
 
 import { holidayCountryOf } from '../features/holidays.ts';
-import type { AreaGrid } from '../geo/area-grid.ts';
+import { type AreaGrid, gridForArea } from '../geo/area-grid.ts';
 import type { AreaFacts } from '../models/predictor.ts';
 import type { Db } from '../storage/db.ts';
 
@@ -50,6 +55,16 @@ export interface AddAreaOptions {
   boundaryFile?: string;
   districtField?: string;
   nameField?: string;
+  /**
+   * Derive the area from where another area's located incidents are: the cells of that area's grid
+   * (`cellSize` m) holding an incident that occurred before `before` (a local day, YYYY-MM-DD),
+   * widened by `bufferM` metres (whole cells), holes filled. For a city whose limits are not at hand:
+   * the study area of its own records, not a bounding box with a lake and suburbs in it.
+   */
+  fromEvents?: string;
+  before?: string;
+  bufferM?: number;
+  cellSize?: number;
 }
 
 /**
@@ -58,7 +73,8 @@ export interface AddAreaOptions {
  */
 export async function addStudyArea(db: Db, o: AddAreaOptions): Promise<StudyAreaDef> {
   let def: StudyAreaDef;
-  if (o.boundaryFile) {
+  if (o.fromEvents) def = await areaFromEvents(db, o, o.fromEvents);
+  else if (o.boundaryFile) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(readFileSync(o.boundaryFile, 'utf8'));
@@ -87,6 +103,38 @@ export async function addStudyArea(db: Db, o: AddAreaOptions): Promise<StudyArea
   await saveStudyArea(db, def);
   compiled.delete(db);
   return def;
+}
+
+async function areaFromEvents(db: Db, o: AddAreaOptions, sourceId: string): Promise<StudyAreaDef> {
+  if (!o.before)
+    throw new ValidationError('--before', 'indique hasta qué día (excluido) leer incidentes, AAAA-MM-DD');
+  const source = await getStudyArea(db, sourceId);
+  const before = parseDay(o.before, source.def.timeZone, '--before').getTime();
+  const cellSize = o.cellSize ?? 150;
+  const bufferM = o.bufferM ?? 300;
+  if (!(Number.isFinite(bufferM) && bufferM >= 0))
+    throw new ValidationError('--buffer', `debe ser un número de metros ≥ 0 (es ${o.bufferM})`);
+  const { grid, mask } = gridForArea(source, { cellSize });
+  const { events } = await loadEvents(db, { area: sourceId, to: before });
+  if (events.length === 0)
+    throw new ValidationError(
+      '--from-events',
+      `el área ${sourceId} no tiene incidentes ubicados antes del ${o.before}: no hay de dónde derivar el área`,
+    );
+  const seen = new Uint8Array(mask.length);
+  for (let i = 0; i < events.length; i++) {
+    const c = cellOf(grid, events.x[i] as number, events.y[i] as number);
+    if (c >= 0) seen[c] = 1;
+  }
+  const widened = dilateCells(
+    { rows: grid.rows, cols: grid.cols, cells: seen },
+    Math.ceil(bufferM / cellSize),
+  );
+  for (let c = 0; c < mask.length; c++) if (mask[c] === 0) widened.cells[c] = 0;
+  return studyAreaFromCells(o.id, grid, widened.cells, source.projection, {
+    timeZone: o.timeZone,
+    name: o.name ?? `${source.def.name}: celdas a ≤ ${bufferM} m de un incidente anterior al ${o.before}`,
+  });
 }
 
 /** Compiled areas per store, kept briefly: compiling builds the lookup raster (tens of ms). */

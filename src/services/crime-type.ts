@@ -21,7 +21,7 @@ import {
 import { CONTEXT_WINDOWS, incidentFeatures, LONGEST_CONTEXT_DAYS } from '../classify/features.ts';
 import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { cellCenter, cellCount } from '../core/grid.ts';
-import { localTimeOfDayMs, localToUtc, TURNO_BANDS, type Turno } from '../core/time.ts';
+import { localTimeOfDayMs, localToUtc, parseDay, TURNO_BANDS, type Turno } from '../core/time.ts';
 import { type ClassificationScores, rowLogLoss, scoreClassifier } from '../evaluation/classification.ts';
 import { holidayCountryOf } from '../features/holidays.ts';
 import { gridForArea } from '../geo/area-grid.ts';
@@ -30,7 +30,6 @@ import type { Db } from '../storage/db.ts';
 import { getForecast, latestForecastMeta } from '../storage/forecasts.ts';
 import { type LabelledEvents, loadLabelledEvents } from '../storage/labelled-events.ts';
 import { getStudyArea } from './areas.ts';
-import { parseDay } from './queries.ts';
 
 const DAY_MS = 86_400_000;
 /** Fewest training rows a label needs to be its own class (default). */

@@ -7,10 +7,11 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.ts';
+import { compileStudyArea } from '../geo/study-area.ts';
 import { loadEvents } from '../storage/events.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { tempFile } from '../test/fixtures.ts';
-import { addStudyArea } from './areas.ts';
+import { addStudyArea, getStudyArea } from './areas.ts';
 import { ingestFile } from './ingest.ts';
 
 const TEST_DATA = fileURLToPath(new URL('../../test-data/', import.meta.url));
@@ -76,6 +77,55 @@ describe.each(BACKENDS)('real exports through mapping files on %s', (backend) =>
     expect(dup?.n).toBe(2);
     const loaded = await loadEvents(t.db, { area: 'chicago', exactTimeOnly: true });
     expect(loaded.events.length).toBe(302);
+  });
+
+  it('derives a study area from where the Chicago incidents before a day are (not the box)', async () => {
+    const before = '2015-01-01';
+    const def = await addStudyArea(t.db, {
+      id: 'chicago-datos',
+      fromEvents: 'chicago',
+      before,
+      bufferM: 300,
+      timeZone: 'America/Chicago',
+    });
+    const derived = compileStudyArea(def);
+    const box = await getStudyArea(t.db, 'chicago');
+    expect(def.crs.code).toBe(box.def.crs.code);
+    // Much smaller than the box (≈ 1,900 km²): a few hundred incidents, each with ≤ 300 m around.
+    expect(derived.areaKm2).toBeGreaterThan(10);
+    expect(derived.areaKm2).toBeLessThan(0.5 * box.areaKm2);
+    const rows = await t.db.query<{ lat: number; lon: number; early: boolean }>(
+      `select lat, lon, occurred_at < '2015-01-01T06:00:00Z' as early from incidents where study_area = 'chicago'`,
+    );
+    const early = rows.filter((r) => r.early);
+    expect(early.length).toBeGreaterThan(100);
+    for (const r of early) {
+      const [x, y] = derived.projection.forward(r.lon, r.lat);
+      expect(derived.locate(x, y).kind).toBe('inside');
+    }
+    // Lake Michigan, 10 km off the shore, is in the box and not in the derived area.
+    const [lx, ly] = derived.projection.forward(-87.53, 41.9);
+    expect(box.locate(lx, ly).kind).toBe('inside');
+    expect(derived.locate(lx, ly).kind).toBe('outside');
+    await expect(
+      addStudyArea(t.db, { id: 'x-datos', fromEvents: 'chicago', timeZone: 'America/Chicago' }),
+    ).rejects.toMatchObject({ field: '--before' });
+    await expect(
+      addStudyArea(t.db, {
+        id: 'x-datos',
+        fromEvents: 'chicago',
+        before: '2001-01-01',
+        timeZone: 'America/Chicago',
+      }),
+    ).rejects.toMatchObject({ field: '--from-events' });
+    await expect(
+      addStudyArea(t.db, {
+        id: 'x-datos',
+        fromEvents: 'chicago',
+        before: '2015-13-01',
+        timeZone: 'America/Chicago',
+      }),
+    ).rejects.toMatchObject({ field: '--before' });
   });
 
   it('Vancouver 2020: filter, five time columns, EPSG:26910 metres, privacy rows date-only, unlocated and restricted', async () => {

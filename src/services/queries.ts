@@ -11,7 +11,7 @@ import {
 } from '../core/access.ts';
 import { ForbiddenError, ValidationError } from '../core/errors.ts';
 import { CATEGORY_CODES, CRIME_CATEGORIES, isCategory } from '../core/taxonomy.ts';
-import { isRealDate, localToUtc } from '../core/time.ts';
+import { parseDay } from '../core/time.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 import { appSecrets } from '../storage/accounts.ts';
 import type { Db } from '../storage/db.ts';
@@ -67,26 +67,6 @@ export function parseBbox(text: string, field: string): [number, number, number,
       `caja inválida "${text.slice(0, 80)}" (use minLon,minLat,maxLon,maxLat en grados)`,
     );
   return [a, b, c, d];
-}
-
-/**
- * YYYY-MM-DD (a local day in `tz`) → instant; `endOfDay` gives the next local midnight.
- * @throws ValidationError naming `field`
- */
-export function parseDay(value: string, tz: string, field: string, endOfDay = false): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  const f = m
-    ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: 0, minute: 0, second: 0 }
-    : null;
-  if (!f || !isRealDate(f))
-    throw new ValidationError(field, `fecha inválida "${value}" (formato AAAA-MM-DD, ej. 2025-01-31)`);
-  if (endOfDay) {
-    const next = new Date(Date.UTC(f.year, f.month - 1, f.day + 1));
-    f.year = next.getUTCFullYear();
-    f.month = next.getUTCMonth() + 1;
-    f.day = next.getUTCDate();
-  }
-  return new Date(localToUtc(f, tz));
 }
 
 /**

@@ -1,5 +1,7 @@
 /** `vigia area list | add`. */
 import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.ts';
+import { compileStudyArea } from '../../geo/study-area.ts';
 import { addStudyArea, ensureDefaultArea, listStudyAreas } from '../../services/areas.ts';
 import { withStore } from '../context.ts';
 import { n, table } from '../output.ts';
@@ -29,13 +31,18 @@ export function registerAreaCommands(program: Command): void {
     .description('registra (o reemplaza) un área desde una caja o un límite GeoJSON')
     .option('--bbox <minLon,minLat,maxLon,maxLat>', 'caja en grados WGS84')
     .option('--boundary <file.geojson>', 'FeatureCollection de polígonos (lon/lat)')
+    .option('--from-events <área>', 'deriva el área de dónde están los incidentes ubicados de otra área')
+    .option('--before <AAAA-MM-DD>', 'con --from-events: solo incidentes ocurridos antes de este día')
+    .option('--buffer <m>', 'con --from-events: metros alrededor de cada celda con incidentes', '300')
+    .option('--cell <m>', 'con --from-events: tamaño de celda en metros', '150')
     .option('--district-field <prop>', 'propiedad con el código de distrito de cada polígono')
     .option('--name-field <prop>', 'propiedad con el nombre del distrito', 'name')
     .option('--name <name>', 'nombre legible del área')
     .option('--time-zone <tz>', 'zona horaria IANA del área (por defecto VIGIA_TIME_ZONE)')
     .addHelpText(
       'after',
-      '\nEjemplo: vigia area add chicago --bbox -87.94,41.64,-87.52,42.03 --time-zone America/Chicago',
+      '\nEjemplos: vigia area add chicago --bbox -87.94,41.64,-87.52,42.03 --time-zone America/Chicago\n' +
+        '          vigia area add chicago-ciudad --from-events chicago --before 2019-01-01 --time-zone America/Chicago',
     )
     .action(async (id: string, o: Record<string, string | undefined>) => {
       await withStore(async (db, config) => {
@@ -47,10 +54,25 @@ export function registerAreaCommands(program: Command): void {
           ...(o.boundary ? { boundaryFile: o.boundary } : {}),
           ...(o.districtField ? { districtField: o.districtField } : {}),
           ...(o.nameField ? { nameField: o.nameField } : {}),
+          ...(o.fromEvents
+            ? {
+                fromEvents: o.fromEvents,
+                ...(o.before ? { before: o.before } : {}),
+                bufferM: numberOption('--buffer', o.buffer),
+                cellSize: numberOption('--cell', o.cell),
+              }
+            : {}),
         });
         process.stdout.write(
-          `Área "${def.id}" registrada: ${def.districts.length} distritos, proyección ${def.crs.code}, zona horaria ${def.timeZone}.\n`,
+          `Área "${def.id}" registrada: ${n(Math.round(compileStudyArea(def).areaKm2))} km², ${def.districts.length} distritos, proyección ${def.crs.code}, zona horaria ${def.timeZone}.\n`,
         );
       });
     });
+}
+
+function numberOption(name: string, value: string | undefined): number {
+  const v = Number(value);
+  if (value === undefined || value.trim() === '' || !Number.isFinite(v) || v < 0)
+    throw new ValidationError(name, `se espera un número de metros ≥ 0 (es "${value}")`);
+  return v;
 }

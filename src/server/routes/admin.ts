@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ROLES, SCOPES } from '../../core/access.ts';
 import { NotFoundError } from '../../core/errors.ts';
+import { parseDay } from '../../core/time.ts';
 import {
   changeUser,
   createToken,
@@ -13,7 +14,6 @@ import {
   userById,
 } from '../../services/accounts.ts';
 import { queryAudit } from '../../services/audit.ts';
-import { parseDay } from '../../services/queries.ts';
 import { accessOf, auditContext } from '../auth.ts';
 import { dayParam, idParams, type RouteDeps, typed } from './deps.ts';
 
