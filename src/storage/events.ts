@@ -14,7 +14,9 @@ import { CATEGORY_CODES, type CrimeCategory } from '../core/taxonomy.ts';
 import type { Queryable } from './db.ts';
 
 /** The predicate every modelling read applies: restricted rows never leave for a surface. */
-const SHARED_ONLY = 'not restricted';
+export const SHARED_ONLY = 'not restricted';
+/** Points that mark the incident's own place (not a comisaría, not missing). */
+export const LOCATED = "geo_quality in ('exact', 'street')";
 
 /** What to load. */
 export interface EventQuery {
@@ -54,15 +56,15 @@ export async function loadEvents(db: Queryable, q: EventQuery): Promise<LoadedEv
     where += ` and occurred_at < $${params.length}`;
   }
   const [tally] = await db.query<{ unlocated: number; date_only: number }>(
-    `select count(*) filter (where geo_quality not in ('exact', 'street'))::int as unlocated,
-       count(*) filter (where geo_quality in ('exact', 'street') and time_precision <> 'exact')::int as date_only
+    `select count(*) filter (where not (${LOCATED}))::int as unlocated,
+       count(*) filter (where ${LOCATED} and time_precision <> 'exact')::int as date_only
      from incidents where ${where}`,
     params,
   );
   const rows = await db.query<{ t: number; k: number; x: number; y: number; c: string }>(
     `select extract(epoch from occurred_at) * 1000 as t,
        extract(epoch from coalesce(reported_at, occurred_at)) * 1000 as k, x, y, category as c
-     from incidents where ${where} and geo_quality in ('exact', 'street')
+     from incidents where ${where} and ${LOCATED}
        ${q.exactTimeOnly ? "and time_precision = 'exact'" : ''}
      order by occurred_at`,
     params,

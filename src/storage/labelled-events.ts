@@ -9,6 +9,7 @@
  * aggregate; it returns no row to a person, so it is not incident-level access (nothing audited).
  */
 import type { Queryable } from './db.ts';
+import { LOCATED, SHARED_ONLY } from './events.ts';
 
 /** What to load: occurrence window [from, to), ms (default everything). */
 export interface LabelledEventQuery {
@@ -36,7 +37,7 @@ const LABEL_SQL = `coalesce(nullif(btrim(modalidad), ''), nullif(btrim(subtipo),
 /** Loads the located, exactly timed, non-restricted incidents of an area with their finest label. */
 export async function loadLabelledEvents(db: Queryable, q: LabelledEventQuery): Promise<LabelledEvents> {
   const params: unknown[] = [q.area];
-  let where = `study_area = $1 and not restricted and geo_quality in ('exact', 'street') and time_precision = 'exact'`;
+  let where = `study_area = $1 and ${SHARED_ONLY} and ${LOCATED} and time_precision = 'exact'`;
   if (q.from !== undefined) {
     params.push(new Date(q.from));
     where += ` and occurred_at >= $${params.length}`;

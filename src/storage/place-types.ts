@@ -9,6 +9,7 @@
  */
 import type { CrimeCategory } from '../core/taxonomy.ts';
 import type { Queryable } from './db.ts';
+import { LOCATED, SHARED_ONLY } from './events.ts';
 
 /** The incident columns that can hold a place type (fixed names: never interpolated from input). */
 export const PLACE_TYPE_COLUMNS = ['modalidad', 'subtipo', 'tipo'] as const;
@@ -49,7 +50,7 @@ export async function loadPlaceTypes(db: Queryable, q: PlaceTypeQuery): Promise<
     throw new Error(`columna de tipo de lugar desconocida: ${column}`);
   const params: unknown[] = [q.area, new Date(q.before)];
   // Same predicates as src/storage/events.ts: shared rows only, located points only, the harness cut.
-  let where = `study_area = $1 and not restricted and geo_quality in ('exact', 'street')
+  let where = `study_area = $1 and ${SHARED_ONLY} and ${LOCATED}
     and occurred_at < $2 and coalesce(reported_at, occurred_at) < $2`;
   if (q.categories?.length) {
     params.push(q.categories);
