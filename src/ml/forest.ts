@@ -23,6 +23,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { decodeTyped, encodeTyped } from '../core/base64.ts';
 import { ValidationError } from '../core/errors.ts';
 import { BinMapper, MAX_BINS, matrixRows } from './binning.ts';
+import { decodeTrees, encodeNodes } from './tree-artifact.ts';
 
 /** Regression (a number per row) or classification (class labels 0 … classes − 1). */
 export type ForestTask = 'regression' | 'classification';
@@ -634,7 +635,6 @@ export class ForestModel {
 
   /** The JSON artifact (typed arrays as base64) that `fromArtifact` reads back. */
   toArtifact(): ForestArtifact {
-    const n = this.nodes;
     return {
       kind: 'forest',
       version: 1,
@@ -644,14 +644,7 @@ export class ForestModel {
       nFeatures: this.nFeatures,
       treeStart: encode(this.treeStart),
       importances: encode(this.importances),
-      nodes: {
-        feature: encode(n.feature),
-        threshold: encode(n.threshold),
-        missingLeft: encode(n.missingLeft),
-        left: encode(n.left),
-        right: encode(n.right),
-        value: encode(n.value),
-      },
+      nodes: encodeNodes(this.nodes),
     };
   }
 
@@ -673,34 +666,23 @@ export class ForestModel {
     const F = a.nFeatures;
     if (typeof F !== 'number' || !Number.isInteger(F) || F < 1)
       throw new ValidationError('artifact.nFeatures', 'debe ser un entero ≥ 1');
-    const raw = a.nodes ?? ({} as ForestArtifact['nodes']);
-    const nodes: Nodes = {
-      feature: decode('artifact.nodes.feature', raw.feature, Int32Array),
-      threshold: decode('artifact.nodes.threshold', raw.threshold, Float64Array),
-      missingLeft: decode('artifact.nodes.missingLeft', raw.missingLeft, Uint8Array),
-      left: decode('artifact.nodes.left', raw.left, Int32Array),
-      right: decode('artifact.nodes.right', raw.right, Int32Array),
-      value: decode('artifact.nodes.value', raw.value, Float64Array),
-    };
-    const count = nodes.feature.length;
     const m = classification ? K : 1;
-    for (const [k, arr] of Object.entries(nodes)) {
-      const want = k === 'value' ? count * m : count;
-      if (arr.length !== want)
-        throw new ValidationError(`artifact.nodes.${k}`, `se esperaban ${want} valores`);
-    }
-    const treeStart = decode('artifact.treeStart', a.treeStart, Int32Array);
-    if (treeStart.length === 0) throw new ValidationError('artifact.treeStart', 'no hay árboles');
-    for (const r of treeStart)
-      if (r < 0 || r >= count) throw new ValidationError('artifact.treeStart', 'raíz fuera de rango');
-    // every split names a known feature and points forward to nodes that exist (so prediction ends)
-    for (let k = 0; k < count; k++) {
-      const f = nodes.feature[k] as number;
-      if (f < 0) continue;
-      const [l, r] = [nodes.left[k] as number, nodes.right[k] as number];
-      if (f >= F || l <= k || r <= k || l >= count || r >= count || Number.isNaN(nodes.threshold[k]))
+    const { nodes, treeStart } = decodeTrees<Nodes>(
+      a.nodes,
+      a.treeStart,
+      {
+        feature: Int32Array,
+        threshold: Float64Array,
+        missingLeft: Uint8Array,
+        left: Int32Array,
+        right: Int32Array,
+        value: Float64Array,
+      },
+      { nFeatures: F, width: (k) => (k === 'value' ? m : 1), minTrees: 1 },
+    );
+    for (let k = 0; k < nodes.feature.length; k++)
+      if ((nodes.feature[k] as number) >= 0 && Number.isNaN(nodes.threshold[k]))
         throw new ValidationError('artifact.nodes', `nodo ${k} inválido`);
-    }
     const importances = decode('artifact.importances', a.importances, Float64Array);
     if (importances.length !== F)
       throw new ValidationError('artifact.importances', `se esperaban ${F} valores`);

@@ -20,6 +20,7 @@ import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
 import { BinMapper, type BinnedMatrix, MAX_BINS, MISSING_BIN, matrixRows } from './binning.ts';
 import { FEATURE_STRIDE, RowLoops, STRIDE, shared } from './histogram.ts';
+import { decodeTrees, encodeNodes } from './tree-artifact.ts';
 
 /** The loss being minimised. */
 export type GbtLoss = 'poisson' | 'logistic';
@@ -235,7 +236,6 @@ export class GbtModel {
     t.forEach((a, f) => {
       values.set(a, offsets[f] as number);
     });
-    const n = this.nodes;
     return {
       kind: 'gbt',
       version: 1,
@@ -243,15 +243,7 @@ export class GbtModel {
       baseline: this.baseline,
       thresholds: { offsets: encode(offsets), values: encode(values) },
       treeStart: encode(this.treeStart),
-      nodes: {
-        feature: encode(n.feature),
-        bin: encode(n.bin),
-        threshold: encode(n.threshold),
-        missingLeft: encode(n.missingLeft),
-        left: encode(n.left),
-        right: encode(n.right),
-        value: encode(n.value),
-      },
+      nodes: encodeNodes(this.nodes),
     };
   }
 
@@ -275,30 +267,20 @@ export class GbtModel {
       thresholds.push(values.slice(s, e));
     }
     const mapper = new BinMapper(thresholds);
-    const raw = a.nodes ?? ({} as GbtArtifact['nodes']);
-    const nodes: Nodes = {
-      feature: decode('artifact.nodes.feature', raw.feature, Int32Array),
-      bin: decode('artifact.nodes.bin', raw.bin, Uint8Array),
-      threshold: decode('artifact.nodes.threshold', raw.threshold, Float64Array),
-      missingLeft: decode('artifact.nodes.missingLeft', raw.missingLeft, Uint8Array),
-      left: decode('artifact.nodes.left', raw.left, Int32Array),
-      right: decode('artifact.nodes.right', raw.right, Int32Array),
-      value: decode('artifact.nodes.value', raw.value, Float64Array),
-    };
-    const m = nodes.feature.length;
-    for (const [k, arr] of Object.entries(nodes))
-      if (arr.length !== m) throw new ValidationError(`artifact.nodes.${k}`, `se esperaban ${m} nodos`);
-    const treeStart = decode('artifact.treeStart', a.treeStart, Int32Array);
-    for (const r of treeStart)
-      if (r < 0 || r >= m) throw new ValidationError('artifact.treeStart', 'raíz fuera de rango');
-    // every split names a known feature and points forward to nodes that exist (so prediction ends)
-    for (let k = 0; k < m; k++) {
-      const f = nodes.feature[k] as number;
-      if (f < 0) continue;
-      const [l, r] = [nodes.left[k] as number, nodes.right[k] as number];
-      if (f >= mapper.nFeatures || l <= k || r <= k || l >= m || r >= m)
-        throw new ValidationError('artifact.nodes', `nodo ${k} inválido`);
-    }
+    const { nodes, treeStart } = decodeTrees<Nodes>(
+      a.nodes,
+      a.treeStart,
+      {
+        feature: Int32Array,
+        bin: Uint8Array,
+        threshold: Float64Array,
+        missingLeft: Uint8Array,
+        left: Int32Array,
+        right: Int32Array,
+        value: Float64Array,
+      },
+      { nFeatures: mapper.nFeatures },
+    );
     return new GbtModel(a.loss, a.baseline, mapper, treeStart, nodes);
   }
 }
