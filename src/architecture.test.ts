@@ -21,6 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ml: ['core'],
   features: ['core'],
   classify: ['core', 'features', 'ml'],
+  prevention: ['core'],
   evaluation: ['core', 'models'],
   storage: ['core', 'geo', 'config'],
   services: [
@@ -34,6 +35,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'evaluation',
     'classify',
     'features',
+    'prevention',
   ],
   cli: ['core', 'config', 'services', 'storage', 'server'],
   server: ['core', 'config', 'services', 'storage'],

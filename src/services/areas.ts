@@ -137,6 +137,11 @@ async function areaFromEvents(db: Db, o: AddAreaOptions, sourceId: string): Prom
   });
 }
 
+/** The area of a definition's boundary, km². */
+export function areaKm2(def: StudyAreaDef): number {
+  return compileStudyArea(def).areaKm2;
+}
+
 /** Compiled areas per store, kept briefly: compiling builds the lookup raster (tens of ms). */
 const compiled = new WeakMap<Db, Map<string, { until: number; area: Promise<StudyArea> }>>();
 const COMPILED_TTL_MS = 30_000;

@@ -1,8 +1,7 @@
 /** `vigia area list | add`. */
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
-import { compileStudyArea } from '../../geo/study-area.ts';
-import { addStudyArea, ensureDefaultArea, listStudyAreas } from '../../services/areas.ts';
+import { addStudyArea, areaKm2, ensureDefaultArea, listStudyAreas } from '../../services/areas.ts';
 import { withStore } from '../context.ts';
 import { n, table } from '../output.ts';
 
@@ -64,7 +63,7 @@ export function registerAreaCommands(program: Command): void {
             : {}),
         });
         process.stdout.write(
-          `Área "${def.id}" registrada: ${n(Math.round(compileStudyArea(def).areaKm2))} km², ${def.districts.length} distritos, proyección ${def.crs.code}, zona horaria ${def.timeZone}.\n`,
+          `Área "${def.id}" registrada: ${n(Math.round(areaKm2(def)))} km², ${def.districts.length} distritos, proyección ${def.crs.code}, zona horaria ${def.timeZone}.\n`,
         );
       });
     });
