@@ -125,6 +125,7 @@ const result = {
   crimesPerTurno: perTurno,
   perTurno: plans,
   totalSeconds,
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   machine: {
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
