@@ -21,6 +21,8 @@ const arg = (name: string): string | undefined => {
 };
 const days = Number(arg('days') ?? 365);
 const horizon = (arg('horizon') ?? 'day') as 'day' | 'turno' | 'week';
+/** `--all-history`: the learned models' columns (all-history and long-lag counts, hour counts). */
+const allHistory = process.argv.includes('--all-history');
 
 const t0 = performance.now();
 const { area, events } = syntheticCallaoEvents();
@@ -55,6 +57,7 @@ const matrix = buildFeatures({
   country: 'PE',
   districtOfCell,
   target: 'all',
+  allHistory,
 });
 const seconds = (performance.now() - started) / 1000;
 const matrixMb = Math.round(((matrix.columns.length + 1) * matrix.rows * 4) / 1048576);
@@ -62,6 +65,7 @@ console.log({
   seconds: Number(seconds.toFixed(2)),
   rows: matrix.rows,
   columns: matrix.columns.length,
+  allHistory,
   matrixMb,
   rssBeforeMb: rssBefore,
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
