@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
+import type { EventSet } from '../core/events.ts';
 import type { GridSpec } from '../core/grid.ts';
 import { CRIME_GROUPS, type CrimeCategory } from '../core/taxonomy.ts';
 import { BacktestAccumulator } from '../evaluation/backtest/accumulate.ts';
@@ -21,10 +22,12 @@ import {
   turnoSkill,
 } from '../evaluation/report/report.ts';
 import { type AreaGrid, gridForArea } from '../geo/area-grid.ts';
+import type { StudyArea } from '../geo/study-area.ts';
+import type { ForecastWindow } from '../models/predictor.ts';
 import { getPredictor } from '../models/registry.ts';
 import { getReport, listReports, type ReportSummary, saveReport } from '../storage/backtest-reports.ts';
 import type { Db } from '../storage/db.ts';
-import { loadEvents } from '../storage/events.ts';
+import { type LoadedEvents, loadEvents } from '../storage/events.ts';
 import { areaFacts, getStudyArea } from './areas.ts';
 import { kindOfModelName, resolveModel } from './models.ts';
 
@@ -81,13 +84,57 @@ export function groupCategories(group: string, field = '--group'): readonly Crim
   return CRIME_GROUPS[group as keyof typeof CRIME_GROUPS];
 }
 
+/** The events a backtest runs on (what `runBacktest` cuts at every window). */
+export interface BacktestEvents {
+  /** The group's located events up to the last window's end. */
+  loaded: LoadedEvents;
+  /** Every group's events, when a model counts them (learned models). */
+  allEvents?: EventSet;
+  /** Events of the group that occurred before the first window. */
+  before: number;
+}
+
+/**
+ * Loads the events of a backtest: the group's located events up to the last window's end, and
+ * every group's when a model uses them; the harness cuts both at each window.
+ * @throws InsufficientDataError when no event of the group occurred before the first window
+ */
+export async function loadBacktestEvents(
+  db: Db,
+  q: {
+    area: StudyArea;
+    group: string;
+    /** The first local day, as the user gave it (for the message). */
+    from: string;
+    windows: readonly ForecastWindow[];
+    models: readonly BacktestModel[];
+  },
+): Promise<BacktestEvents> {
+  const { area, windows, models } = q;
+  const categories = groupCategories(q.group);
+  const first = windows[0] as { start: number };
+  const last = windows[windows.length - 1] as { end: number };
+  const loaded = await loadEvents(db, { area: area.def.id, categories, to: last.end });
+  // Learned models count every group; the harness cuts these at each window like the group's events.
+  const allEvents = models.some((m) => m.module.usesAllEvents)
+    ? (await loadEvents(db, { area: area.def.id, to: last.end })).events
+    : undefined;
+  const training = loaded.events.t.findIndex((t) => t >= first.start);
+  const before = training < 0 ? loaded.events.length : training;
+  if (before === 0)
+    throw new InsufficientDataError(
+      `No hay eventos ubicados del grupo "${q.group}" antes de ${q.from} en el área ${area.def.id}: el primer pronóstico no tendría datos`,
+    );
+  return { loaded, ...(allEvents ? { allEvents } : {}), before };
+}
+
 /**
  * Runs a rolling-origin backtest.
  * @throws ValidationError for unknown models, groups, horizons, bad dates or cell sizes;
  *   InsufficientDataError when no event is known before the first forecast
  */
 export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestReport> {
-  const categories = groupCategories(req.group);
+  groupCategories(req.group); // an unknown group is refused before anything is loaded
   const area = await getStudyArea(db, req.area);
   const tieBreak = req.tieBreak ?? 'average';
   if (!(TIE_RULES as readonly string[]).includes(tieBreak))
@@ -115,19 +162,13 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     const resolved = resolveModel(kind, req.configs?.[name], name);
     return { name, module: getPredictor(kind), ...resolved };
   });
-  const first = windows[0] as { start: number };
-  const last = windows[windows.length - 1] as { end: number };
-  const loaded = await loadEvents(db, { area: area.def.id, categories, to: last.end });
-  // Learned models count every group; the harness cuts these at each window like the group's events.
-  const allEvents = models.some((m) => m.module.usesAllEvents)
-    ? (await loadEvents(db, { area: area.def.id, to: last.end })).events
-    : undefined;
-  const training = loaded.events.t.findIndex((t) => t >= first.start);
-  const before = training < 0 ? loaded.events.length : training;
-  if (before === 0)
-    throw new InsufficientDataError(
-      `No hay eventos ubicados del grupo "${req.group}" antes de ${req.from} en el área ${area.def.id}: el primer pronóstico no tendría datos`,
-    );
+  const { loaded, allEvents, before } = await loadBacktestEvents(db, {
+    area,
+    group: req.group,
+    from: req.from,
+    windows,
+    models,
+  });
   const seed = req.seed ?? 1;
   const described = [
     ...models.map((m) => ({
