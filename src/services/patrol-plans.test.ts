@@ -7,20 +7,10 @@ import { saveForecast } from '../storage/forecasts.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { getStudyArea } from './areas.ts';
 import type { AuditContext } from './audit.ts';
-import { getPatrolPlan, listPatrolPlans, makePatrolPlan, spreadUnits } from './patrol-plans.ts';
+import { getPatrolPlan, listPatrolPlans, makePatrolPlan } from './patrol-plans.ts';
 
 const actor: AuditContext = { actor: 'cli:planner', role: null, ip: null, requestId: null };
 const DAY = '2025-03-10';
-
-describe('spreadUnits (largest remainder)', () => {
-  it('spreads in proportion, remainders to the largest fractions, ties to the lower sector', () => {
-    expect(spreadUnits(10, [1, 1, 1])).toEqual([4, 3, 3]);
-    expect(spreadUnits(10, [6, 3, 1])).toEqual([6, 3, 1]);
-    expect(spreadUnits(7, [0.5, 0.3, 0.2])).toEqual([4, 2, 1]); // 3.5, 2.1, 1.4 → 3,2,1 + 1 to the .5
-    expect(spreadUnits(3, [0, 0])).toEqual([2, 1]); // no expected crime: equal shares
-    expect(spreadUnits(0, [2, 1])).toEqual([0, 0]);
-  });
-});
 
 describe.each(BACKENDS)('stored patrol plans on %s', (backend) => {
   let t: TestDb;

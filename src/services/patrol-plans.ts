@@ -13,6 +13,7 @@ import { parseDay, parseTurno, TURNOS } from '../core/time.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 import { type DosageSettings, dosageFor } from '../prevention/dosage.ts';
 import { AREA_CELLS, planPatrols } from '../prevention/patrol-plan.ts';
+import { spreadUnits } from '../prevention/units.ts';
 import type { Db } from '../storage/db.ts';
 import { getForecast, latestForecastMeta } from '../storage/forecasts.ts';
 import {
@@ -76,28 +77,6 @@ function checkUnits(value: number, field: string, what: string): number {
       `${what}: se espera un entero entre 0 y ${MAX_UNITS}, se recibió ${value}`,
     );
   return value;
-}
-
-/**
- * Units per sector in proportion to `weights` (largest remainder; ties: the lower sector index, so
- * the result is deterministic). Equal weights when all are 0.
- */
-export function spreadUnits(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const w = sum > 0 ? weights : weights.map(() => 1);
-  const wSum = sum > 0 ? sum : w.length;
-  const exact = w.map((x) => (total * x) / wSum);
-  const units = exact.map(Math.floor);
-  let left = total - units.reduce((a, b) => a + b, 0);
-  const order = exact
-    .map((e, s) => ({ s, rest: e - Math.floor(e) }))
-    .sort((a, b) => b.rest - a.rest || a.s - b.s);
-  for (const { s } of order) {
-    if (left <= 0) break;
-    units[s] = (units[s] as number) + 1;
-    left--;
-  }
-  return units;
 }
 
 /** The sectors of an area and the sector of each cell of a grid (−1: masked or in no sector). */
