@@ -25,14 +25,15 @@
 import { z } from 'zod';
 import { decodeTyped, encodeTyped } from '../../core/base64.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { createEventSet, type EventSet, lowerBound } from '../../core/events.ts';
+import { createEventSet, type EventSet, knownBefore, lowerBound } from '../../core/events.ts';
 import { cellCount, cellOf } from '../../core/grid.ts';
 import { mulberry32 } from '../../core/random.ts';
 import { createRiskSurface, type RiskSurface } from '../../core/risk-surface.ts';
 import { CATEGORY_CODES, CRIME_GROUPS, type CrimeCategory } from '../../core/taxonomy.ts';
 import { localToUtc, TURNO_BANDS, utcToLocal } from '../../core/time.ts';
 import { buildFeatures, type CrimeGroup, type FeatureWindow } from '../../features/build.ts';
-import type { FeatureSchema } from '../../features/matrix.ts';
+import { clusterBlock } from '../../features/clusters.ts';
+import type { CellFeatureBlock, FeatureSchema } from '../../features/matrix.ts';
 import {
   checkArtifact,
   checkContext,
@@ -103,6 +104,11 @@ const sharedShape = {
     unit: '',
     description: 'cuenta también los demás grupos de delitos como variables',
   }),
+  clusters: z.boolean({ error: 'debe ser true o false' }).default(false).meta({
+    unit: '',
+    description:
+      'distancia, tamaño y densidad del agrupamiento k-means más cercano de los eventos del grupo anteriores a las ventanas de entrenamiento',
+  }),
 };
 
 /** Shared settings, as parsed. */
@@ -112,6 +118,7 @@ export interface LearnedSharedConfig {
   readonly hourFeatures: boolean;
   readonly targetDays: number;
   readonly otherGroups: boolean;
+  readonly clusters: boolean;
 }
 
 /** What a learned model module is made of. */
@@ -321,6 +328,9 @@ const stateSchema = z.object({
   learner: z.unknown(),
   events: eventsState,
   allEvents: eventsState.nullable(),
+  /** With `clusters`: the instant the clusters were computed at (the first training window's start). */
+  clusterAsOf: z.number().nullable().optional(),
+  clusterSeed: z.number().int().optional(),
 });
 
 /** What a fitted learned model holds. */
@@ -334,6 +344,22 @@ interface Fitted<C> {
   learner: TrainedLearner;
   events: EventSet;
   allEvents: EventSet | null;
+  clusters: Clusters | null;
+}
+
+/** Cluster columns of a fitted model: computed once, as of the first training window. */
+interface Clusters {
+  asOf: number;
+  seed: number;
+  block: CellFeatureBlock;
+}
+
+/**
+ * The cluster columns from the forecast group's events known before `asOf` (no look-ahead into any
+ * training window or forecast; fixed between refits, like the learner).
+ */
+function clustersAsOf(events: EventSet, grid: FitContext['grid'], asOf: number, seed: number): Clusters {
+  return { asOf, seed, block: clusterBlock(knownBefore(events, asOf), grid, { seed }) };
 }
 
 /**
@@ -353,7 +379,7 @@ export function createLearnedModule<L extends object>(
   const areaOf = (ctx: Pick<FitContext, 'area'>): AreaFacts => ctx.area ?? { timeZone: 'UTC' };
 
   const features = (
-    f: Pick<Fitted<Config>, 'events' | 'allEvents' | 'groups' | 'target' | 'config'>,
+    f: Pick<Fitted<Config>, 'events' | 'allEvents' | 'groups' | 'target' | 'config' | 'clusters'>,
     ctx: Pick<FitContext, 'grid' | 'mask' | 'area'>,
     windows: readonly FeatureWindow[],
     cells?: Int32Array,
@@ -373,6 +399,7 @@ export function createLearnedModule<L extends object>(
       ...(cells ? { cells } : {}),
       allHistory: true,
       hourFeatures: f.config.hourFeatures,
+      ...(f.clusters ? { cellBlocks: [f.clusters.block] } : {}),
       // The hour profile counts the forecast group (its categories), even when not training.
       ...(!withTarget && f.target ? { profileGroup: f.target } : {}),
     });
@@ -428,6 +455,7 @@ export function createLearnedModule<L extends object>(
           learner: f.learner.toJSON(),
           events: eventsToState(f.events),
           allEvents: f.allEvents ? eventsToState(f.allEvents) : null,
+          ...(f.clusters ? { clusterAsOf: f.clusters.asOf, clusterSeed: f.clusters.seed } : {}),
         },
       };
     },
@@ -474,7 +502,16 @@ export function createLearnedModule<L extends object>(
       const cells = trainingCells(data, first - ACTIVE_LOOKBACK_DAYS * DAY_MS, ctx);
       const sequenceDays = spec.learner.sequenceDays?.(learnerOptions(config));
       const trainable = windows.length > 0 && cells.length > 0 && events.length > 0;
-      const m = features(base, ctx, trainable ? windows : [], trainable ? cells : new Int32Array(0), true);
+      const clusters = config.clusters
+        ? clustersAsOf(events, ctx.grid, Math.min(windows[0]?.asOf ?? first, first), ctx.seed)
+        : null;
+      const m = features(
+        { ...base, clusters },
+        ctx,
+        trainable ? windows : [],
+        trainable ? cells : new Int32Array(0),
+        true,
+      );
       const y =
         config.targetDays > 1 && trainable
           ? smoothedTargets(data, ctx.grid, m.cells, windows, config.targetDays, base.target, area.timeZone)
@@ -503,6 +540,7 @@ export function createLearnedModule<L extends object>(
       return makePredictor(
         {
           ...base,
+          clusters,
           cutoff: ctx.cutoff,
           schema: m.schema,
           summary: { windows: windows.length, rows: m.rows, targetEvents, learner: { ...learner.report } },
@@ -522,6 +560,7 @@ export function createLearnedModule<L extends object>(
           `el modelo es de una grilla de ${s.cellCount} celdas; esta tiene ${cellCount(ctx.grid)}`,
         );
       const learner = s.learner === null ? zeroLearner() : await spec.learner.restore(s.learner);
+      const events = eventsFromState(s.events, 'artifact.state.events');
       return makePredictor(
         {
           config,
@@ -531,8 +570,12 @@ export function createLearnedModule<L extends object>(
           schema: s.featureSchema as unknown as FeatureSchema,
           summary: s.summary,
           learner,
-          events: eventsFromState(s.events, 'artifact.state.events'),
+          events,
           allEvents: s.allEvents ? eventsFromState(s.allEvents, 'artifact.state.allEvents') : null,
+          clusters:
+            config.clusters && typeof s.clusterAsOf === 'number'
+              ? clustersAsOf(events, ctx.grid, s.clusterAsOf, s.clusterSeed ?? 0)
+              : null,
         },
         ctx,
       );
