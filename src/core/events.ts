@@ -64,8 +64,8 @@ export function createEventSet(cols: EventColumns): EventSet {
   return Object.freeze(out);
 }
 
-/** The events at the given indices (ascending), copied column by column. */
-function take(events: EventSet, idx: Int32Array, n: number): EventSet {
+/** The events at the first `n` of the given indices (ascending), copied column by column. */
+export function pickEvents(events: EventSet, idx: Int32Array, n = idx.length): EventSet {
   const t = new Float64Array(n);
   const known = new Float64Array(n);
   const x = new Float64Array(n);
@@ -160,7 +160,7 @@ function slice(events: EventSet, a: number, b: number): EventSet {
 export function occurredIn(events: EventSet, start: number, end: number): EventSet {
   const a = lowerBound(events.t, start);
   const b = Math.max(a, lowerBound(events.t, end));
-  return take(
+  return pickEvents(
     events,
     Int32Array.from({ length: b - a }, (_, k) => a + k),
     b - a,
@@ -172,5 +172,5 @@ export function ofCategories(events: EventSet, categories: ReadonlySet<number>):
   const idx = new Int32Array(events.length);
   let n = 0;
   for (let i = 0; i < events.length; i++) if (categories.has(events.category[i] as number)) idx[n++] = i;
-  return take(events, idx, n);
+  return pickEvents(events, idx, n);
 }

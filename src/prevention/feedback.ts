@@ -14,7 +14,7 @@
  * Pure: typed arrays in, typed arrays out, seeded with mulberry32.
  */
 import { ValidationError } from '../core/errors.ts';
-import type { EventSet } from '../core/events.ts';
+import { type EventSet, pickEvents } from '../core/events.ts';
 import { cellCount, cellOf, type GridSpec } from '../core/grid.ts';
 import { mulberry32 } from '../core/random.ts';
 
@@ -134,29 +134,9 @@ export function correctDiscovered(
     if (c < 0) throw new ValidationError('events', `evento ${i}: descubierto fuera de la grilla`);
     if (random() < pMin / (exposure[c] as number)) keep[n++] = i;
   }
-  return { events: take(events, keep, n), dropped: events.length - n };
+  return { events: pickEvents(events, keep, n), dropped: events.length - n };
 }
 
-/** The events at the ascending indices `idx[0..n)`, as a new (still time-sorted) set. */
-function take(events: EventSet, idx: Int32Array, n: number): EventSet {
-  const out = {
-    length: n,
-    t: new Float64Array(n),
-    known: new Float64Array(n),
-    x: new Float64Array(n),
-    y: new Float64Array(n),
-    category: new Uint8Array(n),
-  };
-  for (let k = 0; k < n; k++) {
-    const i = idx[k] as number;
-    out.t[k] = events.t[i] as number;
-    out.known[k] = events.known[i] as number;
-    out.x[k] = events.x[i] as number;
-    out.y[k] = events.y[i] as number;
-    out.category[k] = events.category[i] as number;
-  }
-  return Object.freeze(out);
-}
 
 /** Options of {@link simulateUrn}. */
 export interface UrnOptions {
