@@ -31,6 +31,7 @@ describe('parseConfig', () => {
       auditKey: undefined,
       auditAnchorMinutes: 10,
       tiles: null,
+      tacticsFile: undefined,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -169,6 +170,13 @@ describe('parseConfig', () => {
     expect(configError({ VIGIA_TILE_URL: 'ftp://x/{z}' }).problems[0]).toMatch(/^VIGIA_TILE_URL: /);
   });
 
+  it('takes an optional tactics file, resolved from the working folder', () => {
+    expect(parseConfig({ VIGIA_TACTICS_FILE: 'conf/tacticas.json' }, '/srv/vigia').tacticsFile).toBe(
+      resolve('/srv/vigia', 'conf/tacticas.json'),
+    );
+    expect(parseConfig({ VIGIA_TACTICS_FILE: ' ' }).tacticsFile).toBeUndefined();
+  });
+
   it('reads the stale-data limit in whole days', () => {
     expect(parseConfig({ VIGIA_STALE_DATA_DAYS: '30' }).staleDataDays).toBe(30);
     for (const bad of ['0', '2.5', 'siete'])
@@ -228,6 +236,7 @@ describe('parseConfig', () => {
         'VIGIA_OWNER_DATABASE_URL',
         'VIGIA_AUDIT_KEY',
         'VIGIA_AUDIT_ANCHOR_MINUTES',
+        'VIGIA_TACTICS_FILE',
       ].sort(),
     );
   });

@@ -92,6 +92,7 @@ const schema = z.object({
     )
     .optional(),
   VIGIA_TILE_ATTRIBUTION: z.string().trim().max(200).optional(),
+  VIGIA_TACTICS_FILE: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
@@ -162,6 +163,11 @@ export interface Config {
   readonly auditAnchorMinutes: number;
   /** A base map tile layer for the dashboard (none by default: the map works offline). */
   readonly tiles: { readonly url: string; readonly attribution: string } | null;
+  /**
+   * Absolute path of a JSON file that replaces the default patrol tactics per crime group
+   * (prevention/tactics.ts); undefined: the defaults.
+   */
+  readonly tacticsFile: string | undefined;
 }
 
 /** Defaults of the HTTP settings (as if no variable were set). */
@@ -220,6 +226,8 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
   VIGIA_TILE_URL:
     'plantilla de teselas del mapa base (ej. https://tile.openstreetmap.org/{z}/{x}/{y}.png); vacío = sin mapa base',
   VIGIA_TILE_ATTRIBUTION: 'atribución del mapa base (ej. © OpenStreetMap)',
+  VIGIA_TACTICS_FILE:
+    'archivo JSON con las tácticas de patrullaje por grupo de delitos ({"property": [{"code", "text"}, …]}); vacío = las predeterminadas',
   LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent; por defecto info',
 };
 
@@ -252,6 +260,7 @@ export function parseConfig(
     tiles: v.VIGIA_TILE_URL
       ? Object.freeze({ url: v.VIGIA_TILE_URL, attribution: v.VIGIA_TILE_ATTRIBUTION ?? '' })
       : null,
+    tacticsFile: v.VIGIA_TACTICS_FILE === undefined ? undefined : resolve(cwd, v.VIGIA_TACTICS_FILE),
     http: Object.freeze({
       sessionIdleMinutes: v.VIGIA_SESSION_IDLE_MINUTES,
       sessionMaxHours: v.VIGIA_SESSION_MAX_HOURS,
