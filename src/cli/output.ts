@@ -25,6 +25,7 @@ const CODE_TO_EXIT: Record<VigiaErrorCode, number> = {
   CONFLICT: EXIT.usage,
   STORAGE: EXIT.storage,
   INSUFFICIENT_DATA: EXIT.usage,
+  RULE_VIOLATION: EXIT.usage,
   UNAUTHENTICATED: EXIT.usage,
   FORBIDDEN: EXIT.usage,
   RATE_LIMITED: EXIT.usage,

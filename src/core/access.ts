@@ -63,6 +63,13 @@ export type IncidentView = 'full' | 'redacted' | 'coarse';
  */
 export type AggregateView = 'full' | 'exact' | 'suppressed';
 
+/**
+ * Field rules for patrol plans: `full` (analyst and above: every area and cell), `sector`
+ * (officers: only the areas of their own sector, never another sector's cells), `districts`
+ * (planners and officials: units and share of expected crime covered per district, no cells).
+ */
+export type PlanView = 'full' | 'sector' | 'districts';
+
 /** Counts below this are suppressed in community views. */
 export const SMALL_COUNT_THRESHOLD = 5;
 

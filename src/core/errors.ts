@@ -13,6 +13,7 @@ export type VigiaErrorCode =
   | 'CONFLICT'
   | 'STORAGE'
   | 'INSUFFICIENT_DATA'
+  | 'RULE_VIOLATION'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED';
@@ -82,6 +83,18 @@ export class StorageError extends VigiaError {
 export class InsufficientDataError extends VigiaError {
   constructor(message: string) {
     super('INSUFFICIENT_DATA', message);
+  }
+}
+
+/**
+ * A well-formed request that breaks a domain rule about what it refers to (a patrol check-in for an
+ * area outside the officer's plan, a check-out timestamped before its check-in); `field` names it.
+ */
+export class RuleViolationError extends VigiaError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('RULE_VIOLATION', `${field}: ${message}`);
+    this.field = field;
   }
 }
 

@@ -35,6 +35,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerDataRoutes } from './routes/data.ts';
 import { registerForecastRoutes } from './routes/forecasts.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
+import { registerPreventionRoutes } from './routes/prevention.ts';
 import { registerReferenceRoutes } from './routes/reference.ts';
 
 // Validation messages in Spanish (the API's clients are Callao's users).
@@ -247,6 +248,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     registerDataRoutes(api, deps);
     registerForecastRoutes(api, deps);
     registerIngestRoutes(api, deps);
+    registerPreventionRoutes(api, deps);
     registerAdminRoutes(api, deps);
   });
 

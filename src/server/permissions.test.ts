@@ -3,14 +3,19 @@
  * API route, through a login session (cookie + CSRF) and through an API token, expecting the status
  * the table implies; then the field rules (what each view shows).
  */
+
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_SCOPES, ROLES, type Role, SMALL_COUNT_THRESHOLD } from '../core/access.ts';
 import { createToken } from '../services/accounts.ts';
+import { recordPatrolLog } from '../services/patrol-logs.ts';
+import { makePatrolPlan } from '../services/patrol-plans.ts';
 import { getForecast } from '../storage/forecasts.ts';
 import {
   type ApiFixture,
   call,
   loginAs,
+  OFFICER_SECTOR,
   type Session,
   startApi,
   TEST_PASSWORD,
@@ -50,7 +55,22 @@ const SHAPES: Record<string, string> = {
   'POST /api/v1/users': 'user',
   'PATCH /api/v1/users/:id': 'user',
   'POST /api/v1/ingest/jobs': 'job',
+  'POST /api/v1/patrol-plans': 'plan',
+  'GET /api/v1/patrol-plans/current': 'sectors',
+  'POST /api/v1/patrol-logs': 'entry',
+  'GET /api/v1/patrol-logs': 'entries',
 };
+
+/** The patrol plan the walk reads and logs against (stored once, then returned again). */
+const PLAN_REQUEST = { area: 'callao', turno: 'noche', group: 'property', units: 10 } as const;
+async function walkPlan(f: ApiFixture): Promise<{ id: number; areaOrder: number }> {
+  const { plan } = await makePatrolPlan(f.t.db, {
+    ...PLAN_REQUEST,
+    actor: { actor: 'test', role: null, ip: null, requestId: null },
+  });
+  const area = plan.areas.find((a) => a.code === OFFICER_SECTOR);
+  return { id: plan.id, areaOrder: area?.order ?? 1 };
+}
 
 /** Checks an allowed answer's shape. */
 function expectShape(key: string, status: number, body: unknown): void {
@@ -110,6 +130,46 @@ async function example(
         SETUP,
       );
       return { path: `/api/v1/tokens/${t.id}` };
+    }
+    case 'POST /api/v1/patrol-plans':
+      return { path: '/api/v1/patrol-plans', body: PLAN_REQUEST };
+    case 'GET /api/v1/patrol-plans/current':
+      await walkPlan(f);
+      return { path: '/api/v1/patrol-plans/current?turno=noche&group=property' };
+    case 'GET /api/v1/patrol-logs':
+      return { path: `/api/v1/patrol-logs?plan=${(await walkPlan(f)).id}` };
+    case 'POST /api/v1/patrol-logs': {
+      // A check-in stored for the officer, closed by the request (visits one after another).
+      const plan = await walkPlan(f);
+      const minute = ++counter;
+      const at = (m: number): string => new Date(Date.UTC(2025, 2, 31, 0, m)).toISOString();
+      const checkIn = randomUUID();
+      const u = f.users.officer;
+      if (role === 'officer')
+        await recordPatrolLog(
+          f.t.db,
+          { userId: u.id, username: u.username, role, scopes: ['read'], via: 'token' },
+          {
+            id: checkIn,
+            kind: 'check-in',
+            planId: plan.id,
+            areaOrder: plan.areaOrder,
+            at: new Date(at(2 * minute)),
+          },
+          SETUP,
+        );
+      return {
+        path: '/api/v1/patrol-logs',
+        body: {
+          id: randomUUID(),
+          kind: 'check-out',
+          planId: plan.id,
+          areaOrder: plan.areaOrder,
+          checkIn,
+          at: at(2 * minute + 1),
+          report: 'sin novedad',
+        },
+      };
     }
     case 'POST /api/v1/users':
       return {

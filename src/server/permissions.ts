@@ -4,10 +4,10 @@
  * table are refused (deny by default); a test walks every role × route of this table against the
  * real server.
  */
-import type { AggregateView, IncidentView, Role, Scope } from '../core/access.ts';
+import type { AggregateView, IncidentView, PlanView, Role, Scope } from '../core/access.ts';
 
 /** What a role gets on a route: plain access, or a view that shapes fields. */
-export type Grant = 'allow' | 'all' | 'own' | IncidentView | AggregateView;
+export type Grant = 'allow' | 'all' | 'own' | IncidentView | AggregateView | PlanView;
 
 /** One route's rule. */
 export interface RouteRule {
@@ -101,6 +101,20 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   // Per-cell crime-type probabilities: aggregate model output over a year, no incident; the same
   // roles as the forecasts (community views do not get per-cell detail).
   'GET /api/v1/crime-types': read(FORECAST_ROLES),
+  // Patrol plans (issue 12): analysts make them; each role reads its view of a turno's plan —
+  // officers only their own sector's areas, planners and officials aggregates per district, no cell.
+  // Every read is audited.
+  'POST /api/v1/patrol-plans': { scope: 'write', roles: { admin: 'allow', analyst: 'allow' }, csrf: true },
+  'GET /api/v1/patrol-plans/current': read({
+    admin: 'full',
+    analyst: 'full',
+    officer: 'sector',
+    planner: 'districts',
+    official: 'districts',
+  }),
+  // The officer's patrol log: officers write their own entries; analysts read everyone's.
+  'POST /api/v1/patrol-logs': { scope: 'read', roles: { officer: 'own' }, csrf: true },
+  'GET /api/v1/patrol-logs': read({ admin: 'all', analyst: 'all', officer: 'own' }),
   'GET /api/v1/backtests': read(BACKTEST_ROLES),
   'GET /api/v1/backtests/:id': read(BACKTEST_ROLES),
   'POST /api/v1/ingest/jobs': { scope: 'write', roles: INGEST_ROLES, csrf: true },

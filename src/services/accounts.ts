@@ -26,12 +26,14 @@ import {
   touchSession,
   touchToken,
   type UserRow,
+  type UserSector,
   updateUser,
 } from '../storage/accounts.ts';
 import type { Db } from '../storage/db.ts';
+import { getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 
-export type { TokenRow, UserRow } from '../storage/accounts.ts';
+export type { TokenRow, UserRow, UserSector } from '../storage/accounts.ts';
 
 /** OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane) — ≈25 ms per hash here. */
 // algorithm 2 = Argon2id (the package's const enum cannot be imported under verbatimModuleSyntax).
@@ -95,6 +97,30 @@ export interface UserChanges {
   role?: string;
   disabled?: boolean;
   password?: string;
+  /**
+   * The user's sector: a district of a study area (for an area without districts, the area's own
+   * id as the code); null clears it. Comisarías are not modelled yet.
+   */
+  sector?: UserSector | null;
+}
+
+/** Checks that a sector names a district of a stored study area. @throws ValidationError */
+async function checkSector(db: Db, sector: UserSector): Promise<UserSector> {
+  let area: Awaited<ReturnType<typeof getStudyArea>>;
+  try {
+    area = await getStudyArea(db, sector.area);
+  } catch (err) {
+    if (err instanceof NotFoundError)
+      throw new ValidationError('sector', `no existe el área de estudio "${sector.area}"`);
+    throw err;
+  }
+  const codes = area.def.districts.length > 0 ? area.def.districts.map((d) => d.code) : [area.def.id];
+  if (!codes.includes(sector.code))
+    throw new ValidationError(
+      'sector',
+      `"${sector.code}" no es un sector (distrito) del área ${area.def.id} (códigos: ${codes.join(', ')})`,
+    );
+  return { area: area.def.id, code: sector.code };
 }
 
 /**
@@ -106,6 +132,7 @@ export async function changeUser(db: Db, id: number, c: UserChanges, ctx: AuditC
   if (!before) throw new NotFoundError(`No existe el usuario ${id}`);
   if (c.role !== undefined) checkRole(c.role);
   if (c.password !== undefined) checkPassword(c.password, 'password');
+  const sector = c.sector ? await checkSector(db, c.sector) : c.sector;
   const losesAdmin =
     before.role === 'admin' &&
     !before.disabled &&
@@ -117,6 +144,7 @@ export async function changeUser(db: Db, id: number, c: UserChanges, ctx: AuditC
     ...(c.role !== undefined ? { role: c.role as Role } : {}),
     ...(c.disabled !== undefined ? { disabled: c.disabled } : {}),
     ...(c.password !== undefined ? { passwordHash: await hash(c.password, ARGON2) } : {}),
+    ...(sector !== undefined ? { sector } : {}),
   });
   if (!after) throw new NotFoundError(`No existe el usuario ${id}`);
   if (c.password !== undefined || c.disabled === true || (c.role !== undefined && c.role !== before.role)) {
@@ -128,6 +156,7 @@ export async function changeUser(db: Db, id: number, c: UserChanges, ctx: AuditC
     changed: Object.keys(c).filter((k) => c[k as keyof UserChanges] !== undefined),
     ...(c.role !== undefined ? { role: c.role } : {}),
     ...(c.disabled !== undefined ? { disabled: c.disabled } : {}),
+    ...(sector !== undefined ? { sector } : {}),
   });
   return after;
 }

@@ -12,11 +12,22 @@ export interface UserRow {
   displayName: string;
   role: Role;
   disabled: boolean;
+  /** Where the user works (officers: the sector whose patrol areas they see), or null. */
+  sector: UserSector | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
+/** A user's sector: a district of a study area (comisarías are not modelled yet). */
+export interface UserSector {
+  area: string;
+  /** District code. */
+  code: string;
+}
+
 const USER_COLUMNS = `id, username, display_name as "displayName", role, disabled,
+  case when sector_area is null then null
+    else json_build_object('area', sector_area, 'code', sector_code) end as sector,
   created_at as "createdAt", updated_at as "updatedAt"`;
 
 export async function insertUser(
@@ -34,11 +45,21 @@ export async function insertUser(
 export async function updateUser(
   db: Queryable,
   id: number,
-  changes: { displayName?: string; role?: Role; disabled?: boolean; passwordHash?: string },
+  changes: {
+    displayName?: string;
+    role?: Role;
+    disabled?: boolean;
+    passwordHash?: string;
+    /** A new sector, or null to clear it; absent: unchanged. */
+    sector?: UserSector | null;
+  },
 ): Promise<UserRow | null> {
+  const setSector = changes.sector !== undefined;
   const rows = await db.query<UserRow>(
     `update users set display_name = coalesce($2, display_name), role = coalesce($3, role),
-       disabled = coalesce($4, disabled), password_hash = coalesce($5, password_hash), updated_at = now()
+       disabled = coalesce($4, disabled), password_hash = coalesce($5, password_hash),
+       sector_area = case when $6::boolean then $7::text else sector_area end,
+       sector_code = case when $6::boolean then $8::text else sector_code end, updated_at = now()
      where id = $1 returning ${USER_COLUMNS}`,
     [
       id,
@@ -46,6 +67,9 @@ export async function updateUser(
       changes.role ?? null,
       changes.disabled ?? null,
       changes.passwordHash ?? null,
+      setSector,
+      changes.sector?.area ?? null,
+      changes.sector?.code ?? null,
     ],
   );
   return rows[0] ?? null;

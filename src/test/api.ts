@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { HttpSettings } from '../config/env.ts';
 import { ROLE_SCOPES, ROLES, type Role } from '../core/access.ts';
 import { buildApp, type VigiaApp } from '../server/app.ts';
-import { createToken, createUser } from '../services/accounts.ts';
+import { changeUser, createToken, createUser } from '../services/accounts.ts';
 import { getStudyArea } from '../services/areas.ts';
 import { backtest, storeReport } from '../services/backtest.ts';
 import { writeDemoCsv } from '../services/demo.ts';
@@ -19,6 +19,8 @@ import { ingestFile } from '../services/ingest.ts';
 import { type Backend, createTestDb, type TestDb } from './db.ts';
 
 export const TEST_PASSWORD = 'clave-de-prueba-larga';
+/** The seeded officer's sector: the district of Callao. */
+export const OFFICER_SECTOR = '070101';
 const SETUP = { actor: 'test-setup', role: null, ip: null, requestId: null };
 
 /** The running server and what was seeded. */
@@ -82,6 +84,8 @@ export async function seedApiData(t: TestDb): Promise<Pick<ApiFixture, 'users' |
     const tok = await createToken(t.db, u, { name: 'tests', scopes: ROLE_SCOPES[role] }, SETUP);
     users[role] = { id: u.id, username: u.username, token: tok.token };
   }
+  // The officer works in the district of Callao (the sector whose patrol areas they see).
+  await changeUser(t.db, users.officer.id, { sector: { area: 'callao', code: OFFICER_SECTOR } }, SETUP);
   return { users, reportId, forecastId: (stored[0] as { id: number }).id };
 }
 

@@ -69,6 +69,17 @@ function printVerification(result: AuditVerification, json: boolean | undefined,
   if (!result.ok) process.exitCode = EXIT.auditBroken;
 }
 
+/** "area:code" → a sector. @throws ValidationError naming --sector */
+function parseSector(text: string): { area: string; code: string } {
+  const m = /^([a-z][a-z0-9-]{1,39}):([^:\s]{1,40})$/.exec(text.trim());
+  if (!m)
+    throw new ValidationError(
+      '--sector',
+      `use <área>:<código de distrito>, p. ej. callao:070101 (recibido "${text}")`,
+    );
+  return { area: m[1] as string, code: m[2] as string };
+}
+
 export function registerAccountCommands(program: Command): void {
   const user = program.command('user').description('usuarios / accounts');
   user
@@ -104,12 +115,13 @@ export function registerAccountCommands(program: Command): void {
         else
           process.stdout.write(
             `${table(
-              ['id', 'usuario', 'nombre', 'rol', 'estado', 'creado'],
+              ['id', 'usuario', 'nombre', 'rol', 'sector', 'estado', 'creado'],
               rows.map((u) => [
                 u.id,
                 u.username,
                 u.displayName,
                 u.role,
+                u.sector ? `${u.sector.area}:${u.sector.code}` : '—',
                 u.disabled ? 'deshabilitado' : 'activo',
                 day(u.createdAt),
               ]),
@@ -124,11 +136,23 @@ export function registerAccountCommands(program: Command): void {
     .option('--password', 'pide una contraseña nueva')
     .option('--disable', 'deshabilita la cuenta')
     .option('--enable', 'habilita la cuenta')
+    .option(
+      '--sector <área:distrito>',
+      'sector del usuario: un distrito de un área, p. ej. callao:070101 (las comisarías aún no se modelan)',
+    )
+    .option('--no-sector', 'quita el sector del usuario')
     .action(
       async (
         username: string,
-        o: { role?: string; password?: boolean; disable?: boolean; enable?: boolean },
+        o: {
+          role?: string;
+          password?: boolean;
+          disable?: boolean;
+          enable?: boolean;
+          sector?: string | false;
+        },
       ) => {
+        const sector = o.sector === undefined ? undefined : o.sector === false ? null : parseSector(o.sector);
         const password = o.password ? await newPassword() : undefined;
         await withStore(async (db) => {
           const u = await userByName(db, username);
@@ -139,11 +163,12 @@ export function registerAccountCommands(program: Command): void {
               ...(o.role ? { role: o.role } : {}),
               ...(password ? { password } : {}),
               ...(o.disable ? { disabled: true } : o.enable ? { disabled: false } : {}),
+              ...(sector !== undefined ? { sector } : {}),
             },
             cliAuditContext(),
           );
           process.stdout.write(
-            `Usuario ${after.username}: rol ${after.role}, ${after.disabled ? 'deshabilitado' : 'activo'}.\n`,
+            `Usuario ${after.username}: rol ${after.role}, ${after.disabled ? 'deshabilitado' : 'activo'}, sector ${after.sector ? `${after.sector.area}:${after.sector.code}` : 'ninguno'}.\n`,
           );
         });
       },

@@ -56,7 +56,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
     {
       schema: {
         tags: ['administración'],
-        summary: 'Cambia rol, nombre, contraseña o deshabilita un usuario (cierra sus sesiones)',
+        summary:
+          'Cambia rol, nombre, contraseña o sector, o deshabilita un usuario (rol, contraseña o deshabilitar cierran sus sesiones)',
         params: idParams,
         body: z
           .object({
@@ -64,6 +65,17 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
             role: z.enum(ROLES).optional(),
             disabled: z.boolean().optional(),
             password: z.string().min(12).max(256).optional(),
+            sector: z
+              .object({
+                area: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'id de área inválido (ej. callao)'),
+                code: z.string().min(1).max(40),
+              })
+              .strict()
+              .nullable()
+              .optional()
+              .describe(
+                'sector del usuario: un distrito del área (las comisarías aún no se modelan); null lo quita',
+              ),
           })
           .strict(),
       },
