@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { cellCenter } from '../core/grid.ts';
 import { mulberry32 } from '../core/random.ts';
 import { createRiskSurface } from '../core/risk-surface.ts';
 import { gridForArea } from '../geo/area-grid.ts';
+import { DEFAULT_TACTICS } from '../prevention/tactics.ts';
 import { saveForecast } from '../storage/forecasts.ts';
+import type { StoredPlace } from '../storage/patrol-plans.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { getStudyArea } from './areas.ts';
 import type { AuditContext } from './audit.ts';
 import { getPatrolPlan, listPatrolPlans, makePatrolPlan } from './patrol-plans.ts';
+import { OSM_ATTRIBUTION } from './places.ts';
 
 const actor: AuditContext = { actor: 'cli:planner', role: null, ip: null, requestId: null };
 const DAY = '2025-03-10';
@@ -225,5 +229,64 @@ describe.each(BACKENDS)('stored patrol plans on %s', (backend) => {
     const [after] = await t.db.query<{ n: number }>('select count(*)::int as n from patrol_plans');
     expect(after?.n).toBe(before?.n); // nothing stored
     await expect(getPatrolPlan(t.db, 999_999)).rejects.toThrow(/No existe el plan de patrullaje 999999/);
+  });
+
+  it('names every area (district, nearest streets, landmark, how to get there) and attaches the tactics of its group', async () => {
+    const { plan } = await makePatrolPlan(t.db, {
+      area: 'callao',
+      turno: 'noche',
+      units: 30,
+      maxCells: 3,
+      actor,
+    });
+    const area = await getStudyArea(t.db, 'callao');
+    const centre = new Float64Array(2);
+    for (const a of plan.areas) {
+      const place = a.place as StoredPlace;
+      expect(place.district).toBe(a.name);
+      expect(place.label.startsWith(a.name)).toBe(true);
+      // The link leads to the centre of the area's cells.
+      let x = 0;
+      let y = 0;
+      for (const c of a.cells) {
+        cellCenter(plan.grid, c, centre);
+        x += (centre[0] as number) / a.cells.length;
+        y += (centre[1] as number) / a.cells.length;
+      }
+      const [lon, lat] = area.projection.inverse(x, y);
+      expect(place.lat).toBeCloseTo(lat, 5);
+      expect(place.lon).toBeCloseTo(lon, 5);
+      expect(place.directionsUrl).toBe(
+        `https://www.google.com/maps/dir/?api=1&destination=${place.lat},${place.lon}`,
+      );
+      const named = place.streets.length > 0 || place.landmark !== null;
+      expect(place.attribution).toBe(named ? OSM_ATTRIBUTION : null);
+      if (place.streets.length > 0) expect(place.label).toContain(` — ${place.streets.join(' / ')}`);
+      expect(a.tactics).toEqual(DEFAULT_TACTICS.all);
+    }
+    // Callao's layer covers the south, the east and central Ventanilla (almost nothing in the north):
+    // with risk spread at random over the province, a good part of the areas get street names.
+    const withStreets = plan.areas.filter((a) => (a.place?.streets.length ?? 0) > 0);
+    expect(withStreets.length).toBeGreaterThanOrEqual(plan.areas.length / 4);
+    expect(plan.settings.tactics).toEqual(DEFAULT_TACTICS.all);
+    expect((await getPatrolPlan(t.db, plan.id)).areas).toEqual(plan.areas); // kept in the stored JSON
+
+    // Another tactics table is other settings: a new version with the new tactics on every area.
+    const mine = [{ code: 'patrulla-mixta', text: 'Patrullaje mixto con el serenazgo' }];
+    const again = await makePatrolPlan(
+      t.db,
+      { area: 'callao', turno: 'noche', units: 30, maxCells: 3, actor },
+      { tactics: { ...DEFAULT_TACTICS, all: mine } },
+    );
+    expect(again.duplicate).toBe(false);
+    expect(again.plan.version).toBe(plan.version + 1);
+    expect(again.plan.areas.map((a) => a.cells)).toEqual(plan.areas.map((a) => a.cells));
+    for (const a of again.plan.areas) expect(a.tactics).toEqual(mine);
+    const same = await makePatrolPlan(
+      t.db,
+      { area: 'callao', turno: 'noche', units: 30, maxCells: 3, actor },
+      { tactics: { ...DEFAULT_TACTICS, all: mine } },
+    );
+    expect(same.duplicate).toBe(true);
   });
 });

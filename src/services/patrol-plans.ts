@@ -4,8 +4,11 @@
  * (its districts: comisarías are not modelled yet), plan connected patrol areas with
  * prevention/patrol-plan.ts, attach the dosage (prevention/dosage.ts), store the plan as a new
  * version (or return the stored one when the same forecast and settings were planned before) and
- * audit it. See docs/prevention.md, "Stored plans and `vigia plan`".
+ * audit it. Every area is named (district, nearest streets and landmark, "cómo llegar" link:
+ * services/places.ts) and carries the tactics of the plan's group (services/tactics.ts). See
+ * docs/prevention.md, "Stored plans and `vigia plan`" and "Places and tactics".
  */
+import { getConfig } from '../config/env.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { cellCenter, type GridSpec } from '../core/grid.ts';
 import { CRIME_GROUPS } from '../core/taxonomy.ts';
@@ -13,6 +16,7 @@ import { parseDay, parseTurno, TURNOS } from '../core/time.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 import { type DosageSettings, dosageFor } from '../prevention/dosage.ts';
 import { AREA_CELLS, planPatrols } from '../prevention/patrol-plan.ts';
+import { type CrimeGroupName, type TacticsTable, tacticsFor } from '../prevention/tactics.ts';
 import { spreadUnits } from '../prevention/units.ts';
 import type { Db } from '../storage/db.ts';
 import { getForecast, latestForecastMeta } from '../storage/forecasts.ts';
@@ -28,6 +32,8 @@ import {
 import { getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { dmy } from './data-age.ts';
+import { namePlace } from './places.ts';
+import { loadTactics } from './tactics.ts';
 
 export type {
   PatrolPlanSettings,
@@ -56,6 +62,12 @@ export interface PatrolPlanRequest {
   dosage?: DosageSettings;
   /** Who asks: recorded as the plan's author and in the audit log. */
   actor: AuditContext;
+}
+
+/** What the plan service takes from outside the request (the configuration's by default). */
+export interface PatrolPlanOptions {
+  /** The tactics table (default: VIGIA_TACTICS_FILE's, or the built-in one). */
+  tactics?: TacticsTable;
 }
 
 /** A stored plan and whether it had been stored before (same forecast, same settings). */
@@ -143,7 +155,11 @@ function unitsPerSector(req: PatrolPlanRequest, sectors: readonly Sector[], expe
  *   area or when no forecast is stored for the area, day, turno and group (naming the command that
  *   makes it)
  */
-export async function makePatrolPlan(db: Db, req: PatrolPlanRequest): Promise<PatrolPlanResult> {
+export async function makePatrolPlan(
+  db: Db,
+  req: PatrolPlanRequest,
+  options: PatrolPlanOptions = {},
+): Promise<PatrolPlanResult> {
   const turno = parseTurno(req.turno);
   if (!turno)
     throw new ValidationError('--turno', `turno desconocido "${req.turno}" (use ${TURNOS.join(', ')})`);
@@ -197,11 +213,16 @@ export async function makePatrolPlan(db: Db, req: PatrolPlanRequest): Promise<Pa
   });
 
   const sectorOf = (s: number): Sector => sectors[s] as Sector;
+  const tactics = tacticsFor(
+    options.tactics ?? (await loadTactics(getConfig().tacticsFile)),
+    group as CrimeGroupName,
+  ).map((t) => ({ code: t.code, text: t.text }));
   const settings: PatrolPlanSettings = {
     unitsBySector: Object.fromEntries(sectors.map((s, i) => [s.code, units[i] as number])),
     unitsFrom: from,
     maxCells,
     dosage,
+    tactics,
   };
   const areas: StoredPatrolArea[] = plan.areas.map((a, i) => ({
     order: i + 1,
@@ -209,6 +230,8 @@ export async function makePatrolPlan(db: Db, req: PatrolPlanRequest): Promise<Pa
     name: sectorOf(a.sector).name,
     cells: Array.from(a.cells),
     expected: a.expected,
+    place: namePlace(area, surface.grid, Array.from(a.cells), sectorOf(a.sector).name),
+    tactics,
   }));
   const coverage: StoredSectorCoverage[] = plan.sectors.map((s) => ({
     code: sectorOf(s.sector).code,

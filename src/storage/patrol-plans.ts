@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { GridSpec } from '../core/grid.ts';
 import { TURNOS } from '../core/time.ts';
+import type { AreaPlace } from '../geo/places.ts';
 import type { Db, Queryable } from './db.ts';
 
 /** One planned area as stored. */
@@ -20,6 +21,23 @@ export interface StoredPatrolArea {
   cells: number[];
   /** Expected crimes inside the area in the turno. */
   expected: number;
+  /**
+   * How people know the place: district, nearest named streets and landmark, links to its centre,
+   * and the attribution of the layer the names came from (null when named by district only).
+   * Absent in plans stored before places were added.
+   */
+  place?: StoredPlace;
+  /** Suggested tactics of the plan's crime group (absent in plans stored before tactics). */
+  tactics?: StoredTactic[];
+}
+
+/** A patrol area's place (geo/places.ts AreaPlace) with its layer's attribution. */
+export type StoredPlace = AreaPlace & { attribution: string | null };
+
+/** A suggested tactic as stored (prevention/tactics.ts). */
+export interface StoredTactic {
+  code: string;
+  text: string;
 }
 
 /** Coverage of one sector as stored. */
@@ -41,6 +59,8 @@ export interface PatrolPlanSettings {
   unitsFrom: 'spread' | 'given';
   maxCells: number;
   dosage: { minutesPerVisit: number; pauseMinutes: number; turnoMinutes: number; visits: number };
+  /** The tactics table's list for the plan's group (another list is other settings: a new version). */
+  tactics?: StoredTactic[];
 }
 
 /** A plan to store. */
