@@ -87,7 +87,7 @@ describe('vigia plan (real CLI, PostgreSQL server)', () => {
     expect(first.stdout).toMatch(
       /Plan de patrullaje \d+ \(versión 1\) — área callao, turno noche del 01\/01\/2025/,
     );
-    expect(first.stdout).toMatch(/orden +distrito +celdas +delitos esperados +minutos por visita +visitas/);
+    expect(first.stdout).toMatch(/orden +lugar +celdas +delitos esperados +minutos por visita +visitas/);
     expect(first.stdout).toMatch(/^1 +\S.*\(0701\d\d\) +[\d ]+ +\d+\.\d\d +15 +5$/m);
     expect(first.stdout).toMatch(
       /Cobertura: \d+\.\d\d de \d+\.\d\d delitos esperados en el turno \(\d+\.\d %\)/,
@@ -99,14 +99,30 @@ describe('vigia plan (real CLI, PostgreSQL server)', () => {
       id: number;
       version: number;
       duplicate: boolean;
-      areas: { order: number; code: string }[];
+      areas: {
+        order: number;
+        code: string;
+        place: { label: string; streets: string[]; directionsUrl: string; attribution: string | null };
+      }[];
       settings: { unitsBySector: Record<string, number> };
     };
     expect(plan).toMatchObject({ version: 1, duplicate: true });
     expect(first.stdout).toContain(`Plan de patrullaje ${plan.id} `);
     expect(Object.values(plan.settings.unitsBySector).reduce((a, b) => a + b, 0)).toBe(6);
-    // One printed row per area.
-    expect(first.stdout.split('\n').filter((l) => /^\d+ {2}/.test(l))).toHaveLength(plan.areas.length);
+    // One printed row per area, named by district and streets (the robberies are where the bundled
+    // OSM layer has streets); the links in --json; the group's tactics and the OSM attribution below.
+    const rows = first.stdout.split('\n').filter((l) => /^\d+ {2}/.test(l));
+    expect(rows).toHaveLength(plan.areas.length);
+    for (const [i, a] of plan.areas.entries()) {
+      expect(rows[i]).toContain(`${a.place.label} (${a.code})`);
+      expect(a.place.directionsUrl).toMatch(
+        /^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&destination=-\d+\.\d+,-77\.\d+$/,
+      );
+    }
+    expect(plan.areas.filter((a) => a.place.streets.length === 2).length).toBeGreaterThan(0);
+    expect(rows.some((r) => / — \S.* \/ \S/.test(r))).toBe(true);
+    expect(first.stdout).toContain('Qué hacer en cada área:\n  - Presencia visible a pie');
+    expect(first.stdout).toContain('Nombres de calles y lugares: © OpenStreetMap contributors (ODbL)');
 
     const byDistrict = await runCli(
       ['plan', '--turno', 'noche', '--units-by', '070101=2,070106=1', '--json'],

@@ -100,16 +100,21 @@ export function registerPlanCommand(program: Command): void {
           const { dosage: d } = plan.settings;
           const totalUnits = Object.values(plan.settings.unitsBySector).reduce((a, b) => a + b, 0);
           const share = plan.expectedTotal > 0 ? plan.expectedCovered / plan.expectedTotal : 0;
+          // The group's tactics are the same on every area (plans stored before tactics have none).
+          const tactics = plan.areas[0]?.tactics ?? [];
+          const attributions = [
+            ...new Set(plan.areas.flatMap((a) => (a.place?.attribution ? [a.place.attribution] : []))),
+          ];
           process.stdout.write(
             [
               `Plan de patrullaje ${plan.id} (versión ${plan.version}) — área ${plan.area}, turno ${plan.turno} del ${dmy(plan.day)}, grupo "${plan.group}"`,
               `Pronóstico ${plan.forecastId} (modelo ${plan.modelKind}); ${duplicate ? 'ya estaba guardado con el mismo pronóstico y ajustes' : `guardado por ${plan.createdBy}`}.`,
               '',
               table(
-                ['orden', 'distrito', 'celdas', 'delitos esperados', 'minutos por visita', 'visitas'],
+                ['orden', 'lugar', 'celdas', 'delitos esperados', 'minutos por visita', 'visitas'],
                 plan.areas.map((a) => [
                   a.order,
-                  `${a.name} (${a.code})`,
+                  `${a.place?.label ?? a.name} (${a.code})`,
                   a.cells.join(' '),
                   a.expected.toFixed(2),
                   d.minutesPerVisit,
@@ -119,6 +124,15 @@ export function registerPlanCommand(program: Command): void {
               '',
               `Cobertura: ${plan.expectedCovered.toFixed(2)} de ${plan.expectedTotal.toFixed(2)} delitos esperados en el turno (${pct(share)}), con ${plan.areas.length} áreas para ${totalUnits} unidades (hasta ${plan.settings.maxCells} celdas cada una).`,
               `Dosis: ${d.visits} visitas de ${d.minutesPerVisit} min por área, ${d.pauseMinutes} min entre visitas (turno de ${d.turnoMinutes} min).`,
+              ...(tactics.length > 0
+                ? ['', 'Qué hacer en cada área:', ...tactics.map((t) => `  - ${t.text} [${t.code}]`)]
+                : []),
+              ...(attributions.length > 0
+                ? [
+                    '',
+                    `Nombres de calles y lugares: ${attributions.join('; ')} (ODbL). Cómo llegar: enlaces en --json.`,
+                  ]
+                : []),
               '',
             ].join('\n'),
           );
