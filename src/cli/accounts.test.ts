@@ -64,6 +64,33 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
     expect(badRole.stderr).toContain('rol desconocido');
   });
 
+  it("sets and clears an officer's sector (a district of the area)", async () => {
+    expect(
+      (await runCli(['user', 'add', 'agente', '--role', 'officer'], env, 'una-clave-muy-larga\n')).code,
+    ).toBe(0);
+    const set = await runCli(['user', 'set', 'agente', '--sector', 'callao:070101'], env);
+    expect(set.stderr).toBe('');
+    expect(set.stdout).toContain('sector callao:070101');
+    const sector = async () =>
+      (
+        await t.db.query<{ sector_area: string | null; sector_code: string | null }>(
+          `select sector_area, sector_code from users where username = 'agente'`,
+        )
+      )[0];
+    expect(await sector()).toEqual({ sector_area: 'callao', sector_code: '070101' });
+    const unknown = await runCli(['user', 'set', 'agente', '--sector', 'callao:999999'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/sector: "999999" no es un sector .*070101/);
+    const malformed = await runCli(['user', 'set', 'agente', '--sector', 'callao'], env);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--sector');
+    expect(await sector()).toEqual({ sector_area: 'callao', sector_code: '070101' });
+    const list = await runCli(['user', 'list'], env);
+    expect(list.stdout).toMatch(/agente .*callao:070101/);
+    expect((await runCli(['user', 'set', 'agente', '--no-sector'], env)).stdout).toContain('sector ninguno');
+    expect(await sector()).toEqual({ sector_area: null, sector_code: null });
+  });
+
   it('mints a token shown once, stored hashed, and revokes it', async () => {
     const r = await runCli(
       ['token', 'create', 'jefa', '--name', 'script', '--scopes', 'read,admin', '--days', '30'],

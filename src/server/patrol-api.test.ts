@@ -392,6 +392,32 @@ describe.each(BACKENDS)('patrol plans and the patrol log over HTTP (%s store)', 
     expect((reads.body as { entries: unknown[] }).entries.length).toBeGreaterThan(0);
   });
 
+  it("lets an admin set a user's sector to a district of the area, and nothing else", async () => {
+    const u = await createUser(
+      f.t.db,
+      { username: 'u-agente', role: 'officer', password: TEST_PASSWORD },
+      SETUP,
+    );
+    const patch = (sector: unknown) =>
+      call(f, 'PATCH', `/api/v1/users/${u.id}`, { token: f.users.admin.token, body: { sector } });
+    const bad = await patch({ area: 'callao', code: '999999' });
+    expect(bad.status).toBe(400);
+    expect((bad.body as Err).error.message).toMatch(/^sector: .*999999/);
+    const ok = await patch({ area: 'callao', code: other.code });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ user: { sector: { area: 'callao', code: other.code } } });
+    const cleared = await patch(null);
+    expect(cleared.body).toMatchObject({ user: { sector: null } });
+    const audit = await call(f, 'GET', '/api/v1/audit?action=user.update&limit=1000', {
+      token: f.users.admin.token,
+    });
+    const rows = (audit.body as { entries: { target: string; detail: string }[] }).entries;
+    expect(rows.filter((r) => r.target === `user:${u.id}`).map((r) => JSON.parse(r.detail).sector)).toEqual([
+      null,
+      { area: 'callao', code: other.code },
+    ]);
+  });
+
   it('documents the routes in OpenAPI', async () => {
     const doc = (await call(f, 'GET', '/openapi.json')).body as {
       paths: Record<string, Record<string, unknown>>;
