@@ -320,7 +320,7 @@ describe('vigia CLI on the embedded default (VIGIA_DATA_DIR)', () => {
     const stop = await runCli(['db', 'stop'], env);
     expect(stop.stdout).toContain('detenido');
     expect(existsSync(join(dir, 'pg', 'postmaster.pid'))).toBe(false);
-  });
+  }, 180_000); // several CLI runs and a kill -9: slow on a loaded 2-core machine
 
   it('on Ctrl-C mid-batch exits 130 and stores nothing partial', async () => {
     const creds = JSON.parse(readFileSync(join(dir, 'embedded-credentials.json'), 'utf8')) as {
