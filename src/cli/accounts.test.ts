@@ -161,7 +161,7 @@ describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
     };
     expect(report.ok).toBe(false);
     expect(report.problems.some((p) => p.seq === 3 && /eliminadas|prev_hash/.test(p.problem))).toBe(true);
-  }, 180_000); // nine CLI runs: slow on a loaded 2-core machine
+  }, 180_000); // five CLI runs: slow on a loaded 2-core machine
 
   it('detects deletion of the newest rows through the head', async () => {
     const t2 = await createTestDb(backend);
