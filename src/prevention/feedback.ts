@@ -137,7 +137,6 @@ export function correctDiscovered(
   return { events: pickEvents(events, keep, n), dropped: events.length - n };
 }
 
-
 /** Options of {@link simulateUrn}. */
 export interface UrnOptions {
   /** Per region, the probability that a patrol there discovers a crime that day (the true rate). */
