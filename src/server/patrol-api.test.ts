@@ -13,10 +13,30 @@ import { patrolExposure } from '../services/patrol-logs.ts';
 import { type ApiFixture, call, OFFICER_SECTOR, startApi, TEST_PASSWORD } from '../test/api.ts';
 import { BACKENDS } from '../test/db.ts';
 
-type Area = { order: number; code: string; name: string; cells: number[]; expected: number };
+type Area = {
+  order: number;
+  code: string;
+  name: string;
+  cells: number[];
+  expected: number;
+  cellExpected?: number[];
+};
 type Sector = { code: string; units: number; share: number; expectedCovered: number };
-type Plan = { id: number; areas: Area[]; sectors: Sector[] };
-type View = { view: string; plan: { id: number }; grid?: unknown; areas?: Area[]; sectors: Sector[] };
+type Plan = { id: number; forecastId: number; modelKind: string; areas: Area[]; sectors: Sector[] };
+type Explanation = {
+  forecast: string;
+  method: string;
+  sectors: { code: string }[];
+  areas: { order: number; text: string }[];
+};
+type View = {
+  view: string;
+  plan: { id: number };
+  grid?: unknown;
+  areas?: Area[];
+  sectors: Sector[];
+  explanation?: Explanation;
+};
 type Entry = { id: string; kind: string; minutes: number | null; checkIn: string | null; username: string };
 type Err = { error: { code: string; message: string } };
 
@@ -109,6 +129,18 @@ describe.each(BACKENDS)('patrol plans and the patrol log over HTTP (%s store)', 
     const foreign = new Set(plan.areas.filter((a) => a.code !== OFFICER_SECTOR).flatMap((a) => a.cells));
     expect(mine.body.areas?.flatMap((a) => a.cells).some((c) => foreign.has(c))).toBe(false);
     expect(JSON.stringify(mine.body)).not.toContain(`"${other.code}"`);
+    // Every plan explains itself: the forecast and model, the method, why each area (own sector only).
+    expect(full.body.explanation?.areas.map((a) => a.order)).toEqual(plan.areas.map((a) => a.order));
+    expect(full.body.explanation?.forecast).toContain(`Pronóstico ${plan.forecastId} `);
+    expect(full.body.explanation?.forecast).toContain(plan.modelKind);
+    expect(full.body.explanation?.forecast).toMatch(/incidentes conocidos antes de/);
+    expect(mine.body.explanation?.areas.map((a) => a.order)).toEqual(ownAreas.map((a) => a.order));
+    expect(mine.body.explanation?.sectors.map((s) => s.code)).toEqual([OFFICER_SECTOR]);
+    const first = ownAreas[0] as Area;
+    expect(mine.body.explanation?.areas[0]?.text).toContain(
+      `sus celdas: ${first.cells[0]} (${Number(first.cellExpected?.[0]).toFixed(2)})`,
+    );
+    expect(mine.body.explanation?.areas[0]?.text).not.toContain(other.name);
     // Another area than the sector's is refused.
     expect((await view(officer(), 'turno=noche&area=lima')).status).toBe(403);
 
@@ -120,6 +152,7 @@ describe.each(BACKENDS)('patrol plans and the patrol log over HTTP (%s store)', 
       expect(agg.body).not.toHaveProperty('grid');
       expect(agg.body.sectors).toEqual(plan.sectors);
       expect(JSON.stringify(agg.body)).not.toContain('cells');
+      expect(agg.body).not.toHaveProperty('explanation');
     }
     for (const role of ['community', 'researcher'] as const)
       expect((await view(f.users[role].token)).status).toBe(403);

@@ -8,13 +8,17 @@
 import type { PlanView, Principal } from '../core/access.ts';
 import { ForbiddenError, NotFoundError } from '../core/errors.ts';
 import type { GridSpec } from '../core/grid.ts';
+import { explainPlan, type PlanExplanation } from '../prevention/explain.ts';
 import type { Db } from '../storage/db.ts';
+import { forecastMetaById } from '../storage/forecasts.ts';
 import { userById } from './accounts.ts';
 import { type AuditContext, audit } from './audit.ts';
 import {
+  getPatrolPlan,
   listPatrolPlans,
   type PatrolPlanSettings,
   type StoredPatrolArea,
+  type StoredPatrolPlan,
   type StoredSectorCoverage,
 } from './patrol-plans.ts';
 
@@ -42,9 +46,30 @@ export interface PlanViewBody {
   areas?: StoredPatrolArea[];
   /** Coverage per sector: all (full, districts) or the caller's own (sector). */
   sectors: StoredSectorCoverage[];
+  /** Full and sector views: which forecast and model, how the areas were chosen, why each area. */
+  explanation?: PlanExplanation;
   /** Full view: the whole plan's expected crimes covered and in total. */
   expectedCovered?: number;
   expectedTotal?: number;
+}
+
+/**
+ * Why a stored plan is what it is (prevention/explain.ts), limited to the given sectors' areas when
+ * `sectorCodes` is set. The forecast's data cutoff and event count are read back when the stored
+ * forecast is still the one the plan used (same id and creation time).
+ */
+export async function explainStoredPlan(
+  db: Db,
+  plan: StoredPatrolPlan,
+  sectorCodes?: ReadonlySet<string>,
+): Promise<PlanExplanation> {
+  const meta = await forecastMetaById(db, plan.forecastId);
+  const same = meta && new Date(meta.createdAt).getTime() === new Date(plan.forecastCreatedAt).getTime();
+  return explainPlan(
+    { ...plan, cellSize: plan.grid.cellSize },
+    same ? { dataCutoff: new Date(meta.dataCutoff), eventsUsed: meta.eventsUsed } : null,
+    sectorCodes,
+  );
 }
 
 /** What to show: an area's plan for a turno (newest day, or `day`; group default "all"). */
@@ -53,6 +78,64 @@ export interface CurrentPlanQuery {
   turno: string;
   day?: string;
   group?: string;
+}
+
+/** The sector whose areas an officer sees. @throws ForbiddenError without a sector or for another area */
+async function callerSector(
+  db: Db,
+  principal: Principal,
+  area: string | undefined,
+): Promise<{ area: string; code: string }> {
+  const sector = (await userById(db, principal.userId))?.sector ?? null;
+  if (!sector)
+    throw new ForbiddenError(
+      `La cuenta ${principal.username} no tiene sector asignado; pida a un administrador que se lo asigne`,
+    );
+  if (area !== undefined && area !== sector.area)
+    throw new ForbiddenError(`Su sector está en el área ${sector.area}, no en ${area}`);
+  return sector;
+}
+
+/** A stored plan in a view (`sectorCode`: the officer's sector in the `sector` view). */
+async function viewBody(
+  db: Db,
+  plan: StoredPatrolPlan,
+  view: PlanView,
+  sectorCode: string | null,
+): Promise<PlanViewBody> {
+  const header: PlanHeader = {
+    id: plan.id,
+    version: plan.version,
+    area: plan.area,
+    day: plan.day,
+    turno: plan.turno,
+    group: plan.group,
+    forecastId: plan.forecastId,
+    modelKind: plan.modelKind,
+    createdAt: new Date(plan.createdAt).toISOString(),
+    dosage: plan.settings.dosage,
+  };
+  if (view === 'full')
+    return {
+      view,
+      plan: header,
+      grid: plan.grid,
+      areas: plan.areas,
+      sectors: plan.sectors,
+      explanation: await explainStoredPlan(db, plan),
+      expectedCovered: plan.expectedCovered,
+      expectedTotal: plan.expectedTotal,
+    };
+  if (view === 'sector')
+    return {
+      view,
+      plan: header,
+      grid: plan.grid,
+      areas: plan.areas.filter((a) => a.code === sectorCode),
+      sectors: plan.sectors.filter((s) => s.code === sectorCode),
+      explanation: await explainStoredPlan(db, plan, new Set([sectorCode as string])),
+    };
+  return { view, plan: header, sectors: plan.sectors };
 }
 
 /**
@@ -69,16 +152,7 @@ export async function currentPlanView(
   defaultArea: string,
   ctx: AuditContext,
 ): Promise<PlanViewBody> {
-  let sector: { area: string; code: string } | null = null;
-  if (view === 'sector') {
-    sector = (await userById(db, principal.userId))?.sector ?? null;
-    if (!sector)
-      throw new ForbiddenError(
-        `La cuenta ${principal.username} no tiene sector asignado; pida a un administrador que se lo asigne`,
-      );
-    if (q.area !== undefined && q.area !== sector.area)
-      throw new ForbiddenError(`Su sector está en el área ${sector.area}, no en ${q.area}`);
-  }
+  const sector = view === 'sector' ? await callerSector(db, principal, q.area) : null;
   const area = sector?.area ?? q.area ?? defaultArea;
   const group = q.group ?? 'all';
   const [plan] = await listPatrolPlans(db, {
@@ -91,43 +165,45 @@ export async function currentPlanView(
     throw new NotFoundError(
       `No hay plan de patrullaje del turno ${q.turno}${q.day ? ` del ${q.day}` : ''} (grupo ${group}) en el área ${area}: un analista lo genera con POST /api/v1/patrol-plans o "vigia plan"`,
     );
-  const header: PlanHeader = {
-    id: plan.id,
-    version: plan.version,
-    area: plan.area,
-    day: plan.day,
-    turno: plan.turno,
-    group: plan.group,
-    forecastId: plan.forecastId,
-    modelKind: plan.modelKind,
-    createdAt: new Date(plan.createdAt).toISOString(),
-    dosage: plan.settings.dosage,
-  };
-  let body: PlanViewBody;
-  if (view === 'full')
-    body = {
-      view,
-      plan: header,
-      grid: plan.grid,
-      areas: plan.areas,
-      sectors: plan.sectors,
-      expectedCovered: plan.expectedCovered,
-      expectedTotal: plan.expectedTotal,
-    };
-  else if (view === 'sector') {
-    const code = (sector as { code: string }).code;
-    body = {
-      view,
-      plan: header,
-      grid: plan.grid,
-      areas: plan.areas.filter((a) => a.code === code),
-      sectors: plan.sectors.filter((s) => s.code === code),
-    };
-  } else body = { view, plan: header, sectors: plan.sectors };
+  const body = await viewBody(db, plan, view, sector?.code ?? null);
   await audit(db, ctx, 'patrol-plan.read', `patrol-plan:${plan.id}`, {
     view,
     ...(sector ? { sector: sector.code } : {}),
     areas: body.areas?.length ?? 0,
   });
   return body;
+}
+
+/**
+ * One stored plan by id in the caller's view (`principal` null: a local operator, full view only),
+ * audited as `action` (e.g. `patrol-plan.sheet` for the printed mission sheet). The stored plan comes
+ * back too, for its provenance (author, settings); show only the body's areas and sectors.
+ * @throws NotFoundError for an unknown id; ForbiddenError for an officer without a sector or whose
+ *   sector is in another study area than the plan's
+ */
+export async function patrolPlanView(
+  db: Db,
+  id: number,
+  view: PlanView,
+  principal: Principal | null,
+  ctx: AuditContext,
+  action = 'patrol-plan.read',
+): Promise<{ plan: StoredPatrolPlan; body: PlanViewBody; sector: string | null }> {
+  const plan = await getPatrolPlan(db, id);
+  let sector: { area: string; code: string } | null = null;
+  if (view === 'sector') {
+    if (!principal) throw new ForbiddenError('la vista por sector necesita un efectivo con sector');
+    sector = await callerSector(db, principal, undefined);
+    if (sector.area !== plan.area)
+      throw new ForbiddenError(
+        `El plan ${plan.id} es del área ${plan.area}; su sector (${sector.code}) está en el área ${sector.area}`,
+      );
+  }
+  const body = await viewBody(db, plan, view, sector?.code ?? null);
+  await audit(db, ctx, action, `patrol-plan:${plan.id}`, {
+    view,
+    ...(sector ? { sector: sector.code } : {}),
+    areas: body.areas?.length ?? 0,
+  });
+  return { plan, body, sector: sector?.code ?? null };
 }

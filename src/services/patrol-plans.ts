@@ -19,7 +19,7 @@ import { AREA_CELLS, planPatrols } from '../prevention/patrol-plan.ts';
 import { type CrimeGroupName, type TacticsTable, tacticsFor } from '../prevention/tactics.ts';
 import { spreadUnits } from '../prevention/units.ts';
 import type { Db } from '../storage/db.ts';
-import { getForecast, latestForecastMeta } from '../storage/forecasts.ts';
+import { getForecast, latestForecastMeta, type StoredForecast } from '../storage/forecasts.ts';
 import {
   getPatrolPlan as getStoredPlan,
   listPatrolPlans as listStoredPlans,
@@ -77,7 +77,7 @@ export interface PatrolPlanResult {
 }
 
 /** A sector of the plan: a district of the area (or the whole area when it has none). */
-interface Sector {
+export interface Sector {
   code: string;
   name: string;
 }
@@ -92,7 +92,7 @@ function checkUnits(value: number, field: string, what: string): number {
 }
 
 /** The sectors of an area and the sector of each cell of a grid (−1: masked or in no sector). */
-function sectorsOf(
+export function sectorsOf(
   area: StudyArea,
   grid: GridSpec,
   mask: Uint8Array,
@@ -149,6 +149,33 @@ function unitsPerSector(req: PatrolPlanRequest, sectors: readonly Sector[], expe
 }
 
 /**
+ * The stored forecast a turno's plan is made from: the area's, group's and turno's (horizon turno),
+ * for `day` or the newest day that has one; of several models, the most recently made.
+ * @throws NotFoundError naming the command that makes it
+ */
+export async function turnoForecast(
+  db: Db,
+  area: string,
+  group: string,
+  turno: string,
+  day?: string,
+): Promise<StoredForecast> {
+  const [meta] = await latestForecastMeta(db, {
+    area,
+    group,
+    horizon: 'turno',
+    turno,
+    ...(day === undefined ? {} : { day }),
+  });
+  const forecast = meta ? await getForecast(db, meta.id) : null;
+  if (!forecast)
+    throw new NotFoundError(
+      `No hay pronóstico por turno del grupo "${group}", turno ${turno}${day ? `, para el ${dmy(day)}` : ''} en el área ${area}: genérelo con "vigia forecast --area ${area}${day ? ` --day ${day}` : ''} --groups ${group}" (horizonte por turno, el predeterminado)`,
+    );
+  return forecast;
+}
+
+/**
  * Makes (or returns the stored) patrol plan of an area's turno.
  * @throws ValidationError naming the option (`--turno`, `--group`, `--day`, `--units`,
  *   `--units-by`, `--max-cells`, `--visit-minutes`, `--pause-minutes`); NotFoundError for an unknown
@@ -181,18 +208,7 @@ export async function makePatrolPlan(
   });
   const area = await getStudyArea(db, req.area);
   if (req.day !== undefined) parseDay(req.day, area.def.timeZone, '--day');
-  const [meta] = await latestForecastMeta(db, {
-    area: area.def.id,
-    group,
-    horizon: 'turno',
-    turno,
-    ...(req.day === undefined ? {} : { day: req.day }),
-  });
-  const forecast = meta ? await getForecast(db, meta.id) : null;
-  if (!forecast)
-    throw new NotFoundError(
-      `No hay pronóstico por turno del grupo "${group}", turno ${turno}${req.day ? `, para el ${dmy(req.day)}` : ''} en el área ${area.def.id}: genérelo con "vigia forecast --area ${area.def.id}${req.day ? ` --day ${req.day}` : ''} --groups ${group}" (horizonte por turno, el predeterminado)`,
-    );
+  const forecast = await turnoForecast(db, area.def.id, group, turno, req.day);
 
   const { surface } = forecast;
   const { sectors, sectorOfCell } = sectorsOf(area, surface.grid, surface.mask);
@@ -230,6 +246,7 @@ export async function makePatrolPlan(
     name: sectorOf(a.sector).name,
     cells: Array.from(a.cells),
     expected: a.expected,
+    cellExpected: Array.from(a.cells, (c) => surface.values[c] as number),
     place: namePlace(area, surface.grid, Array.from(a.cells), sectorOf(a.sector).name),
     tactics,
   }));

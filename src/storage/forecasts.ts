@@ -139,6 +139,12 @@ export function latestForecastMeta(
   );
 }
 
+/** One forecast's metadata (no surface read), or null. */
+export async function forecastMetaById(db: Queryable, id: number): Promise<ForecastMeta | null> {
+  const [row] = await db.query<ForecastMeta>(`select ${META_COLUMNS} from forecasts f where f.id = $1`, [id]);
+  return row ?? null;
+}
+
 /** The days that have stored forecasts, newest first. */
 export async function forecastDays(db: Queryable, q: { area: string; group?: string }): Promise<string[]> {
   const rows = await db.query<{ day: string }>(

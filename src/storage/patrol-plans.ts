@@ -21,6 +21,8 @@ export interface StoredPatrolArea {
   cells: number[];
   /** Expected crimes inside the area in the turno. */
   expected: number;
+  /** Expected crimes of each cell, aligned with `cells` (absent in plans stored before it). */
+  cellExpected?: number[];
   /**
    * How people know the place: district, nearest named streets and landmark, links to its centre,
    * and the attribution of the layer the names came from (null when named by district only).

@@ -10,7 +10,7 @@ import {
   readPatrolLogs,
   recordPatrolLog,
 } from '../../services/patrol-logs.ts';
-import { currentPlanView } from '../../services/patrol-plan-views.ts';
+import { currentPlanView, explainStoredPlan } from '../../services/patrol-plan-views.ts';
 import { makePatrolPlan, type StoredPatrolPlan } from '../../services/patrol-plans.ts';
 import { accessOf, auditContext } from '../auth.ts';
 import { areaParam, dayParam, type RouteDeps, typed } from './deps.ts';
@@ -78,7 +78,15 @@ const planSchema = z.looseObject({
   createdAt: z.string(),
   createdBy: z.string(),
 });
-const planResponse = z.object({ plan: planSchema, duplicate: z.boolean() });
+const explanationSchema = z
+  .object({
+    forecast: z.string().describe('de qué pronóstico y modelo sale el plan, con qué datos'),
+    method: z.string().describe('cómo se eligieron las áreas'),
+    sectors: z.array(z.object({ code: z.string(), text: z.string() })),
+    areas: z.array(z.object({ order: z.number().int(), text: z.string() })),
+  })
+  .describe('por qué el plan es como es (en español)');
+const planResponse = z.object({ plan: planSchema, duplicate: z.boolean(), explanation: explanationSchema });
 const viewResponse = z.object({
   view: z.enum(['full', 'sector', 'districts']),
   plan: z.object({
@@ -96,6 +104,7 @@ const viewResponse = z.object({
   grid: gridSchema.optional(),
   areas: z.array(areaSchema).optional(),
   sectors: z.array(sectorSchema),
+  explanation: explanationSchema.optional(),
   expectedCovered: z.number().optional(),
   expectedTotal: z.number().optional(),
 });
@@ -210,7 +219,11 @@ export function registerPreventionRoutes(app: FastifyInstance, deps: RouteDeps):
           },
           actor: auditContext(request),
         });
-        return reply.status(r.duplicate ? 200 : 201).send({ plan: planOut(r.plan), duplicate: r.duplicate });
+        return reply.status(r.duplicate ? 200 : 201).send({
+          plan: planOut(r.plan),
+          duplicate: r.duplicate,
+          explanation: await explainStoredPlan(deps.db, r.plan),
+        });
       } catch (err) {
         const field = err instanceof ValidationError ? BODY_FIELD[err.field] : undefined;
         if (err instanceof ValidationError && field)
