@@ -285,12 +285,34 @@ const IMPROVES = 1e-12;
  * @throws ValidationError naming the bad parameter
  */
 export function planPatrols(input: PatrolPlanInput): PatrolPlan {
+  return patrolPlanner(input).plan(input.units);
+}
+
+/** Plans of one turno for several unit counts over the same candidates (the scenario tool). */
+export interface PatrolPlanner {
+  /** Candidate areas enumerated (once). */
+  candidates: number;
+  /**
+   * The plan for these units per sector: the same plan as `planPatrols` with them. A sector that
+   * had no units in the planner's input has no candidates, so it must get 0 here.
+   * @throws ValidationError naming `units`
+   */
+  plan(units: readonly number[]): PatrolPlan;
+}
+
+/**
+ * Enumerates the candidates and their orders once (for the sectors with units in `input`); each
+ * `plan(units)` then runs only the greedy and the local search. Sectors share no cell, so a plan is
+ * the same whether the candidates of other sectors are present or not.
+ * @throws ValidationError naming the bad parameter
+ */
+export function patrolPlanner(input: PatrolPlanInput): PatrolPlanner {
   const p = check(input);
   const cand = enumerate(p);
   const { offsets, cells, expected, sector } = cand;
-  const { cols, units, maxCells } = p;
+  const { cols, maxCells } = p;
   const n = p.rows * cols;
-  const sectors = units.length;
+  const sectors = p.units.length;
 
   // Greedy order: value descending, then candidate index (= smallest cell ascending).
   const order = orderByValue(expected);
@@ -315,46 +337,6 @@ export function planPatrols(input: PatrolPlanInput): PatrolPlan {
     }
   }
 
-  /** Slot of the area covering each cell, −1 = free. */
-  const owner = new Int32Array(n).fill(-1);
-  /** Candidate chosen in each slot. */
-  const chosen: number[] = [];
-  const place = (slot: number, k: number): void => {
-    chosen[slot] = k;
-    for (let i = offsets[k] as number; i < (offsets[k + 1] as number); i++) owner[cells[i] as number] = slot;
-  };
-  const lift = (slot: number): void => {
-    const k = chosen[slot] as number;
-    for (let i = offsets[k] as number; i < (offsets[k + 1] as number); i++) owner[cells[i] as number] = -1;
-  };
-  /** Whether candidate k covers only free cells or cells of the slots a and b. */
-  const freeBut = (k: number, a: number, b: number): boolean => {
-    for (let i = offsets[k] as number; i < (offsets[k + 1] as number); i++) {
-      const o = owner[cells[i] as number] as number;
-      if (o !== -1 && o !== a && o !== b) return false;
-    }
-    return true;
-  };
-  const disjoint = (x: number, y: number): boolean => {
-    for (let i = offsets[x] as number; i < (offsets[x + 1] as number); i++)
-      for (let j = offsets[y] as number; j < (offsets[y + 1] as number); j++)
-        if (cells[i] === cells[j]) return false;
-    return true;
-  };
-
-  // Greedy.
-  const left = units.slice();
-  let unitsLeft = left.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < order.length && unitsLeft > 0; i++) {
-    const k = order[i] as number;
-    const s = sector[k] as number;
-    if ((left[s] as number) === 0 || !freeBut(k, -1, -1)) continue;
-    place(chosen.length, k);
-    left[s] = (left[s] as number) - 1;
-    unitsLeft--;
-  }
-
-  // Local search. Sectors share no cell, so only areas of one sector compete for cells.
   const rank = new Int32Array(cand.count);
   for (let i = 0; i < order.length; i++) rank[order[i] as number] = i;
   // The candidates containing each cell (compressed rows).
@@ -374,143 +356,210 @@ export function planPatrols(input: PatrolPlanInput): PatrolPlan {
         fill[c] = (fill[c] as number) + 1;
       }
   }
-  /** Per sector: position in its order before which no candidate has every cell free. */
-  const freeFrom = new Int32Array(sectors);
-  const firstFree = (s: number): number => {
-    const list = perSector[s] as Int32Array;
-    let i = freeFrom[s] as number;
-    while (i < list.length && !freeBut(list[i] as number, -1, -1)) i++;
-    freeFrom[s] = i;
-    return i;
-  };
-  /** Before an area is lifted: the candidates over its cells may become wholly free. */
-  const reopen = (slot: number): void => {
-    const k = chosen[slot] as number;
-    const s = sector[k] as number;
-    for (let i = offsets[k] as number; i < (offsets[k + 1] as number); i++) {
-      const c = cells[i] as number;
-      for (let j = cellStart[c] as number; j < (cellStart[c + 1] as number); j++)
-        freeFrom[s] = Math.min(freeFrom[s] as number, position[cellCands[j] as number] as number);
-    }
-  };
-  const stamp = new Int32Array(cand.count);
-  let stampNow = 0;
-  /** Candidates overlapping the areas in slots a and b, free but for them, best first. */
-  const overlapping = (a: number, b: number): number[] => {
-    stampNow++;
-    const out: number[] = [];
-    for (const slot of a === b ? [a] : [a, b]) {
+
+  const solve = (units: readonly number[]): PatrolPlan => {
+    /** Slot of the area covering each cell, −1 = free. */
+    const owner = new Int32Array(n).fill(-1);
+    /** Candidate chosen in each slot. */
+    const chosen: number[] = [];
+    const place = (slot: number, k: number): void => {
+      chosen[slot] = k;
+      for (let i = offsets[k] as number; i < (offsets[k + 1] as number); i++)
+        owner[cells[i] as number] = slot;
+    };
+    const lift = (slot: number): void => {
       const k = chosen[slot] as number;
+      for (let i = offsets[k] as number; i < (offsets[k + 1] as number); i++) owner[cells[i] as number] = -1;
+    };
+    /** Whether candidate k covers only free cells or cells of the slots a and b. */
+    const freeBut = (k: number, a: number, b: number): boolean => {
+      for (let i = offsets[k] as number; i < (offsets[k + 1] as number); i++) {
+        const o = owner[cells[i] as number] as number;
+        if (o !== -1 && o !== a && o !== b) return false;
+      }
+      return true;
+    };
+    const disjoint = (x: number, y: number): boolean => {
+      for (let i = offsets[x] as number; i < (offsets[x + 1] as number); i++)
+        for (let j = offsets[y] as number; j < (offsets[y + 1] as number); j++)
+          if (cells[i] === cells[j]) return false;
+      return true;
+    };
+
+    // Greedy.
+    const left = units.slice();
+    let unitsLeft = left.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < order.length && unitsLeft > 0; i++) {
+      const k = order[i] as number;
+      const s = sector[k] as number;
+      if ((left[s] as number) === 0 || !freeBut(k, -1, -1)) continue;
+      place(chosen.length, k);
+      left[s] = (left[s] as number) - 1;
+      unitsLeft--;
+    }
+
+    // Local search. Sectors share no cell, so only areas of one sector compete for cells.
+    /** Per sector: position in its order before which no candidate has every cell free. */
+    const freeFrom = new Int32Array(sectors);
+    const firstFree = (s: number): number => {
+      const list = perSector[s] as Int32Array;
+      let i = freeFrom[s] as number;
+      while (i < list.length && !freeBut(list[i] as number, -1, -1)) i++;
+      freeFrom[s] = i;
+      return i;
+    };
+    /** Before an area is lifted: the candidates over its cells may become wholly free. */
+    const reopen = (slot: number): void => {
+      const k = chosen[slot] as number;
+      const s = sector[k] as number;
       for (let i = offsets[k] as number; i < (offsets[k + 1] as number); i++) {
         const c = cells[i] as number;
-        for (let j = cellStart[c] as number; j < (cellStart[c + 1] as number); j++) {
-          const x = cellCands[j] as number;
-          if (stamp[x] === stampNow) continue;
-          stamp[x] = stampNow;
-          if (freeBut(x, a, b)) out.push(x);
+        for (let j = cellStart[c] as number; j < (cellStart[c + 1] as number); j++)
+          freeFrom[s] = Math.min(freeFrom[s] as number, position[cellCands[j] as number] as number);
+      }
+    };
+    const stamp = new Int32Array(cand.count);
+    let stampNow = 0;
+    /** Candidates overlapping the areas in slots a and b, free but for them, best first. */
+    const overlapping = (a: number, b: number): number[] => {
+      stampNow++;
+      const out: number[] = [];
+      for (const slot of a === b ? [a] : [a, b]) {
+        const k = chosen[slot] as number;
+        for (let i = offsets[k] as number; i < (offsets[k + 1] as number); i++) {
+          const c = cells[i] as number;
+          for (let j = cellStart[c] as number; j < (cellStart[c + 1] as number); j++) {
+            const x = cellCands[j] as number;
+            if (stamp[x] === stampNow) continue;
+            stamp[x] = stampNow;
+            if (freeBut(x, a, b)) out.push(x);
+          }
         }
       }
-    }
-    return out.sort((x, y) => (rank[x] as number) - (rank[y] as number));
-  };
-  const move = (slot: number, k: number): void => {
-    reopen(slot);
-    lift(slot);
-    place(slot, k);
-  };
-  /** Replace one area by the best candidate free but for it: a wholly free one or one overlapping it. */
-  const tryOne = (a: number): boolean => {
-    const cur = chosen[a] as number;
-    const s = sector[cur] as number;
-    const list = perSector[s] as Int32Array;
-    let best = overlapping(a, a)[0] ?? -1;
-    const g = firstFree(s);
-    if (g < list.length && (best < 0 || (rank[list[g] as number] as number) < (rank[best] as number)))
-      best = list[g] as number;
-    if (best < 0 || !((expected[best] as number) > (expected[cur] as number) * (1 + IMPROVES))) return false;
-    move(a, best);
-    return true;
-  };
-  /**
-   * Whether a pair move could help: two areas of one sector that one shape of ≤ maxCells cells can
-   * (nearly) reach both of.
-   */
-  const near = (a: number, b: number): boolean => {
-    const x = chosen[a] as number;
-    const y = chosen[b] as number;
-    if (sector[x] !== sector[y]) return false;
-    for (let i = offsets[x] as number; i < (offsets[x + 1] as number); i++) {
-      const ci = cells[i] as number;
-      for (let j = offsets[y] as number; j < (offsets[y + 1] as number); j++) {
-        const cj = cells[j] as number;
-        const d =
-          Math.abs((ci % cols) - (cj % cols)) + Math.abs(Math.floor(ci / cols) - Math.floor(cj / cols));
-        if (d <= maxCells) return true;
-      }
-    }
-    return false;
-  };
-  /**
-   * Replace two nearby areas of one sector by the best disjoint pair: at least one of the pair
-   * overlaps them (two wholly free candidates cannot beat them once single moves have converged).
-   */
-  const tryPair = (a: number, b: number): boolean => {
-    const s = sector[chosen[a] as number] as number;
-    const list = perSector[s] as Int32Array;
-    const around = overlapping(a, b);
-    if (around.length === 0) return false;
-    const g = firstFree(s);
-    const topFree = g < list.length ? (expected[list[g] as number] as number) : 0;
-    let best =
-      ((expected[chosen[a] as number] as number) + (expected[chosen[b] as number] as number)) *
-      (1 + IMPROVES);
-    let bx = -1;
-    let by = -1;
-    for (let i = 0; i < around.length; i++) {
-      const x = around[i] as number;
-      const vx = expected[x] as number;
-      if (vx + Math.max(expected[around[i + 1] ?? x] as number, topFree) <= best) break;
-      for (let j = i + 1; j < around.length; j++) {
-        const y = around[j] as number;
-        if (vx + (expected[y] as number) <= best) break;
-        if (disjoint(x, y)) {
-          best = vx + (expected[y] as number);
-          bx = x;
-          by = y;
-          break;
+      return out.sort((x, y) => (rank[x] as number) - (rank[y] as number));
+    };
+    const move = (slot: number, k: number): void => {
+      reopen(slot);
+      lift(slot);
+      place(slot, k);
+    };
+    /** Replace one area by the best candidate free but for it: a wholly free one or one overlapping it. */
+    const tryOne = (a: number): boolean => {
+      const cur = chosen[a] as number;
+      const s = sector[cur] as number;
+      const list = perSector[s] as Int32Array;
+      let best = overlapping(a, a)[0] ?? -1;
+      const g = firstFree(s);
+      if (g < list.length && (best < 0 || (rank[list[g] as number] as number) < (rank[best] as number)))
+        best = list[g] as number;
+      if (best < 0 || !((expected[best] as number) > (expected[cur] as number) * (1 + IMPROVES)))
+        return false;
+      move(a, best);
+      return true;
+    };
+    /**
+     * Whether a pair move could help: two areas of one sector that one shape of ≤ maxCells cells can
+     * (nearly) reach both of.
+     */
+    const near = (a: number, b: number): boolean => {
+      const x = chosen[a] as number;
+      const y = chosen[b] as number;
+      if (sector[x] !== sector[y]) return false;
+      for (let i = offsets[x] as number; i < (offsets[x + 1] as number); i++) {
+        const ci = cells[i] as number;
+        for (let j = offsets[y] as number; j < (offsets[y + 1] as number); j++) {
+          const cj = cells[j] as number;
+          const d =
+            Math.abs((ci % cols) - (cj % cols)) + Math.abs(Math.floor(ci / cols) - Math.floor(cj / cols));
+          if (d <= maxCells) return true;
         }
       }
-      for (let j = g; j < list.length; j++) {
-        const y = list[j] as number;
-        if (vx + (expected[y] as number) <= best) break;
-        if (freeBut(y, -1, -1) && disjoint(x, y)) {
-          best = vx + (expected[y] as number);
-          bx = x;
-          by = y;
-          break;
+      return false;
+    };
+    /**
+     * Replace two nearby areas of one sector by the best disjoint pair: at least one of the pair
+     * overlaps them (two wholly free candidates cannot beat them once single moves have converged).
+     */
+    const tryPair = (a: number, b: number): boolean => {
+      const s = sector[chosen[a] as number] as number;
+      const list = perSector[s] as Int32Array;
+      const around = overlapping(a, b);
+      if (around.length === 0) return false;
+      const g = firstFree(s);
+      const topFree = g < list.length ? (expected[list[g] as number] as number) : 0;
+      let best =
+        ((expected[chosen[a] as number] as number) + (expected[chosen[b] as number] as number)) *
+        (1 + IMPROVES);
+      let bx = -1;
+      let by = -1;
+      for (let i = 0; i < around.length; i++) {
+        const x = around[i] as number;
+        const vx = expected[x] as number;
+        if (vx + Math.max(expected[around[i + 1] ?? x] as number, topFree) <= best) break;
+        for (let j = i + 1; j < around.length; j++) {
+          const y = around[j] as number;
+          if (vx + (expected[y] as number) <= best) break;
+          if (disjoint(x, y)) {
+            best = vx + (expected[y] as number);
+            bx = x;
+            by = y;
+            break;
+          }
+        }
+        for (let j = g; j < list.length; j++) {
+          const y = list[j] as number;
+          if (vx + (expected[y] as number) <= best) break;
+          if (freeBut(y, -1, -1) && disjoint(x, y)) {
+            best = vx + (expected[y] as number);
+            bx = x;
+            by = y;
+            break;
+          }
         }
       }
+      if (bx < 0) return false;
+      reopen(a);
+      reopen(b);
+      lift(a);
+      lift(b);
+      place(a, bx);
+      place(b, by);
+      return true;
+    };
+
+    const maxPasses = 100;
+    for (let pass = 0; pass < maxPasses && maxCells > 1; pass++) {
+      let improved = false;
+      for (let a = 0; a < chosen.length; a++) if (tryOne(a)) improved = true;
+      for (let a = 0; a < chosen.length; a++)
+        for (let b = a + 1; b < chosen.length; b++) if (near(a, b) && tryPair(a, b)) improved = true;
+      if (!improved) break;
     }
-    if (bx < 0) return false;
-    reopen(a);
-    reopen(b);
-    lift(a);
-    lift(b);
-    place(a, bx);
-    place(b, by);
-    return true;
+
+    return summarise({ ...p, units }, cand, chosen, n);
   };
 
-  const maxPasses = 100;
-  for (let pass = 0; pass < maxPasses && maxCells > 1; pass++) {
-    let improved = false;
-    for (let a = 0; a < chosen.length; a++) if (tryOne(a)) improved = true;
-    for (let a = 0; a < chosen.length; a++)
-      for (let b = a + 1; b < chosen.length; b++) if (near(a, b) && tryPair(a, b)) improved = true;
-    if (!improved) break;
-  }
-
-  return summarise(p, cand, chosen, n);
+  return {
+    candidates: cand.count,
+    plan(units: readonly number[]): PatrolPlan {
+      if (!Array.isArray(units) || units.length !== sectors)
+        throw new ValidationError('units', `se espera una lista con las unidades de ${sectors} sectores`);
+      for (let s = 0; s < sectors; s++) {
+        const u = units[s];
+        if (!Number.isInteger(u) || (u as number) < 0)
+          throw new ValidationError(
+            'units',
+            `unidades del sector ${s}: se espera un entero ≥ 0, se recibió ${u}`,
+          );
+        if ((u as number) > 0 && (p.units[s] as number) === 0)
+          throw new ValidationError(
+            'units',
+            `sector ${s}: sin unidades al preparar el plan, no tiene candidatos`,
+          );
+      }
+      return solve(units);
+    },
+  };
 }
 
 /**
