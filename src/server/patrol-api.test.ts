@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exposureShare } from '../prevention/feedback.ts';
 import { changeUser, createToken, createUser } from '../services/accounts.ts';
 import { patrolExposure } from '../services/patrol-logs.ts';
+import { getForecast } from '../storage/forecasts.ts';
 import { type ApiFixture, call, OFFICER_SECTOR, startApi, TEST_PASSWORD } from '../test/api.ts';
 import { BACKENDS } from '../test/db.ts';
 
@@ -459,5 +460,55 @@ describe.each(BACKENDS)('patrol plans and the patrol log over HTTP (%s store)', 
     expect(doc.paths['/api/v1/patrol-plans/current']).toHaveProperty('get');
     expect(doc.paths['/api/v1/patrol-logs']).toHaveProperty('post');
     expect(doc.paths['/api/v1/patrol-logs']).toHaveProperty('get');
+    expect(doc.paths['/api/v1/forecasts/{id}/hotspots']).toHaveProperty('get');
+  });
+
+  it("names a forecast's hotspots as people know them, for the area or one district", async () => {
+    type Hot = {
+      cell: number;
+      rank: number;
+      expected: number;
+      district: { code: string; name: string } | null;
+      place: { label: string; directionsUrl: string; attribution: string | null };
+    };
+    const hot = async (query: string, token = officer()) => {
+      const r = await call(f, 'GET', `/api/v1/forecasts/${plan.forecastId}/hotspots${query}`, { token });
+      return { status: r.status, body: r.body as { hotspots: Hot[] } & Err };
+    };
+    const stored = await getForecast(f.t.db, plan.forecastId);
+    const values = stored?.surface.values as Float64Array;
+    const mask = stored?.surface.mask as Uint8Array;
+    const top = Array.from(values.keys())
+      .filter((c) => mask[c] === 1 && (values[c] as number) > 0)
+      .sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
+
+    const all = await hot('?limit=5');
+    expect(all.status, JSON.stringify(all.body)).toBe(200);
+    expect(all.body.hotspots.map((h) => h.cell)).toEqual(top.slice(0, 5));
+    expect(all.body.hotspots.map((h) => h.rank)).toEqual([1, 2, 3, 4, 5]);
+    for (const h of all.body.hotspots) {
+      expect(h.expected).toBeCloseTo(values[h.cell] as number, 6);
+      expect(h.place.label.startsWith(h.district?.name ?? '')).toBe(true);
+      expect(h.place.directionsUrl).toMatch(
+        /^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&destination=-12\./,
+      );
+    }
+    // One district: only its cells, ranked among the whole area's.
+    const own = await hot(`?limit=3&district=${OFFICER_SECTOR}`);
+    expect(own.status).toBe(200);
+    expect(own.body.hotspots.length).toBe(3);
+    expect(own.body.hotspots.every((h) => h.district?.code === OFFICER_SECTOR)).toBe(true);
+    const ranks = own.body.hotspots.map((h) => h.rank);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(own.body.hotspots.map((h) => h.cell)).toEqual(ranks.map((r) => top[r - 1]));
+
+    const bad = await hot('?limit=0');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/limit/);
+    const nowhere = await hot('?district=999999');
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.body.error.message).toMatch(/^district: .*999999/);
+    const r = await call(f, 'GET', '/api/v1/forecasts/999999/hotspots', { token: officer() });
+    expect(r.status).toBe(404);
   });
 });

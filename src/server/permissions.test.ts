@@ -41,6 +41,7 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/forecasts/current': 'risk',
   'GET /api/v1/forecasts/days': 'days',
   'GET /api/v1/forecasts/:id': 'risk',
+  'GET /api/v1/forecasts/:id/hotspots': 'hotspots',
   'GET /api/v1/hotspots/persistence': 'risk',
   'GET /api/v1/crime-types': 'types',
   'GET /api/v1/backtests': 'reports',
@@ -109,6 +110,8 @@ async function example(
     }
     case 'GET /api/v1/forecasts/:id':
       return { path: `/api/v1/forecasts/${f.forecastId}` };
+    case 'GET /api/v1/forecasts/:id/hotspots':
+      return { path: `/api/v1/forecasts/${f.forecastId}/hotspots?limit=3` };
     case 'GET /api/v1/backtests/:id':
       return { path: `/api/v1/backtests/${f.reportId}` };
     case 'GET /api/v1/incidents':

@@ -97,6 +97,7 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/forecasts/current': read(FORECAST_ROLES),
   'GET /api/v1/forecasts/days': read(FORECAST_ROLES),
   'GET /api/v1/forecasts/:id': read(FORECAST_ROLES),
+  'GET /api/v1/forecasts/:id/hotspots': read(FORECAST_ROLES),
   'GET /api/v1/hotspots/persistence': read(FORECAST_ROLES),
   // Per-cell crime-type probabilities: aggregate model output over a year, no incident; the same
   // roles as the forecasts (community views do not get per-cell detail).

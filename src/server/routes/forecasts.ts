@@ -11,6 +11,7 @@ import {
   currentForecastIndex,
   forecastById,
 } from '../../services/forecast.ts';
+import { MAX_HOTSPOTS, namedHotspots } from '../../services/hotspots.ts';
 import { persistentHotspots } from '../../services/persistence.ts';
 import { areaParam, dayParam, idParams, type RouteDeps, typed } from './deps.ts';
 
@@ -120,6 +121,51 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
         .type(request.query.format === 'geojson' ? 'application/geo+json' : 'application/json')
         .send(body);
     },
+  );
+  api.get(
+    '/api/v1/forecasts/:id/hotspots',
+    {
+      schema: {
+        tags: ['pronósticos'],
+        summary:
+          'Los puntos calientes de un pronóstico con nombre: distrito, calles y lugar cercanos, enlaces para llegar',
+        params: idParams,
+        querystring: z.strictObject({
+          limit: z.coerce.number().int().min(1).max(MAX_HOTSPOTS).default(10).describe('cuántos (1–50)'),
+          district: z.string().max(40).optional().describe('solo los de un distrito (código)'),
+        }),
+        response: {
+          200: z.object({
+            forecastId: z.number().int(),
+            area: z.string(),
+            hotspots: z.array(
+              z.object({
+                cell: z.number().int(),
+                rank: z.number().int().describe('1 = mayor riesgo del área'),
+                expected: z.number().describe('delitos esperados en la ventana del pronóstico'),
+                district: z.object({ code: z.string(), name: z.string() }).nullable(),
+                place: z.object({
+                  label: z.string().describe('«Distrito — Av. X / Jr. Y, cerca de Z»'),
+                  district: z.string(),
+                  streets: z.array(z.string()),
+                  landmark: z.string().nullable(),
+                  lat: z.number(),
+                  lon: z.number(),
+                  directionsUrl: z.string().describe('cómo llegar (Google Maps)'),
+                  mapUrl: z.string().describe('el punto en OpenStreetMap'),
+                  attribution: z.string().nullable().describe('atribución de la capa de nombres (ODbL)'),
+                }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) =>
+      namedHotspots(deps.db, request.params.id, {
+        limit: request.query.limit,
+        ...(request.query.district === undefined ? {} : { district: request.query.district }),
+      }),
   );
   api.get(
     '/api/v1/hotspots/persistence',
