@@ -1,0 +1,461 @@
+/**
+ * The printable mission sheet of a stored patrol plan (issue 12): a Spanish PDF for the comisaría's
+ * briefing — header (area, sector, day, turno and its hours, group, plan and forecast provenance),
+ * a vector map (district outlines, every patrol area outlined and numbered, scale bar, north
+ * arrow), the list of areas (place, expected crimes, dosage, tactics, centre, boxes to tick per
+ * visit) and a footer (coverage, the dosage's rationale, the OpenStreetMap attribution when names
+ * came from it, "Documento de uso policial interno", page numbers). Rendered with pdfmake from the
+ * Roboto fonts its package ships: no network, no file but those fonts. The plan is shown as the
+ * caller's view allows (services/patrol-plan-views.ts): an officer's sheet holds only their
+ * sector's areas and district. Same plan and generation time → same bytes. See docs/prevention.md,
+ * "Mission sheet".
+ */
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Content, TableCell } from 'pdfmake';
+import pdfmake from 'pdfmake';
+import type { PlanView, Principal } from '../core/access.ts';
+import { cellCenter, type GridSpec } from '../core/grid.ts';
+import { TURNO_BANDS, utcToLocal } from '../core/time.ts';
+import { cellOutline, solidCells } from '../geo/cell-outline.ts';
+import type { PolygonalGeometry } from '../geo/polygon.ts';
+import type { StudyArea } from '../geo/study-area.ts';
+import type { Db } from '../storage/db.ts';
+import { getStudyArea } from './areas.ts';
+import type { AuditContext } from './audit.ts';
+import { dmy } from './data-age.ts';
+import { type PlanViewBody, patrolPlanView } from './patrol-plan-views.ts';
+import type { StoredPatrolArea, StoredPatrolPlan } from './patrol-plans.ts';
+import { OSM_ATTRIBUTION } from './places.ts';
+
+/** Colours of the map (the tests look for the areas' outline colour on the rendered page). */
+export const SHEET_COLOURS = {
+  areaOutline: '#c0392b',
+  areaFill: '#f6d5d1',
+  district: '#4d4d4d',
+  districtFill: '#f4f4f0',
+} as const;
+
+/** Audit action of every sheet rendered. */
+export const SHEET_AUDIT_ACTION = 'patrol-plan.sheet';
+
+const require = createRequire(import.meta.url);
+const FONT_DIR = join(dirname(require.resolve('pdfmake/fonts/Roboto.js')), 'Roboto');
+const FONTS = {
+  Roboto: {
+    normal: join(FONT_DIR, 'Roboto-Regular.ttf'),
+    bold: join(FONT_DIR, 'Roboto-Medium.ttf'),
+    italics: join(FONT_DIR, 'Roboto-Italic.ttf'),
+    bolditalics: join(FONT_DIR, 'Roboto-MediumItalic.ttf'),
+  },
+};
+const FONT_FILES = new Set(Object.values(FONTS.Roboto));
+pdfmake.setFonts(FONTS);
+// Only the bundled fonts may be read, and nothing fetched.
+pdfmake.setLocalAccessPolicy((path) => FONT_FILES.has(path));
+pdfmake.setUrlAccessPolicy(() => false);
+
+/** pdfmake's document definition. */
+type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
+
+/** A4 landscape, points. */
+const PAGE = { width: 841.89, height: 595.28, margin: 28 } as const;
+const MAP = { width: 470, height: 330 } as const;
+
+/** What a sheet shows: the stored plan's provenance and the caller's view of its areas. */
+export interface SheetInput {
+  plan: StoredPatrolPlan;
+  /** The caller's view: only its areas and sectors are drawn and listed. */
+  body: PlanViewBody;
+  area: StudyArea;
+  /** The officer's sector code (sector view), or null for the whole plan. */
+  sector: string | null;
+  /** When the sheet is generated (printed, and the PDF's creation date) and for whom. */
+  generatedAt: Date;
+  generatedBy: string;
+}
+
+const fmt2 = (n: number): string => n.toFixed(2);
+const pct = (share: number): string => `${(share * 100).toFixed(1)} %`;
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** dd/mm/aaaa hh:mm in the area's time zone. */
+function localTime(at: Date | string, timeZone: string): string {
+  const f = utcToLocal(new Date(at).getTime(), timeZone);
+  return `${pad2(f.day)}/${pad2(f.month)}/${f.year} ${pad2(f.hour)}:${pad2(f.minute)}`;
+}
+
+/** "noche (18:00–24:00)": the turno with its hour band. */
+export function turnoWithHours(turno: string): string {
+  const band = TURNO_BANDS.find((b) => b.turno === turno);
+  return band ? `${turno} (${pad2(band.fromHour)}:00–${pad2(band.toHour)}:00)` : turno;
+}
+
+/** The file name of a plan's sheet: mision-<area>-<day>-<turno>-v<version>.pdf (ASCII: mañana → manana). */
+export function missionSheetFilename(
+  plan: Pick<StoredPatrolPlan, 'area' | 'day' | 'turno' | 'version'>,
+): string {
+  const turno = plan.turno.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return `mision-${plan.area}-${plan.day}-${turno}-v${plan.version}.pdf`;
+}
+
+type XY = [number, number];
+
+/** Lattice vertex (col, row) of a grid → projected metres (the grid may be rotated). */
+function latticePoint(grid: GridSpec, col: number, row: number): XY {
+  const th = (grid.rotationDeg * Math.PI) / 180;
+  const u = col * grid.cellSize;
+  const v = row * grid.cellSize;
+  return [grid.x0 + u * Math.cos(th) - v * Math.sin(th), grid.y0 + u * Math.sin(th) + v * Math.cos(th)];
+}
+
+/** The outline rings of a patrol area's cells, projected metres (cells' holes filled). */
+function areaRings(grid: GridSpec, cells: readonly number[]): XY[][] {
+  let r0 = Infinity;
+  let c0 = Infinity;
+  let r1 = -Infinity;
+  let c1 = -Infinity;
+  for (const c of cells) {
+    const col = c % grid.cols;
+    const row = (c - col) / grid.cols;
+    r0 = Math.min(r0, row);
+    r1 = Math.max(r1, row);
+    c0 = Math.min(c0, col);
+    c1 = Math.max(c1, col);
+  }
+  // A window of the grid around the area keeps the lattice small.
+  const rows = r1 - r0 + 1;
+  const cols = c1 - c0 + 1;
+  const set = new Uint8Array(rows * cols);
+  for (const c of cells) {
+    const col = c % grid.cols;
+    const row = (c - col) / grid.cols;
+    set[(row - r0) * cols + (col - c0)] = 1;
+  }
+  return cellOutline(solidCells({ rows, cols, cells: set })).map((ring) => {
+    const out: XY[] = [];
+    for (let i = 0; i < ring.length; i += 2)
+      out.push(latticePoint(grid, (ring[i] as number) + c0, (ring[i + 1] as number) + r0));
+    return out;
+  });
+}
+
+/** The rings of a GeoJSON polygon or multipolygon, projected. */
+function geometryRings(geometry: PolygonalGeometry, area: StudyArea): XY[][] {
+  const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return polys.flatMap((p) =>
+    p.map((ring) => ring.map((pt) => area.projection.forward(pt[0] as number, pt[1] as number))),
+  );
+}
+
+/** A round length for the scale bar: the largest 1, 2 or 5 × 10^k metres not above `max`. */
+function scaleLength(max: number): number {
+  const k = 10 ** Math.floor(Math.log10(max));
+  for (const m of [5, 2, 1]) if (m * k <= max) return m * k;
+  return k;
+}
+
+const num = (n: number): string => (Math.round(n * 100) / 100).toString();
+
+/**
+ * The map as SVG (points): the districts shown, every area outlined and numbered, a scale bar and a
+ * north arrow (projected north: the map is drawn in the area's projection, not the grid's rotation).
+ */
+export function missionMapSvg(
+  area: StudyArea,
+  grid: GridSpec,
+  areas: readonly StoredPatrolArea[],
+  districtCodes: readonly string[] | null,
+): string {
+  const districts = area.def.districts.filter(
+    (d) => districtCodes === null || districtCodes.includes(d.code),
+  );
+  const outlines: XY[][] =
+    area.def.districts.length === 0
+      ? area.def.boundary.flatMap((g) => geometryRings(g, area))
+      : districts.flatMap((d) => geometryRings(d.geometry, area));
+  const patrol = areas.map((a) => ({ area: a, rings: areaRings(grid, a.cells) }));
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const ring of [...outlines, ...patrol.flatMap((p) => p.rings)])
+    for (const [x, y] of ring) {
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
+    }
+  if (!Number.isFinite(minX)) {
+    minX = area.projectedBbox[0];
+    minY = area.projectedBbox[1];
+    maxX = area.projectedBbox[2];
+    maxY = area.projectedBbox[3];
+  }
+  const margin = 14;
+  const spanX = Math.max(maxX - minX, grid.cellSize);
+  const spanY = Math.max(maxY - minY, grid.cellSize);
+  const s = Math.min((MAP.width - 2 * margin) / spanX, (MAP.height - 2 * margin) / spanY);
+  const ox = (MAP.width - spanX * s) / 2;
+  const oy = (MAP.height - spanY * s) / 2;
+  const px = (x: number): string => num(ox + (x - minX) * s);
+  const py = (y: number): string => num(oy + (maxY - y) * s);
+  const path = (rings: readonly XY[][]): string =>
+    rings.map((r) => `M${r.map(([x, y]) => `${px(x)} ${py(y)}`).join(' L')} Z`).join(' ');
+
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${MAP.width}" height="${MAP.height}" viewBox="0 0 ${MAP.width} ${MAP.height}">`,
+    `<rect x="0" y="0" width="${MAP.width}" height="${MAP.height}" fill="#ffffff" stroke="#999999" stroke-width="0.5"/>`,
+  ];
+  if (outlines.length > 0)
+    parts.push(
+      `<path d="${path(outlines)}" fill="${SHEET_COLOURS.districtFill}" fill-rule="evenodd" stroke="${SHEET_COLOURS.district}" stroke-width="0.8"/>`,
+    );
+  for (const p of patrol)
+    parts.push(
+      `<path d="${path(p.rings)}" fill="${SHEET_COLOURS.areaFill}" stroke="${SHEET_COLOURS.areaOutline}" stroke-width="2.2" stroke-linejoin="round"/>`,
+    );
+  // Labels last, so no outline covers a number.
+  const centre = new Float64Array(2);
+  for (const p of patrol) {
+    let x = 0;
+    let y = 0;
+    for (const c of p.area.cells) {
+      cellCenter(grid, c, centre);
+      x += centre[0] as number;
+      y += centre[1] as number;
+    }
+    const cx = px(x / p.area.cells.length);
+    const cy = py(y / p.area.cells.length);
+    parts.push(
+      `<circle cx="${cx}" cy="${cy}" r="6.5" fill="#ffffff" stroke="${SHEET_COLOURS.areaOutline}" stroke-width="1"/>`,
+      `<text x="${cx}" y="${num(Number(cy) + 2.6)}" font-family="Roboto" font-weight="bold" font-size="7.5" text-anchor="middle" fill="#000000">${p.area.order}</text>`,
+    );
+  }
+  // Scale bar (bottom left), about a fifth of the map's width.
+  const metres = scaleLength(MAP.width / 5 / s);
+  const bar = metres * s;
+  const by = MAP.height - 12;
+  parts.push(
+    `<rect x="10" y="${by - 4}" width="${num(bar)}" height="4" fill="#000000"/>`,
+    `<rect x="${num(10 + bar / 2)}" y="${by - 4}" width="${num(bar / 2)}" height="4" fill="#ffffff" stroke="#000000" stroke-width="0.5"/>`,
+    `<text x="${num(14 + bar)}" y="${by}" font-family="Roboto" font-size="7" fill="#000000">${metres >= 1000 ? `${metres / 1000} km` : `${metres} m`}</text>`,
+  );
+  // North arrow (top right).
+  const nx = MAP.width - 20;
+  parts.push(
+    `<path d="M${nx} 10 L${nx + 6} 28 L${nx} 24 L${nx - 6} 28 Z" fill="#000000"/>`,
+    `<text x="${nx}" y="38" font-family="Roboto" font-weight="bold" font-size="8" text-anchor="middle" fill="#000000">N</text>`,
+    '</svg>',
+  );
+  return parts.join('\n');
+}
+
+/** Empty boxes to tick, one per visit. */
+function tickBoxes(visits: number): Content {
+  const size = 9;
+  const gap = 4;
+  return {
+    canvas: Array.from({ length: visits }, (_, i) => ({
+      type: 'rect' as const,
+      x: i * (size + gap),
+      y: 1,
+      w: size,
+      h: size,
+      lineWidth: 0.8,
+      lineColor: '#000000',
+    })),
+  };
+}
+
+/** The document of a sheet (pure: same input, same definition). */
+export function missionSheetDocument(input: SheetInput): TDocumentDefinitions {
+  const { plan, body, area, sector } = input;
+  const tz = area.def.timeZone;
+  const areas = body.areas ?? [];
+  const dosage = plan.settings.dosage;
+  const districtOf = (code: string): string => area.def.districts.find((d) => d.code === code)?.name ?? code;
+  const sectorText =
+    sector === null
+      ? `todos (${plan.sectors.length} ${plan.sectors.length === 1 ? 'sector' : 'distritos'})`
+      : `${districtOf(sector)} (${sector})`;
+
+  const header: TableCell[][] = [
+    ['Área de estudio', `${area.def.name} (${area.def.id})`],
+    [sector === null ? 'Sectores' : 'Distrito / sector', sectorText],
+    ['Día', dmy(plan.day)],
+    ['Turno', turnoWithHours(plan.turno)],
+    ['Grupo de delitos', plan.group],
+    ['Plan', `${plan.id}, versión ${plan.version}`],
+    ['Pronóstico', `${plan.forecastId} (modelo ${plan.modelKind})`],
+    ['Plan generado', `${localTime(plan.createdAt, tz)} por ${plan.createdBy}`],
+    ['Hoja impresa', `${localTime(input.generatedAt, tz)} para ${input.generatedBy}`],
+    ['Áreas', `${areas.length}, hasta ${plan.settings.maxCells} celdas de ${plan.grid.cellSize} m cada una`],
+  ].map(([k, v]) => [{ text: k as string, bold: true }, v as string]);
+
+  const rows: TableCell[][] = areas.map((a) => [
+    { text: String(a.order), bold: true, alignment: 'center' },
+    {
+      stack: [
+        { text: a.place?.label ?? a.name },
+        { text: `${a.name} (${a.code}) · celdas ${a.cells.join(', ')}`, fontSize: 7, color: '#555555' },
+      ],
+    },
+    { text: fmt2(a.expected), alignment: 'right' },
+    { text: `${dosage.minutesPerVisit} min × ${dosage.visits}`, alignment: 'center' },
+    a.tactics && a.tactics.length > 0
+      ? { ul: a.tactics.map((t) => t.text), fontSize: 7 }
+      : { text: '—', fontSize: 7 },
+    a.place ? { text: `${a.place.lat.toFixed(5)}, ${a.place.lon.toFixed(5)}`, fontSize: 7.5 } : { text: '—' },
+    tickBoxes(dosage.visits),
+  ]);
+  const head = [
+    'N.º',
+    'Lugar',
+    'Delitos esperados en el turno',
+    'Minutos por visita × visitas',
+    'Qué hacer',
+    'Cómo llegar (centro: lat, lon)',
+    'Visitas hechas',
+  ].map((text) => ({ text, bold: true, fontSize: 8, fillColor: '#eeeeee' }));
+
+  const covered = body.sectors;
+  const coverage =
+    sector === null
+      ? `Cobertura: ${fmt2(plan.expectedCovered)} de ${fmt2(plan.expectedTotal)} delitos esperados en el turno (${pct(plan.expectedTotal > 0 ? plan.expectedCovered / plan.expectedTotal : 0)}), con ${plan.areas.length} áreas para ${Object.values(plan.settings.unitsBySector).reduce((x, y) => x + y, 0)} unidades.`
+      : covered
+          .map(
+            (s) =>
+              `Cobertura del sector ${s.name} (${s.code}): ${fmt2(s.expectedCovered)} de ${fmt2(s.expectedTotal)} delitos esperados en el turno (${pct(s.share)}), con ${s.areas} áreas para ${s.units} unidades.`,
+          )
+          .join(' ');
+  const osm = areas.some((a) => a.place?.attribution === OSM_ATTRIBUTION);
+
+  const content: Content[] = [
+    { text: 'Hoja de misión — patrullaje preventivo', style: 'title' },
+    {
+      columns: [
+        { svg: missionMapSvg(area, plan.grid, areas, sector === null ? null : [sector]), width: MAP.width },
+        {
+          width: '*',
+          stack: [
+            { table: { widths: [95, '*'], body: header }, layout: 'lightHorizontalLines', fontSize: 8.5 },
+            {
+              text: 'Mapa: límite del distrito en gris; áreas de patrullaje en rojo, con su número de orden. Norte arriba.',
+              fontSize: 7.5,
+              color: '#555555',
+              margin: [0, 6, 0, 0],
+            },
+          ],
+        },
+      ],
+      columnGap: 12,
+    },
+    { text: 'Áreas de patrullaje', style: 'section', margin: [0, 12, 0, 6] },
+    areas.length > 0
+      ? {
+          table: {
+            headerRows: 1,
+            dontBreakRows: true,
+            widths: [20, 165, 55, 55, '*', 80, 70],
+            body: [head, ...rows],
+          },
+          fontSize: 8.5,
+        }
+      : { text: 'El plan no asigna áreas a este sector en el turno.', italics: true },
+    { text: coverage, margin: [0, 10, 0, 0], fontSize: 8.5 },
+    {
+      text: `Dosis: ${dosage.visits} visitas de ${dosage.minutesPerVisit} min por área, ${dosage.pauseMinutes} min entre visitas: la disuasión que deja una parada en un punto caliente crece hasta unos 15 minutos y luego rinde cada vez menos (Koper, 1995).`,
+      fontSize: 8.5,
+    },
+    ...(osm
+      ? [{ text: 'Nombres de calles y lugares: © OpenStreetMap contributors (ODbL)', fontSize: 8 } as Content]
+      : []),
+  ];
+
+  return {
+    pageSize: 'A4',
+    pageOrientation: 'landscape',
+    pageMargins: [PAGE.margin, PAGE.margin, PAGE.margin, PAGE.margin + 8],
+    info: {
+      title: `Hoja de misión — plan ${plan.id} v${plan.version}`,
+      author: 'Vigía',
+      subject: `Patrullaje preventivo, ${plan.area}, ${plan.day}, turno ${plan.turno}`,
+      creator: 'Vigía',
+      producer: 'Vigía (pdfmake)',
+      creationDate: input.generatedAt,
+      modDate: input.generatedAt,
+    },
+    content,
+    footer: (page: number, pages: number): Content => ({
+      columns: [
+        { text: 'Documento de uso policial interno', bold: true },
+        { text: `Plan ${plan.id} v${plan.version} · página ${page} de ${pages}`, alignment: 'right' },
+      ],
+      margin: [PAGE.margin, 8, PAGE.margin, 0],
+      fontSize: 8,
+    }),
+    defaultStyle: { font: 'Roboto', fontSize: 9 },
+    styles: {
+      title: { fontSize: 15, bold: true, margin: [0, 0, 0, 8] },
+      section: { fontSize: 12, bold: true, margin: [0, 0, 0, 6] },
+    },
+  };
+}
+
+/** Renders a sheet to PDF bytes. */
+export function renderMissionSheet(input: SheetInput): Promise<Buffer> {
+  return pdfmake.createPdf(missionSheetDocument(input)).getBuffer();
+}
+
+/** Who asks for a sheet and how they may see the plan. */
+export interface MissionSheetRequest {
+  planId: number;
+  /** `full` (analysts, administrators, the CLI) or `sector` (officers: their sector only). */
+  view: Extract<PlanView, 'full' | 'sector'>;
+  /** The caller (null: the CLI's operator, full view). */
+  principal: Principal | null;
+  actor: AuditContext;
+  generatedAt: Date;
+}
+
+/** A rendered sheet. */
+export interface MissionSheet {
+  pdf: Buffer;
+  filename: string;
+  plan: StoredPatrolPlan;
+  /** Areas on the sheet. */
+  areas: number;
+}
+
+/**
+ * The mission sheet of a stored plan in the caller's view, audited (`patrol-plan.sheet`).
+ * @throws NotFoundError for an unknown plan; ForbiddenError for an officer without a sector or whose
+ *   sector is in another study area
+ */
+export async function missionSheet(db: Db, req: MissionSheetRequest): Promise<MissionSheet> {
+  const { plan, body, sector } = await patrolPlanView(
+    db,
+    req.planId,
+    req.view,
+    req.principal,
+    req.actor,
+    SHEET_AUDIT_ACTION,
+  );
+  const area = await getStudyArea(db, plan.area);
+  const pdf = await renderMissionSheet({
+    plan,
+    body,
+    area,
+    sector,
+    generatedAt: req.generatedAt,
+    generatedBy: req.actor.actor,
+  });
+  return { pdf, filename: missionSheetFilename(plan), plan, areas: body.areas?.length ?? 0 };
+}
+
+/** Writes a sheet to a file (the CLI's `--pdf`). */
+export async function writeMissionSheet(file: string, sheet: MissionSheet): Promise<void> {
+  await writeFile(file, sheet.pdf);
+}
