@@ -32,6 +32,7 @@ describe('parseConfig', () => {
       auditAnchorMinutes: 10,
       tiles: null,
       tacticsFile: undefined,
+      patrolExclude: ['drogas', 'armas'],
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -177,6 +178,18 @@ describe('parseConfig', () => {
     expect(parseConfig({ VIGIA_TACTICS_FILE: ' ' }).tacticsFile).toBeUndefined();
   });
 
+  it('reads the categories excluded from patrol forecasts: drugs and arms by default, empty = none, unknown ones named', () => {
+    expect(parseConfig({}).patrolExclude).toEqual(['drogas', 'armas']);
+    expect(parseConfig({ VIGIA_PATROL_EXCLUDE: '' }).patrolExclude).toEqual([]);
+    expect(parseConfig({ VIGIA_PATROL_EXCLUDE: ' drogas , robo,drogas' }).patrolExclude).toEqual([
+      'drogas',
+      'robo',
+    ]);
+    expect(() => parseConfig({ VIGIA_PATROL_EXCLUDE: 'drogas,narcoticos' })).toThrow(
+      /VIGIA_PATROL_EXCLUDE: categoría desconocida "narcoticos" \(use hurto, robo/,
+    );
+  });
+
   it('reads the stale-data limit in whole days', () => {
     expect(parseConfig({ VIGIA_STALE_DATA_DAYS: '30' }).staleDataDays).toBe(30);
     for (const bad of ['0', '2.5', 'siete'])
@@ -237,6 +250,7 @@ describe('parseConfig', () => {
         'VIGIA_AUDIT_KEY',
         'VIGIA_AUDIT_ANCHOR_MINUTES',
         'VIGIA_TACTICS_FILE',
+        'VIGIA_PATROL_EXCLUDE',
       ].sort(),
     );
   });

@@ -7,17 +7,32 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AUDIT_KEY_RULE, decodeAuditKey } from '../core/audit-key.ts';
 import { ConfigError } from '../core/errors.ts';
+import { CATEGORY_CODES, CRIME_CATEGORIES, type CrimeCategory, isCategory } from '../core/taxonomy.ts';
 import { assertTimeZone } from '../core/time.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Variables whose empty value means "none" rather than "the default". */
+const EMPTY_MEANS_NONE = new Set(['VIGIA_PATROL_EXCLUDE']);
 
 /** An unset or empty variable takes its default (as `DATABASE_URL=''` means "embedded"). */
 const emptyAsUnset = (
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string | undefined> =>
   Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, v === undefined || v.trim() === '' ? undefined : v]),
+    Object.entries(env).map(([k, v]) => [
+      k,
+      v === undefined || (v.trim() === '' && !EMPTY_MEANS_NONE.has(k)) ? undefined : v,
+    ]),
   );
+
+/**
+ * Default of VIGIA_PATROL_EXCLUDE: the categories the police mostly learn of through their own
+ * activity (channel `discovered` in the taxonomy: drugs, arms), whose records follow patrols.
+ */
+export const DEFAULT_PATROL_EXCLUDE: readonly CrimeCategory[] = CATEGORY_CODES.filter(
+  (c) => CRIME_CATEGORIES[c].channel === 'discovered',
+);
 
 /** Default of VIGIA_STALE_DATA_DAYS. */
 export const DEFAULT_STALE_DATA_DAYS = 7;
@@ -93,6 +108,23 @@ const schema = z.object({
     .optional(),
   VIGIA_TILE_ATTRIBUTION: z.string().trim().max(200).optional(),
   VIGIA_TACTICS_FILE: z.string().trim().min(1).optional(),
+  VIGIA_PATROL_EXCLUDE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return DEFAULT_PATROL_EXCLUDE;
+      const codes = v
+        .split(',')
+        .map((c) => c.trim())
+        .filter((c) => c !== '');
+      for (const c of codes)
+        if (!isCategory(c))
+          ctx.addIssue({
+            code: 'custom',
+            message: `categoría desconocida "${c.slice(0, 40)}" (use ${CATEGORY_CODES.join(', ')})`,
+          });
+      return [...new Set(codes)] as CrimeCategory[];
+    }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
@@ -168,6 +200,11 @@ export interface Config {
    * (prevention/tactics.ts); undefined: the defaults.
    */
   readonly tacticsFile: string | undefined;
+  /**
+   * Categories left out of the forecasts patrol plans are made from (enforcement-driven types,
+   * docs/prevention.md "Excluded crime types"); default {@link DEFAULT_PATROL_EXCLUDE}.
+   */
+  readonly patrolExclude: readonly CrimeCategory[];
 }
 
 /** Defaults of the HTTP settings (as if no variable were set). */
@@ -228,6 +265,8 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
   VIGIA_TILE_ATTRIBUTION: 'atribución del mapa base (ej. © OpenStreetMap)',
   VIGIA_TACTICS_FILE:
     'archivo JSON con las tácticas de patrullaje por grupo de delitos ({"property": [{"code", "text"}, …]}); vacío = las predeterminadas',
+  VIGIA_PATROL_EXCLUDE:
+    'categorías excluidas de los pronósticos para planes de patrullaje por depender de la actividad policial, separadas por comas; vacío = ninguna; por defecto drogas,armas',
   LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent; por defecto info',
 };
 
@@ -261,6 +300,7 @@ export function parseConfig(
       ? Object.freeze({ url: v.VIGIA_TILE_URL, attribution: v.VIGIA_TILE_ATTRIBUTION ?? '' })
       : null,
     tacticsFile: v.VIGIA_TACTICS_FILE === undefined ? undefined : resolve(cwd, v.VIGIA_TACTICS_FILE),
+    patrolExclude: Object.freeze([...v.VIGIA_PATROL_EXCLUDE]),
     http: Object.freeze({
       sessionIdleMinutes: v.VIGIA_SESSION_IDLE_MINUTES,
       sessionMaxHours: v.VIGIA_SESSION_MAX_HOURS,

@@ -5,9 +5,9 @@
  * are written in one transaction: all of them or none.
  */
 import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
-import { knownBefore } from '../core/events.ts';
+import { type EventSet, knownBefore, ofCategories } from '../core/events.ts';
 import { type RiskSurface, surfaceToGeoJson, totalRisk, validCells } from '../core/risk-surface.ts';
-import { CRIME_GROUPS } from '../core/taxonomy.ts';
+import { CATEGORY_CODES, CRIME_GROUPS, type CrimeCategory } from '../core/taxonomy.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import type { StudyArea } from '../geo/study-area.ts';
@@ -27,6 +27,7 @@ import {
 import { areaFacts, getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
+import { correctedEvents, type FeedbackCorrection } from './feedback-correction.ts';
 import { resolveModel } from './models.ts';
 import { conditionedOn, restoreTrainedModel, trainedModel } from './training.ts';
 
@@ -52,6 +53,19 @@ export interface ForecastRequest {
   trained?: number;
   cellSize?: number;
   seed?: number;
+  /**
+   * Correct discovered incidents for patrol presence before fitting (Ensign et al. 2018; default
+   * true): applied only when the area has patrol logs before the day (services/feedback-correction.ts)
+   * and recorded in the stored config as `feedbackCorrection`. Not used with `trained`.
+   */
+  feedbackCorrection?: boolean;
+  /**
+   * Categories left out of every group's events (and of every group's events a learned model
+   * counts): the enforcement-driven types of VIGIA_PATROL_EXCLUDE, so that patrol plans made from
+   * these forecasts do not follow police activity. Recorded as `excludedCategories` in the stored
+   * config of the groups they affected. Not used with `trained`.
+   */
+  exclude?: readonly CrimeCategory[];
   /** Who asks: the run is recorded in the audit log. */
   audit?: AuditContext;
 }
@@ -65,6 +79,10 @@ export interface ForecastSummary {
   eventsUsed: number;
   /** Expected events in the window, summed over cells (for rate models). */
   totalRisk: number;
+  /** What the feedback-loop correction did before the fit (null: not applied). */
+  feedbackCorrection: FeedbackCorrection | null;
+  /** Categories left out of this group's events (`exclude`), empty when none applied. */
+  excludedCategories: CrimeCategory[];
 }
 
 /**
@@ -85,22 +103,47 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
   // killed half-way leaves none of its surfaces, and a re-run replaces them (the same keys).
   const run: ForecastRecord[] = [];
   const facts = areaFacts(area, areaGrid);
+  const seed = req.seed ?? 1;
+  // Every group's events with discovered incidents thinned for patrol presence; null (the usual
+  // path, unchanged) when disabled or when the area has no patrol log before the day.
+  const corrected =
+    req.feedbackCorrection === false ? null : await correctedEvents(db, area, { day: req.day, cutoff, seed });
+  const exclude = new Set(req.exclude ?? []);
+  const kept = (cats: readonly CrimeCategory[]) => cats.filter((c) => !exclude.has(c));
   // Learned models count every group (loaded once, cut at the day's start like the group's events).
   const allKnown = module.usesAllEvents
-    ? knownBefore((await loadEvents(db, { area: area.def.id, to: cutoff })).events, cutoff)
+    ? withCategories(
+        corrected?.events ??
+          knownBefore((await loadEvents(db, { area: area.def.id, to: cutoff })).events, cutoff),
+        exclude.size > 0 ? kept(CATEGORY_CODES) : undefined,
+      )
     : undefined;
   for (const group of req.groups ?? Object.keys(CRIME_GROUPS)) {
-    const known = await knownOfGroup(db, area.def.id, group, cutoff, req.day);
+    const all = groupCategories(group);
+    const excluded = all.filter((c) => exclude.has(c));
+    const categories = excluded.length > 0 ? kept(all) : all;
+    const known = corrected
+      ? withCategories(corrected.events, categories)
+      : await knownOfGroup(db, area.def.id, group, cutoff, req.day, categories);
+    if (known.length === 0) throw noEvents(group, req.day, area.def.id);
     const predictor = await module.fit(
       known,
-      { grid, mask, cutoff, seed: req.seed ?? 1, area: facts, ...(allKnown ? { allEvents: allKnown } : {}) },
+      { grid, mask, cutoff, seed, area: facts, ...(allKnown ? { allEvents: allKnown } : {}) },
       config,
     );
+    const excludedCategories = exclude.size > 0 && module.usesAllEvents ? [...exclude] : excluded;
     run.push(
       ...surfaces({ ...req, area: area.def.id }, windows, {
         group,
         kind: module.kind,
-        config,
+        config:
+          corrected || excludedCategories.length > 0
+            ? {
+                ...settingsOf(config),
+                ...(corrected ? { feedbackCorrection: corrected.correction } : {}),
+                ...(excludedCategories.length > 0 ? { excludedCategories } : {}),
+              }
+            : config,
         cutoff,
         known,
         predictor,
@@ -110,14 +153,30 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
   return storeRun(db, req, module.kind, run);
 }
 
+/** The events of some categories (all of them when `categories` is undefined). */
+function withCategories(events: EventSet, categories: readonly CrimeCategory[] | undefined): EventSet {
+  if (!categories) return events;
+  return ofCategories(events, new Set(categories.map((c) => CATEGORY_CODES.indexOf(c))));
+}
+
+function noEvents(group: string, day: string, area: string): InsufficientDataError {
+  return new InsufficientDataError(
+    `No hay eventos ubicados del grupo "${group}" antes de ${day} en el área ${area}`,
+  );
+}
+
 /** A group's located events known before `cutoff`. @throws InsufficientDataError when none */
-async function knownOfGroup(db: Db, area: string, group: string, cutoff: number, day: string) {
-  const { events } = await loadEvents(db, { area, categories: groupCategories(group), to: cutoff });
+async function knownOfGroup(
+  db: Db,
+  area: string,
+  group: string,
+  cutoff: number,
+  day: string,
+  categories: readonly CrimeCategory[] = groupCategories(group),
+) {
+  const { events } = await loadEvents(db, { area, categories, to: cutoff });
   const known = knownBefore(events, cutoff);
-  if (known.length === 0)
-    throw new InsufficientDataError(
-      `No hay eventos ubicados del grupo "${group}" antes de ${day} en el área ${area}`,
-    );
+  if (known.length === 0) throw noEvents(group, day, area);
   return known;
 }
 
@@ -221,14 +280,22 @@ async function storeRun(
     for (const f of run) stored.push(await saveForecast(tx, f));
     return stored;
   });
-  const out: ForecastSummary[] = run.map((f, i) => ({
-    group: f.group,
-    turno: f.turno,
-    windowStart: f.windowStart,
-    id: ids[i] as number,
-    eventsUsed: f.eventsUsed,
-    totalRisk: totalRisk(f.surface),
-  }));
+  const out: ForecastSummary[] = run.map((f, i) => {
+    const c = settingsOf(f.modelConfig) as {
+      feedbackCorrection?: FeedbackCorrection;
+      excludedCategories?: CrimeCategory[];
+    };
+    return {
+      group: f.group,
+      turno: f.turno,
+      windowStart: f.windowStart,
+      id: ids[i] as number,
+      eventsUsed: f.eventsUsed,
+      totalRisk: totalRisk(f.surface),
+      feedbackCorrection: c.feedbackCorrection ?? null,
+      excludedCategories: c.excludedCategories ?? [],
+    };
+  });
   currentCache.delete(db);
   if (req.audit)
     await audit(db, req.audit, 'forecast.run', `area:${run[0]?.area ?? req.area}`, {

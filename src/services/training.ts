@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
-import { type EventSet, knownBefore } from '../core/events.ts';
+import { type EventSet, knownBefore, ofCategories } from '../core/events.ts';
 import type { GridSpec } from '../core/grid.ts';
+import { CATEGORY_CODES } from '../core/taxonomy.ts';
 import { BacktestAccumulator } from '../evaluation/backtest/accumulate.ts';
 import { type BacktestModel, ORACLE, runBacktest } from '../evaluation/backtest/runner.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
@@ -31,6 +32,7 @@ import {
 import { areaFacts, getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
+import { correctedEvents, type FeedbackCorrection } from './feedback-correction.ts';
 import { resolveModel } from './models.ts';
 
 export type { TrainedModelMeta } from '../storage/trained-models.ts';
@@ -48,6 +50,12 @@ export interface TrainRequest {
   horizon?: 'turno' | 'day' | 'week';
   cellSize?: number;
   seed?: number;
+  /**
+   * Correct discovered incidents for patrol presence before the fit (Ensign et al. 2018; default
+   * true): applied only when the area has patrol logs before `until`, and recorded in the stored
+   * model's config as `feedbackCorrection`.
+   */
+  feedbackCorrection?: boolean;
   audit: AuditContext;
 }
 
@@ -58,6 +66,8 @@ export interface TrainResult {
   duplicate: boolean;
   /** Seconds the fit took. */
   seconds: number;
+  /** What the feedback-loop correction did before the fit (null: not applied). */
+  feedbackCorrection: FeedbackCorrection | null;
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -138,7 +148,14 @@ async function knownData(
   group: string,
   module: PredictorModule,
   cutoff: number,
+  /** Every group's events known before `cutoff`, already corrected (feedback-correction.ts). */
+  corrected?: EventSet,
 ): Promise<{ known: EventSet; allKnown?: EventSet }> {
+  if (corrected) {
+    const idx = new Set(groupCategories(group).map((c) => CATEGORY_CODES.indexOf(c)));
+    const known = ofCategories(corrected, idx);
+    return module.usesAllEvents ? { known, allKnown: corrected } : { known };
+  }
   const { events } = await loadEvents(db, {
     area: area.def.id,
     categories: groupCategories(group),
@@ -163,12 +180,16 @@ export async function train(db: Db, req: TrainRequest): Promise<TrainResult> {
   groupCategories(req.group);
   const cutoff = dayStart(req.until, area, '--until');
   const areaGrid = gridForArea(area, req.cellSize === undefined ? {} : { cellSize: req.cellSize });
-  const { known, allKnown } = await knownData(db, area, req.group, module, cutoff);
+  const seed = req.seed ?? 1;
+  const corrected =
+    req.feedbackCorrection === false
+      ? null
+      : await correctedEvents(db, area, { day: req.until, cutoff, seed });
+  const { known, allKnown } = await knownData(db, area, req.group, module, cutoff, corrected?.events);
   if (known.length === 0)
     throw new InsufficientDataError(
       `No hay eventos ubicados del grupo "${req.group}" antes de ${req.until} en el área ${area.def.id}`,
     );
-  const seed = req.seed ?? 1;
   const horizon = req.horizon ?? 'turno';
   const started = performance.now();
   const predictor = await module.fit(
@@ -191,7 +212,9 @@ export async function train(db: Db, req: TrainRequest): Promise<TrainResult> {
     group: req.group,
     kind: module.kind,
     schemaVersion: artifact.schemaVersion,
-    config: artifact.config,
+    config: corrected
+      ? { ...(artifact.config as object), feedbackCorrection: corrected.correction }
+      : artifact.config,
     grid: areaGrid.grid,
     horizon,
     artifactJson: JSON.stringify(artifact),
@@ -204,6 +227,7 @@ export async function train(db: Db, req: TrainRequest): Promise<TrainResult> {
     metrics: { fitSeconds: Math.round(seconds * 1000) / 1000, ...(predictor.trainingReport?.() ?? {}) },
     createdBy: req.audit.actor,
   }).then((r) => ({ model: r.meta, duplicate: r.duplicate }));
+  const feedbackCorrection = corrected?.correction ?? null;
   await audit(db, req.audit, 'model.train', `trained-model:${model.id}`, {
     area: area.def.id,
     group: req.group,
@@ -212,8 +236,9 @@ export async function train(db: Db, req: TrainRequest): Promise<TrainResult> {
     artifactSha256: model.artifactSha256,
     dataSha256: model.dataSha256,
     duplicate,
+    ...(feedbackCorrection ? { feedbackCorrection } : {}),
   });
-  return { model, duplicate, seconds };
+  return { model, duplicate, seconds, feedbackCorrection };
 }
 
 /** Stored trained models, newest version first per key. */

@@ -37,6 +37,8 @@ export interface LoadedEvents {
   excludedUnlocated: number;
   /** Date-only incidents dropped by `exactTimeOnly`. */
   excludedDateOnly: number;
+  /** Per event of `events` (same order): 1 when a patrol discovered it (channel), else 0. */
+  discovered: Uint8Array;
 }
 
 /** Loads located incidents as an EventSet (category = index into CATEGORY_CODES). */
@@ -61,9 +63,10 @@ export async function loadEvents(db: Queryable, q: EventQuery): Promise<LoadedEv
      from incidents where ${where}`,
     params,
   );
-  const rows = await db.query<{ t: number; k: number; x: number; y: number; c: string }>(
+  const rows = await db.query<{ t: number; k: number; x: number; y: number; c: string; d: boolean }>(
     `select extract(epoch from occurred_at) * 1000 as t,
-       extract(epoch from coalesce(reported_at, occurred_at)) * 1000 as k, x, y, category as c
+       extract(epoch from coalesce(reported_at, occurred_at)) * 1000 as k, x, y, category as c,
+       channel = 'discovered' as d
      from incidents where ${where} and ${LOCATED}
        ${q.exactTimeOnly ? "and time_precision = 'exact'" : ''}
      order by occurred_at`,
@@ -75,6 +78,7 @@ export async function loadEvents(db: Queryable, q: EventQuery): Promise<LoadedEv
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   const category = new Uint8Array(n);
+  const discovered = new Uint8Array(n);
   const index = new Map(CATEGORY_CODES.map((c, i) => [c as string, i]));
   rows.forEach((r, i) => {
     t[i] = Number(r.t);
@@ -82,9 +86,13 @@ export async function loadEvents(db: Queryable, q: EventQuery): Promise<LoadedEv
     x[i] = r.x;
     y[i] = r.y;
     category[i] = index.get(r.c) ?? 0;
+    discovered[i] = r.d ? 1 : 0;
   });
+  // Rows come ordered by time, so the (stable) sort of createEventSet keeps their order and the
+  // flags stay aligned with the events.
   return {
     events: createEventSet({ t, known, x, y, category }),
+    discovered,
     excludedUnlocated: tally?.unlocated ?? 0,
     excludedDateOnly: q.exactTimeOnly ? (tally?.date_only ?? 0) : 0,
   };

@@ -4,6 +4,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { PREDICTOR_KINDS } from '../../services/backtest.ts';
 import { chooseForecastDay, dataAge, dmy, staleNotice } from '../../services/data-age.ts';
+import { describeCorrection } from '../../services/feedback-correction.ts';
 import { forecast } from '../../services/forecast.ts';
 import { parseTrainedId } from '../../services/training.ts';
 import { list, withStore } from '../context.ts';
@@ -37,6 +38,10 @@ export function registerForecastCommand(program: Command): void {
     .option('--groups <lista>', `grupos: ${Object.keys(CRIME_GROUPS).join(', ')} (por defecto, todos)`)
     .option('--cell-size <m>', 'lado de celda en metros (por defecto 150, o la del modelo entrenado)')
     .option('-a, --area <id>', 'área de estudio (por defecto VIGIA_STUDY_AREA)')
+    .option(
+      '--no-feedback-correction',
+      'no corrige los incidentes descubiertos por patrullaje según la exposición de los registros de patrullaje',
+    )
     .option('--json', 'salida JSON')
     .addHelpText(
       'after',
@@ -53,6 +58,7 @@ export function registerForecastCommand(program: Command): void {
         groups?: string;
         cellSize?: string;
         area?: string;
+        feedbackCorrection: boolean;
         json?: boolean;
       }) => {
         if (o.trained !== undefined && (o.model !== undefined || o.set))
@@ -87,6 +93,9 @@ export function registerForecastCommand(program: Command): void {
                 : {}
               : { cellSize: Number(o.cellSize) }),
             ...(groups ? { groups } : {}),
+            ...(trained === undefined
+              ? { feedbackCorrection: o.feedbackCorrection, exclude: config.patrolExclude }
+              : {}),
           });
           if (o.json) {
             process.stdout.write(`${JSON.stringify(stored)}\n`);
@@ -105,6 +114,15 @@ export function registerForecastCommand(program: Command): void {
               ]),
             )}\n${stored.length} pronósticos guardados para el ${dmy(day)} (modelo ${trained === undefined ? model : `entrenado ${trained}`}).\n`,
           );
+          if (trained === undefined)
+            process.stdout.write(
+              `${o.feedbackCorrection ? describeCorrection(stored[0]?.feedbackCorrection ?? null) : 'Corrección por retroalimentación: desactivada (--no-feedback-correction).'}\n`,
+            );
+          const excluded = [...new Set(stored.flatMap((f) => f.excludedCategories))];
+          if (excluded.length > 0)
+            process.stdout.write(
+              `Excluidos por depender de la actividad policial: ${excluded.join(', ')} (VIGIA_PATROL_EXCLUDE).\n`,
+            );
         });
       },
     );

@@ -99,6 +99,7 @@ async function prepare(db: Db, config: Config, demoYears: number): Promise<void>
       day: day2,
       horizon: 'turno',
       model: 'sepp-grid',
+      exclude: config.patrolExclude,
       audit: cliAuditContext(),
     });
     out.write(

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { PREDICTOR_KINDS } from '../../services/backtest.ts';
 import { addDays, chooseForecastDay, dataAge, dmy } from '../../services/data-age.ts';
+import { describeCorrection } from '../../services/feedback-correction.ts';
 import { train } from '../../services/training.ts';
 import { withStore } from '../context.ts';
 import { settingsForModel } from '../model-options.ts';
@@ -27,6 +28,10 @@ export function registerTrainCommand(program: Command): void {
     .option('--seed <n>', 'semilla', '1')
     .option('--horizon <h>', 'ventanas que pronosticará: turno | day | week', 'turno')
     .option('--cell-size <m>', 'lado de celda en metros', '150')
+    .option(
+      '--no-feedback-correction',
+      'no corrige los incidentes descubiertos por patrullaje según la exposición de los registros de patrullaje',
+    )
     .option('--json', 'salida JSON')
     .addHelpText(
       'after',
@@ -42,6 +47,7 @@ export function registerTrainCommand(program: Command): void {
         seed: string;
         horizon: string;
         cellSize: string;
+        feedbackCorrection: boolean;
         json?: boolean;
       }) => {
         const settings = settingsForModel(o.model, o.set);
@@ -61,11 +67,12 @@ export function registerTrainCommand(program: Command): void {
             seed: Number(o.seed),
             horizon: o.horizon as 'turno' | 'day' | 'week',
             cellSize: Number(o.cellSize),
+            feedbackCorrection: o.feedbackCorrection,
             audit: cliAuditContext(),
           });
           if (o.json) {
             process.stdout.write(
-              `${JSON.stringify({ ...r.model, duplicate: r.duplicate, seconds: r.seconds })}\n`,
+              `${JSON.stringify({ ...r.model, duplicate: r.duplicate, seconds: r.seconds, feedbackCorrection: r.feedbackCorrection })}\n`,
             );
             return;
           }
@@ -79,7 +86,8 @@ export function registerTrainCommand(program: Command): void {
               `  datos hasta: ${m.dataCutoff.toISOString()} (antes del ${dmy(until)}; último día usado ${dmy(addDays(until, -1))})\n` +
               `  eventos: ${m.eventsUsed}, hash de datos ${m.dataSha256}\n` +
               `  artefacto: ${m.artifactSize} bytes (${m.storedSize} comprimido), SHA-256 ${m.artifactSha256}\n` +
-              `  semilla ${m.seed}, código ${m.codeVersion}, ajuste en ${r.seconds.toFixed(1)} s\n`,
+              `  semilla ${m.seed}, código ${m.codeVersion}, ajuste en ${r.seconds.toFixed(1)} s\n` +
+              `  ${o.feedbackCorrection ? describeCorrection(r.feedbackCorrection) : 'Corrección por retroalimentación: desactivada (--no-feedback-correction).'}\n`,
           );
         });
       },
