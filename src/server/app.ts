@@ -35,6 +35,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerDataRoutes } from './routes/data.ts';
 import { registerForecastRoutes } from './routes/forecasts.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
+import { registerPatrolAccountabilityRoutes } from './routes/patrol-accountability.ts';
 import { registerPreventionRoutes } from './routes/prevention.ts';
 import { registerReferenceRoutes } from './routes/reference.ts';
 
@@ -249,6 +250,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     registerForecastRoutes(api, deps);
     registerIngestRoutes(api, deps);
     registerPreventionRoutes(api, deps);
+    registerPatrolAccountabilityRoutes(api, deps);
     registerAdminRoutes(api, deps);
   });
 

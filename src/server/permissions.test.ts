@@ -60,6 +60,9 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/patrol-plans/current': 'sectors',
   'POST /api/v1/patrol-logs': 'entry',
   'GET /api/v1/patrol-logs': 'entries',
+  'GET /api/v1/patrol-disparity': 'turnos',
+  'GET /api/v1/patrol-scenarios': 'districts',
+  'GET /api/v1/patrol-effect': 'patrolled',
 };
 
 /** The patrol plan the walk reads and logs against (stored once, then returned again). */
@@ -139,6 +142,12 @@ async function example(
     case 'GET /api/v1/patrol-plans/current':
       await walkPlan(f);
       return { path: '/api/v1/patrol-plans/current?turno=noche&group=property' };
+    case 'GET /api/v1/patrol-disparity':
+      return { path: '/api/v1/patrol-disparity?from=2025-03-29&to=2025-03-30&group=property' };
+    case 'GET /api/v1/patrol-scenarios':
+      return { path: '/api/v1/patrol-scenarios?turno=noche&group=property&maxUnits=2' };
+    case 'GET /api/v1/patrol-effect':
+      return { path: '/api/v1/patrol-effect?from=2025-03-29&to=2025-03-30&group=property' };
     case 'GET /api/v1/patrol-logs':
       return { path: `/api/v1/patrol-logs?plan=${(await walkPlan(f)).id}` };
     case 'POST /api/v1/patrol-logs': {

@@ -45,6 +45,14 @@ const BACKTEST_ROLES = {
   researcher: 'allow',
 } as const satisfies Partial<Record<Role, Grant>>;
 
+/** Patrol scenarios and measured effect: analysts and the officials who decide on units. */
+const PATROL_OFFICIALS = {
+  admin: 'allow',
+  analyst: 'allow',
+  planner: 'allow',
+  official: 'allow',
+} as const satisfies Partial<Record<Role, Grant>>;
+
 const INGEST_ROLES = { admin: 'allow', analyst: 'allow' } as const satisfies Partial<Record<Role, Grant>>;
 
 /**
@@ -116,6 +124,16 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   // The officer's patrol log: officers write their own entries; analysts read everyone's.
   'POST /api/v1/patrol-logs': { scope: 'read', roles: { officer: 'own' }, csrf: true },
   'GET /api/v1/patrol-logs': read({ admin: 'all', analyst: 'all', officer: 'own' }),
+  // Accountability and officials' tools (issue 12): aggregates per district × turno, no cell;
+  // reported-crime counts as each role's aggregate view counts them. Every read is audited.
+  'GET /api/v1/patrol-disparity': read({
+    admin: 'full',
+    analyst: 'full',
+    planner: 'exact',
+    official: 'exact',
+  }),
+  'GET /api/v1/patrol-scenarios': read(PATROL_OFFICIALS),
+  'GET /api/v1/patrol-effect': read(PATROL_OFFICIALS),
   'GET /api/v1/backtests': read(BACKTEST_ROLES),
   'GET /api/v1/backtests/:id': read(BACKTEST_ROLES),
   'POST /api/v1/ingest/jobs': { scope: 'write', roles: INGEST_ROLES, csrf: true },
