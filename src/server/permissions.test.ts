@@ -58,6 +58,7 @@ const SHAPES: Record<string, string> = {
   'POST /api/v1/ingest/jobs': 'job',
   'POST /api/v1/patrol-plans': 'plan',
   'GET /api/v1/patrol-plans/current': 'sectors',
+  'GET /api/v1/patrol-plans/:id/mission-sheet.pdf': '%PDF-',
   'POST /api/v1/patrol-logs': 'entry',
   'GET /api/v1/patrol-logs': 'entries',
   'GET /api/v1/patrol-disparity': 'turnos',
@@ -79,6 +80,10 @@ async function walkPlan(f: ApiFixture): Promise<{ id: number; areaOrder: number 
 /** Checks an allowed answer's shape. */
 function expectShape(key: string, status: number, body: unknown): void {
   if (status === 204 || status === 400) return;
+  if (SHAPES[key] === '%PDF-') {
+    expect(String(body).startsWith('%PDF-'), key).toBe(true);
+    return;
+  }
   expect(body, key).toBeTypeOf('object');
   expect(body as object, key).toHaveProperty(SHAPES[key] as string);
 }
@@ -150,6 +155,8 @@ async function example(
       return { path: '/api/v1/patrol-effect?from=2025-03-29&to=2025-03-30&group=property' };
     case 'GET /api/v1/patrol-logs':
       return { path: `/api/v1/patrol-logs?plan=${(await walkPlan(f)).id}` };
+    case 'GET /api/v1/patrol-plans/:id/mission-sheet.pdf':
+      return { path: `/api/v1/patrol-plans/${(await walkPlan(f)).id}/mission-sheet.pdf` };
     case 'POST /api/v1/patrol-logs': {
       // A check-in stored for the officer, closed by the request (visits one after another).
       const plan = await walkPlan(f);

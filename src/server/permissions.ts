@@ -121,6 +121,13 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
     planner: 'districts',
     official: 'districts',
   }),
+  // The printable mission sheet of a plan: its areas and cells, so only the views that hold them
+  // (officers: their own sector's areas; analysts, admins: the whole plan). Audited.
+  'GET /api/v1/patrol-plans/:id/mission-sheet.pdf': read({
+    admin: 'full',
+    analyst: 'full',
+    officer: 'sector',
+  }),
   // The officer's patrol log: officers write their own entries; analysts read everyone's.
   'POST /api/v1/patrol-logs': { scope: 'read', roles: { officer: 'own' }, csrf: true },
   'GET /api/v1/patrol-logs': read({ admin: 'all', analyst: 'all', officer: 'own' }),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { PlanView } from '../../core/access.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
+import { missionSheet } from '../../services/mission-sheet.ts';
 import {
   PATROL_REPORTS,
   type PatrolLogRow,
@@ -13,7 +14,7 @@ import {
 import { currentPlanView, explainStoredPlan } from '../../services/patrol-plan-views.ts';
 import { makePatrolPlan, type StoredPatrolPlan } from '../../services/patrol-plans.ts';
 import { accessOf, auditContext } from '../auth.ts';
-import { areaParam, dayParam, type RouteDeps, typed } from './deps.ts';
+import { areaParam, dayParam, idParams, type RouteDeps, typed } from './deps.ts';
 
 const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
 const turno = z
@@ -326,6 +327,38 @@ export function registerPreventionRoutes(app: FastifyInstance, deps: RouteDeps):
         auditContext(request),
       );
       return { planId: r.plan.id, entries: r.entries.map(logOut) };
+    },
+  );
+  api.get(
+    '/api/v1/patrol-plans/:id/mission-sheet.pdf',
+    {
+      schema: {
+        tags: ['prevención'],
+        summary:
+          'Hoja de misión del plan en PDF para la reunión de la comisaría (mapa y lista de áreas); efectivos: solo su sector; lectura auditada',
+        params: idParams,
+        response: {
+          200: {
+            description:
+              'la hoja de misión (PDF, se descarga como mision-<área>-<día>-<turno>-v<versión>.pdf)',
+            content: { 'application/pdf': { schema: z.string().describe('PDF') } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { principal, grant } = accessOf(request);
+      const sheet = await missionSheet(deps.db, {
+        planId: request.params.id,
+        view: grant as 'full' | 'sector',
+        principal,
+        actor: auditContext(request),
+        generatedAt: new Date(),
+      });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${sheet.filename}"`)
+        .send(sheet.pdf as unknown as string); // bytes: fastify sends a Buffer as is (the schema types it as a string)
     },
   );
 }
