@@ -120,7 +120,7 @@ describe('architecture', () => {
         if (!target.startsWith(WEB)) shared.push(relative(SRC, target));
       }
     }
-    expect([...new Set(shared)].sort()).toEqual(['core/grid.ts', 'core/taxonomy.ts']);
+    expect([...new Set(shared)].sort()).toEqual(['core/grid.ts', 'core/taxonomy.ts', 'core/time.ts']);
   });
 
   it('test-only packages are not runtime dependencies', () => {

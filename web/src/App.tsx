@@ -11,6 +11,7 @@ import { IncidentsView } from './views/IncidentsView.tsx';
 import { IngestView } from './views/IngestView.tsx';
 import { KpisView } from './views/KpisView.tsx';
 import { MapView } from './views/MapView.tsx';
+import { ShiftView } from './views/ShiftView.tsx';
 import { TrendsView } from './views/TrendsView.tsx';
 
 type View =
@@ -210,7 +211,7 @@ export function App(): React.JSX.Element {
       <StaleBanner />
       <main>
         {current === 'map' && <MapView role={me.user.role} />}
-        {current === 'shift' && <MapView compact role={me.user.role} />}
+        {current === 'shift' && <ShiftView me={me} />}
         {current === 'persistence' && <MapView mode="persistence" role={me.user.role} />}
         {current === 'incidents' && <IncidentsView />}
         {current === 'ingest' && <IngestView />}

@@ -19,7 +19,7 @@ export function setCsrf(token: string | null): void {
 /** Calls the API; throws ApiError with the server's (Spanish) message. */
 export async function api<T>(
   path: string,
-  init: { method?: string; body?: unknown; form?: FormData } = {},
+  init: { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal } = {},
 ): Promise<T> {
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = {};
@@ -35,6 +35,7 @@ export async function api<T>(
     headers,
     credentials: 'same-origin',
     ...(body ? { body } : {}),
+    ...(init.signal ? { signal: init.signal } : {}),
   });
   if (r.status === 204) return undefined as T;
   const data = (await r.json().catch(() => null)) as unknown;
@@ -47,7 +48,15 @@ export async function api<T>(
 
 /** The logged-in user. */
 export interface Me {
-  user: { id: number; username: string; displayName: string; role: Role; roleLabel: string };
+  user: {
+    id: number;
+    username: string;
+    displayName: string;
+    role: Role;
+    roleLabel: string;
+    /** Officers: the district (of a study area) whose patrol areas they see. */
+    sector?: { area: string; code: string } | null;
+  };
   csrfToken?: string;
 }
 

@@ -79,11 +79,9 @@ const CRIME_TYPE_ROLES = new Set(['admin', 'analyst', 'officer', 'planner', 'off
 type Likely = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; data: CrimeTypes };
 
 export function MapView({
-  compact = false,
   role,
   mode = 'forecast',
 }: {
-  compact?: boolean;
   role: string;
   /** forecast: the current forecast per turno; persistence: cells hot month after month. */
   mode?: 'forecast' | 'persistence';
@@ -399,10 +397,7 @@ export function MapView({
       : null;
 
   return (
-    <section
-      className={compact ? 'map-view compact' : 'map-view'}
-      aria-label={t(compact ? 'view.shift' : 'view.map')}
-    >
+    <section className="map-view" aria-label={t('view.map')}>
       <div className="controls">
         <label>
           {t('group')}
