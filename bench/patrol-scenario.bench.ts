@@ -75,7 +75,10 @@ console.log(
       maxCells,
       unitCounts: maxUnits + 1,
       candidates: planner.candidates,
-      reused: { seconds: Number(reusedSeconds.toFixed(2)), enumerationSeconds: Number(enumerated.toFixed(2)) },
+      reused: {
+        seconds: Number(reusedSeconds.toFixed(2)),
+        enumerationSeconds: Number(enumerated.toFixed(2)),
+      },
       fresh: { seconds: Number(freshSeconds.toFixed(2)) },
       sameCoverage: same,
       shareAtMax: Number(((reused[maxUnits] as number) / value.reduce((a, b) => a + b, 0)).toFixed(4)),
