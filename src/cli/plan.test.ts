@@ -80,6 +80,8 @@ describe('vigia plan (real CLI, PostgreSQL server)', () => {
       env,
     );
     expect(fc.code, fc.stderr).toBe(0);
+    expect(fc.stdout).toContain('Corrección por retroalimentación: no aplicada');
+    expect(fc.stdout).toContain('Excluidos por depender de la actividad policial: drogas, armas');
 
     const args = ['plan', '--area', 'callao', '--turno', 'noche', '--day', day, '--units', '6'];
     const first = await runCli(args, env);
@@ -121,6 +123,7 @@ describe('vigia plan (real CLI, PostgreSQL server)', () => {
     }
     expect(plan.areas.filter((a) => a.place.streets.length === 2).length).toBeGreaterThan(0);
     expect(rows.some((r) => / — \S.* \/ \S/.test(r))).toBe(true);
+    expect(first.stdout).toContain('Excluidos por depender de la actividad policial: drogas, armas');
     expect(first.stdout).toContain('Qué hacer en cada área:\n  - Presencia visible a pie');
     expect(first.stdout).toContain('Nombres de calles y lugares: © OpenStreetMap contributors (ODbL)');
 

@@ -153,6 +153,12 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
   return storeRun(db, req, module.kind, run);
 }
 
+/** The categories a stored forecast's config says were left out of its events (`exclude`). */
+export function excludedCategoriesOf(modelConfig: unknown): CrimeCategory[] {
+  const v = settingsOf(modelConfig).excludedCategories;
+  return Array.isArray(v) ? (v as CrimeCategory[]) : [];
+}
+
 /** The events of some categories (all of them when `categories` is undefined). */
 function withCategories(events: EventSet, categories: readonly CrimeCategory[] | undefined): EventSet {
   if (!categories) return events;
@@ -281,10 +287,7 @@ async function storeRun(
     return stored;
   });
   const out: ForecastSummary[] = run.map((f, i) => {
-    const c = settingsOf(f.modelConfig) as {
-      feedbackCorrection?: FeedbackCorrection;
-      excludedCategories?: CrimeCategory[];
-    };
+    const c = settingsOf(f.modelConfig) as { feedbackCorrection?: FeedbackCorrection };
     return {
       group: f.group,
       turno: f.turno,
@@ -293,7 +296,7 @@ async function storeRun(
       eventsUsed: f.eventsUsed,
       totalRisk: totalRisk(f.surface),
       feedbackCorrection: c.feedbackCorrection ?? null,
-      excludedCategories: c.excludedCategories ?? [],
+      excludedCategories: excludedCategoriesOf(f.modelConfig),
     };
   });
   currentCache.delete(db);

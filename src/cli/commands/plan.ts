@@ -4,6 +4,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { TURNOS } from '../../core/time.ts';
 import { dmy } from '../../services/data-age.ts';
+import { excludedCategoriesOf } from '../../services/forecast.ts';
 import { makePatrolPlan } from '../../services/patrol-plans.ts';
 import { withStore } from '../context.ts';
 import { table } from '../output.ts';
@@ -98,6 +99,7 @@ export function registerPlanCommand(program: Command): void {
             return;
           }
           const { dosage: d } = plan.settings;
+          const excluded = excludedCategoriesOf(plan.modelConfig);
           const totalUnits = Object.values(plan.settings.unitsBySector).reduce((a, b) => a + b, 0);
           const share = plan.expectedTotal > 0 ? plan.expectedCovered / plan.expectedTotal : 0;
           // The group's tactics are the same on every area (plans stored before tactics have none).
@@ -124,6 +126,7 @@ export function registerPlanCommand(program: Command): void {
               '',
               `Cobertura: ${plan.expectedCovered.toFixed(2)} de ${plan.expectedTotal.toFixed(2)} delitos esperados en el turno (${pct(share)}), con ${plan.areas.length} áreas para ${totalUnits} unidades (hasta ${plan.settings.maxCells} celdas cada una).`,
               `Dosis: ${d.visits} visitas de ${d.minutesPerVisit} min por área, ${d.pauseMinutes} min entre visitas (turno de ${d.turnoMinutes} min).`,
+              `Excluidos por depender de la actividad policial: ${excluded.length > 0 ? excluded.join(', ') : 'ninguno'} (VIGIA_PATROL_EXCLUDE, al hacer el pronóstico).`,
               ...(tactics.length > 0
                 ? ['', 'Qué hacer en cada área:', ...tactics.map((t) => `  - ${t.text} [${t.code}]`)]
                 : []),
