@@ -66,6 +66,7 @@ export class PatrolQueue {
   private pending: PatrolEntry[];
   private refused: Refusal[] = [];
   private sending = false;
+  private started = false;
   private failures = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<() => void>();
@@ -79,7 +80,6 @@ export class PatrolQueue {
   constructor(private readonly key: string) {
     this.pending = PatrolQueue.read(key);
     this.snapshot = this.makeSnapshot();
-    window.addEventListener('online', this.onOnline);
   }
 
   private static read(key: string): PatrolEntry[] {
@@ -144,7 +144,7 @@ export class PatrolQueue {
         if (r === 'retry') {
           const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)] as number;
           this.failures++;
-          this.timer = setTimeout(() => void this.flush(), delay);
+          if (this.started) this.timer = setTimeout(() => void this.flush(), delay);
           break;
         }
         this.failures = 0;
@@ -169,9 +169,18 @@ export class PatrolQueue {
     }
   }
 
-  close(): void {
+  /** Listens for the `online` event and sends what is queued (a view that shows the queue calls it). */
+  start(): void {
+    this.started = true;
+    window.addEventListener('online', this.onOnline);
+    void this.flush();
+  }
+
+  /** Stops listening and retrying (the queue stays stored; start() resumes). */
+  stop(): void {
+    this.started = false;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     window.removeEventListener('online', this.onOnline);
-    this.listeners.clear();
   }
 }

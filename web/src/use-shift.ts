@@ -90,8 +90,8 @@ export function deviceUuid(): string {
 function useQueue(username: string): { queue: PatrolQueue; state: QueueState } {
   const queue = useMemo(() => new PatrolQueue(`vigia.patrolQueue.${username}`), [username]);
   useEffect(() => {
-    void queue.flush();
-    return () => queue.close();
+    queue.start();
+    return () => queue.stop();
   }, [queue]);
   const state = useSyncExternalStore(queue.subscribe, queue.getState);
   return { queue, state };
