@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../core/random.ts';
 import { ingestFile } from '../services/ingest.ts';
 import { runCli } from '../test/cli.ts';
 import { createTestDb, type TestDb } from '../test/db.ts';
 import { geoRow, limaMs, tempFile, toCsv } from '../test/fixtures.ts';
+import { pdfText } from '../test/pdf.ts';
 import { parseUnitsBy } from './commands/plan.ts';
 
 describe('parseUnitsBy', () => {
@@ -158,4 +162,30 @@ describe('vigia plan (real CLI, PostgreSQL server)', () => {
     expect(audited?.n).toBe(2);
     expect(audited?.actors[0]).toMatch(/^cli:/);
   }, 180_000);
+
+  it('writes the mission sheet of the plan with --pdf (Spanish PDF, every area); an unwritable path names --pdf', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigia-hoja-'));
+    try {
+      const file = join(dir, 'hoja.pdf');
+      const args = ['plan', '--turno', 'noche', '--day', '2025-01-01', '--units', '6'];
+      const r = await runCli([...args, '--pdf', file], env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`Hoja de misión (PDF): ${file}`);
+      const plan = JSON.parse((await runCli([...args, '--json'], env)).stdout) as {
+        areas: { expected: number; place: { label: string } }[];
+      };
+      const text = pdfText(readFileSync(file));
+      expect(text).toContain('Hoja de misión — patrullaje preventivo');
+      for (const a of plan.areas) {
+        expect(text).toContain(a.place.label);
+        expect(text).toContain(a.expected.toFixed(2));
+      }
+      const bad = await runCli([...args, '--pdf', join(dir, 'no-existe', 'hoja.pdf')], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--pdf: no se pudo escribir la hoja de misión en');
+      expect(bad.stderr).toContain('la carpeta no existe');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

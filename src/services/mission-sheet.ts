@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import type { Content, TableCell } from 'pdfmake';
 import pdfmake from 'pdfmake';
 import type { PlanView, Principal } from '../core/access.ts';
+import { ValidationError } from '../core/errors.ts';
 import { cellCenter, type GridSpec } from '../core/grid.ts';
 import { TURNO_BANDS, utcToLocal } from '../core/time.ts';
 import { cellOutline, solidCells } from '../geo/cell-outline.ts';
@@ -455,7 +456,18 @@ export async function missionSheet(db: Db, req: MissionSheetRequest): Promise<Mi
   return { pdf, filename: missionSheetFilename(plan), plan, areas: body.areas?.length ?? 0 };
 }
 
-/** Writes a sheet to a file (the CLI's `--pdf`). */
-export async function writeMissionSheet(file: string, sheet: MissionSheet): Promise<void> {
-  await writeFile(file, sheet.pdf);
+/**
+ * Writes a sheet to a file (the CLI's `--pdf`).
+ * @throws ValidationError naming `field` when the file cannot be written (missing folder, no permission)
+ */
+export async function writeMissionSheet(file: string, sheet: MissionSheet, field = 'file'): Promise<void> {
+  try {
+    await writeFile(file, sheet.pdf);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ValidationError(
+      field,
+      `no se pudo escribir la hoja de misión en ${file}${code === 'ENOENT' ? ': la carpeta no existe' : code ? ` (${code})` : ''}`,
+    );
+  }
 }

@@ -5,6 +5,7 @@ import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { TURNOS } from '../../core/time.ts';
 import { dmy } from '../../services/data-age.ts';
 import { excludedCategoriesOf } from '../../services/forecast.ts';
+import { missionSheet, writeMissionSheet } from '../../services/mission-sheet.ts';
 import { makePatrolPlan } from '../../services/patrol-plans.ts';
 import { withStore } from '../context.ts';
 import { table } from '../output.ts';
@@ -51,6 +52,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--pause-minutes <n>', 'minutos entre visitas a una misma área (por defecto 60)')
     .option('-a, --area <id>', 'área de estudio (por defecto VIGIA_STUDY_AREA)')
     .option('--json', 'salida JSON')
+    .option('--pdf <archivo>', 'escribe además la hoja de misión del plan (PDF, en español) en ese archivo')
     .addHelpText(
       'after',
       '\nEjemplos: vigia plan --area callao --turno noche --units 100\n          vigia plan --turno tarde --day 2026-01-01 --units-by 070101=10,070102=5 --max-cells 3',
@@ -67,6 +69,7 @@ export function registerPlanCommand(program: Command): void {
         pauseMinutes?: string;
         area?: string;
         json?: boolean;
+        pdf?: string;
       }) => {
         if (o.turno === undefined)
           throw new ValidationError('--turno', `indique el turno (${TURNOS.join(', ')})`);
@@ -94,6 +97,16 @@ export function registerPlanCommand(program: Command): void {
             ...(unitsBySector === undefined ? {} : { unitsBySector }),
             ...(maxCells === undefined ? {} : { maxCells }),
           });
+          if (o.pdf !== undefined) {
+            const sheet = await missionSheet(db, {
+              planId: plan.id,
+              view: 'full',
+              principal: null,
+              actor: cliAuditContext(),
+              generatedAt: new Date(),
+            });
+            await writeMissionSheet(o.pdf, sheet, '--pdf');
+          }
           if (o.json) {
             process.stdout.write(`${JSON.stringify({ ...plan, duplicate })}\n`);
             return;
@@ -136,6 +149,7 @@ export function registerPlanCommand(program: Command): void {
                     `Nombres de calles y lugares: ${attributions.join('; ')} (ODbL). Cómo llegar: enlaces en --json.`,
                   ]
                 : []),
+              ...(o.pdf === undefined ? [] : ['', `Hoja de misión (PDF): ${o.pdf}`]),
               '',
             ].join('\n'),
           );
