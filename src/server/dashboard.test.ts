@@ -145,6 +145,19 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Turno').selectOption(other);
     await mapChanged(page, first);
     expect(await page.locator('[data-testid="hotspots"] li').count()).toBeGreaterThan(0);
+    // The hotspots are named as people know them (the server's names for the shown forecast).
+    const shown = (await page.getByTestId('map').getAttribute('data-forecast-id')) as string;
+    const named = (await page.evaluate(
+      (id) => fetch(`/api/v1/forecasts/${id}/hotspots?limit=10`).then((r) => r.json()),
+      shown,
+    )) as { hotspots: { place: { label: string; directionsUrl: string } }[] };
+    const top = named.hotspots[0]?.place as { label: string; directionsUrl: string };
+    await expect
+      .poll(() => page.locator('[data-testid="hotspots"] li span').first().textContent())
+      .toContain(top.label);
+    expect(
+      await page.locator('[data-testid="hotspots"] li').first().getByRole('link').getAttribute('href'),
+    ).toBe(top.directionsUrl);
     // Another crime group: the map changes; one without a forecast says so in Spanish.
     const beforeGroup = (await page.getByTestId('map').getAttribute('data-forecast-id')) as string;
     await page.getByLabel('Grupo de delitos').selectOption('all');

@@ -87,6 +87,19 @@ export interface GridForecast {
 }
 
 /** GET /crime-types: the most likely crime types at a cell of the forecast's grid (aggregate only). */
+/** GET /forecasts/:id/hotspots: a forecast's top cells named as people know them. */
+export interface NamedHotspots {
+  forecastId: number;
+  area: string;
+  hotspots: {
+    cell: number;
+    rank: number;
+    expected: number;
+    district: { code: string; name: string } | null;
+    place: { label: string; directionsUrl: string; mapUrl: string; attribution: string | null };
+  }[];
+}
+
 export interface CrimeTypes {
   area: string;
   cell: number;

@@ -6,7 +6,14 @@
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CRIME_GROUPS } from '../../../src/core/taxonomy.ts';
-import { ApiError, api, type CrimeTypes, type Districts, type GridForecast } from '../api.ts';
+import {
+  ApiError,
+  api,
+  type CrimeTypes,
+  type Districts,
+  type GridForecast,
+  type NamedHotspots,
+} from '../api.ts';
 import { download, mapPng, toCsv } from '../export.ts';
 import {
   categoryLabel,
@@ -27,6 +34,7 @@ import {
   positionAt,
   RiskCanvasLayer,
 } from '../risk-layer.ts';
+import { useApi } from '../use-api.ts';
 import { Sparkline } from './charts.tsx';
 
 const GROUPS = Object.keys(CRIME_GROUPS);
@@ -258,6 +266,19 @@ export function MapView({
     }
     return out;
   }, [decoded, districts, district]);
+
+  // The forecast's hotspots named by the server (district, streets, landmark, directions), by cell.
+  const named = useApi<NamedHotspots>(
+    mode === 'forecast' && decoded
+      ? `/forecasts/${decoded.forecast.id}/hotspots?limit=10${district ? `&district=${district}` : ''}`
+      : null,
+  ).data;
+  const placeOf = useMemo(() => {
+    const byCell = new Map<number, NamedHotspots['hotspots'][number]['place']>();
+    if (named && decoded && named.forecastId === decoded.forecast.id)
+      for (const h of named.hotspots) byCell.set(h.cell, h.place);
+    return byCell;
+  }, [named, decoded]);
 
   // The outlined, numbered cells on the map are the list's (the chosen district's top cells).
   useEffect(() => {
@@ -582,18 +603,31 @@ export function MapView({
           </div>
           <h3>{t('hotspots')}</h3>
           <ol className="hotspots" data-testid="hotspots">
-            {hotspots.map((h, i) => (
-              <li key={h.p}>
-                <span>
-                  {i + 1}. {h.district} · {formatNumber(decoded?.risk[h.p] ?? 0, 2)} ({t('rank')}{' '}
-                  {formatNumber(h.rank)})
-                </span>
-                <button type="button" onClick={() => focus(h.p)}>
-                  {t('goTo')}
-                </button>
-              </li>
-            ))}
+            {hotspots.map((h, i) => {
+              const place = decoded ? placeOf.get(decoded.cells[h.p] as number) : undefined;
+              return (
+                <li key={h.p}>
+                  <span>
+                    {i + 1}. {place?.label ?? h.district} · {formatNumber(decoded?.risk[h.p] ?? 0, 2)} (
+                    {t('rank')} {formatNumber(h.rank)})
+                  </span>
+                  {place && (
+                    <a href={place.directionsUrl} target="_blank" rel="noopener noreferrer">
+                      {t('shift.directions')}
+                    </a>
+                  )}
+                  <button type="button" onClick={() => focus(h.p)}>
+                    {t('goTo')}
+                  </button>
+                </li>
+              );
+            })}
           </ol>
+          {[...placeOf.values()].some((p) => p.attribution) && (
+            <p className="note attribution" data-testid="hotspots-attribution">
+              {t('shift.osm')} {[...placeOf.values()].find((p) => p.attribution)?.attribution} (ODbL)
+            </p>
+          )}
         </aside>
       </div>
     </section>
