@@ -181,6 +181,10 @@ export function uploadForm(
   content: Buffer | string = readFileSync(UPLOAD_FIXTURE),
 ): FormData {
   const form = new FormData();
-  form.append('file', new Blob([content], { type: 'text/csv' }), name);
+  form.append(
+    'file',
+    new Blob([typeof content === 'string' ? content : new Uint8Array(content)], { type: 'text/csv' }),
+    name,
+  );
   return form;
 }
