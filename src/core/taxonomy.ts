@@ -32,6 +32,44 @@ export const CATEGORY_CODES = Object.keys(CRIME_CATEGORIES) as CrimeCategory[];
 export const CHANNELS = ['reported', 'discovered', 'unknown'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/** How a channel reads to analysts ("cómo se conoció"). */
+export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = {
+  reported: 'denuncia',
+  discovered: 'intervención policial',
+  unknown: 'sin dato',
+};
+
+/** Values a source may write in its "how known" column (folded), and what each means. */
+const CHANNEL_VALUES: ReadonlyMap<string, Channel> = new Map([
+  ...['DENUNCIA', 'DENUNCIADO', 'DENUNCIADA', 'REPORTADO', 'REPORTADA', 'REPORTE', 'REPORTED'].map(
+    (v) => [v, 'reported'] as const,
+  ),
+  ...[
+    'INTERVENCION POLICIAL',
+    'INTERVENCION',
+    'PATRULLAJE',
+    'DESCUBIERTO',
+    'DESCUBIERTA',
+    'FLAGRANCIA',
+    'DISCOVERED',
+  ].map((v) => [v, 'discovered'] as const),
+  ...['SIN DATO', 'DESCONOCIDO', 'UNKNOWN'].map((v) => [v, 'unknown'] as const),
+]);
+
+/** The accepted "how known" values, for error messages. */
+export const CHANNEL_VALUE_HINT =
+  'denuncia/reportado, intervención policial/patrullaje/descubierto/flagrancia o sin dato';
+
+/**
+ * A source's "how known" value → channel; null for an empty cell (not given: the label rule
+ * decides) and undefined for a value that is not one of the accepted ones.
+ */
+export function parseChannel(value: string): Channel | null | undefined {
+  const folded = foldLabel(value);
+  if (folded === '') return null;
+  return CHANNEL_VALUES.get(folded);
+}
+
 /**
  * Crime groups forecast by default. `all` is every category except the protected ones (violence
  * against women and family members, sexual crimes): risk surfaces reach every forecast role, and a

@@ -115,6 +115,27 @@ describe('generateSynthetic: determinism and format', () => {
     expect(bad.slice(0, 5)).toEqual([]);
   });
 
+  it('writes how each incident became known: drug and arms cases mostly by police intervention, a few others, never crimes against persons', () => {
+    const discovered = new Map<SyntheticKind, [number, number]>();
+    year.truth.events.kind.forEach((ki, r) => {
+      const kind = SYNTHETIC_KINDS[ki] as SyntheticKind;
+      const c = discovered.get(kind) ?? [0, 0];
+      const canal = rows[r]?.canal;
+      expect(['denuncia', 'intervención policial']).toContain(canal);
+      if (canal === 'intervención policial') c[0]++;
+      c[1]++;
+      discovered.set(kind, c);
+    });
+    const share = (k: SyntheticKind) => {
+      const [d, total] = discovered.get(k) ?? [0, 1];
+      return d / total;
+    };
+    for (const k of ['drogas', 'armas'] as const) expect(Math.abs(share(k) - 0.9), k).toBeLessThan(0.05);
+    for (const k of ['hurto', 'robo'] as const) expect(Math.abs(share(k) - 0.04), k).toBeLessThan(0.01);
+    for (const k of ['extorsion', 'homicidio', 'violencia_familiar', 'sexual'] as const)
+      expect(share(k), k).toBe(0);
+  });
+
   it('labels every row so that classifySidpol recovers the generated kind', () => {
     for (const kind of SYNTHETIC_KINDS) {
       for (const l of SYNTHETIC_TAXONOMY[kind]) {

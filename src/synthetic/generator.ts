@@ -46,6 +46,8 @@ export const SIDPOL_GEO_COLUMNS = [
   'comisaria_hecho',
   'direccion_hecho',
   'fuente',
+  // Not in MININTER's layer: how the police learnt of the incident (docs/ingestion.md, "canal").
+  'canal',
 ] as const;
 
 /** One SIDPOL geo-layer column name. */
@@ -640,6 +642,27 @@ export const SYNTHETIC_TAXONOMY: Readonly<Record<SyntheticKind, readonly SidpolL
 
 /** Kinds found by police activity register almost at once; reported ones can wait days. */
 const DISCOVERED_KINDS: ReadonlySet<SyntheticKind> = new Set(['drogas', 'armas']);
+/**
+ * Share of each kind written as found by police activity (`canal` = "intervención policial"), the
+ * rest as "denuncia" [U]: most drug and arms cases come from interventions (a few from citizens'
+ * tips); thefts, robberies, injuries and others are sometimes caught in the act by a patrol; crimes
+ * against persons that need a victim's complaint never are.
+ */
+const DISCOVERED_SHARE: Readonly<Record<SyntheticKind, number>> = {
+  drogas: 0.9,
+  armas: 0.9,
+  hurto: 0.04,
+  robo: 0.04,
+  lesiones: 0.04,
+  otros: 0.04,
+  extorsion: 0,
+  estafa: 0,
+  homicidio: 0,
+  violencia_familiar: 0,
+  sexual: 0,
+};
+/** Salt of the `canal` stream: its draws never shift the main stream (earlier data unchanged). */
+const CHANNEL_STREAM_SALT = 0x2c1b3c6d;
 /** Registration delay: the mean of each mixture part, hours, and the cap (domain: 0–3 days). */
 const REGISTRATION = {
   quickMeanH: 3,
@@ -1317,6 +1340,7 @@ export function generateSynthetic(area: StudyArea, options: SyntheticOptionsInpu
   const generations: number[] = [];
   const taxonomyPick = SYNTHETIC_KINDS.map((k) => SYNTHETIC_TAXONOMY[k]);
   const rows: SidpolGeoRow[] = new Array(n);
+  const channelRng = createRng((opt.seed ^ CHANNEL_STREAM_SALT) >>> 0);
   for (let r = 0; r < n; r++) {
     const i = order[r] as number;
     const t = store.t[i] as number;
@@ -1382,6 +1406,7 @@ export function generateSynthetic(area: StudyArea, options: SyntheticOptionsInpu
       comisaria_hecho: station?.name ?? '',
       direccion_hecho: '',
       fuente,
+      canal: channelRng.next() < DISCOVERED_SHARE[kind] ? 'intervención policial' : 'denuncia',
     };
   }
 

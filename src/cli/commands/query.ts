@@ -1,6 +1,6 @@
 /** `vigia incidents` and `vigia stats`. */
 import type { Command } from 'commander';
-import { CATEGORY_CODES } from '../../core/taxonomy.ts';
+import { CATEGORY_CODES, CHANNEL_LABELS, type Channel } from '../../core/taxonomy.ts';
 import { type FilterParams, queryIncidents, queryStats, summarizeArea } from '../../services/queries.ts';
 import { list, withStore } from '../context.ts';
 import { n, table } from '../output.ts';
@@ -82,6 +82,7 @@ export function registerQueryCommands(program: Command): void {
               'categoría',
               'modalidad',
               'turno',
+              'cómo se conoció',
               'ubicación',
               'lat',
               'lon',
@@ -93,6 +94,7 @@ export function registerQueryCommands(program: Command): void {
               r.category,
               r.modalidad,
               r.turno,
+              CHANNEL_LABELS[r.channel as Channel] ?? r.channel,
               r.geoQuality,
               r.lat?.toFixed(5),
               r.lon?.toFixed(5),

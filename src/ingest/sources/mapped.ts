@@ -10,7 +10,14 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
-import { CATEGORY_CODES, CRIME_CATEGORIES, type CrimeCategory, foldLabel } from '../../core/taxonomy.ts';
+import {
+  CATEGORY_CODES,
+  CHANNEL_VALUE_HINT,
+  CRIME_CATEGORIES,
+  type CrimeCategory,
+  foldLabel,
+  parseChannel,
+} from '../../core/taxonomy.ts';
 import { assertTimeZone, type TimePrecision } from '../../core/time.ts';
 import { createProjection, knownCrsDefinition, type Projection } from '../../geo/projection.ts';
 import { LIMITS } from '../limits.ts';
@@ -132,6 +139,8 @@ export const mappingSchema = z
       })
       .optional(),
     discovered: z.object({ types: z.array(z.string()).default([]) }).optional(),
+    /** The column saying how the police learnt of each incident; overrides the type rules. */
+    channel: z.string().min(1).optional(),
     district: z.string().optional(),
     narrative: z.string().optional(),
   })
@@ -193,6 +202,7 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
         mapping.district,
         mapping.narrative,
         mapping.restricted?.column,
+        mapping.channel,
         ...(mapping.filter ?? []).map((f) => f.column),
       ])
         if (opt) required.push(opt);
@@ -236,6 +246,7 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
         district: mapping.district ? cols.find(mapping.district) : -1,
         narrative: mapping.narrative ? cols.find(mapping.narrative) : -1,
         restricted: mapping.restricted?.column ? cols.find(mapping.restricted.column) : -1,
+        channel: mapping.channel ? cols.find(mapping.channel) : -1,
       };
       const width = header.length;
 
@@ -305,6 +316,14 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
         const subtype = cell(values, c.subtype);
         const modality = cell(values, c.modality);
         const narrative = cell(values, c.narrative);
+        const rawChannel = cell(values, c.channel);
+        const channelGiven = parseChannel(rawChannel);
+        if (channelGiven === undefined)
+          p.add(
+            mapping.channel ?? 'channel',
+            `cómo se conoció: valor desconocido (use ${CHANNEL_VALUE_HINT})`,
+            rawChannel,
+          );
         p.tooLong(idColumn ?? 'id', externalId, LIMITS.idChars);
         p.tooLong(typeField, type, LIMITS.labelChars);
         if (mapping.type.subtype) p.tooLong(mapping.type.subtype, subtype, LIMITS.labelChars);
@@ -348,7 +367,8 @@ export function mappedAdapter(mapping: Mapping): SourceAdapter {
             subtipo: subtype || null,
             modalidad: modality || null,
             turno: turnoOf({ ms: occurredAt, precision }, tz),
-            channel: discoveredTypes.has(folded) ? 'discovered' : CRIME_CATEGORIES[cat].channel,
+            channel:
+              channelGiven ?? (discoveredTypes.has(folded) ? 'discovered' : CRIME_CATEGORIES[cat].channel),
             restricted,
             narrative: narrative || null,
           },

@@ -5,7 +5,7 @@
  * coordinates (kept, `missing`), date-only times at local midnight, Ley 30364 categories
  * (restricted). Address columns (direccion_hecho, tipo_via_hecho, cuadra_hecho) are never read.
  */
-import { classifySidpol, foldLabel } from '../../core/taxonomy.ts';
+import { CHANNEL_VALUE_HINT, classifySidpol, foldLabel, parseChannel } from '../../core/taxonomy.ts';
 import { parseTurno } from '../../core/time.ts';
 import { LIMITS } from '../limits.ts';
 import {
@@ -68,6 +68,9 @@ export const sidpolGeoAdapter: SourceAdapter = {
       observacion: cols.find('observacion'),
       estadoCoord: cols.find('estado_coord'),
       fuente: cols.find('fuente'),
+      // Optional "how known" column (not in MININTER's layer; Vigía's synthetic data writes it).
+      channel: cols.first('canal', 'channel', 'como_se_conocio'),
+      channelName: header[cols.first('canal', 'channel', 'como_se_conocio')] ?? 'canal',
     };
     const tz = ctx.area.def.timeZone;
     const width = header.length;
@@ -127,6 +130,10 @@ export const sidpolGeoAdapter: SourceAdapter = {
       p.tooLong('subtipo_hecho', subtipo ?? '', LIMITS.labelChars);
       p.tooLong('modalidad_hecho', modalidad ?? '', LIMITS.labelChars);
       p.tooLong('observacion', observacion, LIMITS.textChars, false);
+      const rawChannel = cell(values, c.channel);
+      const channelGiven = parseChannel(rawChannel);
+      if (channelGiven === undefined)
+        p.add(c.channelName, `cómo se conoció: valor desconocido (use ${CHANNEL_VALUE_HINT})`, rawChannel);
       const station = !p.any && folded(observacion).includes(FORCED);
       const noCoord = folded(cell(values, c.estadoCoord)) === 'SIN COORDENADA';
       if (p.any) return { kind: 'reject', problems: p.list };
@@ -164,7 +171,7 @@ export const sidpolGeoAdapter: SourceAdapter = {
           subtipo,
           modalidad,
           turno: turnoGiven ?? turnoOf(time, tz),
-          channel: cls.channel,
+          channel: channelGiven ?? cls.channel,
           restricted: cls.restricted,
           narrative: null,
         },
