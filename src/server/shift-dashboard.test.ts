@@ -5,12 +5,13 @@
  * back online, no duplicates) and an entry the server refuses shown in Spanish and dropped.
  * The browser's clock is fixed (page.clock) so the turno and the visits' minutes are known.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, call, OFFICER_SECTOR, startApi, TEST_PASSWORD } from '../test/api.ts';
 import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
+import { countColour, countInk, pdfPageImage, pdfText } from '../test/pdf.ts';
 
 const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 
@@ -115,6 +116,24 @@ describe('the officer shift in Chromium at phone size', () => {
     expect(await page.getByTestId('mission-sheet').getAttribute('href')).toBe(
       `/api/v1/patrol-plans/${planId}/mission-sheet.pdf`,
     );
+    // The plan explains itself: where it comes from, and why each area.
+    expect(await page.getByTestId('plan-why').textContent()).toContain('Pronóstico');
+    expect(await items.first().getByTestId('area-why').textContent()).toContain(
+      `Área ${own[0]?.order}: ${(own[0] as Area).expected.toFixed(2)} delitos esperados`,
+    );
+    // The mission sheet downloads from the phone and renders: page 1 has ink and the areas' outline colour.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('mission-sheet').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^mision-callao-2025-03-30-noche-v\d+\.pdf$/);
+    const pdf = readFileSync(await download.path());
+    const image = pdfPageImage(pdf, 1);
+    expect(countInk(image)).toBeGreaterThan(1000);
+    expect(countColour(image, '#c0392b', 40)).toBeGreaterThan(20);
+    const text = pdfText(pdf);
+    expect(text).toContain('Hoja de misión');
+    for (const a of own) expect(text).toContain(a.place?.label ?? 'Callao');
     // The map: one outline and one number per area.
     await expect.poll(() => page.locator('path.patrol-area-outline').count()).toBe(own.length);
     expect(await page.locator('.area-number').allTextContents()).toEqual(own.map((a) => String(a.order)));

@@ -1,6 +1,12 @@
 /** Spanish first, English on request; dates as dd/mm/yyyy in America/Lima. */
 import { useSyncExternalStore } from 'react';
-import { CRIME_CATEGORIES, type CrimeCategory, isCategory } from '../../src/core/taxonomy.ts';
+import {
+  CHANNEL_LABELS,
+  type Channel,
+  CRIME_CATEGORIES,
+  type CrimeCategory,
+  isCategory,
+} from '../../src/core/taxonomy.ts';
 
 const es = {
   appName: 'Vigía',
@@ -55,6 +61,7 @@ const es = {
   more: 'Más resultados',
   date: 'Fecha',
   type: 'Tipo',
+  howKnown: 'Cómo se conoció',
   location: 'Ubicación',
   protectedHidden: 'protegido: ubicación oculta',
   noRows: 'Sin resultados.',
@@ -186,6 +193,8 @@ const es = {
   'shift.pause': 'pausa entre visitas:',
   'shift.whatToDo': 'Qué hacer aquí',
   'shift.directions': 'Cómo llegar',
+  'shift.why': '¿Por qué esta área?',
+  'shift.planWhy': '¿De dónde sale este plan?',
   'shift.checkIn': 'Llegué (check-in)',
   'shift.checkOut': 'Terminar visita (check-out)',
   'shift.inVisit': 'En visita desde las',
@@ -270,6 +279,7 @@ const en: Record<MessageKey, string> = {
   more: 'More results',
   date: 'Date',
   type: 'Type',
+  howKnown: 'How it became known',
   location: 'Location',
   protectedHidden: 'protected: location hidden',
   noRows: 'No results.',
@@ -400,6 +410,8 @@ const en: Record<MessageKey, string> = {
   'shift.pause': 'pause between visits:',
   'shift.whatToDo': 'What to do here',
   'shift.directions': 'Directions',
+  'shift.why': 'Why this area?',
+  'shift.planWhy': 'Where does this plan come from?',
   'shift.checkIn': 'Arrived (check-in)',
   'shift.checkOut': 'End visit (check-out)',
   'shift.inVisit': 'Visiting since',
@@ -509,6 +521,18 @@ const CATEGORY_EN: Record<CrimeCategory, string> = {
   armas: 'Weapons',
   otros: 'Other',
 };
+
+const CHANNEL_EN: Record<Channel, string> = {
+  reported: 'report',
+  discovered: 'police intervention',
+  unknown: 'no data',
+};
+
+/** How an incident became known (its channel), in words. */
+export function channelLabel(code: string): string {
+  if (!Object.hasOwn(CHANNEL_LABELS, code)) return code;
+  return lang === 'en' ? CHANNEL_EN[code as Channel] : CHANNEL_LABELS[code as Channel];
+}
 
 /** A category code in words. */
 export function categoryLabel(code: string): string {

@@ -50,6 +50,13 @@ export interface ShiftPlan {
   };
   grid?: GridSpec;
   areas?: PlanArea[];
+  /** Why the plan is what it is (Spanish, the own sector only). */
+  explanation?: {
+    forecast: string;
+    method: string;
+    sectors: { code: string; text: string }[];
+    areas: { order: number; text: string }[];
+  };
 }
 
 /** A visit to an area: a check-in and, once closed, its check-out. */

@@ -90,6 +90,7 @@ export function ShiftView({ me }: { me: Me }): React.JSX.Element {
             <AreaItem
               key={a.order}
               area={a}
+              why={data.explanation?.areas.find((x) => x.order === a.order)?.text ?? null}
               dosage={data.plan.dosage}
               visits={shift.visits.get(a.order) ?? []}
               open={shift.open}
@@ -98,6 +99,16 @@ export function ShiftView({ me }: { me: Me }): React.JSX.Element {
             />
           ))}
         </ol>
+      )}
+      {data?.explanation && (
+        <details className="note" data-testid="plan-why">
+          <summary>{t('shift.planWhy')}</summary>
+          <p>{data.explanation.forecast}</p>
+          <p>{data.explanation.method}</p>
+          {data.explanation.sectors.map((x) => (
+            <p key={x.code}>{x.text}</p>
+          ))}
+        </details>
       )}
       {data?.areas?.some((a) => a.place?.attribution) && (
         <p className="note attribution" data-testid="shift-attribution">
@@ -144,6 +155,7 @@ function QueueBadge({ queue }: { queue: QueueState }): React.JSX.Element {
 
 function AreaItem({
   area,
+  why,
   dosage,
   visits,
   open,
@@ -151,6 +163,7 @@ function AreaItem({
   onCheckOut,
 }: {
   area: PlanArea;
+  why: string | null;
   dosage: ShiftPlan['plan']['dosage'];
   visits: Visit[];
   open: Visit | null;
@@ -181,6 +194,12 @@ function AreaItem({
               <li key={x.code}>{x.text}</li>
             ))}
           </ul>
+        </details>
+      )}
+      {why && (
+        <details data-testid="area-why">
+          <summary>{t('shift.why')}</summary>
+          <p>{why}</p>
         </details>
       )}
       <div className="area-actions">
