@@ -439,6 +439,8 @@ export async function patrolScenario(
       continue;
     }
     for (const s of plan.sectors) (covered[s.sector] as number[]).push(s.expectedCovered);
+    // Each unit count is a fraction of a second of CPU: let the server answer others in between.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const [stored] = await listPatrolPlans(db, { area: area.def.id, day: forecast.targetDay, turno, group });
   const current = stored
