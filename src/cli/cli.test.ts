@@ -127,6 +127,11 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
     expect(rows).toHaveLength(10);
     for (const r of rows.filter((x) => x.restricted))
       expect(r).toMatchObject({ lat: null, geoQuality: 'redacted' });
+    // The table says how each became known (the arms case: a police intervention).
+    const shown = await runCli(['incidents', '--from', '2024-03-01', '--to', '2024-03-31'], env);
+    expect(shown.stdout).toMatch(/modalidad +turno +cómo se conoció +ubicación/);
+    expect(shown.stdout).toMatch(/^.* armas .* intervención policial .*$/m);
+    expect(shown.stdout).toMatch(/ denuncia /);
     const robbery = await runCli(['incidents', '-c', 'robo', '-d', '70106', '--json'], env);
     expect((JSON.parse(robbery.stdout) as { externalId: string }[]).map((r) => r.externalId)).toEqual([
       '104',

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { CATEGORY_CODES } from '../../../src/core/taxonomy.ts';
 import { api } from '../api.ts';
-import { categoryLabel, formatInstant, parseDay, t, useLang } from '../i18n.ts';
+import { categoryLabel, channelLabel, formatInstant, parseDay, t, useLang } from '../i18n.ts';
 import { Head } from './common.tsx';
 
 interface Incident {
@@ -12,6 +12,7 @@ interface Incident {
   category: string;
   tipo: string | null;
   modalidad: string | null;
+  channel: string;
   restricted: boolean;
   lat: number | null;
   lon: number | null;
@@ -125,7 +126,7 @@ export function IncidentsView(): React.JSX.Element {
       {rows && rows.length > 0 && (
         <div className="table-wrap">
           <table data-testid="incidents-table">
-            <Head cols={[t('date'), t('district'), t('category'), t('type'), t('location')]} />
+            <Head cols={[t('date'), t('district'), t('category'), t('type'), t('howKnown'), t('location')]} />
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id}>
@@ -133,6 +134,7 @@ export function IncidentsView(): React.JSX.Element {
                   <td>{r.districtName ?? '—'}</td>
                   <td>{categoryLabel(r.category)}</td>
                   <td>{r.modalidad ?? r.tipo ?? '—'}</td>
+                  <td>{channelLabel(r.channel)}</td>
                   <td>
                     {r.lat === null
                       ? r.restricted
