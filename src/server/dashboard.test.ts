@@ -69,6 +69,7 @@ describe('dashboard in Chromium', () => {
       admin: [
         'map',
         'persistence',
+        'patrols',
         'incidents',
         'ingest',
         'backtests',
@@ -78,10 +79,20 @@ describe('dashboard in Chromium', () => {
         'admin',
         'audit',
       ],
-      analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'trends', 'community'],
+      analyst: [
+        'map',
+        'persistence',
+        'patrols',
+        'incidents',
+        'ingest',
+        'backtests',
+        'kpis',
+        'trends',
+        'community',
+      ],
       officer: ['shift', 'map'],
-      planner: ['persistence', 'map', 'kpis', 'trends', 'community'],
-      official: ['kpis', 'trends', 'map', 'community'],
+      planner: ['persistence', 'map', 'patrols', 'kpis', 'trends', 'community'],
+      official: ['kpis', 'patrols', 'trends', 'map', 'community'],
       community: ['community'],
       researcher: ['backtests', 'map', 'community'],
     };
@@ -114,6 +125,16 @@ describe('dashboard in Chromium', () => {
         expect(await page.locator('[data-testid="trend-charts"] figure').count()).toBe(4);
         expect(await page.getByRole('img', { name: 'Perfil por turno' }).locator('rect').count()).toBe(5);
         await page.screenshot({ path: `${SHOTS}trends.png`, fullPage: true });
+        // Patrols: the scenario curve per district from the stored forecast, aggregates only.
+        await page.getByTestId('nav-patrols').click();
+        await page.getByLabel('Grupo de delitos').selectOption('property');
+        await page.getByTestId('scenario-table').waitFor();
+        expect(await page.locator('[data-testid="scenario-table"] tbody tr').count()).toBe(7);
+        expect(await page.locator('[data-testid="scenario"] figure.chart polyline').count()).toBe(8);
+        await page.getByTestId('effect').waitFor();
+        expect(await page.getByTestId('effect').textContent()).toContain('observacional');
+        await page.getByTestId('disparity').waitFor();
+        await page.screenshot({ path: `${SHOTS}patrols.png`, fullPage: true });
       } else if (role === 'planner') {
         // Persistent hotspots: months in the top 5 %, with its own legend and month choice.
         const first = await mapReady(page);

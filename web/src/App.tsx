@@ -11,12 +11,14 @@ import { IncidentsView } from './views/IncidentsView.tsx';
 import { IngestView } from './views/IngestView.tsx';
 import { KpisView } from './views/KpisView.tsx';
 import { MapView } from './views/MapView.tsx';
+import { PatrolsView } from './views/PatrolsView.tsx';
 import { ShiftView } from './views/ShiftView.tsx';
 import { TrendsView } from './views/TrendsView.tsx';
 
 type View =
   | 'map'
   | 'shift'
+  | 'patrols'
   | 'persistence'
   | 'incidents'
   | 'ingest'
@@ -33,6 +35,7 @@ const VIEWS: Record<Role, View[]> = {
   admin: [
     'map',
     'persistence',
+    'patrols',
     'incidents',
     'ingest',
     'backtests',
@@ -42,10 +45,20 @@ const VIEWS: Record<Role, View[]> = {
     'admin',
     'audit',
   ],
-  analyst: ['map', 'persistence', 'incidents', 'ingest', 'backtests', 'kpis', 'trends', 'community'],
+  analyst: [
+    'map',
+    'persistence',
+    'patrols',
+    'incidents',
+    'ingest',
+    'backtests',
+    'kpis',
+    'trends',
+    'community',
+  ],
   officer: ['shift', 'map'],
-  planner: ['persistence', 'map', 'kpis', 'trends', 'community'],
-  official: ['kpis', 'trends', 'map', 'community'],
+  planner: ['persistence', 'map', 'patrols', 'kpis', 'trends', 'community'],
+  official: ['kpis', 'patrols', 'trends', 'map', 'community'],
   community: ['community'],
   researcher: ['backtests', 'map', 'community'],
 };
@@ -212,6 +225,7 @@ export function App(): React.JSX.Element {
       <main>
         {current === 'map' && <MapView role={me.user.role} />}
         {current === 'shift' && <ShiftView me={me} />}
+        {current === 'patrols' && <PatrolsView />}
         {current === 'persistence' && <MapView mode="persistence" role={me.user.role} />}
         {current === 'incidents' && <IncidentsView />}
         {current === 'ingest' && <IngestView />}

@@ -1,0 +1,286 @@
+/**
+ * Patrols for those who decide on them (planners, officials, analysts): how much of a turno's
+ * expected crime N units would cover per district (the scenario curve), whether patrol time follows
+ * risk and reported crime (the disparity report and its flags), and the measured effect of the plans,
+ * labelled observational. Aggregates only: no area or cell (docs/prevention.md).
+ */
+import { useState } from 'react';
+import { CRIME_GROUPS } from '../../../src/core/taxonomy.ts';
+import { formatDay, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
+import { useApi } from '../use-api.ts';
+import { LineChart } from './charts.tsx';
+import { Head, Pending } from './common.tsx';
+
+const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
+
+interface CurvePoint {
+  units: number;
+  expectedCovered: number;
+  share: number;
+  marginal: number | null;
+}
+interface Scenario {
+  day: string;
+  turno: string;
+  forecast: { id: number; model: string };
+  current: { planId: number; version: number; units: number; unitsBySector: Record<string, number> } | null;
+  districts: {
+    code: string;
+    name: string;
+    expectedTotal: number;
+    currentUnits: number | null;
+    curve: CurvePoint[];
+  }[];
+  total: { expectedTotal: number; curve: CurvePoint[] };
+}
+interface Disparity {
+  rule: { text: string };
+  note: string;
+  flagged: number;
+  turnos: {
+    turno: string;
+    patrolMinutes: number;
+    reported: number;
+    districts: {
+      code: string;
+      name: string;
+      patrolShare: number | null;
+      plannedShare: number | null;
+      riskShare: number | null;
+      reportedShare: number | null;
+      flags: { against: string; text: string }[];
+    }[];
+  }[];
+}
+interface Effect {
+  patrolled: { areas: number; crimes: number; expected: number };
+  comparable: { areas: number; crimes: number; expected: number };
+  rateRatio: number | null;
+  interval: [number, number] | null;
+  matching: string;
+  note: string;
+}
+
+const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '—' : `${formatNumber(100 * v, 1)} %`;
+
+/** Local day `days` before `day` (YYYY-MM-DD). */
+function minusDays(day: string, days: number): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function PatrolsView(): React.JSX.Element {
+  useLang();
+  const [group, setGroup] = useState<string>('all');
+  const [turno, setTurno] = useState<string>('noche');
+  const [maxUnits, setMaxUnits] = useState<number>(10);
+  const days = useApi<{ days: string[] }>(`/forecasts/days?group=${group}`).data?.days;
+  const last = days?.[0] ?? null;
+  const [to, setTo] = useState<string>('');
+  const end = to || last;
+  const from = end ? minusDays(end, 27) : null;
+  const scenario = useApi<Scenario>(
+    `/patrol-scenarios?turno=${encodeURIComponent(turno)}&maxUnits=${maxUnits}`,
+  );
+  const period = end && from ? `from=${from}&to=${end}` : null;
+  const disparity = useApi<Disparity>(period ? `/patrol-disparity?${period}` : null);
+  const effect = useApi<Effect>(period ? `/patrol-effect?${period}` : null);
+  return (
+    <section aria-label={t('view.patrols')} className="patrols">
+      <h2>{t('view.patrols')}</h2>
+
+      <div className="controls">
+        <label>
+          {t('group')}
+          <select value={group} onChange={(e) => setGroup(e.target.value)}>
+            {Object.keys(CRIME_GROUPS).map((g) => (
+              <option key={g} value={g}>
+                {t(`group.${g}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <h3>{t('patrols.scenario')}</h3>
+      <div className="controls">
+        <label>
+          {t('turno')}
+          <select value={turno} onChange={(e) => setTurno(e.target.value)}>
+            {TURNOS.map((x) => (
+              <option key={x} value={x}>
+                {t(`turno.${x}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('patrols.maxUnits')}
+          <input
+            type="number"
+            min={1}
+            max={50}
+            value={maxUnits}
+            onChange={(e) => setMaxUnits(Math.min(50, Math.max(1, Number(e.target.value) || 1)))}
+          />
+        </label>
+      </div>
+      <Pending error={scenario.error} ready={scenario.data !== null} />
+      {scenario.data && <ScenarioPanel s={scenario.data} />}
+
+      <h3>{t('patrols.disparity')}</h3>
+      <div className="controls">
+        <label>
+          {t('patrols.periodEnd')}
+          <input type="date" value={end ?? ''} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        {from && end && (
+          <p className="note">
+            {formatDay(from)} – {formatDay(end)} (28 {t('patrols.days')})
+          </p>
+        )}
+      </div>
+      <Pending error={disparity.error} ready={disparity.data !== null || period === null} />
+      {disparity.data && <DisparityPanel d={disparity.data} />}
+
+      <h3>{t('patrols.effect')}</h3>
+      <Pending error={effect.error} ready={effect.data !== null || period === null} />
+      {effect.data && <EffectPanel e={effect.data} />}
+    </section>
+  );
+}
+
+function ScenarioPanel({ s }: { s: Scenario }): React.JSX.Element {
+  const maxUnits = s.total.curve.at(-1)?.units ?? 1;
+  const series = [
+    { name: t('total'), points: s.total.curve.map((p) => ({ x: p.units, y: p.share })) },
+    ...s.districts.map((d) => ({ name: d.name, points: d.curve.map((p) => ({ x: p.units, y: p.share })) })),
+  ];
+  const yMax = Math.min(1, Math.max(0.05, ...series.flatMap((x) => x.points.map((p) => p.y))) * 1.1);
+  return (
+    <div data-testid="scenario">
+      <p className="note">
+        {t('patrols.scenarioNote')} {t(`turno.${s.turno}` as MessageKey)} · {formatDay(s.day)} · {t('model')}{' '}
+        {s.forecast.model}
+      </p>
+      <LineChart
+        series={series}
+        xLabel={t('patrols.unitsPerDistrict')}
+        yLabel={t('patrols.coveredShare')}
+        xMax={maxUnits}
+        yMax={yMax}
+        xTick={(v) => formatNumber(v)}
+        xTicks={[...new Set([0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * maxUnits)))]}
+        title={t('patrols.scenario')}
+      />
+      <div className="table-wrap">
+        <table data-testid="scenario-table">
+          <Head
+            cols={[
+              t('district'),
+              t('patrols.expectedTurno'),
+              t('patrols.currentUnits'),
+              t('patrols.coveredNow'),
+              t('patrols.plusOne'),
+              `${t('patrols.coveredAt')} ${maxUnits}`,
+            ]}
+          />
+          <tbody>
+            {s.districts.map((d) => {
+              const now = d.currentUnits === null ? undefined : d.curve[d.currentUnits];
+              const next = d.curve[(d.currentUnits ?? 0) + 1];
+              return (
+                <tr key={d.code}>
+                  <th scope="row">{d.name}</th>
+                  <td>{formatNumber(d.expectedTotal, 2)}</td>
+                  <td>{d.currentUnits ?? '—'}</td>
+                  <td>{pct(now?.share)}</td>
+                  <td>{next ? `+${formatNumber(next.marginal ?? 0, 2)}` : '—'}</td>
+                  <td>{pct(d.curve.at(-1)?.share)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function DisparityPanel({ d }: { d: Disparity }): React.JSX.Element {
+  return (
+    <div data-testid="disparity">
+      <p className="note">{d.rule.text}</p>
+      <p className="note">{d.note}</p>
+      {d.turnos.map((x) => (
+        <div key={x.turno} className="table-wrap">
+          <table>
+            <caption>
+              {t(`turno.${x.turno}` as MessageKey)} · {formatNumber(x.patrolMinutes)} {t('patrols.minutes')} ·{' '}
+              {formatNumber(x.reported)} {t('patrols.reported')}
+            </caption>
+            <Head
+              cols={[
+                t('district'),
+                t('patrols.patrolShare'),
+                t('patrols.plannedShare'),
+                t('patrols.riskShare'),
+                t('patrols.reportedShare'),
+                t('patrols.flags'),
+              ]}
+            />
+            <tbody>
+              {x.districts.map((r) => (
+                <tr key={r.code} className={r.flags.length > 0 ? 'flagged' : undefined}>
+                  <th scope="row">{r.name}</th>
+                  <td>{pct(r.patrolShare)}</td>
+                  <td>{pct(r.plannedShare)}</td>
+                  <td>{pct(r.riskShare)}</td>
+                  <td>{pct(r.reportedShare)}</td>
+                  <td data-testid="disparity-flags">{r.flags.map((f) => f.text).join(' · ') || '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function EffectPanel({ e }: { e: Effect }): React.JSX.Element {
+  return (
+    <div data-testid="effect">
+      <p role="note" className="note">
+        {e.note}
+      </p>
+      <div className="table-wrap">
+        <table>
+          <Head cols={['', t('patrols.areas'), t('patrols.reported'), t('patrols.expected')]} />
+          <tbody>
+            <tr>
+              <th scope="row">{t('patrols.patrolled')}</th>
+              <td>{formatNumber(e.patrolled.areas)}</td>
+              <td>{formatNumber(e.patrolled.crimes)}</td>
+              <td>{formatNumber(e.patrolled.expected, 2)}</td>
+            </tr>
+            <tr>
+              <th scope="row">{t('patrols.comparable')}</th>
+              <td>{formatNumber(e.comparable.areas)}</td>
+              <td>{formatNumber(e.comparable.crimes)}</td>
+              <td>{formatNumber(e.comparable.expected, 2)}</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
+      <p data-testid="effect-ratio">
+        {t('patrols.rateRatio')}:{' '}
+        {e.rateRatio === null
+          ? t('patrols.noRatio')
+          : `${formatNumber(e.rateRatio, 2)}${e.interval ? ` (IC 95 %: ${formatNumber(e.interval[0], 2)}–${formatNumber(e.interval[1], 2)})` : ''}`}
+      </p>
+      <p className="note">{e.matching}</p>
+    </div>
+  );
+}
