@@ -253,10 +253,14 @@ describe('vigia CLI against a PostgreSQL server (DATABASE_URL)', () => {
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/forecasts`)).status).toBe(401);
       const [n] = await fresh.db.query<{ n: number }>('select count(*)::int as n from forecasts');
       expect(n?.n).toBe(16);
+      // …and the first patrol plans, one per turno, so an officer's "Mi turno" has one to show.
+      const [plans] = await fresh.db.query<{ n: number }>('select count(*)::int as n from patrol_plans');
+      expect(plans?.n).toBe(4);
       run.child.kill('SIGTERM');
       const done = await run.done;
       expect(done.code).toBe(0);
       expect(done.stdout).toContain('superficies de riesgo guardadas');
+      expect(done.stdout).toMatch(/Plan de patrullaje noche del \d{4}-\d\d-\d\d: \d+ áreas para 40 unidades/);
       // The demo data (from 2021) is far older than VIGIA_STALE_DATA_DAYS: the summary says so.
       expect(done.stdout).toContain('Aviso: Datos desactualizados: la última denuncia es del');
       expect(done.stderr).toContain('detenido');

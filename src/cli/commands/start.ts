@@ -1,16 +1,18 @@
 /**
  * `vigia start` (npm start): brings Vigía up on the configured store — migrations, the demo data and
- * a first set of forecasts on first run — and serves the API until stopped.
+ * a first set of forecasts and patrol plans on first run — and serves the API until stopped.
  */
 import type { Command } from 'commander';
 import { type Config, getConfig } from '../../config/env.ts';
 import { createLogger } from '../../config/logger.ts';
 import { CRIME_CATEGORIES, isCategory } from '../../core/taxonomy.ts';
+import { TURNOS } from '../../core/time.ts';
 import { getStudyArea } from '../../services/areas.ts';
 import { dataAge, staleNotice } from '../../services/data-age.ts';
 import { DEFAULT_SYNTHETIC_OPTIONS, demoFilePath, writeDemoCsv } from '../../services/demo.ts';
 import { currentForecastIndex, forecast } from '../../services/forecast.ts';
 import { ingestFile } from '../../services/ingest.ts';
+import { listPatrolPlans, makePatrolPlan } from '../../services/patrol-plans.ts';
 import { summarizeArea } from '../../services/queries.ts';
 import type { Db } from '../../storage/db.ts';
 import { openStore } from '../../storage/store.ts';
@@ -45,6 +47,9 @@ export function registerStartCommand(program: Command): void {
       else await db.close();
     });
 }
+
+/** Patrol units per turno in the first-run plans (a demo figure: Callao's real fleet is not public). */
+const DEMO_UNITS = 40;
 
 /** Summary, and on first run the demo data and the forecasts for the day after the data. */
 async function prepare(db: Db, config: Config, demoYears: number): Promise<void> {
@@ -106,6 +111,30 @@ async function prepare(db: Db, config: Config, demoYears: number): Promise<void>
       `${made.length} superficies de riesgo guardadas en ${((performance.now() - started) / 1000).toFixed(1)} s\n\n`,
     );
   }
+  // The first patrol plans (each turno without one: all crimes, the newest forecast day), so the
+  // officers' view has one to show; a later start completes what an interrupted one left.
+  const hasForecast = (await currentForecastIndex(db, area.def.id)).some(
+    (f) => f.group === 'all' && f.horizon === 'turno',
+  );
+  const unplanned = [];
+  if (hasForecast)
+    for (const turno of TURNOS)
+      if ((await listPatrolPlans(db, { area: area.def.id, turno })).length === 0) unplanned.push(turno);
+  if (unplanned.length > 0) {
+    const planned = performance.now();
+    for (const turno of unplanned) {
+      const { plan } = await makePatrolPlan(db, {
+        area: area.def.id,
+        turno,
+        units: DEMO_UNITS,
+        actor: cliAuditContext(),
+      });
+      out.write(
+        `Plan de patrullaje ${turno} del ${plan.day}: ${plan.areas.length} áreas para ${DEMO_UNITS} unidades, ${((100 * plan.expectedCovered) / (plan.expectedTotal || 1)).toFixed(1)} % del delito esperado (plan ${plan.id})\n`,
+      );
+    }
+    out.write(`Planes guardados en ${((performance.now() - planned) / 1000).toFixed(1)} s\n\n`);
+  }
   const cats = Object.keys(CRIME_CATEGORIES).filter(isCategory).join(', ');
   out.write(
     `Siguientes pasos / next steps:\n` +
@@ -113,6 +142,9 @@ async function prepare(db: Db, config: Config, demoYears: number): Promise<void>
       `  npx vigia stats --from 2025-01-01 --to 2025-03-31           conteos distrito × mes × categoría\n` +
       `  npx vigia ingest archivo.csv -f sidpol-geo                  cargar datos reales\n` +
       `  npx vigia user add admin --role admin                       primer administrador (API y tablero)\n` +
+      `  npx vigia user add efectivo --role officer                  un efectivo; luego su sector:\n` +
+      `  npx vigia user set efectivo --sector callao:070101          y verá "Mi turno" en el tablero\n` +
+      `  npx vigia plan --turno noche --units 40                     plan de patrullaje de un turno\n` +
       `  npx vigia backtest --from 2025-07-01 --to 2026-01-01        evaluar modelos contra naive y aleatorio\n` +
       `  npx vigia --help                                            todos los comandos\n` +
       `Categorías: ${cats}\n` +
