@@ -129,6 +129,10 @@ describe('vigia plan (real CLI, PostgreSQL server)', () => {
     expect(rows.some((r) => / — \S.* \/ \S/.test(r))).toBe(true);
     expect(first.stdout).toContain('Excluidos por depender de la actividad policial: drogas, armas');
     expect(first.stdout).toContain('Qué hacer en cada área:\n  - Presencia visible a pie');
+    // The plan explains itself: which forecast and model, from which data, and how areas were chosen.
+    expect(first.stdout).toMatch(/Por qué este plan:\n {2}Pronóstico \d+ del turno noche del /);
+    expect(first.stdout).toContain('incidentes conocidos antes de');
+    expect(first.stdout).toContain('Se eligieron áreas contiguas de hasta 4 celdas');
     expect(first.stdout).toContain('Nombres de calles y lugares: © OpenStreetMap contributors (ODbL)');
 
     const byDistrict = await runCli(

@@ -6,6 +6,7 @@ import { TURNOS } from '../../core/time.ts';
 import { dmy } from '../../services/data-age.ts';
 import { excludedCategoriesOf } from '../../services/forecast.ts';
 import { missionSheet, writeMissionSheet } from '../../services/mission-sheet.ts';
+import { explainStoredPlan } from '../../services/patrol-plan-views.ts';
 import { makePatrolPlan } from '../../services/patrol-plans.ts';
 import { withStore } from '../context.ts';
 import { table } from '../output.ts';
@@ -107,8 +108,9 @@ export function registerPlanCommand(program: Command): void {
             });
             await writeMissionSheet(o.pdf, sheet, '--pdf');
           }
+          const explanation = await explainStoredPlan(db, plan);
           if (o.json) {
-            process.stdout.write(`${JSON.stringify({ ...plan, duplicate })}\n`);
+            process.stdout.write(`${JSON.stringify({ ...plan, duplicate, explanation })}\n`);
             return;
           }
           const { dosage: d } = plan.settings;
@@ -140,6 +142,10 @@ export function registerPlanCommand(program: Command): void {
               `Cobertura: ${plan.expectedCovered.toFixed(2)} de ${plan.expectedTotal.toFixed(2)} delitos esperados en el turno (${pct(share)}), con ${plan.areas.length} áreas para ${totalUnits} unidades (hasta ${plan.settings.maxCells} celdas cada una).`,
               `Dosis: ${d.visits} visitas de ${d.minutesPerVisit} min por área, ${d.pauseMinutes} min entre visitas (turno de ${d.turnoMinutes} min).`,
               `Excluidos por depender de la actividad policial: ${excluded.length > 0 ? excluded.join(', ') : 'ninguno'} (VIGIA_PATROL_EXCLUDE, al hacer el pronóstico).`,
+              '',
+              'Por qué este plan:',
+              `  ${explanation.forecast}`,
+              `  ${explanation.method}`,
               ...(tactics.length > 0
                 ? ['', 'Qué hacer en cada área:', ...tactics.map((t) => `  - ${t.text} [${t.code}]`)]
                 : []),
