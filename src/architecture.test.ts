@@ -22,6 +22,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   features: ['core'],
   classify: ['core', 'features', 'ml'],
   prevention: ['core'],
+  analysis: ['core'],
   evaluation: ['core', 'models'],
   storage: ['core', 'geo', 'config'],
   services: [
@@ -36,6 +37,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'classify',
     'features',
     'prevention',
+    'analysis',
   ],
   cli: ['core', 'config', 'services', 'storage', 'server'],
   server: ['core', 'config', 'services', 'storage'],
