@@ -13,6 +13,7 @@ const SRC = fileURLToPath(new URL('.', import.meta.url));
 /** Which top-level folders of src/ each folder may import (itself always allowed). */
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
+  contract: ['core'],
   config: ['core'],
   geo: ['core'],
   ingest: ['core', 'geo'],
@@ -40,9 +41,10 @@ const ALLOWED: Record<string, readonly string[]> = {
     'analysis',
   ],
   cli: ['core', 'config', 'services', 'storage', 'server'],
-  server: ['core', 'config', 'services', 'storage'],
+  server: ['core', 'contract', 'config', 'services', 'storage'],
   test: [
     'core',
+    'contract',
     'geo',
     'ingest',
     'storage',

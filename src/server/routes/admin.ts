@@ -1,6 +1,7 @@
 /** Accounts (admin), API tokens (own; admins all) and the audit log (admin). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { responses } from '../../contract/api.ts';
 import { ROLES, SCOPES } from '../../core/access.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { parseDay } from '../../core/time.ts';
@@ -19,13 +20,18 @@ import { dayParam, idParams, type RouteDeps, typed } from './deps.ts';
 
 export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const api = typed(app);
-  api.get('/api/v1/users', { schema: { tags: ['administración'], summary: 'Usuarios' } }, async () => ({
-    users: await listUsers(deps.db),
-  }));
+  api.get(
+    '/api/v1/users',
+    { schema: { response: responses('GET /api/v1/users'), tags: ['administración'], summary: 'Usuarios' } },
+    async () => ({
+      users: await listUsers(deps.db),
+    }),
+  );
   api.post(
     '/api/v1/users',
     {
       schema: {
+        response: responses('POST /api/v1/users'),
         tags: ['administración'],
         summary: 'Crea un usuario',
         body: z.object({
@@ -55,6 +61,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
     '/api/v1/users/:id',
     {
       schema: {
+        response: responses('PATCH /api/v1/users/:id'),
         tags: ['administración'],
         summary:
           'Cambia rol, nombre, contraseña o sector, o deshabilita un usuario (rol, contraseña o deshabilitar cierran sus sesiones)',
@@ -88,7 +95,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
   api.get(
     '/api/v1/tokens',
     {
-      schema: { tags: ['cuenta'], summary: 'Tokens de API propios (administrador: todos); nunca el secreto' },
+      schema: {
+        response: responses('GET /api/v1/tokens'),
+        tags: ['cuenta'],
+        summary: 'Tokens de API propios (administrador: todos); nunca el secreto',
+      },
     },
     async (request) => {
       const { principal, grant } = accessOf(request);
@@ -99,6 +110,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
     '/api/v1/tokens',
     {
       schema: {
+        response: responses('POST /api/v1/tokens'),
         tags: ['cuenta'],
         summary: 'Crea un token de API propio; el secreto se muestra una sola vez',
         body: z.object({
@@ -127,7 +139,14 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
   );
   api.delete(
     '/api/v1/tokens/:id',
-    { schema: { tags: ['cuenta'], summary: 'Revoca un token', params: idParams } },
+    {
+      schema: {
+        response: responses('DELETE /api/v1/tokens/:id'),
+        tags: ['cuenta'],
+        summary: 'Revoca un token',
+        params: idParams,
+      },
+    },
     async (request, reply) => {
       await revokeTokenAs(deps.db, request.params.id, accessOf(request).principal, auditContext(request));
       return reply.status(204).send();
@@ -138,6 +157,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: RouteDeps): void
     '/api/v1/audit',
     {
       schema: {
+        response: responses('GET /api/v1/audit'),
         tags: ['administración'],
         summary: 'Registro de auditoría (más reciente primero)',
         querystring: z.object({

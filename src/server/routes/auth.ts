@@ -1,11 +1,13 @@
 /** Login, logout and "who am I" for dashboard sessions and token callers. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { responses } from '../../contract/api.ts';
 import { ROLE_LABELS } from '../../core/access.ts';
 import { AuthenticationError } from '../../core/errors.ts';
 import { changeOwnPassword, login, logout, sessionPrincipal, userById } from '../../services/accounts.ts';
 import { accessOf, auditContext, SESSION_COOKIE } from '../auth.ts';
 import { LoginGuard } from '../login-guard.ts';
+import { viewsFor } from '../views.ts';
 import { type RouteDeps, typed } from './deps.ts';
 
 export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -23,6 +25,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     '/api/v1/auth/login',
     {
       schema: {
+        response: responses('POST /api/v1/auth/login'),
         tags: ['cuenta'],
         summary: 'Inicia sesión (cookie HttpOnly + token CSRF)',
         security: [],
@@ -52,13 +55,20 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
         csrfToken: s.csrfToken,
         expiresAt: s.expiresAt,
         idleMinutes: deps.settings.sessionIdleMinutes,
+        views: viewsFor({ role: s.user.role, scopes: [], via: 'session' }),
       };
     },
   );
 
   api.post(
     '/api/v1/auth/logout',
-    { schema: { tags: ['cuenta'], summary: 'Cierra la sesión (requiere x-csrf-token)' } },
+    {
+      schema: {
+        response: responses('POST /api/v1/auth/logout'),
+        tags: ['cuenta'],
+        summary: 'Cierra la sesión (requiere x-csrf-token)',
+      },
+    },
     async (request, reply) => {
       const cookie = request.cookies[SESSION_COOKIE];
       if (cookie) await logout(deps.db, cookie, auditContext(request));
@@ -71,6 +81,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     '/api/v1/auth/session',
     {
       schema: {
+        response: responses('GET /api/v1/auth/session'),
         tags: ['cuenta'],
         summary: 'La sesión del navegador, si hay una (200 también sin sesión: { user: null })',
         security: [],
@@ -86,6 +97,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
         via: p.via,
         scopes: p.scopes,
         csrfToken: p.csrfToken,
+        views: viewsFor(p),
       };
     },
   );
@@ -94,6 +106,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
     '/api/v1/auth/password',
     {
       schema: {
+        response: responses('POST /api/v1/auth/password'),
         tags: ['cuenta'],
         summary: 'Cambia la contraseña propia (cierra todas las sesiones del usuario)',
         body: z.object({
@@ -118,7 +131,13 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
 
   api.get(
     '/api/v1/auth/me',
-    { schema: { tags: ['cuenta'], summary: 'El usuario autenticado, su rol y alcances' } },
+    {
+      schema: {
+        response: responses('GET /api/v1/auth/me'),
+        tags: ['cuenta'],
+        summary: 'El usuario autenticado, su rol y alcances',
+      },
+    },
     async (request) => {
       const { principal } = accessOf(request);
       const user = await userById(deps.db, principal.userId);
@@ -127,6 +146,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: RouteDeps): void 
         via: principal.via,
         scopes: principal.scopes,
         ...(principal.via === 'session' ? { csrfToken: principal.csrfToken } : {}),
+        views: viewsFor(principal),
       };
     },
   );

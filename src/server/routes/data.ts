@@ -1,6 +1,7 @@
 /** Incident-level data (audited) and aggregates (suppressed for community views). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { responses } from '../../contract/api.ts';
 import type { AggregateView, IncidentView } from '../../core/access.ts';
 import { cachedAnswer } from '../../services/aggregate-cache.ts';
 import { audit } from '../../services/audit.ts';
@@ -65,6 +66,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
     '/api/v1/incidents',
     {
       schema: {
+        response: responses('GET /api/v1/incidents'),
         tags: ['incidentes'],
         summary: 'Incidentes con filtros y paginación por cursor (cada lectura queda en la auditoría)',
         description:
@@ -102,6 +104,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
     '/api/v1/stats',
     {
       schema: {
+        response: responses('GET /api/v1/stats'),
         tags: ['estadísticas'],
         summary:
           'Conteos por distrito × mes × categoría (vista comunitaria: solo celdas de 0 o ≥ 5; ver docs/api.md)',
@@ -114,6 +117,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
     '/api/v1/stats/turnos',
     {
       schema: {
+        response: responses('GET /api/v1/stats/turnos'),
         tags: ['estadísticas'],
         summary:
           'Perfil por turno: incidentes por turno policial (sin categorías protegidas bajo la vista completa; no disponible en la vista comunitaria)',
@@ -126,6 +130,7 @@ export function registerDataRoutes(app: FastifyInstance, deps: RouteDeps): void 
     '/api/v1/stats/trends',
     {
       schema: {
+        response: responses('GET /api/v1/stats/trends'),
         tags: ['estadísticas'],
         summary: 'Series mensuales por distrito y del área, con variación interanual',
         querystring: filterQuery,

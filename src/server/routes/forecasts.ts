@@ -1,6 +1,7 @@
 /** Current and stored forecasts (compact grid or GeoJSON), forecast runs, and backtest reports. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { responses } from '../../contract/api.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { storedReport, storedReports } from '../../services/backtest.ts';
 import { cellCrimeTypes } from '../../services/crime-type.ts';
@@ -37,6 +38,7 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/api/v1/forecasts',
     {
       schema: {
+        response: responses('GET /api/v1/forecasts'),
         tags: ['pronósticos'],
         summary: 'Pronósticos vigentes (último día pronosticado) por grupo y turno, sin superficies',
         querystring: z.object({ area: areaParam }),
@@ -55,6 +57,7 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/api/v1/forecasts/days',
     {
       schema: {
+        response: responses('GET /api/v1/forecasts/days'),
         tags: ['pronósticos'],
         summary: 'Días con pronósticos guardados (más reciente primero)',
         querystring: z.object({ area: areaParam, group: z.string().max(20).optional() }),
@@ -71,6 +74,7 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/api/v1/forecasts/current',
     {
       schema: {
+        response: responses('GET /api/v1/forecasts/current'),
         tags: ['pronósticos'],
         summary: 'Superficie de riesgo vigente de un grupo de delitos y turno',
         querystring: z.object({
@@ -109,6 +113,7 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/api/v1/forecasts/:id',
     {
       schema: {
+        response: responses('GET /api/v1/forecasts/:id'),
         tags: ['pronósticos'],
         summary: 'Un pronóstico guardado',
         params: idParams,
@@ -126,6 +131,7 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/api/v1/forecasts/:id/hotspots',
     {
       schema: {
+        response: responses('GET /api/v1/forecasts/:id/hotspots'),
         tags: ['pronósticos'],
         summary:
           'Los puntos calientes de un pronóstico con nombre: distrito, calles y lugar cercanos, enlaces para llegar',
@@ -134,31 +140,6 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
           limit: z.coerce.number().int().min(1).max(MAX_HOTSPOTS).default(10).describe('cuántos (1–50)'),
           district: z.string().max(40).optional().describe('solo los de un distrito (código)'),
         }),
-        response: {
-          200: z.object({
-            forecastId: z.number().int(),
-            area: z.string(),
-            hotspots: z.array(
-              z.object({
-                cell: z.number().int(),
-                rank: z.number().int().describe('1 = mayor riesgo del área'),
-                expected: z.number().describe('delitos esperados en la ventana del pronóstico'),
-                district: z.object({ code: z.string(), name: z.string() }).nullable(),
-                place: z.object({
-                  label: z.string().describe('«Distrito — Av. X / Jr. Y, cerca de Z»'),
-                  district: z.string(),
-                  streets: z.array(z.string()),
-                  landmark: z.string().nullable(),
-                  lat: z.number(),
-                  lon: z.number(),
-                  directionsUrl: z.string().describe('cómo llegar (Google Maps)'),
-                  mapUrl: z.string().describe('el punto en OpenStreetMap'),
-                  attribution: z.string().nullable().describe('atribución de la capa de nombres (ODbL)'),
-                }),
-              }),
-            ),
-          }),
-        },
       },
     },
     async (request) =>
@@ -171,6 +152,7 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/api/v1/hotspots/persistence',
     {
       schema: {
+        response: responses('GET /api/v1/hotspots/persistence'),
         tags: ['pronósticos'],
         summary:
           'Zonas calientes persistentes: proporción de meses en que cada celda estuvo en el 5 % más alto (forma de grilla)',
@@ -195,6 +177,7 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/api/v1/crime-types',
     {
       schema: {
+        response: responses('GET /api/v1/crime-types'),
         tags: ['pronósticos'],
         summary:
           'Tipos de delito más probables en una celda del mapa (árboles potenciados entrenados con el año anterior al día; solo probabilidades agregadas)',
@@ -229,6 +212,7 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/api/v1/backtests',
     {
       schema: {
+        response: responses('GET /api/v1/backtests'),
         tags: ['evaluación'],
         summary: 'Reportes de backtest guardados, con el acierto al 5 % del área por modelo',
         querystring: z.object({
@@ -250,6 +234,7 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     '/api/v1/backtests/:id',
     {
       schema: {
+        response: responses('GET /api/v1/backtests/:id'),
         tags: ['evaluación'],
         summary: 'Un reporte de backtest (JSON con curvas de acierto, PAI, PEI*, intervalos; o CSV, HTML)',
         params: idParams,

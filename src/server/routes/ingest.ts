@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { responses } from '../../contract/api.ts';
 import { InputFileError, ValidationError, VigiaError } from '../../core/errors.ts';
 import { audit } from '../../services/audit.ts';
 import {
@@ -34,6 +35,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): voi
     '/api/v1/ingest/jobs',
     {
       schema: {
+        response: responses('POST /api/v1/ingest/jobs'),
         tags: ['ingesta'],
         summary:
           'Sube un archivo para ingerir en segundo plano (multipart, campo "file"); responde 202 con el trabajo',
@@ -87,6 +89,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): voi
     '/api/v1/ingest/jobs',
     {
       schema: {
+        response: responses('GET /api/v1/ingest/jobs'),
         tags: ['ingesta'],
         summary: 'Trabajos de ingesta recientes',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
@@ -96,13 +99,21 @@ export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): voi
   );
   api.get(
     '/api/v1/ingest/jobs/:id',
-    { schema: { tags: ['ingesta'], summary: 'Estado y reporte de un trabajo de ingesta', params: idParams } },
+    {
+      schema: {
+        response: responses('GET /api/v1/ingest/jobs/:id'),
+        tags: ['ingesta'],
+        summary: 'Estado y reporte de un trabajo de ingesta',
+        params: idParams,
+      },
+    },
     async (request) => ({ job: await jobStatus(deps.db, request.params.id) }),
   );
   api.get(
     '/api/v1/ingest/jobs/:id/rejects',
     {
       schema: {
+        response: responses('GET /api/v1/ingest/jobs/:id/rejects'),
         tags: ['ingesta'],
         summary: 'Filas rechazadas (fila, campo, motivo, valor) — lectura auditada',
         params: idParams,

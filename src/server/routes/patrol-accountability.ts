@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { responses } from '../../contract/api.ts';
 import type { AggregateView } from '../../core/access.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { patrolDisparity, patrolEffect, patrolScenario } from '../../services/patrol-accountability.ts';
@@ -14,108 +15,6 @@ const group = z
   .enum(Object.keys(CRIME_GROUPS) as [string, ...string[]])
   .optional()
   .describe('grupo de delitos (por defecto all)');
-const share = z.number().nullable();
-const ruleSchema = z.object({
-  text: z.string(),
-  low: z.number(),
-  high: z.number(),
-  minPoints: z.number(),
-  minMinutes: z.number(),
-  minReported: z.number(),
-});
-const disparityResponse = z.object({
-  area: z.string(),
-  from: z.string(),
-  to: z.string(),
-  group: z.string(),
-  view: z.enum(['full', 'exact', 'suppressed']),
-  rule: ruleSchema,
-  note: z.string(),
-  flagged: z.number().int(),
-  turnos: z.array(
-    z.object({
-      turno: z.string(),
-      patrolMinutes: z.number(),
-      plannedMinutes: z.number(),
-      expected: z.number(),
-      reported: z.number(),
-      forecastDays: z.number().int(),
-      plans: z.number().int(),
-      districts: z.array(
-        z.object({
-          code: z.string(),
-          name: z.string(),
-          patrolMinutes: z.number(),
-          patrolShare: share,
-          plannedMinutes: z.number(),
-          plannedShare: share,
-          expected: z.number(),
-          riskShare: share,
-          reported: z.number(),
-          reportedShare: share,
-          patrolToRisk: z
-            .number()
-            .nullable()
-            .describe('null: indefinida; sin riesgo con patrullaje: null en JSON (∞)'),
-          patrolToReported: z.number().nullable(),
-          flags: z.array(z.object({ against: z.enum(['riesgo', 'denuncias']), text: z.string() })),
-        }),
-      ),
-    }),
-  ),
-});
-const point = {
-  units: z.number().int(),
-  expectedCovered: z.number(),
-  share: z.number(),
-  marginal: z.number().nullable(),
-};
-const scenarioResponse = z.object({
-  area: z.string(),
-  day: z.string(),
-  turno: z.string(),
-  group: z.string(),
-  forecast: z.object({ id: z.number().int(), model: z.string(), createdAt: z.string() }),
-  maxUnits: z.number().int(),
-  maxCells: z.number().int(),
-  current: z
-    .object({
-      planId: z.number().int(),
-      version: z.number().int(),
-      units: z.number().int(),
-      unitsBySector: z.record(z.string(), z.number().int()),
-    })
-    .nullable(),
-  districts: z.array(
-    z.object({
-      code: z.string(),
-      name: z.string(),
-      expectedTotal: z.number(),
-      currentUnits: z.number().int().nullable(),
-      curve: z.array(z.object(point)),
-    }),
-  ),
-  total: z.object({
-    expectedTotal: z.number(),
-    curve: z.array(z.object({ ...point, unitsBySector: z.record(z.string(), z.number().int()) })),
-  }),
-  candidates: z.number().int(),
-});
-const arm = z.object({ areas: z.number().int(), crimes: z.number().int(), expected: z.number() });
-const effectResponse = z.object({
-  area: z.string(),
-  from: z.string(),
-  to: z.string(),
-  group: z.string(),
-  patrolled: arm,
-  comparable: arm,
-  unmatched: z.number().int(),
-  skipped: z.number().int(),
-  rateRatio: z.number().nullable(),
-  interval: z.tuple([z.number(), z.number()]).nullable(),
-  matching: z.string(),
-  note: z.string(),
-});
 const period = {
   area: areaParam,
   from: dayParam.describe('primer día del periodo (hora local)'),
@@ -132,11 +31,11 @@ export function registerPatrolAccountabilityRoutes(app: FastifyInstance, deps: R
     '/api/v1/patrol-disparity',
     {
       schema: {
+        response: responses('GET /api/v1/patrol-disparity'),
         tags: ['prevención'],
         summary:
           'Disparidad por distrito y turno: parte del tiempo de patrullaje (y la planificada) vs parte del riesgo pronosticado vs parte de los delitos denunciados, con alertas (solo agregados; auditado)',
         querystring: z.strictObject(period),
-        response: { 200: disparityResponse },
       },
     },
     async (request) => {
@@ -165,6 +64,7 @@ export function registerPatrolAccountabilityRoutes(app: FastifyInstance, deps: R
     '/api/v1/patrol-scenarios',
     {
       schema: {
+        response: responses('GET /api/v1/patrol-scenarios'),
         tags: ['prevención'],
         summary:
           'Escenario: parte de los delitos esperados del turno cubierta con 0…maxUnits unidades, por distrito y en total, con la ganancia de cada unidad (auditado)',
@@ -176,7 +76,6 @@ export function registerPatrolAccountabilityRoutes(app: FastifyInstance, deps: R
           maxUnits: z.coerce.number().describe('unidades como máximo, 1–200'),
           maxCells: z.coerce.number().optional().describe('celdas por área, 1–9 (por defecto 4)'),
         }),
-        response: { 200: scenarioResponse },
       },
     },
     async (request) => {
@@ -199,11 +98,11 @@ export function registerPatrolAccountabilityRoutes(app: FastifyInstance, deps: R
     '/api/v1/patrol-effect',
     {
       schema: {
+        response: responses('GET /api/v1/patrol-effect'),
         tags: ['prevención'],
         summary:
           'Efecto medido de los planes (observacional, no causal): delitos denunciados en áreas patrulladas vs áreas comparables no planificadas, razón de tasas con intervalo (auditado)',
         querystring: z.strictObject(period),
-        response: { 200: effectResponse },
       },
     },
     async (request) => {

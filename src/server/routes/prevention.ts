@@ -1,6 +1,7 @@
 /** Patrol plans per turno and the officer's patrol log (issue 12): docs/api.md, docs/prevention.md. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { type Answer, responses } from '../../contract/api.ts';
 import type { PlanView } from '../../core/access.ts';
 import { ValidationError } from '../../core/errors.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
@@ -36,106 +37,18 @@ const BODY_FIELD: Readonly<Record<string, string>> = {
   '--pause-minutes': 'pauseMinutes',
 };
 
-const gridSchema = z.looseObject({}).describe('GridSpec del pronóstico: las celdas la indexan');
-const areaSchema = z.looseObject({
-  order: z.number().int(),
-  code: z.string(),
-  name: z.string(),
-  cells: z.array(z.number().int()),
-  expected: z.number(),
-});
-const sectorSchema = z.looseObject({
-  code: z.string(),
-  name: z.string(),
-  units: z.number().int(),
-  areas: z.number().int(),
-  expectedCovered: z.number(),
-  expectedTotal: z.number(),
-  share: z.number(),
-});
-const dosageSchema = z.looseObject({
-  minutesPerVisit: z.number(),
-  pauseMinutes: z.number(),
-  turnoMinutes: z.number(),
-  visits: z.number(),
-});
-const planSchema = z.looseObject({
-  id: z.number().int(),
-  version: z.number().int(),
-  area: z.string(),
-  day: z.string(),
-  turno: z.string(),
-  group: z.string(),
-  forecastId: z.number().int(),
-  forecastCreatedAt: z.string(),
-  modelKind: z.string(),
-  modelConfig: z.unknown(),
-  settings: z.looseObject({ dosage: dosageSchema }),
-  grid: gridSchema,
-  areas: z.array(areaSchema),
-  sectors: z.array(sectorSchema),
-  expectedCovered: z.number(),
-  expectedTotal: z.number(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-});
-const explanationSchema = z
-  .object({
-    forecast: z.string().describe('de qué pronóstico y modelo sale el plan, con qué datos'),
-    method: z.string().describe('cómo se eligieron las áreas'),
-    sectors: z.array(z.object({ code: z.string(), text: z.string() })),
-    areas: z.array(z.object({ order: z.number().int(), text: z.string() })),
-  })
-  .describe('por qué el plan es como es (en español)');
-const planResponse = z.object({ plan: planSchema, duplicate: z.boolean(), explanation: explanationSchema });
-const viewResponse = z.object({
-  view: z.enum(['full', 'sector', 'districts']),
-  plan: z.object({
-    id: z.number().int(),
-    version: z.number().int(),
-    area: z.string(),
-    day: z.string(),
-    turno: z.string(),
-    group: z.string(),
-    forecastId: z.number().int(),
-    modelKind: z.string(),
-    createdAt: z.string(),
-    dosage: dosageSchema,
-  }),
-  grid: gridSchema.optional(),
-  areas: z.array(areaSchema).optional(),
-  sectors: z.array(sectorSchema),
-  explanation: explanationSchema.optional(),
-  expectedCovered: z.number().optional(),
-  expectedTotal: z.number().optional(),
-});
-const logSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  planId: z.number().int(),
-  areaOrder: z.number().int(),
-  kind: z.enum(['check-in', 'check-out']),
-  at: z.string(),
-  checkIn: z.string().nullable(),
-  minutes: z.number().nullable().describe('check-out: minutos desde su check-in; null mientras no llega'),
-  report: z.enum(PATROL_REPORTS).nullable(),
-  tactic: z.string().nullable(),
-  note: z.string().nullable(),
-  receivedAt: z.string(),
-});
-
 const iso = (d: Date | string): string => new Date(d).toISOString();
 
-function planOut(p: StoredPatrolPlan): z.infer<typeof planSchema> {
+function planOut(p: StoredPatrolPlan): Answer<'POST /api/v1/patrol-plans'>['plan'] {
   // Interfaces have no index signature; the serializer checks the shape at run time.
   return {
     ...p,
     forecastCreatedAt: iso(p.forecastCreatedAt),
     createdAt: iso(p.createdAt),
-  } as unknown as z.infer<typeof planSchema>;
+  } as unknown as Answer<'POST /api/v1/patrol-plans'>['plan'];
 }
 
-function logOut(l: PatrolLogRow): z.infer<typeof logSchema> {
+function logOut(l: PatrolLogRow): Answer<'GET /api/v1/patrol-logs'>['entries'][number] {
   return {
     id: l.id,
     username: l.username,
@@ -183,6 +96,7 @@ export function registerPreventionRoutes(app: FastifyInstance, deps: RouteDeps):
     '/api/v1/patrol-plans',
     {
       schema: {
+        response: responses('POST /api/v1/patrol-plans'),
         tags: ['prevención'],
         summary:
           'Genera el plan de patrullaje de un turno desde el pronóstico guardado (o devuelve el ya guardado con el mismo pronóstico y ajustes)',
@@ -200,7 +114,6 @@ export function registerPreventionRoutes(app: FastifyInstance, deps: RouteDeps):
           visitMinutes: z.number().optional().describe('minutos por visita (Koper, por defecto 15)'),
           pauseMinutes: z.number().optional().describe('pausa entre visitas (por defecto 60)'),
         }),
-        response: { 200: planResponse, 201: planResponse },
       },
     },
     async (request, reply) => {
@@ -237,6 +150,7 @@ export function registerPreventionRoutes(app: FastifyInstance, deps: RouteDeps):
     '/api/v1/patrol-plans/current',
     {
       schema: {
+        response: responses('GET /api/v1/patrol-plans/current'),
         tags: ['prevención'],
         summary:
           'Plan de patrullaje vigente de un turno según el rol: efectivos, solo las áreas de su sector; planificadores y autoridades, agregados por distrito; analistas, todo (cada lectura queda auditada)',
@@ -246,7 +160,6 @@ export function registerPreventionRoutes(app: FastifyInstance, deps: RouteDeps):
           day: dayParam.optional().describe('día (hora local); sin día: el último con plan'),
           group: group.optional().describe('grupo de delitos (por defecto all)'),
         }),
-        response: { 200: viewResponse },
       },
     },
     async (request) => {
@@ -265,21 +178,18 @@ export function registerPreventionRoutes(app: FastifyInstance, deps: RouteDeps):
         deps.defaultArea,
         auditContext(request),
       );
-      return body as z.infer<typeof viewResponse>;
+      return body as Answer<'GET /api/v1/patrol-plans/current'>;
     },
   );
   api.post(
     '/api/v1/patrol-logs',
     {
       schema: {
+        response: responses('POST /api/v1/patrol-logs'),
         tags: ['prevención'],
         summary:
           'Registra un check-in o check-out del efectivo (id UUID del dispositivo: reenviar devuelve la entrada guardada)',
         body: logBody,
-        response: {
-          200: z.object({ entry: logSchema, duplicate: z.boolean() }),
-          201: z.object({ entry: logSchema, duplicate: z.boolean() }),
-        },
       },
     },
     async (request, reply) => {
@@ -310,13 +220,13 @@ export function registerPreventionRoutes(app: FastifyInstance, deps: RouteDeps):
     '/api/v1/patrol-logs',
     {
       schema: {
+        response: responses('GET /api/v1/patrol-logs'),
         tags: ['prevención'],
         summary:
           'Entradas de la bitácora de patrullaje de un plan (efectivo: las propias; analistas: todas); lectura auditada',
         querystring: z.strictObject({
           plan: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('id del plan'),
         }),
-        response: { 200: z.object({ planId: z.number().int(), entries: z.array(logSchema) }) },
       },
     },
     async (request) => {
@@ -333,17 +243,11 @@ export function registerPreventionRoutes(app: FastifyInstance, deps: RouteDeps):
     '/api/v1/patrol-plans/:id/mission-sheet.pdf',
     {
       schema: {
+        response: responses('GET /api/v1/patrol-plans/:id/mission-sheet.pdf'),
         tags: ['prevención'],
         summary:
           'Hoja de misión del plan en PDF para la reunión de la comisaría (mapa y lista de áreas); efectivos: solo su sector; lectura auditada',
         params: idParams,
-        response: {
-          200: {
-            description:
-              'la hoja de misión (PDF, se descarga como mision-<área>-<día>-<turno>-v<versión>.pdf)',
-            content: { 'application/pdf': { schema: z.string().describe('PDF') } },
-          },
-        },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 /** Reference data: study areas, district boundaries, the model registry. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { responses } from '../../contract/api.ts';
 import { districtsGeoJson, listStudyAreas } from '../../services/areas.ts';
 import { recentDataAge } from '../../services/data-age.ts';
 import { modelCatalogue } from '../../services/forecast.ts';
@@ -10,13 +11,20 @@ export function registerReferenceRoutes(app: FastifyInstance, deps: RouteDeps): 
   const api = typed(app);
   api.get(
     '/api/v1/areas',
-    { schema: { tags: ['referencia'], summary: 'Áreas de estudio registradas' } },
+    {
+      schema: {
+        response: responses('GET /api/v1/areas'),
+        tags: ['referencia'],
+        summary: 'Áreas de estudio registradas',
+      },
+    },
     async () => ({ areas: await listStudyAreas(deps.db) }),
   );
   api.get(
     '/api/v1/districts',
     {
       schema: {
+        response: responses('GET /api/v1/districts'),
         tags: ['referencia'],
         summary: 'Límites de los distritos (GeoJSON, WGS84)',
         querystring: z.object({ area: areaParam }),
@@ -28,6 +36,7 @@ export function registerReferenceRoutes(app: FastifyInstance, deps: RouteDeps): 
     '/api/v1/ui',
     {
       schema: {
+        response: responses('GET /api/v1/ui'),
         tags: ['referencia'],
         summary:
           'Ajustes del tablero: mapa base (si se configuró), área por defecto y antigüedad de sus datos (dataAge)',
@@ -43,6 +52,7 @@ export function registerReferenceRoutes(app: FastifyInstance, deps: RouteDeps): 
     '/api/v1/models',
     {
       schema: {
+        response: responses('GET /api/v1/models'),
         tags: ['referencia'],
         summary: 'Modelos de pronóstico disponibles y sus ajustes por defecto',
       },
