@@ -107,6 +107,8 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/forecasts/:id': read(FORECAST_ROLES),
   'GET /api/v1/forecasts/:id/hotspots': read(FORECAST_ROLES),
   'GET /api/v1/hotspots/persistence': read(FORECAST_ROLES),
+  // Emerging hot spots (issue 13): per-cell classes from aggregate counts, for planning; audited.
+  'GET /api/v1/hotspots/emerging': read(PATROL_OFFICIALS),
   // Per-cell crime-type probabilities: aggregate model output over a year, no incident; the same
   // roles as the forecasts (community views do not get per-cell detail).
   'GET /api/v1/crime-types': read(FORECAST_ROLES),

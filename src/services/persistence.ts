@@ -18,7 +18,7 @@ import { gridBody } from './forecast.ts';
 const TOP_SHARE = 0.05;
 
 /** Local month starts (ms): the `months` whole months before the month of `before`, and its start. */
-function monthStarts(before: number, months: number, timeZone: string): number[] {
+export function monthStarts(before: number, months: number, timeZone: string): number[] {
   const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
   const [y, m] = f.format(new Date(before)).split('-').map(Number) as [number, number];
   const starts: number[] = [];
