@@ -16,7 +16,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
-  serializerCompiler,
+  ResponseSerializationError,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -92,6 +92,21 @@ function nulField(value: unknown, path = ''): string | null {
   return null;
 }
 
+/**
+ * Response serializer: the JSON that goes out must match the route's contract schema
+ * (src/contract/api.ts). The checked text is exactly what the handler returned (Dates as ISO
+ * strings), so declaring a schema never reorders or drops fields; a mismatch is a 500, logged.
+ */
+function contractSerializer({ schema, method, url }: { schema: unknown; method: string; url: string }) {
+  const check = schema instanceof z.ZodType ? schema : null;
+  return (data: unknown): string => {
+    const json = JSON.stringify(data);
+    const r = check?.safeParse(JSON.parse(json));
+    if (r && !r.success) throw new ResponseSerializationError(method, url, { cause: r.error });
+    return json;
+  };
+}
+
 /** Builds the app (not listening yet). */
 export function buildApp(options: AppOptions): VigiaApp {
   const settings: HttpSettings = { ...DEFAULT_HTTP_SETTINGS, ...options.http };
@@ -110,7 +125,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     trustProxy: settings.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(contractSerializer);
   app.setErrorHandler(handleError);
   const webDir = options.webDir ?? WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);

@@ -4,27 +4,13 @@
  * the table implies; then the field rules (what each view shows).
  */
 
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_SCOPES, ROLES, type Role, SMALL_COUNT_THRESHOLD } from '../core/access.ts';
 import { createToken } from '../services/accounts.ts';
-import { recordPatrolLog } from '../services/patrol-logs.ts';
-import { makePatrolPlan } from '../services/patrol-plans.ts';
-import { getForecast } from '../storage/forecasts.ts';
-import {
-  type ApiFixture,
-  call,
-  loginAs,
-  OFFICER_SECTOR,
-  type Session,
-  startApi,
-  TEST_PASSWORD,
-  uploadForm,
-} from '../test/api.ts';
+import { type ApiFixture, call, loginAs, type Session, startApi, uploadForm } from '../test/api.ts';
 import { BACKENDS } from '../test/db.ts';
+import { example, expectedOk } from '../test/route-examples.ts';
 import { PERMISSIONS, PUBLIC_ROUTES } from './permissions.ts';
-
-let counter = 0;
 
 /** A top-level field each read route's answer has (the shape check of the walk). */
 const SHAPES: Record<string, string> = {
@@ -67,17 +53,6 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/patrol-effect': 'patrolled',
 };
 
-/** The patrol plan the walk reads and logs against (stored once, then returned again). */
-const PLAN_REQUEST = { area: 'callao', turno: 'noche', group: 'property', units: 10 } as const;
-async function walkPlan(f: ApiFixture): Promise<{ id: number; areaOrder: number }> {
-  const { plan } = await makePatrolPlan(f.t.db, {
-    ...PLAN_REQUEST,
-    actor: { actor: 'test', role: null, ip: null, requestId: null },
-  });
-  const area = plan.areas.find((a) => a.code === OFFICER_SECTOR);
-  return { id: plan.id, areaOrder: area?.order ?? 1 };
-}
-
 /** Checks an allowed answer's shape. */
 function expectShape(key: string, status: number, body: unknown): void {
   if (status === 204 || status === 400) return;
@@ -87,122 +62,6 @@ function expectShape(key: string, status: number, body: unknown): void {
   }
   expect(body, key).toBeTypeOf('object');
   expect(body as object, key).toHaveProperty(SHAPES[key] as string);
-}
-
-/** Statuses of an allowed call of the example request. */
-const expectedOk = (key: string): number[] =>
-  key === 'POST /api/v1/auth/password' ? [400] : [200, 201, 202, 204];
-
-/** A valid request for each route, for a caller of `role`. */
-async function example(
-  f: ApiFixture,
-  key: string,
-  role: Role,
-  jobId: number,
-): Promise<{ path: string; body?: unknown; form?: FormData }> {
-  const SETUP = { actor: 'test', role: null, ip: null, requestId: null };
-  switch (key) {
-    case 'POST /api/v1/auth/logout':
-      return { path: '/api/v1/auth/logout' };
-    case 'POST /api/v1/auth/password':
-      // A wrong current password: 400 when the route is open to the caller, 403 when it is not.
-      return {
-        path: '/api/v1/auth/password',
-        body: { currentPassword: 'no-es-la-clave', newPassword: 'otra-clave-larga-123' },
-      };
-    case 'GET /api/v1/forecasts/current':
-      return { path: '/api/v1/forecasts/current?group=property&turno=noche' };
-    case 'GET /api/v1/crime-types': {
-      // A cell of the stored forecast's grid inside the area.
-      const stored = await getForecast(f.t.db, f.forecastId);
-      return { path: `/api/v1/crime-types?cell=${stored?.surface.mask.indexOf(1)}&turno=noche` };
-    }
-    case 'GET /api/v1/forecasts/:id':
-      return { path: `/api/v1/forecasts/${f.forecastId}` };
-    case 'GET /api/v1/forecasts/:id/hotspots':
-      return { path: `/api/v1/forecasts/${f.forecastId}/hotspots?limit=3` };
-    case 'GET /api/v1/backtests/:id':
-      return { path: `/api/v1/backtests/${f.reportId}` };
-    case 'GET /api/v1/incidents':
-      return { path: '/api/v1/incidents?limit=20' };
-    case 'POST /api/v1/ingest/jobs':
-      return { path: '/api/v1/ingest/jobs?format=sidpol-geo', form: uploadForm() };
-    case 'GET /api/v1/ingest/jobs/:id':
-      return { path: `/api/v1/ingest/jobs/${jobId}` };
-    case 'GET /api/v1/ingest/jobs/:id/rejects':
-      return { path: `/api/v1/ingest/jobs/${jobId}/rejects` };
-    case 'POST /api/v1/tokens':
-      return { path: '/api/v1/tokens', body: { name: 'walk', scopes: ['read'] } };
-    case 'DELETE /api/v1/tokens/:id': {
-      const u = f.users[role];
-      const t = await createToken(
-        f.t.db,
-        { id: u.id, username: u.username, role },
-        { name: 'to-revoke', scopes: ['read'] },
-        SETUP,
-      );
-      return { path: `/api/v1/tokens/${t.id}` };
-    }
-    case 'POST /api/v1/patrol-plans':
-      return { path: '/api/v1/patrol-plans', body: PLAN_REQUEST };
-    case 'GET /api/v1/patrol-plans/current':
-      await walkPlan(f);
-      return { path: '/api/v1/patrol-plans/current?turno=noche&group=property' };
-    case 'GET /api/v1/patrol-disparity':
-      return { path: '/api/v1/patrol-disparity?from=2025-03-29&to=2025-03-30&group=property' };
-    case 'GET /api/v1/patrol-scenarios':
-      return { path: '/api/v1/patrol-scenarios?turno=noche&group=property&maxUnits=2' };
-    case 'GET /api/v1/patrol-effect':
-      return { path: '/api/v1/patrol-effect?from=2025-03-29&to=2025-03-30&group=property' };
-    case 'GET /api/v1/patrol-logs':
-      return { path: `/api/v1/patrol-logs?plan=${(await walkPlan(f)).id}` };
-    case 'GET /api/v1/patrol-plans/:id/mission-sheet.pdf':
-      return { path: `/api/v1/patrol-plans/${(await walkPlan(f)).id}/mission-sheet.pdf` };
-    case 'POST /api/v1/patrol-logs': {
-      // A check-in stored for the officer, closed by the request (visits one after another).
-      const plan = await walkPlan(f);
-      const minute = ++counter;
-      const at = (m: number): string => new Date(Date.UTC(2025, 2, 31, 0, m)).toISOString();
-      const checkIn = randomUUID();
-      const u = f.users.officer;
-      if (role === 'officer')
-        await recordPatrolLog(
-          f.t.db,
-          { userId: u.id, username: u.username, role, scopes: ['read'], via: 'token' },
-          {
-            id: checkIn,
-            kind: 'check-in',
-            planId: plan.id,
-            areaOrder: plan.areaOrder,
-            at: new Date(at(2 * minute)),
-          },
-          SETUP,
-        );
-      return {
-        path: '/api/v1/patrol-logs',
-        body: {
-          id: randomUUID(),
-          kind: 'check-out',
-          planId: plan.id,
-          areaOrder: plan.areaOrder,
-          checkIn,
-          at: at(2 * minute + 1),
-          report: 'sin novedad',
-        },
-      };
-    }
-    case 'POST /api/v1/users':
-      return {
-        path: '/api/v1/users',
-        body: { username: `walk-${role}-${++counter}`, role: 'community', password: TEST_PASSWORD },
-      };
-    case 'PATCH /api/v1/users/:id':
-      return { path: `/api/v1/users/${f.users.community.id}`, body: { displayName: `Líder ${++counter}` } };
-    default: {
-      const [, path] = key.split(' ');
-      return { path: path as string };
-    }
-  }
 }
 
 describe.each(BACKENDS)('permission table, every role × route (%s store)', (backend) => {
