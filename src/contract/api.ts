@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ROLES, SCOPES } from '../core/access.ts';
+import { emergingGrid } from './emerging.ts';
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────
 
@@ -668,6 +669,7 @@ export const CONTRACT = {
   'GET /api/v1/forecasts/:id': { 200: storedForecast },
   'GET /api/v1/forecasts/:id/hotspots': { 200: namedHotspots },
   'GET /api/v1/hotspots/persistence': { 200: persistence },
+  'GET /api/v1/hotspots/emerging': { 200: emergingGrid },
   'GET /api/v1/crime-types': { 200: crimeTypes },
   'POST /api/v1/patrol-plans': { 200: planAnswer, 201: planAnswer },
   'GET /api/v1/patrol-plans/current': { 200: planView },
