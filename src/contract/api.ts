@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ROLES, SCOPES } from '../core/access.ts';
 import { emergingGrid } from './emerging.ts';
+import { indicatorsSchema, populationLoadSchema } from './indicators.ts';
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────
 
@@ -700,6 +701,33 @@ export const CONTRACT = {
   'PATCH /api/v1/users/:id': { 200: z.object({ user }) },
   'GET /api/v1/audit': {
     200: z.object({ entries: z.array(auditEntry), nextBefore: z.number().int().nullable() }),
+  },
+  // Officials and researchers (issue 13): population upload, indicators, reports, exports.
+  'POST /api/v1/populations': { 200: populationLoadSchema },
+  'GET /api/v1/indicators': { 200: indicatorsSchema },
+  'GET /api/v1/indicators/report.pdf': {
+    200: document('application/pdf', 'reporte de indicadores (PDF, una página)'),
+  },
+  'GET /api/v1/indicators/report.xlsx': {
+    200: document('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'indicadores (XLSX)'),
+  },
+  'GET /api/v1/exports/incidents': {
+    200: {
+      description: 'incidentes anonimizados (CSV o Parquet según format)',
+      content: {
+        'text/csv': { schema: z.string().describe('CSV') },
+        'application/vnd.apache.parquet': { schema: z.string().describe('Parquet') },
+      },
+    },
+  },
+  'GET /api/v1/exports/backtests/:id': {
+    200: {
+      description: 'resultados del backtest, modelo × cobertura (CSV o Parquet según format)',
+      content: {
+        'text/csv': { schema: z.string().describe('CSV') },
+        'application/vnd.apache.parquet': { schema: z.string().describe('Parquet') },
+      },
+    },
   },
 } as const;
 

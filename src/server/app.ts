@@ -34,6 +34,7 @@ import { registerAdminRoutes } from './routes/admin.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerDataRoutes } from './routes/data.ts';
 import { registerEmergingRoutes } from './routes/emerging.ts';
+import { registerExportRoutes } from './routes/exports.ts';
 import { registerForecastRoutes } from './routes/forecasts.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
 import { registerPatrolAccountabilityRoutes } from './routes/patrol-accountability.ts';
@@ -263,6 +264,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     registerAuthRoutes(api, deps);
     registerReferenceRoutes(api, deps);
     registerDataRoutes(api, deps);
+    registerExportRoutes(api, deps);
     registerForecastRoutes(api, deps);
     registerEmergingRoutes(api, deps);
     registerIngestRoutes(api, deps);

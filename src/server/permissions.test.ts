@@ -46,6 +46,12 @@ const SHAPES: Record<string, string> = {
   'POST /api/v1/patrol-plans': 'plan',
   'GET /api/v1/patrol-plans/current': 'sectors',
   'GET /api/v1/patrol-plans/:id/mission-sheet.pdf': '%PDF-',
+  'POST /api/v1/populations': 'added',
+  'GET /api/v1/indicators': 'rows',
+  'GET /api/v1/indicators/report.pdf': '%PDF-',
+  'GET /api/v1/indicators/report.xlsx': 'PK',
+  'GET /api/v1/exports/incidents': 'pseudonym,',
+  'GET /api/v1/exports/backtests/:id': 'PAR1',
   'POST /api/v1/patrol-logs': 'entry',
   'GET /api/v1/patrol-logs': 'entries',
   'GET /api/v1/patrol-disparity': 'turnos',
@@ -53,11 +59,14 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/patrol-effect': 'patrolled',
 };
 
+const DOCUMENT_STARTS = ['%PDF-', 'PK', 'pseudonym,', 'PAR1'];
+
 /** Checks an allowed answer's shape. */
 function expectShape(key: string, status: number, body: unknown): void {
   if (status === 204 || status === 400) return;
-  if (SHAPES[key] === '%PDF-') {
-    expect(String(body).startsWith('%PDF-'), key).toBe(true);
+  // Documents (PDF, XLSX, CSV, Parquet): the bytes they start with.
+  if (DOCUMENT_STARTS.includes(SHAPES[key] as string)) {
+    expect(String(body).startsWith(SHAPES[key] as string), key).toBe(true);
     return;
   }
   expect(body, key).toBeTypeOf('object');

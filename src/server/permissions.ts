@@ -75,6 +75,21 @@ const AGGREGATE_ROLES = {
  */
 const { community: _community, ...TURNO_ROLES } = AGGREGATE_ROLES;
 
+/** The officials' printable indicators (issue 13): each role's aggregate view of the counts. */
+const REPORT_ROLES = {
+  admin: 'full',
+  analyst: 'full',
+  planner: 'exact',
+  official: 'exact',
+} as const satisfies Partial<Record<Role, Grant>>;
+
+/** Researchers' exports: de-identified incidents (the coarse view for every role) and backtests. */
+const EXPORT_ROLES = {
+  admin: 'coarse',
+  analyst: 'coarse',
+  researcher: 'coarse',
+} as const satisfies Partial<Record<Role, Grant>>;
+
 const read = (roles: RouteRule['roles']): RouteRule => ({ scope: 'read', roles, csrf: false });
 
 /** Routes that need no login (everything else under /api does). */
@@ -143,6 +158,16 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   }),
   'GET /api/v1/patrol-scenarios': read(PATROL_OFFICIALS),
   'GET /api/v1/patrol-effect': read(PATROL_OFFICIALS),
+  // Officials' indicators and researchers' exports (issue 13). The population table is loaded by
+  // those who load data. Indicators follow each role's aggregate view; the printable report and
+  // its XLSX are for the officials' side. Exports hold de-identified incidents only (the researcher
+  // view of services/queries.ts, for every role that may export): audited.
+  'POST /api/v1/populations': { scope: 'write', roles: INGEST_ROLES, csrf: true },
+  'GET /api/v1/indicators': read(AGGREGATE_ROLES),
+  'GET /api/v1/indicators/report.pdf': read(REPORT_ROLES),
+  'GET /api/v1/indicators/report.xlsx': read(REPORT_ROLES),
+  'GET /api/v1/exports/incidents': read(EXPORT_ROLES),
+  'GET /api/v1/exports/backtests/:id': read(EXPORT_ROLES),
   'GET /api/v1/backtests': read(BACKTEST_ROLES),
   'GET /api/v1/backtests/:id': read(BACKTEST_ROLES),
   'POST /api/v1/ingest/jobs': { scope: 'write', roles: INGEST_ROLES, csrf: true },

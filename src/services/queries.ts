@@ -296,7 +296,7 @@ export interface ShownCount {
  * number of the suppressed view is a sum of published cells, and no difference of two numbers can
  * reveal a withheld one.
  */
-function shownSum(cells: readonly number[], view: AggregateView): ShownCount {
+export function shownSum(cells: readonly number[], view: AggregateView): ShownCount {
   let sum = 0;
   let withheld = false;
   for (const n of cells) {
@@ -329,7 +329,7 @@ function refuseProtectedCategories(categories: readonly string[] | undefined): v
  * of the published table (districts, categories or a group, whole months), never part of one.
  * @throws ValidationError naming the parameter that breaks a rule
  */
-async function aggregateFilter(
+export async function aggregateFilter(
   db: Db,
   p: FilterParams,
   view: AggregateView,

@@ -61,6 +61,20 @@ export async function example(
       return { path: '/api/v1/incidents?limit=20' };
     case 'POST /api/v1/ingest/jobs':
       return { path: '/api/v1/ingest/jobs?format=sidpol-geo', form: uploadForm() };
+    // Issue 13: a clearly fake population (re-loading it is idempotent), periods of whole months.
+    case 'POST /api/v1/populations':
+      return {
+        path: '/api/v1/populations?source=FICTICIO',
+        form: uploadForm('poblacion.csv', 'distrito,año,población\n070101,2025,100000\n'),
+      };
+    case 'GET /api/v1/indicators':
+    case 'GET /api/v1/indicators/report.pdf':
+    case 'GET /api/v1/indicators/report.xlsx':
+      return { path: `${key.split(' ')[1]}?from=2025-01-01&to=2025-01-31` };
+    case 'GET /api/v1/exports/incidents':
+      return { path: '/api/v1/exports/incidents?format=csv&from=2025-03-01&to=2025-03-07' };
+    case 'GET /api/v1/exports/backtests/:id':
+      return { path: `/api/v1/exports/backtests/${f.reportId}?format=parquet` };
     case 'GET /api/v1/ingest/jobs/:id':
       return { path: `/api/v1/ingest/jobs/${jobId}` };
     case 'GET /api/v1/ingest/jobs/:id/rejects':
