@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { emergingGrid } from '../../contract/emerging.ts';
+import { responses } from '../../contract/api.ts';
 import { CELL_SIZE_RANGE } from '../../core/grid.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { audit } from '../../services/audit.ts';
@@ -54,7 +54,7 @@ export function registerEmergingRoutes(app: FastifyInstance, deps: RouteDeps): v
             .default('grid')
             .describe('grid: JSON compacto; geojson, shp (zip con .prj WGS84) o kml: celdas para SIG'),
         }),
-        response: { 200: emergingGrid },
+        response: responses('GET /api/v1/hotspots/emerging'),
       },
     },
     async (request, reply) => {
