@@ -14,6 +14,8 @@ const SRC = fileURLToPath(new URL('.', import.meta.url));
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   contract: ['core'],
+  // The researchers' typed HTTP client (Node and browsers): the contract's answer types only.
+  client: ['core', 'contract'],
   config: ['core'],
   geo: ['core'],
   ingest: ['core', 'geo'],
