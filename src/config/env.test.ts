@@ -59,6 +59,12 @@ describe('parseConfig', () => {
     expect(configError({ VIGIA_DB_POOL_MAX: '0' }).problems[0]).toMatch(/^VIGIA_DB_POOL_MAX: /);
   });
 
+  it('VIGIA_CONTRACT_DRIFT: log (the default) or fail, nothing else', () => {
+    expect(parseConfig({}).http.contractDrift).toBe('log');
+    expect(parseConfig({ VIGIA_CONTRACT_DRIFT: 'fail' }).http.contractDrift).toBe('fail');
+    expect(configError({ VIGIA_CONTRACT_DRIFT: 'strict' }).problems[0]).toMatch(/^VIGIA_CONTRACT_DRIFT: /);
+  });
+
   it('resolves VIGIA_DATA_DIR against the given cwd, keeps absolute paths', () => {
     expect(parseConfig({ VIGIA_DATA_DIR: 'var/db' }, '/srv/vigia').dataDir).toBe(
       resolve('/srv/vigia/var/db'),
@@ -251,6 +257,7 @@ describe('parseConfig', () => {
         'VIGIA_AUDIT_ANCHOR_MINUTES',
         'VIGIA_TACTICS_FILE',
         'VIGIA_PATROL_EXCLUDE',
+        'VIGIA_CONTRACT_DRIFT',
       ].sort(),
     );
   });

@@ -92,6 +92,7 @@ const schema = z.object({
     })
     .default(30_000),
   VIGIA_AGGREGATE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
+  VIGIA_CONTRACT_DRIFT: z.enum(['log', 'fail']).default('log'),
   VIGIA_STALE_DATA_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_STALE_DATA_DAYS),
   VIGIA_AUDIT_KEY: z
     .string()
@@ -146,6 +147,11 @@ export interface HttpSettings {
   readonly uploadMaxBytes: number;
   /** Aggregate computations (/stats, /stats/turnos, /stats/trends) one caller may run at once. */
   readonly aggregateConcurrencyPerUser: number;
+  /**
+   * A JSON answer its contract schema (src/contract/api.ts) refuses: 'log' logs the drift with the
+   * route and sends the answer (production); 'fail' answers 500 (the tests).
+   */
+  readonly contractDrift: 'log' | 'fail';
 }
 
 /** The database connection's pool and time limits (storage/db.ts DbLimits). */
@@ -217,6 +223,7 @@ export const DEFAULT_HTTP_SETTINGS: HttpSettings = Object.freeze({
   loginAttemptsPer15Minutes: 10,
   uploadMaxBytes: 512 * 1024 * 1024,
   aggregateConcurrencyPerUser: 4,
+  contractDrift: 'log',
 });
 
 /** Defaults of the database settings (as if no variable were set). */
@@ -254,6 +261,8 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
     'duración máxima de una sentencia SQL, ms (0 = sin límite); por defecto 30000',
   VIGIA_AGGREGATE_CONCURRENCY_PER_USER:
     'cálculos de estadísticas (/stats, /stats/turnos, /stats/trends) simultáneos por usuario; por defecto 4',
+  VIGIA_CONTRACT_DRIFT:
+    'respuesta JSON que su esquema del contrato rechaza: log = se registra (con la ruta) y se envía; fail = error 500; por defecto log',
   VIGIA_STALE_DATA_DAYS:
     'días tras la última denuncia a partir de los que los datos se muestran desactualizados y vigia forecast no pronostica más allá sin --allow-far; por defecto 7',
   VIGIA_AUDIT_KEY:
@@ -310,6 +319,7 @@ export function parseConfig(
       loginAttemptsPer15Minutes: v.VIGIA_LOGIN_ATTEMPTS_PER_15_MINUTES,
       uploadMaxBytes: v.VIGIA_UPLOAD_MAX_MB * 1024 * 1024,
       aggregateConcurrencyPerUser: v.VIGIA_AGGREGATE_CONCURRENCY_PER_USER,
+      contractDrift: v.VIGIA_CONTRACT_DRIFT,
     }),
     db: Object.freeze({
       poolMax: v.VIGIA_DB_POOL_MAX,

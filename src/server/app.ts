@@ -13,7 +13,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   ResponseSerializationError,
@@ -94,17 +94,41 @@ function nulField(value: unknown, path = ''): string | null {
 }
 
 /**
- * Response serializer: the JSON that goes out must match the route's contract schema
- * (src/contract/api.ts). The checked text is exactly what the handler returned (Dates as ISO
- * strings), so declaring a schema never reorders or drops fields; a mismatch is a 500, logged.
+ * Response serializer: the JSON that goes out is checked against the route's contract schema
+ * (src/contract/api.ts). The sent text is exactly what the handler returned (Dates as ISO strings),
+ * so declaring a schema never reorders or drops fields. On a mismatch, `drift` decides: 'fail'
+ * answers 500 (tests), 'log' logs the route and the problems and sends the answer (production: a
+ * documentation mismatch must not take a route down).
  */
-function contractSerializer({ schema, method, url }: { schema: unknown; method: string; url: string }) {
-  const check = schema instanceof z.ZodType ? schema : null;
-  return (data: unknown): string => {
-    const json = JSON.stringify(data);
-    const r = check?.safeParse(JSON.parse(json));
-    if (r && !r.success) throw new ResponseSerializationError(method, url, { cause: r.error });
-    return json;
+function contractSerializer(drift: HttpSettings['contractDrift'], log: FastifyBaseLogger) {
+  return ({
+    schema,
+    method,
+    url,
+    httpStatus,
+  }: {
+    schema: unknown;
+    method: string;
+    url: string;
+    httpStatus?: string;
+  }) => {
+    const check = schema instanceof z.ZodType ? schema : null;
+    return (data: unknown): string => {
+      const json = JSON.stringify(data);
+      const r = check?.safeParse(JSON.parse(json));
+      if (r && !r.success) {
+        if (drift === 'fail') throw new ResponseSerializationError(method, url, { cause: r.error });
+        log.error(
+          {
+            route: `${method} ${url}`,
+            status: httpStatus,
+            problems: r.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+          },
+          'answer does not match its contract schema (sent anyway)',
+        );
+      }
+      return json;
+    };
   };
 }
 
@@ -126,7 +150,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     trustProxy: settings.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(contractSerializer);
+  app.setSerializerCompiler(contractSerializer(settings.contractDrift, app.log));
   app.setErrorHandler(handleError);
   const webDir = options.webDir ?? WEB_DIR;
   const hasWeb = existsSync(`${webDir}/index.html`);
