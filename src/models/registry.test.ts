@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.ts';
+import { MODEL_NAMES, modelName } from '../core/models.ts';
 import { getPredictor, isPredictorKind, PREDICTOR_KINDS, predictors } from './registry.ts';
 
 describe('predictor registry', () => {
@@ -29,5 +30,13 @@ describe('predictor registry', () => {
     expect(isPredictorKind('toString')).toBe(false);
     expect(() => getPredictor('sepp')).toThrow(ValidationError);
     expect(() => getPredictor('sepp')).toThrow(/random, naive-counts, retro-hotspot, pro-hotspot, stkde/);
+  });
+
+  it('names every registered kind in Spanish and English (core/models.ts), and no other', () => {
+    expect(Object.keys(MODEL_NAMES)).toEqual(PREDICTOR_KINDS);
+    expect(modelName('naive-counts')).toBe('Conteo simple (referencia)');
+    expect(modelName('sepp-grid', { withKind: true })).toBe('Proceso autoexcitado (ETAS) (sepp-grid)');
+    expect(modelName('gbt-grid', { lang: 'en' })).toBe('Boosted trees');
+    expect(modelName('retired-model')).toBe('retired-model');
   });
 });

@@ -32,7 +32,7 @@ describe('explainPlan', () => {
   it('says which forecast, model and data, how areas were chosen, and why each area', () => {
     const e = explainPlan(PLAN, { dataCutoff: new Date('2025-03-31T00:00:00Z'), eventsUsed: 1234 });
     expect(e.forecast).toBe(
-      'Pronóstico 7 del turno noche del 2025-03-30 (grupo all), hecho con el modelo gbt-grid (modelo entrenado 3, sin reajustar) el 2025-03-30 12:00 UTC, con 1234 incidentes conocidos antes de 2025-03-31 00:00 UTC (nada posterior se usó).',
+      'Pronóstico 7 del turno noche del 2025-03-30 (grupo all), hecho con el modelo Árboles potenciados (gbt-grid) (modelo entrenado 3, sin reajustar) el 2025-03-30 12:00 UTC, con 1234 incidentes conocidos antes de 2025-03-31 00:00 UTC (nada posterior se usó).',
     );
     expect(e.method).toContain('hasta 4 celdas de 150 m');
     expect(e.method).toContain('en proporción a sus delitos esperados');
@@ -61,7 +61,7 @@ describe('explainPlan', () => {
 
   it("limits itself to the given sectors (an officer's view) and says when the forecast was re-made", () => {
     const e = explainPlan({ ...PLAN, modelConfig: {} }, null, new Set(['A']));
-    expect(e.forecast).toContain('hecho con el modelo gbt-grid el ');
+    expect(e.forecast).toContain('hecho con el modelo Árboles potenciados (gbt-grid) el ');
     expect(e.forecast).toContain('se rehízo después');
     expect(e.sectors.map((s) => s.code)).toEqual(['A']);
     expect(e.areas.map((a) => a.order)).toEqual([1, 3]);

@@ -4,6 +4,7 @@
  * and the expected crimes of each of its cells. Pure: the plan service and the views give it what
  * was stored; the text is Spanish (users read it), built in one place.
  */
+import { modelName } from '../core/models.ts';
 
 /** What the explanation needs of a stored plan (structurally a subset of the stored plan). */
 export interface ExplainablePlan {
@@ -87,7 +88,7 @@ export function explainPlan(
   sectorCodes?: ReadonlySet<string>,
 ): PlanExplanation {
   const trained = trainedModelOf(plan.modelConfig);
-  const model = `${plan.modelKind}${trained === null ? '' : ` (modelo entrenado ${trained}, sin reajustar)`}`;
+  const model = `${modelName(plan.modelKind, { withKind: true })}${trained === null ? '' : ` (modelo entrenado ${trained}, sin reajustar)`}`;
   const forecast =
     `Pronóstico ${plan.forecastId} del turno ${plan.turno} del ${plan.day} (grupo ${plan.group}), ` +
     `hecho con el modelo ${model} el ${isoMinute(plan.forecastCreatedAt)}` +

@@ -18,6 +18,7 @@ import pdfmake from 'pdfmake';
 import type { PlanView, Principal } from '../core/access.ts';
 import { ValidationError } from '../core/errors.ts';
 import { cellCenter, type GridSpec } from '../core/grid.ts';
+import { modelName } from '../core/models.ts';
 import { TURNO_BANDS, utcToLocal } from '../core/time.ts';
 import { cellOutline, solidCells } from '../geo/cell-outline.ts';
 import type { PolygonalGeometry } from '../geo/polygon.ts';
@@ -289,7 +290,7 @@ export function missionSheetDocument(input: SheetInput): TDocumentDefinitions {
     ['Turno', turnoWithHours(plan.turno)],
     ['Grupo de delitos', plan.group],
     ['Plan', `${plan.id}, versión ${plan.version}`],
-    ['Pronóstico', `${plan.forecastId} (modelo ${plan.modelKind})`],
+    ['Pronóstico', `${plan.forecastId} (modelo ${modelName(plan.modelKind, { withKind: true })})`],
     ['Plan generado', `${localTime(plan.createdAt, tz)} por ${plan.createdBy}`],
     ['Hoja impresa', `${localTime(input.generatedAt, tz)} para ${input.generatedBy}`],
     ['Áreas', `${areas.length}, hasta ${plan.settings.maxCells} celdas de ${plan.grid.cellSize} m cada una`],

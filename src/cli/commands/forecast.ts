@@ -1,6 +1,7 @@
 /** `vigia forecast`: produce and store the forecasts for a day, per crime group and turno. */
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
+import { modelName } from '../../core/models.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { PREDICTOR_KINDS } from '../../services/backtest.ts';
 import { chooseForecastDay, dataAge, dmy, staleNotice } from '../../services/data-age.ts';
@@ -112,7 +113,7 @@ export function registerForecastCommand(program: Command): void {
                 f.totalRisk.toFixed(1),
                 f.id,
               ]),
-            )}\n${stored.length} pronósticos guardados para el ${dmy(day)} (modelo ${trained === undefined ? model : `entrenado ${trained}`}).\n`,
+            )}\n${stored.length} pronósticos guardados para el ${dmy(day)} (modelo ${trained === undefined ? modelName(model, { withKind: true }) : `entrenado ${trained}`}).\n`,
           );
           if (trained === undefined)
             process.stdout.write(

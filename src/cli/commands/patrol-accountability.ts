@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
+import { modelName } from '../../core/models.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { TURNOS } from '../../core/time.ts';
 import { dmy } from '../../services/data-age.ts';
@@ -162,7 +163,7 @@ export function registerPatrolAccountabilityCommands(program: Command): void {
             return;
           }
           const lines = [
-            `Escenario — área ${r.area}, turno ${r.turno} del ${dmy(r.day)}, grupo "${r.group}", pronóstico ${r.forecast.id} (modelo ${r.forecast.model}), áreas de hasta ${r.maxCells} celdas`,
+            `Escenario — área ${r.area}, turno ${r.turno} del ${dmy(r.day)}, grupo "${r.group}", pronóstico ${r.forecast.id} (modelo ${modelName(r.forecast.model, { withKind: true })}), áreas de hasta ${r.maxCells} celdas`,
             r.current
               ? `Plan vigente: ${r.current.planId} (versión ${r.current.version}) con ${r.current.units} unidades.`
               : 'No hay plan guardado para este pronóstico.',

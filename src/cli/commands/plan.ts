@@ -1,6 +1,7 @@
 /** `vigia plan`: a stored, versioned patrol plan for one turno from the stored forecast. */
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
+import { modelName } from '../../core/models.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
 import { TURNOS } from '../../core/time.ts';
 import { dmy } from '../../services/data-age.ts';
@@ -125,7 +126,7 @@ export function registerPlanCommand(program: Command): void {
           process.stdout.write(
             [
               `Plan de patrullaje ${plan.id} (versión ${plan.version}) — área ${plan.area}, turno ${plan.turno} del ${dmy(plan.day)}, grupo "${plan.group}"`,
-              `Pronóstico ${plan.forecastId} (modelo ${plan.modelKind}); ${duplicate ? 'ya estaba guardado con el mismo pronóstico y ajustes' : `guardado por ${plan.createdBy}`}.`,
+              `Pronóstico ${plan.forecastId} (modelo ${modelName(plan.modelKind, { withKind: true })}); ${duplicate ? 'ya estaba guardado con el mismo pronóstico y ajustes' : `guardado por ${plan.createdBy}`}.`,
               '',
               table(
                 ['orden', 'lugar', 'celdas', 'delitos esperados', 'minutos por visita', 'visitas'],
