@@ -96,7 +96,7 @@ describe.each(BACKENDS)('mission sheet on %s', (backend) => {
       '10/03/2025',
       'noche (18:00–24:00)',
       `${plan.id}, versión ${plan.version}`,
-      `${plan.forecastId} (modelo Conteo simple (referencia) (naive-counts))`,
+      `${plan.forecastId} (modelo Conteo simple (referencia)`,
       'por user:ana',
       'Delitos esperados en el turno',
       'Qué hacer',
