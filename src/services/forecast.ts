@@ -28,6 +28,7 @@ import { areaFacts, getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
 import { correctedEvents, type FeedbackCorrection } from './feedback-correction.ts';
+import { type GisFile, type GisFormat, gisFile } from './gis-export.ts';
 import { resolveModel } from './models.ts';
 import { conditionedOn, restoreTrainedModel, trainedModel } from './training.ts';
 
@@ -385,9 +386,11 @@ export function gridBody(meta: object, surface: RiskSurface, area: StudyArea): s
   });
 }
 
-function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): string {
-  const { surface, ...meta } = f;
-  if (format === 'grid') return gridBody(meta, surface, area);
+/**
+ * Every valid cell of a surface as a WGS84 polygon with its risk, rank (1 = highest; ties keep cell
+ * order) and percentile: the GeoJSON answer and the GIS files share it.
+ */
+function rankedCells(surface: RiskSurface, area: StudyArea) {
   const fc = surfaceToGeoJson(surface, {
     toLonLat: (x, y) => {
       const [lon, lat] = area.projection.inverse(x, y);
@@ -395,7 +398,6 @@ function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): str
     },
     nonZeroOnly: false,
   });
-  // Rank 1 = highest risk; ties keep cell order.
   const order = fc.features
     .map((_, i) => i)
     .sort((a, b) => {
@@ -412,7 +414,46 @@ function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): str
     p.rank = r + 1;
     p.percentile = round6(1 - r / n);
   });
-  return JSON.stringify({ type: 'FeatureCollection', forecast: header(meta, surface, area), features });
+  return features;
+}
+
+function render(f: StoredForecast, area: StudyArea, format: ForecastFormat): string {
+  const { surface, ...meta } = f;
+  if (format === 'grid') return gridBody(meta, surface, area);
+  return JSON.stringify({
+    type: 'FeatureCollection',
+    forecast: header(meta, surface, area),
+    features: rankedCells(surface, area),
+  });
+}
+
+/** The GIS file formats of a forecast (GeoJSON is the JSON answer). */
+export type ForecastFileFormat = Exclude<GisFormat, 'geojson'>;
+
+/**
+ * A forecast as a GIS file: every valid cell a WGS84 polygon with Spanish attributes celda, riesgo
+ * (expected crimes in the forecast's window), rango (1 = highest) and percentil; zipped Shapefile
+ * (WGS84 .prj) or KML, named `pronostico-<area>-<group>-<day>[-<turno>]`.
+ */
+async function forecastFile(db: Db, f: StoredForecast, format: ForecastFileFormat): Promise<GisFile> {
+  const area = await getStudyArea(db, f.area);
+  const features = rankedCells(f.surface, area).map((ft) => ({
+    type: ft.type,
+    geometry: ft.geometry,
+    properties: {
+      celda: ft.properties.cell,
+      riesgo: round6(ft.properties.risk),
+      rango: ft.properties.rank,
+      percentil: ft.properties.percentile,
+    },
+  }));
+  // File names in ASCII: "mañana" → "manana".
+  const when = `${f.targetDay}${f.turno ? `-${f.turno.normalize('NFD').replace(/\p{M}/gu, '')}` : ''}`;
+  return gisFile({ type: 'FeatureCollection', features }, format, {
+    layer: `pronostico-${f.area}-${f.group}-${when}`,
+    title: `Pronóstico — ${area.def.name ?? area.def.id}, grupo ${f.group}, ${f.targetDay}${f.turno ? `, turno ${f.turno}` : ' (día completo)'}`,
+    nameField: 'rango',
+  });
 }
 
 async function renderCached(db: Db, f: StoredForecast, format: ForecastFormat): Promise<string> {
@@ -478,11 +519,26 @@ export async function currentForecast(
   format: ForecastFormat,
 ): Promise<string> {
   const m = await currentMeta(db, q);
-  if (!m)
-    throw new NotFoundError(
-      `No hay pronóstico ${q.day ? `para el ${q.day.split('-').reverse().join('/')}` : 'vigente'} del grupo "${q.group}"${q.turno ? `, turno ${q.turno}` : ' (día completo)'} en el área ${q.area} (ejecute "vigia forecast")`,
-    );
+  if (!m) throw noCurrent(q);
   return cachedByMeta(db, m, format);
+}
+
+function noCurrent(q: { area: string; group: string; turno?: string; day?: string }): NotFoundError {
+  return new NotFoundError(
+    `No hay pronóstico ${q.day ? `para el ${q.day.split('-').reverse().join('/')}` : 'vigente'} del grupo "${q.group}"${q.turno ? `, turno ${q.turno}` : ' (día completo)'} en el área ${q.area} (ejecute "vigia forecast")`,
+  );
+}
+
+/** The current forecast of one crime group as a GIS file. @throws NotFoundError when none is stored */
+export async function currentForecastFile(
+  db: Db,
+  q: { area: string; group: string; turno?: string; day?: string },
+  format: ForecastFileFormat,
+): Promise<GisFile> {
+  const m = await currentMeta(db, q);
+  const f = m ? await getForecast(db, m.id) : null;
+  if (!f) throw noCurrent(q);
+  return forecastFile(db, f, format);
 }
 
 /** One stored forecast by id. @throws NotFoundError */
@@ -490,6 +546,13 @@ export async function forecastById(db: Db, id: number, format: ForecastFormat): 
   const f = await getForecast(db, id);
   if (!f) throw new NotFoundError(`No existe el pronóstico ${id}`);
   return renderCached(db, f, format);
+}
+
+/** One stored forecast as a GIS file. @throws NotFoundError */
+export async function forecastFileById(db: Db, id: number, format: ForecastFileFormat): Promise<GisFile> {
+  const f = await getForecast(db, id);
+  if (!f) throw new NotFoundError(`No existe el pronóstico ${id}`);
+  return forecastFile(db, f, format);
 }
 
 /** The registered models, for `GET /models` and the dashboard. */

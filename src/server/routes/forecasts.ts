@@ -1,5 +1,5 @@
 /** Current and stored forecasts (compact grid or GeoJSON), forecast runs, and backtest reports. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { responses } from '../../contract/api.ts';
 import { CRIME_GROUPS } from '../../core/taxonomy.ts';
@@ -9,9 +9,12 @@ import { recentDataAge, withDataAge } from '../../services/data-age.ts';
 import {
   availableForecastDays,
   currentForecast,
+  currentForecastFile,
   currentForecastIndex,
   forecastById,
+  forecastFileById,
 } from '../../services/forecast.ts';
+import { GIS_FORMATS, type GisFile } from '../../services/gis-export.ts';
 import { MAX_HOTSPOTS, namedHotspots } from '../../services/hotspots.ts';
 import { persistentHotspots } from '../../services/persistence.ts';
 import { areaParam, dayParam, idParams, type RouteDeps, typed } from './deps.ts';
@@ -19,11 +22,19 @@ import { areaParam, dayParam, idParams, type RouteDeps, typed } from './deps.ts'
 const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
 
 const format = z
-  .enum(['grid', 'geojson'])
+  .enum(['grid', ...GIS_FORMATS])
   .default('grid')
   .describe(
-    'grid: máscara y riesgos en base64 (compacto); geojson: celdas como polígonos con riesgo y rango',
+    'grid: máscara y riesgos en base64 (compacto); geojson: celdas como polígonos con riesgo y rango; shp (zip con .prj WGS84) o kml: archivo para SIG con atributos celda, riesgo, rango, percentil',
   );
+
+/** A GIS file (Shapefile zip, KML) as a download: bytes, never the JSON contract. */
+function sendFile(reply: FastifyReply, file: GisFile): FastifyReply {
+  return reply
+    .type(file.contentType)
+    .header('content-disposition', `attachment; filename="${file.fileName}"`)
+    .send(file.body);
+}
 
 const turno = z
   .string()
@@ -93,16 +104,15 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
     async (request, reply) => {
       const q = request.query;
       const area = q.area ?? deps.defaultArea;
-      const body = await currentForecast(
-        deps.db,
-        {
-          area,
-          group: q.group,
-          ...(q.turno ? { turno: q.turno } : {}),
-          ...(q.day ? { day: q.day } : {}),
-        },
-        q.format,
-      );
+      const which = {
+        area,
+        group: q.group,
+        ...(q.turno ? { turno: q.turno } : {}),
+        ...(q.day ? { day: q.day } : {}),
+      };
+      if (q.format === 'shp' || q.format === 'kml')
+        return sendFile(reply as FastifyReply, await currentForecastFile(deps.db, which, q.format));
+      const body = await currentForecast(deps.db, which, q.format);
       const age = await recentDataAge(deps.db, area, { staleAfterDays: deps.staleDataDays });
       return reply
         .type(q.format === 'geojson' ? 'application/geo+json' : 'application/json')
@@ -121,7 +131,10 @@ export function registerForecastRoutes(app: FastifyInstance, deps: RouteDeps): v
       },
     },
     async (request, reply) => {
-      const body = await forecastById(deps.db, request.params.id, request.query.format);
+      const fmt = request.query.format;
+      if (fmt === 'shp' || fmt === 'kml')
+        return sendFile(reply as FastifyReply, await forecastFileById(deps.db, request.params.id, fmt));
+      const body = await forecastById(deps.db, request.params.id, fmt);
       return reply
         .type(request.query.format === 'geojson' ? 'application/geo+json' : 'application/json')
         .send(body);
