@@ -67,8 +67,8 @@ describe.each(BACKENDS)('forecasts as Shapefile and KML (%s store)', (backend) =
         expect(p.percentil).toBeCloseTo(want?.percentile as number, 5);
         expect(p.riesgo).toBeCloseTo(want?.risk as number, 5);
         expect(r.value.geometry.type).toBe('Polygon');
-        const [lon, lat] = (r.value.geometry as { coordinates: number[][][] })
-          .coordinates[0]?.[0] as number[];
+        const ring = (r.value.geometry as { coordinates: number[][][] }).coordinates[0] ?? [];
+        const [lon, lat] = ring[0] ?? [];
         expect(lon).toBeGreaterThan(-77.3);
         expect(lon).toBeLessThan(-77.0);
         expect(lat).toBeGreaterThan(-12.2);
