@@ -229,8 +229,8 @@ export function App(): React.JSX.Element {
         {current === 'persistence' && <MapView mode="persistence" role={me.user.role} />}
         {current === 'incidents' && <IncidentsView />}
         {current === 'ingest' && <IngestView />}
-        {current === 'backtests' && <BacktestsView />}
-        {current === 'kpis' && <KpisView />}
+        {current === 'backtests' && <BacktestsView role={me.user.role} />}
+        {current === 'kpis' && <KpisView role={me.user.role} />}
         {current === 'trends' && <TrendsView />}
         {current === 'community' && <CommunityView />}
         {current === 'admin' && <AdminView />}

@@ -1,5 +1,17 @@
-/** Model evaluation for researchers (and analysts, planners, officials): stored backtest reports. */
+/**
+ * Model evaluation for researchers (and analysts, planners, officials): stored backtest reports;
+ * for the roles that may export, a panel to download de-identified incidents of a period and the
+ * shown backtest as CSV or Parquet.
+ */
 import { useState } from 'react';
+import type { Role } from '../api.ts';
+import {
+  backtestExportUrl,
+  EXPORT_ROLES,
+  incidentsExportUrl,
+  lastTwelveMonths,
+  words,
+} from '../downloads.ts';
 import { formatDay, formatNumber, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { LineChart } from './charts.tsx';
@@ -33,7 +45,75 @@ interface Report {
 const pct = (v: number | null | undefined): string =>
   v === null || v === undefined ? '—' : `${formatNumber(100 * v, 1)} %`;
 
-export function BacktestsView(): React.JSX.Element {
+/** Downloads of de-identified incidents (a period) and of the shown backtest. */
+function ExportPanel({ reportId }: { reportId: number | null }): React.JSX.Element {
+  const w = words(useLang());
+  const [period, setPeriod] = useState(lastTwelveMonths);
+  return (
+    <section aria-label={w.exports} data-testid="export-panel">
+      <h3>{w.exports}</h3>
+      <p className="note">{w.exportsNote}</p>
+      <div className="filters">
+        <label>
+          {w.from}
+          <input
+            type="date"
+            value={period.from}
+            onChange={(e) => e.target.value && setPeriod({ ...period, from: e.target.value })}
+            data-testid="export-from"
+          />
+        </label>
+        <label>
+          {w.to}
+          <input
+            type="date"
+            value={period.to}
+            onChange={(e) => e.target.value && setPeriod({ ...period, to: e.target.value })}
+            data-testid="export-to"
+          />
+        </label>
+        <a
+          className="download-link"
+          href={incidentsExportUrl('csv', period)}
+          download
+          data-testid="export-incidents-csv"
+        >
+          {w.incidentsCsv}
+        </a>
+        <a
+          className="download-link"
+          href={incidentsExportUrl('parquet', period)}
+          download
+          data-testid="export-incidents-parquet"
+        >
+          {w.incidentsParquet}
+        </a>
+        {reportId !== null && (
+          <>
+            <a
+              className="download-link"
+              href={backtestExportUrl(reportId, 'csv')}
+              download
+              data-testid="export-backtest-csv"
+            >
+              {w.backtestCsv}
+            </a>
+            <a
+              className="download-link"
+              href={backtestExportUrl(reportId, 'parquet')}
+              download
+              data-testid="export-backtest-parquet"
+            >
+              {w.backtestParquet}
+            </a>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export function BacktestsView({ role }: { role: Role }): React.JSX.Element {
   useLang();
   const [chosen, setChosen] = useState<number | null>(null);
   const reports = useApi<{ reports: Summary[] }>('/backtests');
@@ -43,7 +123,14 @@ export function BacktestsView(): React.JSX.Element {
   const report = detail.data;
   const error = reports.error ?? detail.error;
   if (error || !list) return <Pending error={error} ready={false} />;
-  if (list.length === 0) return <p>{t('noReports')}</p>;
+  const exports = EXPORT_ROLES.includes(role) ? <ExportPanel reportId={selected} /> : null;
+  if (list.length === 0)
+    return (
+      <section aria-label={t('view.backtests')}>
+        <p>{t('noReports')}</p>
+        {exports}
+      </section>
+    );
   const at5 = (curve: Point[]): Point | undefined => curve.find((p) => Math.abs(p.coverage - 0.05) < 0.0025);
   return (
     <section aria-label={t('view.backtests')}>
@@ -108,6 +195,7 @@ export function BacktestsView(): React.JSX.Element {
           </div>
         </>
       )}
+      {exports}
     </section>
   );
 }
