@@ -19,27 +19,19 @@ export const CLASS_COLORS = [
 ] as const;
 
 /** A decoded forecast. */
-export interface DecodedRisk {
+export interface DecodedRisk extends DecodedCells {
   forecast: GridForecast;
-  grid: GridSpec;
-  /** Cell index of each valid cell, in cell order. */
-  cells: Int32Array;
   /** Risk of each valid cell. */
   risk: Float32Array;
   /** Rank (1 = highest) of each valid cell. */
   rank: Uint32Array;
   /** Colour class of each valid cell (0 = top 1 %). */
   klass: Uint8Array;
-  /** Valid position of each cell, −1 outside the area. */
-  position: Int32Array;
-  /** lat, lng of the four corners of each valid cell. */
-  corners: Float64Array;
   /** Valid positions of the top cells, best first. */
   top: number[];
-  toProjected: (lng: number, lat: number) => [number, number];
 }
 
-function base64Bytes(b64: string): Uint8Array {
+export function base64Bytes(b64: string): Uint8Array {
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -59,32 +51,35 @@ export const byRankShare: Classifier = (value, share) => {
 export const byMonths: Classifier = (value) =>
   value >= 0.75 ? 0 : value >= 0.5 ? 1 : value >= 0.25 ? 2 : value > 0 ? 3 : 4;
 
-/** Decodes, ranks and projects a forecast (once per forecast). */
-export function decodeForecast(f: GridForecast, topN = 10, classify: Classifier = byRankShare): DecodedRisk {
-  const grid = f.grid as GridSpec;
+/** The cells of a compact grid answer (bitset mask, one bit per cell) and their WGS84 corners. */
+export interface DecodedCells {
+  grid: GridSpec;
+  /** Cell index of each valid cell, in cell order. */
+  cells: Int32Array;
+  /** Valid position of each cell, −1 outside the area. */
+  position: Int32Array;
+  /** lat, lng of the four corners of each valid cell. */
+  corners: Float64Array;
+  toProjected: (lng: number, lat: number) => [number, number];
+}
+
+/** Decodes the bitset mask of a compact grid answer and projects its valid cells (forecasts, hot spot views). */
+export function decodeCells(a: { grid: unknown; mask: string; crs: { definition: string } }): DecodedCells {
+  const grid = a.grid as GridSpec;
   const n = grid.rows * grid.cols;
-  const bits = base64Bytes(f.mask);
-  const riskBytes = base64Bytes(f.risk);
-  const risk = new Float32Array(riskBytes.buffer, riskBytes.byteOffset, riskBytes.byteLength / 4);
-  const cells = new Int32Array(risk.length);
+  const bits = base64Bytes(a.mask);
+  let valid = 0;
+  for (let c = 0; c < n; c++) valid += ((bits[c >> 3] as number) >> (c & 7)) & 1;
+  const cells = new Int32Array(valid);
   const position = new Int32Array(n).fill(-1);
   for (let c = 0, i = 0; c < n; c++)
     if ((((bits[c >> 3] as number) >> (c & 7)) & 1) === 1) {
       cells[i] = c;
       position[c] = i++;
     }
-  const order = Array.from({ length: risk.length }, (_, i) => i).sort(
-    (a, b) => (risk[b] as number) - (risk[a] as number) || a - b,
-  );
-  const rank = new Uint32Array(risk.length);
-  const klass = new Uint8Array(risk.length);
-  order.forEach((p, r) => {
-    rank[p] = r + 1;
-    klass[p] = classify(risk[p] as number, r / risk.length);
-  });
-  const project = proj4(f.crs.definition, 'EPSG:4326');
-  const corners = new Float64Array(risk.length * 8);
-  for (let i = 0; i < risk.length; i++) {
+  const project = proj4(a.crs.definition, 'EPSG:4326');
+  const corners = new Float64Array(valid * 8);
+  for (let i = 0; i < valid; i++) {
     const cs = cellCorners(grid, cells[i] as number);
     for (let k = 0; k < 4; k++) {
       const [x, y] = cs[k] as [number, number];
@@ -94,28 +89,47 @@ export function decodeForecast(f: GridForecast, topN = 10, classify: Classifier 
     }
   }
   return {
-    forecast: f,
     grid,
     cells,
-    risk,
-    rank,
-    klass,
     position,
     corners,
-    top: order.slice(0, topN).filter((p) => (risk[p] as number) > 0),
     toProjected: (lng, lat) => project.inverse([lng, lat]) as [number, number],
   };
 }
 
+/** Decodes, ranks and projects a forecast (once per forecast). */
+export function decodeForecast(f: GridForecast, topN = 10, classify: Classifier = byRankShare): DecodedRisk {
+  const geometry = decodeCells(f);
+  const riskBytes = base64Bytes(f.risk);
+  const risk = new Float32Array(riskBytes.buffer, riskBytes.byteOffset, riskBytes.byteLength / 4);
+  const order = Array.from({ length: risk.length }, (_, i) => i).sort(
+    (a, b) => (risk[b] as number) - (risk[a] as number) || a - b,
+  );
+  const rank = new Uint32Array(risk.length);
+  const klass = new Uint8Array(risk.length);
+  order.forEach((p, r) => {
+    rank[p] = r + 1;
+    klass[p] = classify(risk[p] as number, r / risk.length);
+  });
+  return {
+    ...geometry,
+    forecast: f,
+    risk,
+    rank,
+    klass,
+    top: order.slice(0, topN).filter((p) => (risk[p] as number) > 0),
+  };
+}
+
 /** The valid position of the cell under a map point, or −1. */
-export function positionAt(d: DecodedRisk, latlng: L.LatLng): number {
+export function positionAt(d: DecodedCells, latlng: L.LatLng): number {
   const [x, y] = d.toProjected(latlng.lng, latlng.lat);
   const c = cellOf(d.grid, x, y);
   return c < 0 ? -1 : (d.position[c] as number);
 }
 
 /** Centre (lat, lng) of a valid cell. */
-export function centreOf(d: DecodedRisk, p: number): L.LatLng {
+export function centreOf(d: Pick<DecodedCells, 'corners'>, p: number): L.LatLng {
   let lat = 0;
   let lng = 0;
   for (let k = 0; k < 4; k++) {
@@ -125,14 +139,30 @@ export function centreOf(d: DecodedRisk, p: number): L.LatLng {
   return L.latLng(lat / 4, lng / 4);
 }
 
-/** A Leaflet layer drawing the decoded grid on one canvas. */
+/** What the canvas layer draws: cell corners, a colour class per cell, the outlined cells. */
+export type LayerData = Pick<DecodedRisk, 'corners' | 'klass' | 'top'>;
+
+/**
+ * A Leaflet layer drawing the decoded grid on one canvas, each cell in its class's colour
+ * (`colors[klass]`; the risk classes unless another palette is given).
+ */
 export class RiskCanvasLayer extends L.Layer {
   private canvas: HTMLCanvasElement | null = null;
-  private data: DecodedRisk | null = null;
+  private data: LayerData | null = null;
   private selected = -1;
   private readonly redraw = (): void => this.draw();
 
-  setData(d: DecodedRisk | null): void {
+  constructor(private colors: readonly string[] = CLASS_COLORS) {
+    super();
+  }
+
+  /** Another palette (one colour per class index). */
+  setColors(colors: readonly string[]): void {
+    this.colors = colors;
+    this.draw();
+  }
+
+  setData(d: LayerData | null): void {
     this.data = d;
     this.selected = -1;
     this.draw();
@@ -195,9 +225,9 @@ export class RiskCanvasLayer extends L.Layer {
       ctx.closePath();
     };
     // One pass per class: few fillStyle changes.
-    for (let k = CLASS_COLORS.length - 1; k >= 0; k--) {
-      ctx.fillStyle = CLASS_COLORS[k] as string;
-      for (let p = 0; p < d.risk.length; p++) {
+    for (let k = this.colors.length - 1; k >= 0; k--) {
+      ctx.fillStyle = this.colors[k] as string;
+      for (let p = 0; p < d.klass.length; p++) {
         if (d.klass[p] !== k) continue;
         path(p);
         ctx.fill();

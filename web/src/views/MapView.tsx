@@ -398,13 +398,20 @@ export function MapView({
       ),
     );
   };
-  const exportGeojson = async (): Promise<void> => {
+  /** The forecast's cells for a GIS: GeoJSON, zipped Shapefile or KML (GET /forecasts/:id?format=…). */
+  const exportGis = async (format: 'geojson' | 'shp' | 'kml'): Promise<void> => {
     if (!decoded) return;
-    const r = await fetch(`/api/v1/forecasts/${decoded.forecast.id}?format=geojson`, {
+    const r = await fetch(`/api/v1/forecasts/${decoded.forecast.id}?format=${format}`, {
       credentials: 'same-origin',
     });
     if (!r.ok) return setError(t('unexpected'));
-    download(`${stem}.geojson`, new Blob([await r.arrayBuffer()], { type: 'application/geo+json' }));
+    const ext = format === 'shp' ? 'zip' : format;
+    download(
+      `${stem}.${ext}`,
+      new Blob([await r.arrayBuffer()], {
+        type: r.headers.get('content-type') ?? 'application/octet-stream',
+      }),
+    );
   };
 
   const cellInfo =
@@ -489,9 +496,17 @@ export function MapView({
               {t('exportCsv')}
             </button>
             {mode === 'forecast' && (
-              <button type="button" onClick={() => void exportGeojson()} data-testid="export-geojson">
-                {t('exportGeojson')}
-              </button>
+              <>
+                <button type="button" onClick={() => void exportGis('geojson')} data-testid="export-geojson">
+                  {t('exportGeojson')}
+                </button>
+                <button type="button" onClick={() => void exportGis('shp')} data-testid="export-shp">
+                  {t('exportShp')}
+                </button>
+                <button type="button" onClick={() => void exportGis('kml')} data-testid="export-kml">
+                  {t('exportKml')}
+                </button>
+              </>
             )}
           </div>
         )}
