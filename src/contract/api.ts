@@ -153,6 +153,11 @@ const ui = z.object({
   area: z.string(),
   dataAge,
 });
+const advice = z.object({
+  categories: z.array(
+    z.object({ category: z.string(), label: z.string(), advice: z.array(z.string()) }),
+  ),
+});
 const models = z.object({
   models: z.array(
     z.object({ kind: z.string(), description: z.string(), defaults: settings, baseline: z.boolean() }),
@@ -658,6 +663,7 @@ export const CONTRACT = {
   'GET /api/v1/districts': { 200: districts },
   'GET /api/v1/models': { 200: models },
   'GET /api/v1/ui': { 200: ui },
+  'GET /api/v1/advice': { 200: advice },
   'GET /api/v1/stats': { 200: stats },
   'GET /api/v1/stats/trends': { 200: trends },
   'GET /api/v1/stats/turnos': { 200: turnoProfile },

@@ -19,6 +19,7 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/districts': 'features',
   'GET /api/v1/models': 'models',
   'GET /api/v1/ui': 'tiles',
+  'GET /api/v1/advice': 'categories',
   'GET /api/v1/stats': 'rows',
   'GET /api/v1/stats/trends': 'series',
   'GET /api/v1/stats/turnos': 'turnos',

@@ -105,6 +105,8 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/districts': read(ALL_ROLES),
   'GET /api/v1/models': read(ALL_ROLES),
   'GET /api/v1/ui': read(ALL_ROLES),
+  // Residents' prevention advice (issue 13): a fixed table, no data.
+  'GET /api/v1/advice': read(ALL_ROLES),
   'GET /api/v1/stats': read(AGGREGATE_ROLES),
   'GET /api/v1/stats/trends': read(AGGREGATE_ROLES),
   'GET /api/v1/stats/turnos': read(TURNO_ROLES),

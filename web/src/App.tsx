@@ -1,6 +1,6 @@
 /** The shell: login, the header (user, language, logout) and the views each role may use. */
 import { useEffect, useState } from 'react';
-import { ApiError, api, type Me, type Role, setCsrf } from './api.ts';
+import { type Answer, ApiError, type DashboardView, get, type Me, send, setCsrf } from './api.ts';
 import { formatDay, type MessageKey, setLang, t, useLang } from './i18n.ts';
 import { AccountView } from './views/AccountView.tsx';
 import { AdminView } from './views/AdminView.tsx';
@@ -14,54 +14,6 @@ import { MapView } from './views/MapView.tsx';
 import { PatrolsView } from './views/PatrolsView.tsx';
 import { ShiftView } from './views/ShiftView.tsx';
 import { TrendsView } from './views/TrendsView.tsx';
-
-type View =
-  | 'map'
-  | 'shift'
-  | 'patrols'
-  | 'persistence'
-  | 'incidents'
-  | 'ingest'
-  | 'backtests'
-  | 'kpis'
-  | 'trends'
-  | 'community'
-  | 'admin'
-  | 'audit'
-  | 'account';
-
-/** What each role sees (the server enforces the same rules; this only hides what would be refused). */
-const VIEWS: Record<Role, View[]> = {
-  admin: [
-    'map',
-    'persistence',
-    'patrols',
-    'incidents',
-    'ingest',
-    'backtests',
-    'kpis',
-    'trends',
-    'community',
-    'admin',
-    'audit',
-  ],
-  analyst: [
-    'map',
-    'persistence',
-    'patrols',
-    'incidents',
-    'ingest',
-    'backtests',
-    'kpis',
-    'trends',
-    'community',
-  ],
-  officer: ['shift', 'map'],
-  planner: ['persistence', 'map', 'patrols', 'kpis', 'trends', 'community'],
-  official: ['kpis', 'patrols', 'trends', 'map', 'community'],
-  community: ['community'],
-  researcher: ['backtests', 'map', 'community'],
-};
 
 function Login({ onLogin }: { onLogin: (me: Me) => void }): React.JSX.Element {
   useLang();
@@ -80,7 +32,7 @@ function Login({ onLogin }: { onLogin: (me: Me) => void }): React.JSX.Element {
           setBusy(true);
           setError(null);
           try {
-            const me = await api<Me>('/auth/login', { method: 'POST', body: { username, password } });
+            const me = await send('POST /api/v1/auth/login', { body: { username, password } });
             setCsrf(me.csrfToken ?? null);
             onLogin(me);
           } catch (err) {
@@ -146,18 +98,14 @@ function LanguageSwitch(): React.JSX.Element {
 }
 
 /** The age of the data (GET /api/v1/ui `dataAge`, one contract with the CLI and /readyz). */
-interface DataAge {
-  newestDay: string | null;
-  days: number | null;
-  stale: boolean;
-}
+type DataAge = Answer<'GET /api/v1/ui'>['dataAge'];
 
 /** A banner on every view while the newest incident is older than VIGIA_STALE_DATA_DAYS. */
 function StaleBanner(): React.JSX.Element | null {
   useLang();
   const [age, setAge] = useState<DataAge | null>(null);
   useEffect(() => {
-    api<{ dataAge: DataAge }>('/ui')
+    get('GET /api/v1/ui')
       .then((ui) => setAge(ui.dataAge))
       .catch(() => setAge(null));
   }, []);
@@ -174,19 +122,20 @@ function StaleBanner(): React.JSX.Element | null {
 export function App(): React.JSX.Element {
   useLang();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
-  const [view, setView] = useState<View | null>(null);
+  const [view, setView] = useState<DashboardView | null>(null);
   useEffect(() => {
-    api<Me | { user: null }>('/auth/session')
+    get('GET /api/v1/auth/session')
       .then((m) => {
-        setCsrf(m.user ? ((m as Me).csrfToken ?? null) : null);
-        setMe(m.user ? (m as Me) : null);
+        setCsrf(m.user ? m.csrfToken : null);
+        setMe(m.user ? m : null);
       })
       .catch(() => setMe(null));
   }, []);
   if (me === undefined) return <p className="loading">{t('loading')}</p>;
   if (me === null) return <Login onLogin={setMe} />;
-  const views = [...VIEWS[me.user.role], 'account' as const];
-  const current = view && views.includes(view) ? view : (views[0] as View);
+  // The views the server offers this user (server/views.ts, from the permission table), landing first.
+  const views = me.views;
+  const current = view && views.includes(view) ? view : (views[0] ?? 'account');
   return (
     <div className="app">
       <header>
@@ -212,7 +161,7 @@ export function App(): React.JSX.Element {
           <button
             type="button"
             onClick={async () => {
-              await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+              await send('POST /api/v1/auth/logout').catch(() => undefined);
               setCsrf(null);
               setMe(null);
             }}

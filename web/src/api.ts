@@ -1,4 +1,13 @@
-/** The dashboard's client of the Vigía API: session cookie + CSRF token, errors as ApiError. */
+/// <reference types="vite/client" />
+/**
+ * The dashboard's client of the Vigía API: session cookie + CSRF token, errors as ApiError, and
+ * typed fetchers keyed by route ("GET /api/v1/stats/trends") whose answers take their types from
+ * the contract (src/contract/api.ts). Development builds check every JSON answer against the
+ * route's schema and log drift to the console (contract-check.ts, loaded only there).
+ */
+import type { Answer, RouteKey } from '../../src/contract/api.ts';
+
+export type { Answer, RouteKey };
 
 export class ApiError extends Error {
   constructor(
@@ -16,10 +25,50 @@ export function setCsrf(token: string | null): void {
   csrfToken = token;
 }
 
+/** Query values; empty ones (null, undefined, '') are left out. */
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** The names of a route template's path parameters (":id" → "id"). */
+type PathParam<S extends string> = S extends `${string}:${infer P}/${infer R}`
+  ? P | PathParam<R>
+  : S extends `${string}:${infer P}`
+    ? P
+    : never;
+
+/** A route's values: its path parameters (required) and the query. */
+export type Params<K extends RouteKey> = [PathParam<K>] extends [never]
+  ? Query
+  : Query & Record<PathParam<K>, string | number>;
+
+/** Routes read with GET. */
+export type GetRoute = Extract<RouteKey, `GET ${string}`>;
+
+/**
+ * The path (under /api/v1) of a route with its values: path parameters fill ":name", the rest
+ * become the query string.
+ */
+export function routePath<K extends RouteKey>(key: K, params?: Params<K>): string {
+  const rest: Query = { ...params };
+  const path = key
+    .slice(key.indexOf(' ') + 1)
+    .replace('/api/v1', '')
+    .replace(/:(\w+)/g, (_m, name: string) => {
+      const v = rest[name];
+      delete rest[name];
+      return encodeURIComponent(String(v));
+    });
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(rest))
+    if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  const qs = q.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
 /** Calls the API; throws ApiError with the server's (Spanish) message. */
 export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal } = {},
+  route?: RouteKey,
 ): Promise<T> {
   const method = init.method ?? 'GET';
   const headers: Record<string, string> = {};
@@ -43,79 +92,53 @@ export async function api<T>(
     const e = (data as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(r.status, e?.code ?? 'HTTP', e?.message ?? `HTTP ${r.status}`);
   }
+  // Development only: the branch and the contract's schemas are not in production bundles.
+  if (import.meta.env.DEV && route)
+    void import('./contract-check.ts').then((m) => m.reportDrift(route, r.status, data));
   return data as T;
 }
 
-/** The logged-in user. */
-export interface Me {
-  user: {
-    id: number;
-    username: string;
-    displayName: string;
-    role: Role;
-    roleLabel: string;
-    /** Officers: the district (of a study area) whose patrol areas they see. */
-    sector?: { area: string; code: string } | null;
-  };
-  csrfToken?: string;
+/** GET a route: its answer, typed (and in development checked) by the contract. */
+export function get<K extends GetRoute>(
+  key: K,
+  params?: Params<K>,
+  init: { signal?: AbortSignal } = {},
+): Promise<Answer<K>> {
+  return api<Answer<K>>(routePath(key, params), init, key);
 }
 
-export type Role = 'admin' | 'analyst' | 'officer' | 'planner' | 'official' | 'community' | 'researcher';
+/** POST, PATCH or DELETE a route with a JSON body or a form. */
+export function send<K extends Exclude<RouteKey, GetRoute>>(
+  key: K,
+  init: { params?: Params<K>; body?: unknown; form?: FormData } = {},
+): Promise<Answer<K>> {
+  const method = key.slice(0, key.indexOf(' '));
+  const { params, ...rest } = init;
+  return api<Answer<K>>(routePath(key, params), { method, ...rest }, key);
+}
+
+/** Who is logged in (GET /auth/session and login): the user and the views offered, landing first. */
+export type Me = Pick<Extract<Answer<'GET /api/v1/auth/session'>, { views: unknown }>, 'user' | 'views'> & {
+  csrfToken?: string;
+};
+
+/** A role (core/access.ts, through the contract). */
+export type Role = Me['user']['role'];
+
+/** A view of the dashboard the server may offer. */
+export type DashboardView = Me['views'][number];
 
 /** The current forecast, compact grid form. */
-export interface GridForecast {
-  id: number;
-  group: string;
-  turno: string | null;
-  targetDay: string;
-  modelKind: string;
-  createdAt: string;
-  crs: { code: string; definition: string };
-  grid: {
-    x0: number;
-    y0: number;
-    cols: number;
-    rows: number;
-    cellSize: number;
-    rotationDeg: number;
-    crs: string;
-  };
-  mask: string;
-  risk: string;
-  validCells: number;
-  totalRisk: number;
-}
+export type GridForecast = Extract<Answer<'GET /api/v1/forecasts/:id'>, { grid: unknown }>;
+
+/** GET /forecasts/:id/hotspots: a forecast's top cells named as people know them. */
+export type NamedHotspots = Answer<'GET /api/v1/forecasts/:id/hotspots'>;
 
 /** GET /crime-types: the most likely crime types at a cell of the forecast's grid (aggregate only). */
-/** GET /forecasts/:id/hotspots: a forecast's top cells named as people know them. */
-export interface NamedHotspots {
-  forecastId: number;
-  area: string;
-  hotspots: {
-    cell: number;
-    rank: number;
-    expected: number;
-    district: { code: string; name: string } | null;
-    place: { label: string; directionsUrl: string; mapUrl: string; attribution: string | null };
-  }[];
-}
-
-export interface CrimeTypes {
-  area: string;
-  cell: number;
-  day: string;
-  turno: string | null;
-  types: { label: string; probability: number }[];
-  model: string;
-  trainedOn: { from: string; to: string; incidents: number };
-}
+export type CrimeTypes = Answer<'GET /api/v1/crime-types'>;
 
 /** District boundaries. */
-export interface Districts {
-  type: 'FeatureCollection';
-  features: {
-    type: 'Feature';
-    properties: { code: string; name: string };
-    geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] };
-  }[];
-}
+export type Districts = Answer<'GET /api/v1/districts'>;
+
+/** Monthly series per district and in total (GET /stats/trends). */
+export type Trends = Answer<'GET /api/v1/stats/trends'>;

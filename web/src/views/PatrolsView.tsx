@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import { CRIME_GROUPS } from '../../../src/core/taxonomy.ts';
+import type { Answer } from '../api.ts';
 import { formatDay, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { LineChart } from './charts.tsx';
@@ -13,53 +14,9 @@ import { Head, Pending } from './common.tsx';
 
 const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
 
-interface CurvePoint {
-  units: number;
-  expectedCovered: number;
-  share: number;
-  marginal: number | null;
-}
-interface Scenario {
-  day: string;
-  turno: string;
-  forecast: { id: number; model: string };
-  current: { planId: number; version: number; units: number; unitsBySector: Record<string, number> } | null;
-  districts: {
-    code: string;
-    name: string;
-    expectedTotal: number;
-    currentUnits: number | null;
-    curve: CurvePoint[];
-  }[];
-  total: { expectedTotal: number; curve: CurvePoint[] };
-}
-interface Disparity {
-  rule: { text: string };
-  note: string;
-  flagged: number;
-  turnos: {
-    turno: string;
-    patrolMinutes: number;
-    reported: number;
-    districts: {
-      code: string;
-      name: string;
-      patrolShare: number | null;
-      plannedShare: number | null;
-      riskShare: number | null;
-      reportedShare: number | null;
-      flags: { against: string; text: string }[];
-    }[];
-  }[];
-}
-interface Effect {
-  patrolled: { areas: number; crimes: number; expected: number };
-  comparable: { areas: number; crimes: number; expected: number };
-  rateRatio: number | null;
-  interval: [number, number] | null;
-  matching: string;
-  note: string;
-}
+type Scenario = Answer<'GET /api/v1/patrol-scenarios'>;
+type Disparity = Answer<'GET /api/v1/patrol-disparity'>;
+type Effect = Answer<'GET /api/v1/patrol-effect'>;
 
 const pct = (v: number | null | undefined): string =>
   v === null || v === undefined ? '—' : `${formatNumber(100 * v, 1)} %`;
@@ -76,17 +33,15 @@ export function PatrolsView(): React.JSX.Element {
   const [group, setGroup] = useState<string>('all');
   const [turno, setTurno] = useState<string>('noche');
   const [maxUnits, setMaxUnits] = useState<number>(10);
-  const days = useApi<{ days: string[] }>(`/forecasts/days?group=${group}`).data?.days;
+  const days = useApi('GET /api/v1/forecasts/days', { group }).data?.days;
   const last = days?.[0] ?? null;
   const [to, setTo] = useState<string>('');
   const end = to || last;
   const from = end ? minusDays(end, 27) : null;
-  const scenario = useApi<Scenario>(
-    `/patrol-scenarios?turno=${encodeURIComponent(turno)}&maxUnits=${maxUnits}`,
-  );
-  const period = end && from ? `from=${from}&to=${end}` : null;
-  const disparity = useApi<Disparity>(period ? `/patrol-disparity?${period}` : null);
-  const effect = useApi<Effect>(period ? `/patrol-effect?${period}` : null);
+  const scenario = useApi('GET /api/v1/patrol-scenarios', { turno, maxUnits });
+  const period = end && from ? { from, to: end } : null;
+  const disparity = useApi('GET /api/v1/patrol-disparity', period);
+  const effect = useApi('GET /api/v1/patrol-effect', period);
   return (
     <section aria-label={t('view.patrols')} className="patrols">
       <h2>{t('view.patrols')}</h2>

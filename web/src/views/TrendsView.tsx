@@ -4,25 +4,11 @@ import { useApi } from '../use-api.ts';
 import { BarChart, LineChart } from './charts.tsx';
 import { Pending } from './common.tsx';
 
-interface Trends {
-  series: {
-    district: string | null;
-    name: string;
-    points: { month: string; count: number | null; complete: boolean }[];
-  }[];
-}
-interface Stats {
-  rows: { month: string; category: string; count: number | null }[];
-}
-interface Turnos {
-  turnos: { turno: string | null; count: number | null }[];
-}
-
 export function TrendsView(): React.JSX.Element {
   useLang();
-  const trends = useApi<Trends>('/stats/trends');
-  const stats = useApi<Stats>('/stats');
-  const turnos = useApi<Turnos>('/stats/turnos');
+  const trends = useApi('GET /api/v1/stats/trends', {});
+  const stats = useApi('GET /api/v1/stats', {});
+  const turnos = useApi('GET /api/v1/stats/turnos', {});
   const error = trends.error ?? stats.error ?? turnos.error;
   const data =
     trends.data && stats.data && turnos.data
