@@ -109,6 +109,7 @@ const schema = z.object({
     .optional(),
   VIGIA_TILE_ATTRIBUTION: z.string().trim().max(200).optional(),
   VIGIA_TACTICS_FILE: z.string().trim().min(1).optional(),
+  VIGIA_ADVICE_FILE: z.string().trim().min(1).optional(),
   VIGIA_PATROL_EXCLUDE: z
     .string()
     .optional()
@@ -207,6 +208,11 @@ export interface Config {
    */
   readonly tacticsFile: string | undefined;
   /**
+   * Absolute path of a JSON file that replaces the default residents' prevention advice per crime
+   * category (prevention/advice.ts); undefined: the defaults.
+   */
+  readonly adviceFile: string | undefined;
+  /**
    * Categories left out of the forecasts patrol plans are made from (enforcement-driven types,
    * docs/prevention.md "Excluded crime types"); default {@link DEFAULT_PATROL_EXCLUDE}.
    */
@@ -274,6 +280,8 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
   VIGIA_TILE_ATTRIBUTION: 'atribución del mapa base (ej. © OpenStreetMap)',
   VIGIA_TACTICS_FILE:
     'archivo JSON con las tácticas de patrullaje por grupo de delitos ({"property": [{"code", "text"}, …]}); vacío = las predeterminadas',
+  VIGIA_ADVICE_FILE:
+    'archivo JSON con los consejos de prevención para vecinos por categoría de delito ({"robo": ["consejo", …]}); vacío = los predeterminados',
   VIGIA_PATROL_EXCLUDE:
     'categorías excluidas de los pronósticos para planes de patrullaje por depender de la actividad policial, separadas por comas; vacío = ninguna; por defecto drogas,armas',
   LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent; por defecto info',
@@ -309,6 +317,7 @@ export function parseConfig(
       ? Object.freeze({ url: v.VIGIA_TILE_URL, attribution: v.VIGIA_TILE_ATTRIBUTION ?? '' })
       : null,
     tacticsFile: v.VIGIA_TACTICS_FILE === undefined ? undefined : resolve(cwd, v.VIGIA_TACTICS_FILE),
+    adviceFile: v.VIGIA_ADVICE_FILE === undefined ? undefined : resolve(cwd, v.VIGIA_ADVICE_FILE),
     patrolExclude: Object.freeze([...v.VIGIA_PATROL_EXCLUDE]),
     http: Object.freeze({
       sessionIdleMinutes: v.VIGIA_SESSION_IDLE_MINUTES,

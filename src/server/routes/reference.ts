@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { responses } from '../../contract/api.ts';
+import { adviceInForce } from '../../services/advice.ts';
 import { districtsGeoJson, listStudyAreas } from '../../services/areas.ts';
 import { recentDataAge } from '../../services/data-age.ts';
 import { modelCatalogue } from '../../services/forecast.ts';
@@ -47,6 +48,18 @@ export function registerReferenceRoutes(app: FastifyInstance, deps: RouteDeps): 
       area: deps.defaultArea,
       dataAge: await recentDataAge(deps.db, deps.defaultArea, { staleAfterDays: deps.staleDataDays }),
     }),
+  );
+  api.get(
+    '/api/v1/advice',
+    {
+      schema: {
+        response: responses('GET /api/v1/advice'),
+        tags: ['referencia'],
+        summary:
+          'Consejos de prevención para vecinos por categoría de delito (los predeterminados o los de VIGIA_ADVICE_FILE)',
+      },
+    },
+    async () => adviceInForce(),
   );
   api.get(
     '/api/v1/models',
