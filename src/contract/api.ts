@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ROLES, SCOPES } from '../core/access.ts';
 import { emergingGrid } from './emerging.ts';
 import { indicatorsSchema, populationLoadSchema } from './indicators.ts';
+import { DASHBOARD_VIEWS } from './views.ts';
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────
 
@@ -79,7 +80,9 @@ export const me = z.object({
   via: z.enum(['session', 'token']),
   scopes: z.array(z.enum(SCOPES)),
   csrfToken: z.string().optional(),
-  views: z.array(z.string()).describe('vistas del tablero que los permisos del rol permiten'),
+  views: z
+    .array(z.enum(DASHBOARD_VIEWS))
+    .describe('vistas del tablero que los permisos del rol permiten, la de inicio primero'),
 });
 const session = z.union([
   z.object({ user: z.null() }),
