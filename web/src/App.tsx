@@ -7,6 +7,8 @@ import { AdminView } from './views/AdminView.tsx';
 import { AuditView } from './views/AuditView.tsx';
 import { BacktestsView } from './views/BacktestsView.tsx';
 import { CommunityView } from './views/CommunityView.tsx';
+import { GlossaryButton, GlossaryDialog } from './views/Glossary.tsx';
+import { EmergingView } from './views/EmergingView.tsx';
 import { IncidentsView } from './views/IncidentsView.tsx';
 import { IngestView } from './views/IngestView.tsx';
 import { KpisView } from './views/KpisView.tsx';
@@ -157,6 +159,7 @@ export function App(): React.JSX.Element {
           <span data-testid="whoami">
             {me.user.displayName} ({me.user.roleLabel})
           </span>
+          <GlossaryButton />
           <LanguageSwitch />
           <button
             type="button"
@@ -171,11 +174,13 @@ export function App(): React.JSX.Element {
         </div>
       </header>
       <StaleBanner />
+      <GlossaryDialog />
       <main>
         {current === 'map' && <MapView role={me.user.role} />}
         {current === 'shift' && <ShiftView me={me} />}
         {current === 'patrols' && <PatrolsView />}
         {current === 'persistence' && <MapView mode="persistence" role={me.user.role} />}
+        {current === 'emerging' && <EmergingView />}
         {current === 'incidents' && <IncidentsView />}
         {current === 'ingest' && <IngestView />}
         {current === 'backtests' && <BacktestsView role={me.user.role} />}

@@ -187,9 +187,11 @@ export function EmergingView(): React.JSX.Element {
                   className="swatch"
                   style={{ background: EMERGING_COLORS[c.code] ?? NONE, border: '1px solid #9ca3af' }}
                 />
-                <span className="legend-label">{c.label}</span>{' '}
-                <span className="legend-count" title={t('emerging.cells')}>
-                  ({formatNumber(c.cells)})
+                <span>
+                  <span className="legend-label">{c.label}</span>{' '}
+                  <span className="legend-count" title={t('emerging.cells')}>
+                    ({formatNumber(c.cells)})
+                  </span>
                 </span>
               </div>
             ))}
