@@ -49,6 +49,7 @@ export const NOT_OFFERED: Readonly<Partial<Record<Role, Partial<Record<Dashboard
   },
   official: {
     persistence: 'the planners’ cell-level view; officials get indicators and patrol accountability',
+    emerging: 'the planners’ cell-level trend classes; officials get indicators and patrol accountability',
     backtests: 'model evaluation is for analysts and researchers',
   },
   community: {
