@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ROLES, SCOPES } from '../core/access.ts';
+import { cellWhySchema } from './cell-why.ts';
 import { emergingGrid } from './emerging.ts';
 import { indicatorsSchema, populationLoadSchema } from './indicators.ts';
 import { DASHBOARD_VIEWS } from './views.ts';
@@ -678,6 +679,7 @@ export const CONTRACT = {
   'GET /api/v1/forecasts/days': { 200: z.object({ days: z.array(day) }) },
   'GET /api/v1/forecasts/:id': { 200: storedForecast },
   'GET /api/v1/forecasts/:id/hotspots': { 200: namedHotspots },
+  'GET /api/v1/forecasts/:id/cells/:cell/why': { 200: cellWhySchema },
   'GET /api/v1/hotspots/persistence': { 200: persistence },
   'GET /api/v1/hotspots/emerging': { 200: emergingGrid },
   'GET /api/v1/crime-types': { 200: crimeTypes },

@@ -19,7 +19,10 @@ export const cellWhySchema = z.object({
   background: z.object({
     lastYear: z.number().int().describe('hechos en la celda en los 365 días antes del corte'),
     perWindow: z.number().describe('nivel habitual: promedio por ventana de la misma duración en ese año'),
-    rank: z.number().int().describe('puesto del nivel habitual (el año sin los últimos 7 días) entre las celdas'),
+    rank: z
+      .number()
+      .int()
+      .describe('puesto del nivel habitual (el año sin los últimos 7 días) entre las celdas'),
     percentile: z.number().describe('percentil de ese nivel habitual'),
   }),
   recent: z.object({

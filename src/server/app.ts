@@ -32,6 +32,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { createMetrics } from './metrics.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerCellWhyRoutes } from './routes/cell-why.ts';
 import { registerDataRoutes } from './routes/data.ts';
 import { registerEmergingRoutes } from './routes/emerging.ts';
 import { registerExportRoutes } from './routes/exports.ts';
@@ -290,6 +291,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     registerDataRoutes(api, deps);
     registerExportRoutes(api, deps);
     registerForecastRoutes(api, deps);
+    registerCellWhyRoutes(api, deps);
     registerEmergingRoutes(api, deps);
     registerIngestRoutes(api, deps);
     registerPreventionRoutes(api, deps);

@@ -29,6 +29,7 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/forecasts/days': 'days',
   'GET /api/v1/forecasts/:id': 'risk',
   'GET /api/v1/forecasts/:id/hotspots': 'hotspots',
+  'GET /api/v1/forecasts/:id/cells/:cell/why': 'reading',
   'GET /api/v1/hotspots/persistence': 'risk',
   'GET /api/v1/hotspots/emerging': 'cellClasses',
   'GET /api/v1/crime-types': 'types',

@@ -123,6 +123,8 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/forecasts/days': read(FORECAST_ROLES),
   'GET /api/v1/forecasts/:id': read(FORECAST_ROLES),
   'GET /api/v1/forecasts/:id/hotspots': read(FORECAST_ROLES),
+  // Why a cell is high (issue 13): counts only, the forecast roles.
+  'GET /api/v1/forecasts/:id/cells/:cell/why': read(FORECAST_ROLES),
   'GET /api/v1/hotspots/persistence': read(FORECAST_ROLES),
   // Emerging hot spots (issue 13): per-cell classes from aggregate counts, for planning; audited.
   'GET /api/v1/hotspots/emerging': read(PATROL_OFFICIALS),

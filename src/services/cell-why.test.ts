@@ -35,14 +35,7 @@ describe.each(BACKENDS)('why a cell is high, on %s', (backend) => {
         `insert into incidents (source, external_id, study_area, batch_id, occurred_at, reported_at, time_precision,
            lat, lon, x, y, geo_quality, category, restricted, channel)
          values ('prueba', $1, 'callao', 0, $2, $3, 'exact', -12.05, -77.1, $4, $5, 'exact', 'robo', $6, 'reported')`,
-        [
-          `w-${++ids}`,
-          new Date(when),
-          new Date(o.known ?? when),
-          xy[0],
-          xy[1],
-          o.restricted ?? false,
-        ],
+        [`w-${++ids}`, new Date(when), new Date(o.known ?? when), xy[0], xy[1], o.restricted ?? false],
       );
   };
 

@@ -55,6 +55,10 @@ export async function example(
       return { path: `/api/v1/forecasts/${f.forecastId}` };
     case 'GET /api/v1/forecasts/:id/hotspots':
       return { path: `/api/v1/forecasts/${f.forecastId}/hotspots?limit=3` };
+    case 'GET /api/v1/forecasts/:id/cells/:cell/why': {
+      const stored = await getForecast(f.t.db, f.forecastId);
+      return { path: `/api/v1/forecasts/${f.forecastId}/cells/${stored?.surface.mask.indexOf(1)}/why` };
+    }
     case 'GET /api/v1/backtests/:id':
       return { path: `/api/v1/backtests/${f.reportId}` };
     case 'GET /api/v1/incidents':
