@@ -4,9 +4,8 @@
  * check-out actions, which go through the persistent queue (patrol-queue.ts).
  */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { GridSpec } from '../../src/core/grid.ts';
 import { type Turno, turnoOfHour, utcToLocal } from '../../src/core/time.ts';
-import { ApiError, api, type Me } from './api.ts';
+import { type Answer, ApiError, get, type Me } from './api.ts';
 import { t } from './i18n.ts';
 import { type PatrolEntry, PatrolQueue, type PatrolReport, type QueueState } from './patrol-queue.ts';
 
@@ -19,45 +18,11 @@ export function shiftAt(ms = Date.now()): { turno: Turno; day: string } {
   return { turno: turnoOfHour(f.hour), day: `${f.year}-${pad(f.month)}-${pad(f.day)}` };
 }
 
-/** One area of the officer's plan, as the plan service stored it. */
-export interface PlanArea {
-  order: number;
-  code: string;
-  name: string;
-  cells: number[];
-  expected: number;
-  place?: {
-    label: string;
-    directionsUrl: string;
-    mapUrl: string;
-    attribution: string | null;
-  };
-  tactics?: { code: string; text: string }[];
-}
+/** GET /patrol-plans/current in the officer's (sector) view: the contract's answer. */
+export type ShiftPlan = Answer<'GET /api/v1/patrol-plans/current'>;
 
-/** GET /patrol-plans/current in the officer's (sector) view. */
-export interface ShiftPlan {
-  view: string;
-  plan: {
-    id: number;
-    version: number;
-    area: string;
-    day: string;
-    turno: string;
-    group: string;
-    modelKind: string;
-    dosage: { minutesPerVisit: number; pauseMinutes: number; visits: number };
-  };
-  grid?: GridSpec;
-  areas?: PlanArea[];
-  /** Why the plan is what it is (Spanish, the own sector only). */
-  explanation?: {
-    forecast: string;
-    method: string;
-    sectors: { code: string; text: string }[];
-    areas: { order: number; text: string }[];
-  };
-}
+/** One area of the officer's plan, as the plan service stored it. */
+export type PlanArea = NonNullable<ShiftPlan['areas']>[number];
 
 /** A visit to an area: a check-in and, once closed, its check-out. */
 export interface Visit {
@@ -128,14 +93,13 @@ export function useShift(
     let cancelled = false;
     setPlan({ state: 'loading' });
     setKnown([]);
-    const q = `turno=${encodeURIComponent(turno)}${day ? `&day=${day}` : ''}`;
-    api<ShiftPlan>(`/patrol-plans/current?${q}`)
+    get('GET /api/v1/patrol-plans/current', { turno, day })
       .then(async (data) => {
         if (cancelled) return;
         setPlan({ state: 'ok', data });
-        const logs = await api<{ entries: (PatrolEntry & { checkIn: string | null })[] }>(
-          `/patrol-logs?plan=${data.plan.id}`,
-        ).catch(() => ({ entries: [] }));
+        const logs = await get('GET /api/v1/patrol-logs', { plan: data.plan.id }).catch(() => ({
+          entries: [],
+        }));
         if (!cancelled) setKnown((k) => [...logs.entries, ...k] as PatrolEntry[]);
       })
       .catch((e: unknown) => {

@@ -7,11 +7,13 @@ import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CRIME_GROUPS } from '../../../src/core/taxonomy.ts';
 import {
+  type Answer,
   ApiError,
   api,
   type CrimeTypes,
   type Districts,
   type GridForecast,
+  get,
   type NamedHotspots,
 } from '../api.ts';
 import { download, mapPng, toCsv } from '../export.ts';
@@ -74,7 +76,7 @@ function districtAt(districts: Districts | null, at: L.LatLng): { code: string; 
 interface CellDetail {
   months: { month: string; count: number | null }[];
   total: number;
-  incidents: { id: string; occurredAt: string; category: string; modalidad: string | null }[] | null;
+  incidents: Answer<'GET /api/v1/incidents'>['items'] | null;
 }
 
 /** Roles that may list a cell's recent incidents (the server's field rules apply). */
@@ -133,7 +135,7 @@ export function MapView({
 
   // A base map only when one is configured (VIGIA_TILE_URL): the map never depends on the internet.
   useEffect(() => {
-    api<{ tiles: { url: string; attribution: string } | null }>('/ui')
+    get('GET /api/v1/ui')
       .then((ui) => {
         const map = mapRef.current;
         if (!map || !ui.tiles) return;
@@ -147,7 +149,7 @@ export function MapView({
   }, []);
 
   useEffect(() => {
-    api<Districts>('/districts')
+    get('GET /api/v1/districts')
       .then((d) => {
         setDistricts(d);
         const map = mapRef.current;
@@ -184,7 +186,11 @@ export function MapView({
       mode === 'persistence'
         ? `/hotspots/persistence?group=${group}&months=${months}`
         : `/forecasts/current?group=${group}&turno=${encodeURIComponent(turno)}&format=grid${day ? `&day=${day}` : ''}`;
-    api<GridForecast>(url)
+    api<GridForecast>(
+      url,
+      {},
+      mode === 'persistence' ? 'GET /api/v1/hotspots/persistence' : 'GET /api/v1/forecasts/current',
+    )
       .then((f) => {
         if (cancelled) return;
         const d = decodeForecast(f, 10, mode === 'persistence' ? byMonths : byRankShare);
@@ -218,7 +224,7 @@ export function MapView({
   // The days that have forecasts for this group (newest first).
   useEffect(() => {
     if (mode !== 'forecast') return;
-    api<{ days: string[] }>(`/forecasts/days?group=${group}`)
+    get('GET /api/v1/forecasts/days', { group })
       .then((r) => setDayList({ group, days: r.days }))
       .catch(() => setDayList({ group, days: [] }));
   }, [group, mode]);
@@ -268,10 +274,9 @@ export function MapView({
   }, [decoded, districts, district]);
 
   // The forecast's hotspots named by the server (district, streets, landmark, directions), by cell.
-  const named = useApi<NamedHotspots>(
-    mode === 'forecast' && decoded
-      ? `/forecasts/${decoded.forecast.id}/hotspots?limit=10${district ? `&district=${district}` : ''}`
-      : null,
+  const named = useApi(
+    'GET /api/v1/forecasts/:id/hotspots',
+    mode === 'forecast' && decoded ? { id: decoded.forecast.id, limit: 10, district } : null,
   ).data;
   const placeOf = useMemo(() => {
     const byCell = new Map<number, NamedHotspots['hotspots'][number]['place']>();
@@ -315,13 +320,10 @@ export function MapView({
       .toISOString()
       .slice(0, 10);
     const last = new Date(end.getTime() - 86_400_000).toISOString().slice(0, 10);
-    const q = `group=${group}&bbox=${bbox}`;
     Promise.all([
-      api<{ series: { district: string | null; points: { month: string; count: number | null }[] }[] }>(
-        `/stats/trends?${q}&from=${start}&to=${last}`,
-      ),
+      get('GET /api/v1/stats/trends', { group, bbox, from: start, to: last }),
       INCIDENT_ROLES.has(role)
-        ? api<{ items: CellDetail['incidents'] }>(`/incidents?${q}&limit=5&to=${last}`)
+        ? get('GET /api/v1/incidents', { group, bbox, limit: 5, to: last })
         : Promise.resolve(null),
     ])
       .then(([trend, recent]) => {
@@ -346,8 +348,12 @@ export function MapView({
     let cancelled = false;
     setLikely({ state: 'loading' });
     const f = decoded.forecast;
-    const q = `cell=${decoded.cells[selected]}&day=${f.targetDay}&group=${f.group}${f.turno ? `&turno=${encodeURIComponent(f.turno)}` : ''}`;
-    api<CrimeTypes>(`/crime-types?${q}`)
+    get('GET /api/v1/crime-types', {
+      cell: decoded.cells[selected],
+      day: f.targetDay,
+      group: f.group,
+      turno: f.turno,
+    })
       .then((data) => {
         if (!cancelled) setLikely({ state: 'ok', data });
       })
