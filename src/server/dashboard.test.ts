@@ -204,6 +204,13 @@ describe('dashboard in Chromium', () => {
     const geo = await saved('export-geojson');
     const fc = JSON.parse(geo.bytes.toString('utf8')) as { features: unknown[] };
     expect(fc.features.length).toBe(Number(await page.getByTestId('map').getAttribute('data-cells')));
+    // For a GIS: the zipped Shapefile and the KML of the same forecast (read back in forecast-gis.test.ts).
+    const shp = await saved('export-shp');
+    expect(shp.name).toMatch(/^vigia-property-\w+-2025-03-30\.zip$/);
+    expect(shp.bytes.subarray(0, 2).toString()).toBe('PK');
+    const kml = await saved('export-kml');
+    expect(kml.name).toMatch(/^vigia-property-\w+-2025-03-30\.kml$/);
+    expect(kml.bytes.toString('utf8').match(/<Placemark>/g)?.length).toBe(fc.features.length);
     await page.context().close();
   }, 60_000);
 
