@@ -6,27 +6,13 @@
  * cells (0 or ≥ 5), withheld ones shown as "—" or "≥ n" (docs/api.md, disclosure control).
  */
 import { useEffect, useState } from 'react';
+import type { Answer } from '../api.ts';
 import { categoryLabel, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { BarChart } from './charts.tsx';
 import { Pending } from './common.tsx';
 
-interface Trends {
-  series: {
-    district: string | null;
-    name: string;
-    points: { month: string; count: number | null; suppressed: boolean; complete: boolean }[];
-  }[];
-}
-interface Stats {
-  rows: { month: string; category: string; count: number | null; suppressed: boolean }[];
-}
-interface Advice {
-  categories: { category: string; label: string; advice: string[] }[];
-}
-interface Districts {
-  features: { properties: { code: string; name: string } }[];
-}
+type Stats = Answer<'GET /api/v1/stats'>;
 
 const KEY = 'vigia.community.district';
 /** Months in each of the two windows compared. */
@@ -69,16 +55,17 @@ const count = (s: Sum): string => `${s.partial ? '≥ ' : ''}${formatNumber(s.co
 
 function DistrictPage({ code, name }: { code: string; name: string }): React.JSX.Element {
   useLang();
-  const trends = useApi<Trends>(`/stats/trends?district=${code}`);
+  const trends = useApi('GET /api/v1/stats/trends', { district: code });
   const series = trends.data?.series.find((s) => s.district === code);
   const complete = series?.points.filter((p) => p.complete) ?? [];
   const months = complete.slice(-2 * WINDOW).map((p) => p.month);
   const first = months[0];
   const last = months[months.length - 1];
-  const stats = useApi<Stats>(
-    first && last ? `/stats?district=${code}&from=${first}-01&to=${lastDay(last)}` : null,
+  const stats = useApi(
+    'GET /api/v1/stats',
+    first && last ? { district: code, from: `${first}-01`, to: lastDay(last) } : null,
   );
-  const advice = useApi<Advice>('/advice');
+  const advice = useApi('GET /api/v1/advice', {});
   if (trends.error || !trends.data) return <Pending error={trends.error} ready={false} />;
   if (!series || months.length < 2 * WINDOW) return <p>{t('community.noData')}</p>;
   const recentMonths = months.slice(WINDOW);
@@ -154,7 +141,7 @@ function DistrictPage({ code, name }: { code: string; name: string }): React.JSX
 /** All districts × the last 12 months (the table every role had before). */
 function DistrictTable(): React.JSX.Element {
   useLang();
-  const { data, error } = useApi<Trends>('/stats/trends');
+  const { data, error } = useApi('GET /api/v1/stats/trends', {});
   if (error || !data) return <Pending error={error} ready={false} />;
   const months = data.series[0]?.points.slice(-12).map((p) => p.month) ?? [];
   return (
@@ -194,7 +181,7 @@ export function CommunityView(): React.JSX.Element {
   useLang();
   const [code, setCode] = useState<string>(() => localStorage.getItem(KEY) ?? '');
   const [districts, setDistricts] = useState<{ code: string; name: string }[] | null>(null);
-  const list = useApi<Districts>('/districts');
+  const list = useApi('GET /api/v1/districts', {});
   useEffect(() => {
     if (list.data) setDistricts(list.data.features.map((f) => f.properties));
   }, [list.data]);

@@ -6,48 +6,15 @@
  * month a year earlier, a 12-month trend.
  */
 import { useState } from 'react';
-import type { Role } from '../api.ts';
-import { indicatorsQuery, indicatorsUrl, lastTwelveMonths, REPORT_ROLES, words } from '../downloads.ts';
+import type { Answer, Role } from '../api.ts';
+import { indicatorsUrl, lastTwelveMonths, REPORT_ROLES, words } from '../downloads.ts';
 import { categoryLabel, formatDay, formatNumber, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { Sparkline } from './charts.tsx';
 import { Head, Pending } from './common.tsx';
 
-interface Trends {
-  series: {
-    district: string | null;
-    name: string;
-    points: {
-      month: string;
-      count: number | null;
-      previousYear: number | null;
-      change: number | null;
-      complete: boolean;
-    }[];
-  }[];
-}
-
-interface IndicatorRow {
-  category: string;
-  label: string;
-  count: number | null;
-  previous: number | null;
-  ratePer1000: number | null;
-  previousRatePer1000: number | null;
-  change: number | null;
-  lower: number | null;
-  upper: number | null;
-  fewCases: boolean;
-}
-
-interface Indicators {
-  from: string;
-  to: string;
-  population: { year: number; population: number; sources: string[] } | null;
-  rows: IndicatorRow[];
-  total: IndicatorRow;
-  notes: string[];
-}
+type Indicators = Answer<'GET /api/v1/indicators'>;
+type IndicatorRow = Indicators['total'];
 
 const signedPct = (v: number): string => `${v > 0 ? '+' : ''}${formatNumber(100 * v, 1)} %`;
 
@@ -66,9 +33,9 @@ function IndicatorsPanel({ role }: { role: Role }): React.JSX.Element {
   const w = words(useLang());
   const [period, setPeriod] = useState(lastTwelveMonths);
   const [district, setDistrict] = useState<string | null>(null);
-  const districts = useApi<{ features: { properties: { code: string; name: string } }[] }>('/districts');
+  const districts = useApi('GET /api/v1/districts', {});
   const q = { ...period, district };
-  const ind = useApi<Indicators>(`/indicators?${indicatorsQuery(q)}`);
+  const ind = useApi('GET /api/v1/indicators', q);
   const data = ind.data;
   const rows = data ? [...data.rows, { ...data.total, label: t('total') }] : [];
   return (
@@ -186,7 +153,7 @@ function IndicatorsPanel({ role }: { role: Role }): React.JSX.Element {
 
 export function KpisView({ role }: { role: Role }): React.JSX.Element {
   useLang();
-  const { data, error } = useApi<Trends>('/stats/trends');
+  const { data, error } = useApi('GET /api/v1/stats/trends', {});
   // The whole area first, then districts by their last month.
   const series = data
     ? [...data.series].sort((a, b) =>
