@@ -139,6 +139,79 @@ export function centreOf(d: Pick<DecodedCells, 'corners'>, p: number): L.LatLng 
   return L.latLng(lat / 4, lng / 4);
 }
 
+/** A box in container pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** A numbered priority marker placed on the map: its circle's centre and the cell centre it names. */
+export interface PlacedMarker {
+  n: number;
+  x: number;
+  y: number;
+  r: number;
+  cx: number;
+  cy: number;
+}
+
+/** Radius of a numbered marker, px. */
+export const MARKER_RADIUS = 9;
+
+const overlaps = (a: Box, b: Box): boolean =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+/**
+ * Numbered markers that never cover a district label or each other. Deterministic: in rank order,
+ * each marker takes the first free spot of — its cell's centre, then 8 directions (E, NE, N, NW, W,
+ * SW, S, SE) at 1, 2, 3 … marker widths — that overlaps no label and no marker placed before it
+ * (1 px gap). A moved marker keeps a leader line to its cell (drawn by the layer).
+ * @param anchors cell centres in container pixels, best first
+ * @param obstacles boxes to keep clear (the district names)
+ */
+export function placeMarkers(
+  anchors: readonly { x: number; y: number }[],
+  obstacles: readonly Box[],
+  r = MARKER_RADIUS,
+): PlacedMarker[] {
+  const placed: PlacedMarker[] = [];
+  const step = 2 * r + 2;
+  const dirs = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => [
+    Math.cos((k * Math.PI) / 4),
+    -Math.sin((k * Math.PI) / 4),
+  ]);
+  const box = (x: number, y: number): Box => ({ x: x - r - 1, y: y - r - 1, w: 2 * r + 2, h: 2 * r + 2 });
+  const free = (b: Box): boolean =>
+    !obstacles.some((o) => overlaps(b, o)) && !placed.some((m) => overlaps(b, box(m.x, m.y)));
+  const spotFor = (a: { x: number; y: number }): { x: number; y: number } => {
+    if (free(box(a.x, a.y))) return a;
+    let last = a;
+    for (let ring = 1; ring <= 12; ring++)
+      for (const [dx, dy] of dirs) {
+        last = { x: a.x + (dx as number) * step * ring, y: a.y + (dy as number) * step * ring };
+        if (free(box(last.x, last.y))) return last;
+      }
+    return last;
+  };
+  anchors.forEach((a, i) => {
+    const spot = spotFor(a);
+    placed.push({ n: i + 1, x: spot.x, y: spot.y, r, cx: a.x, cy: a.y });
+  });
+  return placed;
+}
+
+/** The district names' boxes in the map container's pixels (Leaflet tooltips of class district-label). */
+export function labelBoxes(map: L.Map): Box[] {
+  const container = map.getContainer();
+  const origin = container.getBoundingClientRect();
+  return [...container.querySelectorAll<HTMLElement>('.district-label')].map((el) => {
+    const b = el.getBoundingClientRect();
+    return { x: b.left - origin.left, y: b.top - origin.top, w: b.width, h: b.height };
+  });
+}
+
 /** What the canvas layer draws: cell corners, a colour class per cell, the outlined cells. */
 export type LayerData = Pick<DecodedRisk, 'corners' | 'klass' | 'top'>;
 
@@ -238,17 +311,34 @@ export class RiskCanvasLayer extends L.Layer {
     ctx.font = 'bold 12px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    d.top.forEach((p, i) => {
+    for (const p of d.top) {
       path(p);
       ctx.stroke();
-      const c = map.latLngToContainerPoint(centreOf(d, p));
+    }
+    // The numbers clear of the district names and of each other (placeMarkers), with a leader line
+    // to the cell when moved; where they went is kept on the canvas for tests and the printed map.
+    const markers = placeMarkers(
+      d.top.map((p) => map.latLngToContainerPoint(centreOf(d, p))),
+      labelBoxes(map),
+    );
+    canvas.dataset.markers = JSON.stringify(markers);
+    for (const m of markers) {
+      if (m.x !== m.cx || m.y !== m.cy) {
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.moveTo(m.cx, m.cy);
+        ctx.lineTo(m.x, m.y);
+        ctx.stroke();
+      }
       ctx.fillStyle = '#fff';
       ctx.beginPath();
-      ctx.arc(c.x, c.y, 9, 0, Math.PI * 2);
+      ctx.arc(m.x, m.y, m.r, 0, Math.PI * 2);
       ctx.fill();
+      ctx.lineWidth = 1;
+      ctx.stroke();
       ctx.fillStyle = '#111';
-      ctx.fillText(String(i + 1), c.x, c.y + 0.5);
-    });
+      ctx.fillText(String(m.n), m.x, m.y + 0.5);
+    }
     if (this.selected >= 0) {
       ctx.strokeStyle = '#0057b8';
       ctx.lineWidth = 3;

@@ -126,7 +126,11 @@ export function MapView({
     mapRef.current = map;
     layerRef.current = new RiskCanvasLayer().addTo(map);
     map.setView([-12.0, -77.12], 11);
+    // The map fills its box: Leaflet re-measures whenever the box changes size (layout, phone turn).
+    const resize = new ResizeObserver(() => map.invalidateSize({ animate: false }));
+    resize.observe(mapDiv.current as HTMLDivElement);
     return () => {
+      resize.disconnect();
       map.stop();
       map.remove();
       mapRef.current = null;
@@ -371,16 +375,41 @@ export function MapView({
       ? (['legend.m75', 'legend.m50', 'legend.m25', 'legend.m0', 'legend.never'] as const)
       : (['legend.1', 'legend.5', 'legend.10', 'legend.20', 'legend.rest'] as const);
   const stem = decoded ? `vigia-${group}-${turno}-${decoded.forecast.targetDay}` : 'vigia';
+  /** The printable map: the map with north arrow and scale, the filters used, legend and list. */
   const exportPng = async (): Promise<void> => {
-    if (!decoded || !mapDiv.current) return;
-    const title = `${t(`group.${group}` as MessageKey)} · ${t(`turno.${turno}` as MessageKey)} · ${formatDay(decoded.forecast.targetDay)}`;
+    const map = mapRef.current;
+    if (!decoded || !mapDiv.current || !map) return;
+    const size = map.getSize();
+    const mid = size.y / 2;
+    const metresPerPixel =
+      map.distance(map.containerPointToLatLng([0, mid]), map.containerPointToLatLng([size.x, mid])) / size.x;
+    const districtName =
+      districts?.features.find((f) => f.properties.code === district)?.properties.name ?? t('allDistricts');
+    const filters = [
+      `${t('group')}: ${t(`group.${group}` as MessageKey)}`,
+      ...(mode === 'persistence'
+        ? [`${t('months')}: ${months}`]
+        : [
+            `${t('turno')}: ${t(`turno.${turno}` as MessageKey)}`,
+            `${t('date')}: ${formatDay(decoded.forecast.targetDay)}`,
+          ]),
+      `${t('district')}: ${districtName}`,
+    ];
+    const list = hotspots.map((h, i) => {
+      const place = placeOf.get(decoded.cells[h.p] as number);
+      return `${i + 1}. ${place?.label ?? h.district} · ${formatNumber(decoded.risk[h.p] ?? 0, 2)} (${t('rank')} ${formatNumber(h.rank)})`;
+    });
     download(
       `${stem}.png`,
-      await mapPng(
-        mapDiv.current,
-        title,
-        LEGEND.map((k) => t(k)),
-      ),
+      await mapPng(mapDiv.current, {
+        title: `Vigía — ${t(mode === 'persistence' ? 'view.persistence' : 'view.map')}`,
+        filters,
+        legendTitle: t(mode === 'persistence' ? 'legendMonths' : 'legend'),
+        legend: LEGEND.map((k) => t(k)),
+        listTitle: t('hotspots'),
+        list,
+        metresPerPixel,
+      }),
     );
   };
   const exportCsv = (): void => {
