@@ -6,14 +6,12 @@
  */
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Answer } from '../../../src/contract/api.ts';
 import { CRIME_GROUPS } from '../../../src/core/taxonomy.ts';
-import { ApiError, api } from '../api.ts';
+import { type Answer, ApiError, get, routePath } from '../api.ts';
 import { formatDay, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
 import { base64Bytes, decodeCells, RiskCanvasLayer } from '../risk-layer.ts';
 
 type Emerging = Answer<'GET /api/v1/hotspots/emerging'>;
-type Districts = Answer<'GET /api/v1/districts'>;
 
 const GROUPS = Object.keys(CRIME_GROUPS);
 /** Months analysed (the route takes 10–60). */
@@ -43,7 +41,7 @@ export const EMERGING_COLORS: Readonly<Record<string, string>> = {
 
 /** A GIS file of the same analysis (the server names the download). */
 function fileUrl(group: string, months: number, format: 'geojson' | 'shp' | 'kml'): string {
-  return `/api/v1/hotspots/emerging?group=${group}&months=${months}&format=${format}`;
+  return `/api/v1${routePath('GET /api/v1/hotspots/emerging', { group, months, format })}`;
 }
 
 export function EmergingView(): React.JSX.Element {
@@ -65,7 +63,7 @@ export function EmergingView(): React.JSX.Element {
     mapRef.current = map;
     layerRef.current = new RiskCanvasLayer().addTo(map);
     map.setView([-12.0, -77.12], 11);
-    api<Districts>('/districts')
+    get('GET /api/v1/districts')
       .then((d) => {
         if (mapRef.current !== map) return;
         const layer = L.geoJSON(d as never, {
@@ -94,7 +92,7 @@ export function EmergingView(): React.JSX.Element {
     setError(null);
     setData(null);
     layerRef.current?.setData(null);
-    api<Emerging>(`/hotspots/emerging?group=${group}&months=${months}`)
+    get('GET /api/v1/hotspots/emerging', { group, months })
       .then((a) => {
         if (cancelled) return;
         const { corners } = decodeCells(a);
