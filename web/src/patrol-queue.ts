@@ -51,7 +51,11 @@ async function send(entry: PatrolEntry): Promise<'sent' | 'retry' | { status: nu
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
   try {
-    await api('/patrol-logs', { method: 'POST', body: entry, signal: abort.signal });
+    await api(
+      '/patrol-logs',
+      { method: 'POST', body: entry, signal: abort.signal },
+      'POST /api/v1/patrol-logs',
+    );
     return 'sent';
   } catch (e) {
     if (e instanceof ApiError && e.status >= 400 && e.status < 500 && !RETRYABLE_4XX.has(e.status))

@@ -1,6 +1,6 @@
 /** My account: change my own password (the server ends every session of mine afterwards). */
 import { useState } from 'react';
-import { api } from '../api.ts';
+import { send } from '../api.ts';
 import { t, useLang } from '../i18n.ts';
 
 export function AccountView({ onLoggedOut }: { onLoggedOut: () => void }): React.JSX.Element {
@@ -19,8 +19,7 @@ export function AccountView({ onLoggedOut }: { onLoggedOut: () => void }): React
           if (next.length < 12) return setError(t('shortPassword'));
           if (next !== again) return setError(t('passwordsDiffer'));
           try {
-            await api('/auth/password', {
-              method: 'POST',
+            await send('POST /api/v1/auth/password', {
               body: { currentPassword: current, newPassword: next },
             });
             onLoggedOut();

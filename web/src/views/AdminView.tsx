@@ -1,26 +1,11 @@
 /** Administration: users (create, change role, enable or disable) and API tokens (list, create, revoke). */
 import { useCallback, useEffect, useState } from 'react';
-import { api, type Role } from '../api.ts';
+import { type Answer, get, type Role, send } from '../api.ts';
 import { formatInstant, t, useLang } from '../i18n.ts';
 import { Head } from './common.tsx';
 
-interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-}
-
-interface Token {
-  id: number;
-  username: string;
-  name: string;
-  scopes: string[];
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+type User = Answer<'GET /api/v1/users'>['users'][number];
+type Token = Answer<'GET /api/v1/tokens'>['tokens'][number];
 
 const ROLES: Role[] = ['admin', 'analyst', 'officer', 'planner', 'official', 'community', 'researcher'];
 
@@ -35,8 +20,8 @@ export function AdminView(): React.JSX.Element {
 
   const load = useCallback(async () => {
     try {
-      setUsers((await api<{ users: User[] }>('/users')).users);
-      setTokens((await api<{ tokens: Token[] }>('/tokens')).tokens);
+      setUsers((await get('GET /api/v1/users')).users);
+      setTokens((await get('GET /api/v1/tokens')).tokens);
     } catch (e) {
       setError(e instanceof Error ? e.message : t('unexpected'));
     }
@@ -79,8 +64,7 @@ export function AdminView(): React.JSX.Element {
           if (form.password.length < 12) return setError(t('shortPassword'));
           void act(
             () =>
-              api('/users', {
-                method: 'POST',
+              send('POST /api/v1/users', {
                 body: { ...form, displayName: form.displayName || undefined },
               }),
             `${t('userCreated')}: ${form.username}`,
@@ -143,7 +127,11 @@ export function AdminView(): React.JSX.Element {
                     value={u.role}
                     onChange={(e) =>
                       void act(
-                        () => api(`/users/${u.id}`, { method: 'PATCH', body: { role: e.target.value } }),
+                        () =>
+                          send('PATCH /api/v1/users/:id', {
+                            params: { id: u.id },
+                            body: { role: e.target.value },
+                          }),
                         `${u.username}: ${t(`role.${e.target.value as Role}`)}`,
                       )
                     }
@@ -160,7 +148,11 @@ export function AdminView(): React.JSX.Element {
                     type="button"
                     onClick={() =>
                       void act(
-                        () => api(`/users/${u.id}`, { method: 'PATCH', body: { disabled: !u.disabled } }),
+                        () =>
+                          send('PATCH /api/v1/users/:id', {
+                            params: { id: u.id },
+                            body: { disabled: !u.disabled },
+                          }),
                         u.username,
                       )
                     }
@@ -180,8 +172,7 @@ export function AdminView(): React.JSX.Element {
         type="button"
         onClick={() =>
           void act(async () => {
-            const r = await api<{ token: string }>('/tokens', {
-              method: 'POST',
+            const r = await send('POST /api/v1/tokens', {
               body: { name: t('dashboardToken'), scopes: ['read'] },
             });
             setSecret(r.token);
@@ -218,7 +209,7 @@ export function AdminView(): React.JSX.Element {
                       type="button"
                       onClick={() =>
                         void act(
-                          () => api(`/tokens/${k.id}`, { method: 'DELETE' }),
+                          () => send('DELETE /api/v1/tokens/:id', { params: { id: k.id } }),
                           `${t('revoked')}: #${k.id}`,
                         )
                       }

@@ -4,17 +4,6 @@ import { formatInstant, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { Head, Pending } from './common.tsx';
 
-interface Entry {
-  seq: number;
-  at: string;
-  actor: string;
-  role: string | null;
-  action: string;
-  target: string | null;
-  detail: string;
-  ip: string | null;
-}
-
 const ACTIONS = [
   'incidents.list',
   'ingest.rejects.read',
@@ -38,11 +27,12 @@ export function AuditView(): React.JSX.Element {
   const [actor, setActor] = useState('');
   const [applied, setApplied] = useState({ action: '', actor: '' });
   const [before, setBefore] = useState<number | null>(null);
-  const query = new URLSearchParams({ limit: '100' });
-  if (applied.action) query.set('action', applied.action);
-  if (applied.actor) query.set('actor', applied.actor);
-  if (before) query.set('before', String(before));
-  const { data, error } = useApi<{ entries: Entry[]; nextBefore: number | null }>(`/audit?${query}`);
+  const { data, error } = useApi('GET /api/v1/audit', {
+    limit: 100,
+    action: applied.action,
+    actor: applied.actor,
+    before,
+  });
   return (
     <section aria-label={t('view.audit')}>
       <h2>{t('view.audit')}</h2>

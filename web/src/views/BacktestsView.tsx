@@ -4,7 +4,7 @@
  * shown backtest as CSV or Parquet.
  */
 import { useState } from 'react';
-import type { Role } from '../api.ts';
+import type { Answer, Role } from '../api.ts';
 import {
   backtestExportUrl,
   EXPORT_ROLES,
@@ -17,30 +17,8 @@ import { useApi } from '../use-api.ts';
 import { LineChart } from './charts.tsx';
 import { Head, Pending } from './common.tsx';
 
-interface Summary {
-  id: number;
-  group: string;
-  horizon: string;
-  from: string;
-  to: string;
-  hitRateAt5: Record<string, number | null>;
-}
-
-interface Point {
-  coverage: number;
-  hitRate: number;
-  pai: number;
-  pei: number | null;
-  interval95: [number, number];
-  pBetterThanNaive: number | null;
-}
-
-interface Report {
-  title: string;
-  windows: number;
-  events: { test: number };
-  models: { name: string; curve: Point[] }[];
-}
+type Report = Answer<'GET /api/v1/backtests/:id'>;
+type Point = Report['models'][number]['curve'][number];
 
 const pct = (v: number | null | undefined): string =>
   v === null || v === undefined ? '—' : `${formatNumber(100 * v, 1)} %`;
@@ -116,10 +94,10 @@ function ExportPanel({ reportId }: { reportId: number | null }): React.JSX.Eleme
 export function BacktestsView({ role }: { role: Role }): React.JSX.Element {
   useLang();
   const [chosen, setChosen] = useState<number | null>(null);
-  const reports = useApi<{ reports: Summary[] }>('/backtests');
+  const reports = useApi('GET /api/v1/backtests', {});
   const list = reports.data?.reports ?? null;
   const selected = chosen ?? list?.[0]?.id ?? null;
-  const detail = useApi<Report>(selected === null ? null : `/backtests/${selected}`);
+  const detail = useApi('GET /api/v1/backtests/:id', selected === null ? null : { id: selected });
   const report = detail.data;
   const error = reports.error ?? detail.error;
   if (error || !list) return <Pending error={error} ready={false} />;

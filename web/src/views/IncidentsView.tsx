@@ -1,35 +1,15 @@
 /** The analyst's incident table with filters (every page read is audited by the server). */
 import { useEffect, useState } from 'react';
 import { CATEGORY_CODES } from '../../../src/core/taxonomy.ts';
-import { api } from '../api.ts';
+import { type Answer, api, get } from '../api.ts';
 import { download, toCsv } from '../export.ts';
 import { categoryLabel, channelLabel, formatInstant, formatNumber, parseDay, t, useLang } from '../i18n.ts';
 import { Head } from './common.tsx';
 
-interface Incident {
-  id: string;
-  occurredAt: string;
-  /** exact, date (local midnight stands for "no time"), month. */
-  timePrecision: string;
-  districtCode: string | null;
-  districtName: string | null;
-  category: string;
-  tipo: string | null;
-  subtipo: string | null;
-  modalidad: string | null;
-  channel: string;
-  /** exact, street, station (forced to the police station's centroid), missing, redacted. */
-  geoQuality: string;
-  restricted: boolean;
-  lat: number | null;
-  lon: number | null;
-}
-
-interface Page {
-  items: Incident[];
-  nextCursor: string | null;
-  total: number | null;
-}
+/** A page of GET /incidents (the contract's answer). */
+type Page = Answer<'GET /api/v1/incidents'>;
+/** One incident; geoQuality: exact, street, station (the police station's centroid), missing, redacted. */
+type Incident = Page['items'][number];
 
 /** Where and when, as honestly as the store knows it: "ubicada en la comisaría · solo fecha", "exacta". */
 function qualityLabel(r: Pick<Incident, 'geoQuality' | 'timePrecision'>): string {
@@ -80,7 +60,7 @@ export function IncidentsView(): React.JSX.Element {
   const [category, setCategory] = useState('');
   const [districts, setDistricts] = useState<{ code: string; name: string }[]>([]);
   useEffect(() => {
-    api<{ features: { properties: { code: string; name: string } }[] }>('/districts')
+    get('GET /api/v1/districts')
       .then((d) => setDistricts(d.features.map((f) => f.properties)))
       .catch(() => undefined);
   }, []);
@@ -120,6 +100,8 @@ export function IncidentsView(): React.JSX.Element {
     try {
       const page = await api<Page>(
         `/incidents?limit=100&${q}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : '&total=true'}`,
+        {},
+        'GET /api/v1/incidents',
       );
       setRows((prev) => (cursor && prev ? [...prev, ...page.items] : page.items));
       setNext(page.nextCursor);
@@ -143,6 +125,8 @@ export function IncidentsView(): React.JSX.Element {
       do {
         const page: Page = await api<Page>(
           `/incidents?limit=1000&${shown}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          {},
+          'GET /api/v1/incidents',
         );
         for (const r of page.items)
           out.push([

@@ -7,7 +7,7 @@ import L from 'leaflet';
 import proj4 from 'proj4';
 import { useEffect, useRef } from 'react';
 import { cellCorners, type GridSpec } from '../../../src/core/grid.ts';
-import { api } from '../api.ts';
+import { get } from '../api.ts';
 import { t } from '../i18n.ts';
 import type { PlanArea } from '../use-shift.ts';
 
@@ -58,7 +58,7 @@ export function ShiftMap({
     const map = L.map(div.current as HTMLDivElement, { attributionControl: false, zoomSnap: 0.25 });
     mapRef.current = map;
     map.setView([-12.0, -77.12], 12);
-    api<{ tiles: { url: string; attribution: string } | null }>('/ui')
+    get('GET /api/v1/ui')
       .then((ui) => {
         if (!ui.tiles || mapRef.current !== map) return;
         L.control.attribution({ prefix: false }).addTo(map);
