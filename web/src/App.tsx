@@ -1,14 +1,15 @@
 /** The shell: login, the header (user, language, logout) and the views each role may use. */
 import { useEffect, useState } from 'react';
 import { type Answer, ApiError, type DashboardView, get, type Me, send, setCsrf } from './api.ts';
+import { explain } from './glossary.ts';
 import { formatDay, type MessageKey, setLang, t, useLang } from './i18n.ts';
 import { AccountView } from './views/AccountView.tsx';
 import { AdminView } from './views/AdminView.tsx';
 import { AuditView } from './views/AuditView.tsx';
 import { BacktestsView } from './views/BacktestsView.tsx';
 import { CommunityView } from './views/CommunityView.tsx';
-import { GlossaryButton, GlossaryDialog } from './views/Glossary.tsx';
 import { EmergingView } from './views/EmergingView.tsx';
+import { GlossaryButton, GlossaryDialog } from './views/Glossary.tsx';
 import { IncidentsView } from './views/IncidentsView.tsx';
 import { IngestView } from './views/IngestView.tsx';
 import { KpisView } from './views/KpisView.tsx';
@@ -104,7 +105,7 @@ type DataAge = Answer<'GET /api/v1/ui'>['dataAge'];
 
 /** A banner on every view while the newest incident is older than VIGIA_STALE_DATA_DAYS. */
 function StaleBanner(): React.JSX.Element | null {
-  useLang();
+  const lang = useLang();
   const [age, setAge] = useState<DataAge | null>(null);
   useEffect(() => {
     get('GET /api/v1/ui')
@@ -113,7 +114,7 @@ function StaleBanner(): React.JSX.Element | null {
   }, []);
   if (!age?.stale) return null;
   return (
-    <p role="status" className="stale" data-testid="stale-banner">
+    <p role="status" className="stale" data-testid="stale-banner" title={explain('dataAge', lang)}>
       {age.newestDay
         ? `${t('staleData')} ${formatDay(age.newestDay)} (${age.days} ${t('daysAgo')})`
         : t('noData')}

@@ -232,6 +232,60 @@ export const GLOSSARY = {
       en: 'Indicators, Trends, My district, Map (last 12 months).',
     },
   },
+  persistence: {
+    term: { es: 'Meses en el 5 % más alto', en: 'Months in the top 5 %' },
+    short: {
+      es: 'parte de los meses en que la celda estuvo en el 5 % más alto del área',
+      en: 'share of the months in which the cell was in the top 5 % of the area',
+    },
+    long: {
+      es: 'Una zona persistente lo es mes tras mes: 75 % quiere decir que estuvo entre el 5 % de celdas con más delitos en 3 de cada 4 meses del período.',
+      en: 'A persistent hot spot is one month after month: 75 % means it was among the 5 % of cells with most crimes in 3 of every 4 months of the period.',
+    },
+    where: { es: 'Zonas persistentes (leyenda).', en: 'Persistent hotspots (legend).' },
+  },
+  priority: {
+    term: { es: 'Zonas prioritarias', en: 'Priority areas' },
+    short: {
+      es: 'número en el mapa · lugar · delitos esperados en este turno (puesto en el área)',
+      en: 'number on the map · place · crimes expected in this turno (rank in the area)',
+    },
+    long: {
+      es: 'Las 10 celdas con más delitos esperados (del distrito elegido, si hay uno), numeradas en el mapa y en la lista en el mismo orden.',
+      en: 'The 10 cells with most expected crimes (of the chosen district, if any), numbered on the map and in the list in the same order.',
+    },
+    where: {
+      es: 'Mapa de riesgo (lista y números en el mapa).',
+      en: 'Risk map (list and numbers on the map).',
+    },
+  },
+  crimeTypes: {
+    term: { es: 'Tipos más probables', en: 'Most likely types' },
+    short: {
+      es: 'tipos de delito más probables en la celda en este turno: qué parte de los delitos esperados sería de cada tipo',
+      en: 'most likely crime types in the cell this turno: the share of the expected crimes of each type',
+    },
+    long: {
+      es: 'Un clasificador entrenado con el año anterior estima, si ocurre un delito en la celda y turno, qué tan probable es cada tipo. «robo agravado 41 %» = 4 de cada 10.',
+      en: 'A classifier trained on the year before estimates, if a crime happens in the cell and turno, how likely each type is. "robo agravado 41 %" = 4 in 10.',
+    },
+    where: { es: 'Mapa de riesgo (panel de la celda).', en: 'Risk map (cell panel).' },
+  },
+  dataAge: {
+    term: { es: 'Antigüedad de los datos', en: 'Data age' },
+    short: {
+      es: 'fecha de la denuncia más reciente cargada y cuántos días han pasado',
+      en: 'date of the newest report loaded and how many days ago it was',
+    },
+    long: {
+      es: 'Si la última denuncia cargada es antigua, los pronósticos no ven lo reciente; el aviso aparece en todas las vistas.',
+      en: 'If the newest loaded report is old, forecasts do not see what is recent; the banner appears on every view.',
+    },
+    where: {
+      es: 'Todas las vistas (aviso bajo el encabezado).',
+      en: 'Every view (banner under the header).',
+    },
+  },
   whyHigh: {
     term: { es: 'Por qué está alta', en: 'Why it is high' },
     short: {

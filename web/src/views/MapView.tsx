@@ -5,6 +5,7 @@
  */
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { modelName } from '../../../src/core/models.ts';
 import { CRIME_GROUPS } from '../../../src/core/taxonomy.ts';
 import {
   type Answer,
@@ -17,6 +18,7 @@ import {
   type NamedHotspots,
 } from '../api.ts';
 import { download, mapPng, toCsv } from '../export.ts';
+import { explain } from '../glossary.ts';
 import {
   categoryLabel,
   formatDay,
@@ -37,7 +39,9 @@ import {
   RiskCanvasLayer,
 } from '../risk-layer.ts';
 import { useApi } from '../use-api.ts';
+import { CellWhy } from './CellWhy.tsx';
 import { Sparkline } from './charts.tsx';
+import { Figure } from './Glossary.tsx';
 
 const GROUPS = Object.keys(CRIME_GROUPS);
 const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
@@ -96,7 +100,7 @@ export function MapView({
   /** forecast: the current forecast per turno; persistence: cells hot month after month. */
   mode?: 'forecast' | 'persistence';
 }): React.JSX.Element {
-  useLang();
+  const lang = useLang();
   const mapDiv = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const layerRef = useRef<RiskCanvasLayer | null>(null);
@@ -546,10 +550,18 @@ export function MapView({
           </div>
         )}
         {decoded && (
-          <p className="forecast-meta" data-testid="forecast-meta">
+          <p
+            className="forecast-meta"
+            data-testid="forecast-meta"
+            title={
+              lang === 'en'
+                ? 'the day the forecast is for (or the months counted) and the model that made it'
+                : 'día pronosticado (o meses contados) y modelo que hizo el pronóstico'
+            }
+          >
             {mode === 'persistence'
               ? `${t('monthsBetween')} ${formatDay((decoded.forecast as GridForecast & { from: string }).from)} – ${formatDay((decoded.forecast as GridForecast & { to: string }).to)}`
-              : `${t('forecastFor')} ${formatDay(decoded.forecast.targetDay)} · ${t('model')} ${decoded.forecast.modelKind}`}
+              : `${t('forecastFor')} ${formatDay(decoded.forecast.targetDay)} · ${t('model')} ${modelName(decoded.forecast.modelKind, { lang, withKind: true })}`}
           </p>
         )}
       </div>
@@ -580,7 +592,7 @@ export function MapView({
             {LEGEND.map((k, i) => (
               <div key={k} className="legend-row">
                 <span className="swatch" style={{ background: CLASS_COLORS[i] }} />
-                {t(k)}
+                <Figure term={mode === 'persistence' ? 'persistence' : 'areaShare'}>{t(k)}</Figure>
               </div>
             ))}
           </div>
@@ -589,14 +601,20 @@ export function MapView({
               <dl>
                 <dt>{t('rank')}</dt>
                 <dd>
-                  {formatNumber(cellInfo.rank)} / {formatNumber(decoded?.rank.length ?? 0)}
+                  <Figure term="rank">
+                    {formatNumber(cellInfo.rank)} / {formatNumber(decoded?.rank.length ?? 0)}
+                  </Figure>
                 </dd>
                 <dt>{t('risk')}</dt>
                 <dd>
-                  {formatNumber(cellInfo.risk, 3)} {t('expected')}
+                  <Figure term="expected">
+                    {formatNumber(cellInfo.risk, 3)} {t('expected')}
+                  </Figure>
                 </dd>
                 <dt>{t('percentile')}</dt>
-                <dd>{formatNumber(cellInfo.percentile, 1)}</dd>
+                <dd>
+                  <Figure term="percentile">{formatNumber(cellInfo.percentile, 1)}</Figure>
+                </dd>
                 <dt>{t('district')}</dt>
                 <dd>{cellInfo.district}</dd>
                 <dt>{t('trend12')}</dt>
@@ -607,7 +625,7 @@ export function MapView({
                         values={detail.months.map((p) => p.count)}
                         label={`${t('trend12')}: ${detail.total}`}
                       />{' '}
-                      {formatNumber(detail.total)}
+                      <Figure term="count">{formatNumber(detail.total)}</Figure>
                     </>
                   ) : (
                     '…'
@@ -616,7 +634,13 @@ export function MapView({
               </dl>
             )}
             {cellInfo && likely && (
-              <p className="cell-types" data-testid="cell-types" data-state={likely.state}>
+              <p
+                className="cell-types"
+                data-testid="cell-types"
+                data-state={likely.state}
+                data-explained="crimeTypes"
+                title={explain('crimeTypes', lang)}
+              >
                 <strong>
                   {t(
                     likely.state === 'ok' && likely.data.turno === null
@@ -637,10 +661,21 @@ export function MapView({
                     .join(', ')}${likely.data.types.length > 3 ? ', …' : ''}`}
               </p>
             )}
+            {cellInfo && mode === 'forecast' && decoded && (
+              <CellWhy forecastId={decoded.forecast.id} cell={decoded.cells[selected] as number} />
+            )}
             {detail?.incidents && (
               <>
                 <h4>{t('recentIncidents')}</h4>
-                <ul className="recent" data-testid="cell-incidents">
+                <ul
+                  className="recent"
+                  data-testid="cell-incidents"
+                  title={
+                    lang === 'en'
+                      ? 'when each incident happened · its type'
+                      : 'cuándo ocurrió cada hecho · su tipo'
+                  }
+                >
                   {detail.incidents.length === 0 && <li>{t('noRows')}</li>}
                   {detail.incidents.map((i) => (
                     <li key={i.id}>
@@ -657,9 +692,13 @@ export function MapView({
               const place = decoded ? placeOf.get(decoded.cells[h.p] as number) : undefined;
               return (
                 <li key={h.p}>
-                  <span>
-                    {i + 1}. {place?.label ?? h.district} · {formatNumber(decoded?.risk[h.p] ?? 0, 2)} (
-                    {t('rank')} {formatNumber(h.rank)})
+                  <span title={explain('priority', lang)} data-explained="priority">
+                    {i + 1}. {place?.label ?? h.district} ·{' '}
+                    <Figure term="expected">{formatNumber(decoded?.risk[h.p] ?? 0, 2)}</Figure> (
+                    <Figure term="rank">
+                      {t('rank')} {formatNumber(h.rank)}
+                    </Figure>
+                    )
                   </span>
                   {place && (
                     <a href={place.directionsUrl} target="_blank" rel="noopener noreferrer">

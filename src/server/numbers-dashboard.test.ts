@@ -1,0 +1,175 @@
+/**
+ * Explained numbers (issue 13) in headless Chromium against the real server: on the map page with a
+ * cell open, every visible text node holding a digit sits in an element that says what it is (a
+ * label, a title, an aria-label, a <th>/<dt> header or data-explained pointing at the glossary); the
+ * cell panel says why the cell is high; the header's glossary opens and closes from the keyboard,
+ * in Spanish and English; the forecast's model has its Spanish name.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelName } from '../core/models.ts';
+import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
+import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
+
+const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+
+/** Visible text nodes with a digit and nothing around them saying what they are. */
+function bareNumbers(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const explained = (start: Element | null): boolean => {
+      for (let el = start; el && el !== document.body; el = el.parentElement) {
+        if (el.getAttribute('title') || el.getAttribute('aria-label') || el.hasAttribute('data-explained'))
+          return true;
+        const tag = el.tagName;
+        if (tag === 'LABEL' || tag === 'TH' || tag === 'DT') return true;
+        // A <dd> is labelled by its <dt>; a table cell by its column's <th>.
+        if (tag === 'DD' && el.previousElementSibling?.tagName === 'DT') return true;
+        if (tag === 'TD' && el.closest('table')?.querySelector('thead th')) return true;
+      }
+      return false;
+    };
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent ?? '';
+      const parent = n.parentElement;
+      if (!/\d/.test(text) || !parent) continue;
+      if (!parent.checkVisibility() || parent.closest('script, style')) continue;
+      if (!explained(parent))
+        out.push(`"${text.trim()}" in <${parent.tagName.toLowerCase()} class="${parent.className}">`);
+    }
+    return out;
+  });
+}
+
+describe('dashboard: every number on the map page says what it is; the glossary', () => {
+  let f: ApiFixture;
+  let browser: Browser;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed (bash .ci/run installs it)').toBe(true);
+    expect(
+      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
+      'the dashboard is built (npm run build:web)',
+    ).toBe(true);
+    mkdirSync(SHOTS, { recursive: true });
+    f = await startApi('embedded');
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await f?.close();
+  });
+
+  it('labels every figure of the map page, cell panel open, and says why the cell is high', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'es-PE',
+      timezoneId: 'America/Lima',
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(f.base);
+    await page.getByLabel('Usuario').fill(f.users.analyst.username);
+    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await page.getByTestId('whoami').waitFor();
+    await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
+    await page.locator('[data-testid="hotspots"] li').first().waitFor();
+
+    // The model's Spanish name, the kind in parentheses.
+    const id = await page.getByTestId('map').getAttribute('data-forecast-id');
+    const kind = await page.evaluate(
+      async (fid) =>
+        ((await (await fetch(`/api/v1/forecasts/${fid}`)).json()) as { modelKind: string }).modelKind,
+      id,
+    );
+    expect(await page.getByTestId('forecast-meta').textContent()).toContain(
+      modelName(kind, { withKind: true }),
+    );
+
+    // Open the top priority cell: its panel, 12-month trend and "why".
+    await page.locator('[data-testid="hotspots"] li button').first().click();
+    const box = (await page.getByTestId('map').boundingBox()) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector('[data-testid="cell-why"]:not([data-reading=""])', { timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('cell-trend').textContent()).not.toBe('…');
+    const reading = (await page.getByTestId('cell-why-reading').textContent()) as string;
+    expect(reading).toMatch(
+      /^(Alto sobre todo por su nivel habitual|Alto por hechos recientes|Alto por su|No está)/,
+    );
+    expect(await page.getByTestId('cell-why').textContent()).toContain('Nivel habitual (último año)');
+
+    // Digits are there (the check would be empty on a blank page), and none is bare.
+    const withDigits = await page.evaluate(() => /\d/.test(document.body.innerText));
+    expect(withDigits).toBe(true);
+    expect(await bareNumbers(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}map-explained.png` });
+
+    // The same in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.getByTestId('cell-why').textContent()).toContain('Usual level');
+    expect(await bareNumbers(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  it('opens the glossary from the header and closes it from the keyboard, in both languages', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-PE' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(f.base);
+    await page.getByLabel('Usuario').fill(f.users.official.username);
+    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await page.getByTestId('whoami').waitFor();
+
+    const open = page.getByTestId('glossary-open');
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Glosario' });
+    await dialog.waitFor();
+    const text = (await dialog.textContent()) as string;
+    for (const term of [
+      'PAI',
+      'PEI*',
+      'Tasa de acierto',
+      'Intervalo de confianza 95 %',
+      'P(> referencia)',
+      'Delitos esperados',
+      'Percentil',
+      'Turno',
+      'Cobertura',
+      'Dosis (Koper)',
+      'Alertas de disparidad',
+      'Razón de tasas (observacional)',
+      'Tasa por 1 000 habitantes',
+    ])
+      expect(text).toContain(term);
+    expect(text).toContain('Dónde aparece');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    // Focus goes back to the button that opened it.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'glossary-open',
+    );
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await open.click();
+    const en = page.getByRole('dialog', { name: 'Glossary' });
+    await en.waitFor();
+    expect(await en.textContent()).toContain('Hit rate');
+    await page.getByTestId('glossary-close').click();
+    await expect.poll(() => en.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
