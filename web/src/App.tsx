@@ -158,7 +158,7 @@ export function App(): React.JSX.Element {
         </nav>
         <div className="user">
           <span data-testid="whoami">
-            {me.user.displayName} ({me.user.roleLabel})
+            {me.user.displayName} ({t(`role.${me.user.role}` as MessageKey)})
           </span>
           <GlossaryButton />
           <LanguageSwitch />

@@ -296,6 +296,9 @@ const es = {
 
 export type MessageKey = keyof typeof es;
 
+/** The Spanish table (the English test looks for any of its values left on an English page). */
+export const SPANISH: Readonly<Record<MessageKey, string>> = es;
+
 const en: Record<MessageKey, string> = {
   appName: 'Vigía',
   tagline: 'Crime prediction and prevention — Callao',
@@ -580,6 +583,9 @@ const en: Record<MessageKey, string> = {
   'shift.mapLabel': 'Map of the patrol areas',
   'shift.osm': 'Street and place names:',
 };
+
+/** The English table. */
+export const ENGLISH: Readonly<Record<MessageKey, string>> = en;
 
 export type Lang = 'es' | 'en';
 const listeners = new Set<() => void>();

@@ -1,0 +1,148 @@
+/**
+ * The English switch covers every page: in Chromium against the real server, an administrator
+ * switches to English and opens every view the dashboard offers them, then the officer's Mi turno
+ * and the community view; on each, no value of the Spanish message table (web/src/i18n.ts) may be
+ * left in the visible text. Data (district names, crime-type labels from the source, places) and
+ * server-composed Spanish explanations are allowed: they are removed first, each by a narrow rule
+ * below. Screenshots go to artifacts/screenshots/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGLISH, SPANISH } from '../../web/src/i18n.ts';
+import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
+import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
+
+const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+
+/** Spanish UI strings to look for: those that differ from their English text (not "PAI", "Total"…). */
+const NEEDLES = Object.entries(SPANISH)
+  .filter(([key, es]) => es !== ENGLISH[key as keyof typeof ENGLISH] && es.trim().length >= 3)
+  .map(([key, es]) => ({ key, es: es.trim() }));
+
+/**
+ * Data and server-composed text allowed in Spanish, each removed from the page text before the
+ * search, by a narrow rule: what is data is matched in the elements that show data.
+ */
+const DATA_SELECTORS = [
+  '.district-label', // district names on the map
+  '[data-testid="hotspots"] li > span', // place labels: "Callao — Av. X / Jr. Y"
+  '[data-testid="community-advice"] li', // residents' advice (a configurable Spanish table)
+  '[data-testid="incidents-table"] td:nth-child(2)', // district names
+  '[data-testid="incidents-table"] td:nth-child(4)', // the source's type / modality labels
+  '[data-server-text]', // any element a view marks as server-composed Spanish text
+];
+
+/** Spanish words no English UI text holds (articles, prepositions, common UI words). */
+const SPANISH_WORDS = [
+  'del',
+  'los',
+  'las',
+  'para',
+  'que',
+  'con',
+  'una',
+  'según',
+  'está',
+  'más',
+  'días',
+  'meses',
+  'año',
+];
+
+/** Data values allowed verbatim: the study area's name as the server stores it (chart legends). */
+const DATA_TEXTS = ['Provincia Constitucional del Callao'];
+
+const wordRe = (s: string): RegExp =>
+  new RegExp(`(^|[^\\p{L}])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u');
+
+describe('the English switch in Chromium', () => {
+  let f: ApiFixture;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed').toBe(true);
+    expect(
+      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
+      'the dashboard is built (npm run build:web)',
+    ).toBe(true);
+    mkdirSync(SHOTS, { recursive: true });
+    f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await f?.close();
+  });
+
+  async function englishAs(role: 'admin' | 'officer' | 'community'): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'es-PE',
+      timezoneId: 'America/Lima',
+    });
+    const page = await context.newPage();
+    await page.goto(f.base);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByLabel('Username').fill(f.users[role].username);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('whoami').waitFor();
+    return page;
+  }
+
+  /** Spanish UI strings left on the page (data and server-composed text removed first). */
+  async function spanishLeft(page: Page): Promise<string[]> {
+    await page.waitForLoadState('networkidle');
+    const text = await page
+      .evaluate((selectors) => {
+        const root = document.body.cloneNode(true) as HTMLElement;
+        for (const s of selectors) for (const el of root.querySelectorAll(s)) el.remove();
+        document.body.append(root);
+        root.style.position = 'absolute';
+        // biome-ignore lint/performance/useDomNodeTextContent: the visible text is what is checked
+        const visible = root.innerText;
+        root.remove();
+        return visible;
+      }, DATA_SELECTORS)
+      .then((t) => DATA_TEXTS.reduce((out, d) => out.replaceAll(d, ''), t));
+    // Text written straight into a view (not from the table) shows up by its Spanish words.
+    const words = SPANISH_WORDS.filter((w) => wordRe(w).test(text)).map(
+      (w) =>
+        `«${w}» in «${(text.match(new RegExp(`[^\\n]{0,40}(^|[^\\p{L}])${w}($|[^\\p{L}])[^\\n]{0,40}`, 'u')) ?? [''])[0]}»`,
+    );
+    return [...NEEDLES.filter((n) => wordRe(n.es).test(text)).map((n) => `${n.key}: «${n.es}»`), ...words];
+  }
+
+  it('leaves no Spanish UI string on any view of an administrator', async () => {
+    const page = await englishAs('admin');
+    const views = await page
+      .locator('nav button')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid') as string));
+    expect(views.length).toBeGreaterThanOrEqual(12);
+    const found: Record<string, string[]> = {};
+    for (const v of views) {
+      await page.getByTestId(v).click();
+      if (v === 'nav-map' || v === 'nav-persistence')
+        await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
+      const left = await spanishLeft(page);
+      if (left.length) found[v] = left;
+      await page.screenshot({ path: join(SHOTS, `english-${v.slice(4)}.png`), fullPage: true });
+    }
+    expect(found).toEqual({});
+  }, 240_000);
+
+  it("leaves no Spanish UI string on the officer's Mi turno and the community view", async () => {
+    const found: Record<string, string[]> = {};
+    for (const role of ['officer', 'community'] as const) {
+      const page = await englishAs(role);
+      const left = await spanishLeft(page);
+      if (left.length) found[role] = left;
+      await page.screenshot({ path: join(SHOTS, `english-${role}.png`), fullPage: true });
+      await page.context().close();
+    }
+    expect(found).toEqual({});
+  }, 120_000);
+});
