@@ -127,6 +127,12 @@ describe('the English switch in Chromium', () => {
       await page.getByTestId(v).click();
       if (v === 'nav-map' || v === 'nav-persistence')
         await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
+      // What a view shows after its first action too: the cell panel, the incident table.
+      if (v === 'nav-map') await page.locator('[data-testid="hotspots"] li button').first().click();
+      if (v === 'nav-incidents') {
+        await page.getByRole('button', { name: 'Search' }).click();
+        await page.getByTestId('incidents-table').waitFor();
+      }
       const left = await spanishLeft(page);
       if (left.length) found[v] = left;
       await page.screenshot({ path: join(SHOTS, `english-${v.slice(4)}.png`), fullPage: true });
