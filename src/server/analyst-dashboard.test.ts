@@ -72,9 +72,11 @@ describe('analysts: incident table in Chromium', () => {
     // The total of matches, from the API's count (total=true), not the rows on screen.
     expect(await page.getByTestId('incidents-total').textContent()).toBe('6 coincidencias · 6 mostradas');
 
-    const rows = await page.locator('[data-testid="incidents-table"] tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
-    );
+    const rows = await page
+      .locator('[data-testid="incidents-table"] tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
     const quality = rows.map((r) => r[6]);
     expect(quality.filter((q) => q === 'sin ubicación en la fuente')).toHaveLength(1);
     expect(quality.filter((q) => q === 'ubicada en la comisaría')).toHaveLength(1);
