@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGLISH, SPANISH } from '../../web/src/i18n.ts';
-import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
+import { type ApiFixture, call, startApi, TEST_PASSWORD } from '../test/api.ts';
 import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
 
 const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
@@ -70,6 +70,12 @@ describe('the English switch in Chromium', () => {
     ).toBe(true);
     mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
+    // The evening plan of the seeded forecast's day: the officer's Mi turno shows its areas.
+    const plan = await call(f, 'POST', '/api/v1/patrol-plans', {
+      token: f.users.analyst.token,
+      body: { turno: 'noche', day: '2025-03-30', units: 30 },
+    });
+    expect(plan.status, plan.text).toBe(201);
     browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
@@ -84,6 +90,8 @@ describe('the English switch in Chromium', () => {
       timezoneId: 'America/Lima',
     });
     const page = await context.newPage();
+    // 19:00 in Lima on the plan's day: the evening turno, whose plan is stored.
+    await page.clock.setFixedTime(new Date('2025-03-30T19:00:00-05:00'));
     await page.goto(f.base);
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByLabel('Username').fill(f.users[role].username);
@@ -144,6 +152,7 @@ describe('the English switch in Chromium', () => {
     const found: Record<string, string[]> = {};
     for (const role of ['officer', 'community'] as const) {
       const page = await englishAs(role);
+      if (role === 'officer') await page.getByTestId('shift-areas').waitFor();
       const left = await spanishLeft(page);
       if (left.length) found[role] = left;
       await page.screenshot({ path: join(SHOTS, `english-${role}.png`), fullPage: true });

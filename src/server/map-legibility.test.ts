@@ -117,8 +117,9 @@ describe('map legibility and the printable map in Chromium', () => {
       expect(Math.round(l.canvas.h), name).toBe(Math.round(l.map.h));
       await page.screenshot({ path: join(SHOTS, `map-markers-${name}.png`) });
       // Zoomed into a district the rule still holds.
+      const before = JSON.stringify(l.markers);
       await page.getByLabel('Distrito').first().selectOption('070101');
-      await page.waitForTimeout(300);
+      await expect.poll(async () => JSON.stringify((await layout(page)).markers)).not.toBe(before);
       checkLegible(await layout(page), `${name}, Callao`);
       await page.context().close();
     }
