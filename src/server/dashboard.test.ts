@@ -86,7 +86,14 @@ describe('dashboard in Chromium', () => {
         // Hit-rate curves and the model comparison of the stored report.
         await page.getByTestId('report-table').waitFor();
         const models = await page.locator('[data-testid="report-table"] tbody th').allTextContents();
-        expect(models).toEqual(expect.arrayContaining(['naive-counts', 'random', 'oracle']));
+        // Model names in Spanish, the kind in parentheses (core/models.ts); the oracle is not a model kind.
+        expect(models).toEqual(
+          expect.arrayContaining([
+            'Conteo simple (referencia) (naive-counts)',
+            'Azar (referencia) (random)',
+            'oracle',
+          ]),
+        );
         expect(await page.locator('figure.chart polyline').count()).toBe(models.length);
       } else if (role === 'official') {
         await page.getByTestId('kpi-table').waitFor();

@@ -162,6 +162,14 @@ describe('dashboard: every number on the map page says what it is; the glossary'
       'glossary-open',
     );
 
+    // A term in a table opens its own entry: Indicadores' "Casos" column (the official's first view).
+    await page.getByTestId('indicator-table').waitFor();
+    await page.locator('[data-testid="indicator-table"] thead button.term', { hasText: 'Casos' }).click();
+    await dialog.waitFor();
+    await expect.poll(() => page.locator('#glossary-count').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+
     await page.getByRole('button', { name: 'English' }).click();
     await open.click();
     const en = page.getByRole('dialog', { name: 'Glossary' });

@@ -4,6 +4,7 @@
  * shown backtest as CSV or Parquet.
  */
 import { useState } from 'react';
+import { modelName } from '../../../src/core/models.ts';
 import type { Answer, Role } from '../api.ts';
 import {
   backtestExportUrl,
@@ -15,7 +16,8 @@ import {
 import { formatDay, formatNumber, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { LineChart } from './charts.tsx';
-import { Head, Pending } from './common.tsx';
+import { Pending } from './common.tsx';
+import { Figure, Term } from './Glossary.tsx';
 
 type Report = Answer<'GET /api/v1/backtests/:id'>;
 type Point = Report['models'][number]['curve'][number];
@@ -92,7 +94,7 @@ function ExportPanel({ reportId }: { reportId: number | null }): React.JSX.Eleme
 }
 
 export function BacktestsView({ role }: { role: Role }): React.JSX.Element {
-  useLang();
+  const lang = useLang();
   const [chosen, setChosen] = useState<number | null>(null);
   const reports = useApi('GET /api/v1/backtests', {});
   const list = reports.data?.reports ?? null;
@@ -130,8 +132,17 @@ export function BacktestsView({ role }: { role: Role }): React.JSX.Element {
       {report && (
         <>
           <p className="note">
-            {report.title} · {formatNumber(report.windows)} ventanas · {formatNumber(report.events.test)}{' '}
-            eventos de prueba
+            {report.title} ·{' '}
+            <Figure
+              term="hitRate"
+              what={
+                lang === 'en'
+                  ? 'windows scored and crimes in them (the test events)'
+                  : 'ventanas evaluadas y delitos ocurridos en ellas (los eventos de prueba)'
+              }
+            >
+              {formatNumber(report.windows)} ventanas · {formatNumber(report.events.test)} eventos de prueba
+            </Figure>
           </p>
           <LineChart
             title={t('curve')}
@@ -147,15 +158,32 @@ export function BacktestsView({ role }: { role: Role }): React.JSX.Element {
           <div className="table-wrap">
             <table data-testid="report-table">
               <caption>{t('hitRate')}</caption>
-              <Head
-                cols={[t('models'), t('hitRate'), t('interval'), t('pai'), 'PEI*', t('betterThanNaive')]}
-              />
+              <thead>
+                <tr>
+                  <th scope="col">{t('models')}</th>
+                  <th scope="col">
+                    <Term term="hitRate">{t('hitRate')}</Term>
+                  </th>
+                  <th scope="col">
+                    <Term term="interval">{t('interval')}</Term>
+                  </th>
+                  <th scope="col">
+                    <Term term="pai">{t('pai')}</Term>
+                  </th>
+                  <th scope="col">
+                    <Term term="pei">PEI*</Term>
+                  </th>
+                  <th scope="col">
+                    <Term term="pBetter">{t('betterThanNaive')}</Term>
+                  </th>
+                </tr>
+              </thead>
               <tbody>
                 {report.models.map((m) => {
                   const p = at5(m.curve);
                   return (
                     <tr key={m.name}>
-                      <th scope="row">{m.name}</th>
+                      <th scope="row">{modelName(m.name, { lang, withKind: true })}</th>
                       <td>{pct(p?.hitRate)}</td>
                       <td>{p ? `${pct(p.interval95[0])} – ${pct(p.interval95[1])}` : '—'}</td>
                       <td>{p ? formatNumber(p.pai, 2) : '—'}</td>

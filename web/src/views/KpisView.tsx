@@ -8,10 +8,12 @@
 import { useState } from 'react';
 import type { Answer, Role } from '../api.ts';
 import { indicatorsUrl, lastTwelveMonths, REPORT_ROLES, words } from '../downloads.ts';
+import { explain } from '../glossary.ts';
 import { categoryLabel, formatDay, formatNumber, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { Sparkline } from './charts.tsx';
 import { Head, Pending } from './common.tsx';
+import { Term } from './Glossary.tsx';
 
 type Indicators = Answer<'GET /api/v1/indicators'>;
 type IndicatorRow = Indicators['total'];
@@ -30,7 +32,8 @@ const count = (n: number | null): string => (n === null ? '—' : formatNumber(n
 const rate = (n: number | null): string => (n === null ? '—' : formatNumber(n, 2));
 
 function IndicatorsPanel({ role }: { role: Role }): React.JSX.Element {
-  const w = words(useLang());
+  const lang = useLang();
+  const w = words(lang);
   const [period, setPeriod] = useState(lastTwelveMonths);
   const [district, setDistrict] = useState<string | null>(null);
   const districts = useApi('GET /api/v1/districts', {});
@@ -89,11 +92,11 @@ function IndicatorsPanel({ role }: { role: Role }): React.JSX.Element {
       <Pending error={ind.error} ready={data !== null} />
       {data && (
         <>
-          <p className="note" data-testid="ind-period">
+          <p className="note" data-testid="ind-period" title={w.period}>
             {w.period}: {formatDay(data.from)} – {formatDay(data.to)}
           </p>
           {data.population ? (
-            <p className="note" data-testid="ind-population">
+            <p className="note" data-testid="ind-population" title={explain('per1000', lang)}>
               {w.population}: {formatNumber(data.population.population)} ({data.population.year}; {w.source}:{' '}
               {data.population.sources.join('; ')})
             </p>
@@ -107,10 +110,20 @@ function IndicatorsPanel({ role }: { role: Role }): React.JSX.Element {
               <Head
                 cols={[
                   w.type,
-                  w.cases,
+                  <Term key="cases" term="count">
+                    {w.cases}
+                  </Term>,
                   w.previous,
-                  w.change,
-                  ...(data.population ? [w.rate] : []),
+                  <Term key="change" term="interval">
+                    {w.change}
+                  </Term>,
+                  ...(data.population
+                    ? [
+                        <Term key="rate" term="per1000">
+                          {w.rate}
+                        </Term>,
+                      ]
+                    : []),
                   ...(data.population ? [w.previousRate] : []),
                 ]}
               />

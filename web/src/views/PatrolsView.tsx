@@ -5,12 +5,14 @@
  * labelled observational. Aggregates only: no area or cell (docs/prevention.md).
  */
 import { useState } from 'react';
+import { modelName } from '../../../src/core/models.ts';
 import { CRIME_GROUPS } from '../../../src/core/taxonomy.ts';
 import type { Answer } from '../api.ts';
 import { formatDay, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
 import { useApi } from '../use-api.ts';
 import { LineChart } from './charts.tsx';
 import { Head, Pending } from './common.tsx';
+import { Term } from './Glossary.tsx';
 
 const TURNOS = ['madrugada', 'mañana', 'tarde', 'noche'] as const;
 
@@ -107,6 +109,7 @@ export function PatrolsView(): React.JSX.Element {
 }
 
 function ScenarioPanel({ s }: { s: Scenario }): React.JSX.Element {
+  const lang = useLang();
   const maxUnits = s.total.curve.at(-1)?.units ?? 1;
   const series = [
     { name: t('total'), points: s.total.curve.map((p) => ({ x: p.units, y: p.share })) },
@@ -117,7 +120,7 @@ function ScenarioPanel({ s }: { s: Scenario }): React.JSX.Element {
     <div data-testid="scenario">
       <p className="note">
         {t('patrols.scenarioNote')} {t(`turno.${s.turno}` as MessageKey)} · {formatDay(s.day)} · {t('model')}{' '}
-        {s.forecast.model}
+        {modelName(s.forecast.model, { lang, withKind: true })}
       </p>
       <LineChart
         series={series}
@@ -134,9 +137,13 @@ function ScenarioPanel({ s }: { s: Scenario }): React.JSX.Element {
           <Head
             cols={[
               t('district'),
-              t('patrols.expectedTurno'),
+              <Term key="expected" term="expected">
+                {t('patrols.expectedTurno')}
+              </Term>,
               t('patrols.currentUnits'),
-              t('patrols.coveredNow'),
+              <Term key="covered" term="coverage">
+                {t('patrols.coveredNow')}
+              </Term>,
               t('patrols.plusOne'),
               `${t('patrols.coveredAt')} ${maxUnits}`,
             ]}
@@ -182,7 +189,9 @@ function DisparityPanel({ d }: { d: Disparity }): React.JSX.Element {
                 t('patrols.plannedShare'),
                 t('patrols.riskShare'),
                 t('patrols.reportedShare'),
-                t('patrols.flags'),
+                <Term key="flags" term="disparity">
+                  {t('patrols.flags')}
+                </Term>,
               ]}
             />
             <tbody>
@@ -229,8 +238,8 @@ function EffectPanel({ e }: { e: Effect }): React.JSX.Element {
           </tbody>
         </table>
       </div>
-      <p data-testid="effect-ratio">
-        {t('patrols.rateRatio')}:{' '}
+      <p data-testid="effect-ratio" data-explained="rateRatio">
+        <Term term="rateRatio">{t('patrols.rateRatio')}</Term>:{' '}
         {e.rateRatio === null
           ? t('patrols.noRatio')
           : `${formatNumber(e.rateRatio, 2)}${e.interval ? ` (IC 95 %: ${formatNumber(e.interval[0], 2)}–${formatNumber(e.interval[1], 2)})` : ''}`}

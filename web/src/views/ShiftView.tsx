@@ -5,6 +5,7 @@
  * check-out per area with a short report, through a queue that survives a poor connection.
  */
 import { useEffect, useState } from 'react';
+import { modelName } from '../../../src/core/models.ts';
 import { TURNOS } from '../../../src/core/time.ts';
 import type { Me } from '../api.ts';
 import { formatDay, formatInstant, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
@@ -120,6 +121,7 @@ export function ShiftView({ me }: { me: Me }): React.JSX.Element {
 }
 
 function PlanHeader({ data }: { data: ShiftPlan }): React.JSX.Element {
+  const lang = useLang();
   const p = data.plan;
   return (
     <div className="shift-header" data-testid="shift-plan" data-plan-id={p.id}>
@@ -127,7 +129,8 @@ function PlanHeader({ data }: { data: ShiftPlan }): React.JSX.Element {
         {t(`turno.${p.turno}` as MessageKey)} · {formatDay(p.day)}
       </h2>
       <p className="note">
-        {t('shift.planMeta')} {p.version} · {t('model')} {p.modelKind} · {t(`group.${p.group}` as MessageKey)}
+        {t('shift.planMeta')} {p.version} · {t('model')} {modelName(p.modelKind, { lang, withKind: true })} ·{' '}
+        {t(`group.${p.group}` as MessageKey)}
       </p>
       <a
         className="button-link"

@@ -3,9 +3,10 @@ import { categoryLabel, formatNumber, type MessageKey, t, useLang } from '../i18
 import { useApi } from '../use-api.ts';
 import { BarChart, LineChart } from './charts.tsx';
 import { Pending } from './common.tsx';
+import { Term } from './Glossary.tsx';
 
 export function TrendsView(): React.JSX.Element {
-  useLang();
+  const lang = useLang();
   const trends = useApi('GET /api/v1/stats/trends', {});
   const stats = useApi('GET /api/v1/stats', {});
   const turnos = useApi('GET /api/v1/stats/turnos', {});
@@ -55,6 +56,12 @@ export function TrendsView(): React.JSX.Element {
   return (
     <section aria-label={t('view.trends')}>
       <h2>{t('view.trends')}</h2>
+      <p className="note">
+        <Term term="count">{lang === 'en' ? 'What the charts count' : 'Qué cuentan los gráficos'}</Term>
+        {lang === 'en'
+          ? ': crimes recorded (reports) per month, for the area, per district and per crime type; the bars, per turno.'
+          : ': delitos registrados (denuncias) por mes, del área, por distrito y por tipo de delito; las barras, por turno.'}
+      </p>
       <div className="charts" data-testid="trend-charts">
         {(
           [

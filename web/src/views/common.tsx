@@ -18,13 +18,14 @@ export function Pending({
   return ready ? null : <p>{t('loading')}</p>;
 }
 
-/** A table head row of column headers. */
-export function Head({ cols }: { cols: string[] }): React.JSX.Element {
+/** A table head row of column headers (text, or e.g. a glossary `Term`). */
+export function Head({ cols }: { cols: React.ReactNode[] }): React.JSX.Element {
   return (
     <thead>
       <tr>
-        {cols.map((c) => (
-          <th scope="col" key={c}>
+        {cols.map((c, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a fixed row of columns
+          <th scope="col" key={i}>
             {c}
           </th>
         ))}
