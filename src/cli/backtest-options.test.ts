@@ -14,8 +14,8 @@ describe('vigia models', () => {
   it('lists the models and every setting of one', async () => {
     const list = await runCli(['models'], {});
     expect(list.code, list.stderr).toBe(0);
-    expect(list.stdout).toMatch(/naive-counts\s+referencia/);
-    expect(list.stdout).toMatch(/sepp-grid\s+modelo\s+Proceso autoexcitado/);
+    expect(list.stdout).toMatch(/naive-counts\s+Conteo simple \(referencia\)\s+referencia/);
+    expect(list.stdout).toMatch(/sepp-grid\s+Proceso autoexcitado \(ETAS\)\s+modelo\s+Proceso autoexcitado/);
     const show = await runCli(['models', 'show', 'sepp-grid'], {});
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toMatch(

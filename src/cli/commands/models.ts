@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
+import { modelName } from '../../core/models.ts';
 import { listModels, modelSettings } from '../../services/models.ts';
 import {
   COMPARE_COVERAGES,
@@ -33,8 +34,13 @@ export function registerModelsCommands(program: Command): void {
       }
       process.stdout.write(
         `${table(
-          ['modelo', 'tipo', 'descripción'],
-          all.map((m) => [m.name, m.kind === 'baseline' ? 'referencia' : 'modelo', m.description]),
+          ['modelo', 'nombre', 'tipo', 'descripción'],
+          all.map((m) => [
+            m.name,
+            modelName(m.name),
+            m.kind === 'baseline' ? 'referencia' : 'modelo',
+            m.description,
+          ]),
         )}\n\nAjustes de un modelo: vigia models show NOMBRE\n`,
       );
     });
