@@ -153,7 +153,7 @@ describe('dashboard in Chromium', () => {
     )) as { hotspots: { place: { label: string; directionsUrl: string } }[] };
     const top = named.hotspots[0]?.place as { label: string; directionsUrl: string };
     await expect
-      .poll(() => page.locator('[data-testid="hotspots"] li span').first().textContent())
+      .poll(() => page.locator('[data-testid="hotspots"] li > span').first().textContent())
       .toContain(top.label);
     expect(
       await page.locator('[data-testid="hotspots"] li').first().getByRole('link').getAttribute('href'),
@@ -342,7 +342,7 @@ describe('dashboard in Chromium', () => {
     await mapReady(page);
     await page.getByLabel('Distrito').selectOption({ label: 'Bellavista' });
     await page.waitForTimeout(300);
-    const listed = await page.locator('[data-testid="hotspots"] li span').allTextContents();
+    const listed = await page.locator('[data-testid="hotspots"] li > span').allTextContents();
     for (const l of listed) expect(l).toContain('Bellavista');
     const width = await page.evaluate('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
