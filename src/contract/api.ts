@@ -158,9 +158,7 @@ const ui = z.object({
   dataAge,
 });
 const advice = z.object({
-  categories: z.array(
-    z.object({ category: z.string(), label: z.string(), advice: z.array(z.string()) }),
-  ),
+  categories: z.array(z.object({ category: z.string(), label: z.string(), advice: z.array(z.string()) })),
 });
 const models = z.object({
   models: z.array(
