@@ -258,6 +258,7 @@ describe('parseConfig', () => {
         'VIGIA_TACTICS_FILE',
         'VIGIA_PATROL_EXCLUDE',
         'VIGIA_CONTRACT_DRIFT',
+        'VIGIA_ADVICE_FILE',
       ].sort(),
     );
   });

@@ -40,8 +40,8 @@ export function PatrolsView(): React.JSX.Element {
   const [to, setTo] = useState<string>('');
   const end = to || last;
   const from = end ? minusDays(end, 27) : null;
-  const scenario = useApi('GET /api/v1/patrol-scenarios', { turno, maxUnits });
-  const period = end && from ? { from, to: end } : null;
+  const scenario = useApi('GET /api/v1/patrol-scenarios', { group, turno, maxUnits });
+  const period = end && from ? { group, from, to: end } : null;
   const disparity = useApi('GET /api/v1/patrol-disparity', period);
   const effect = useApi('GET /api/v1/patrol-effect', period);
   return (
