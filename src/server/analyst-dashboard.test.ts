@@ -4,17 +4,14 @@
  * "ubicada en la comisaría", "solo fecha", "exacta"), and the CSV export of the filtered rows, read
  * through the audited incident listing. Screenshots go to artifacts/screenshots/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../services/ingest.ts';
-import { type ApiFixture, startApi, TEST_PASSWORD, UPLOAD_FIXTURE } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
-
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+import { type ApiFixture, startApi, UPLOAD_FIXTURE } from '../test/api.ts';
+import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
 
 /** Lima midnight of 2024-06-10: SIDPOL's way of writing "no time" (a date-only record). */
 const MIDNIGHT = Date.parse('2024-06-10T00:00:00-05:00');
@@ -24,12 +21,6 @@ describe('analysts: incident table in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npm run build:web)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
     // The SIDPOL fixture moved to June 2024 (the demo data is 2025): rows 101–103 exact, 104 forced
     // to the station, 105 without coordinates, 106 at local midnight (date only).
@@ -42,7 +33,7 @@ describe('analysts: incident table in Chromium', () => {
     writeFileSync(file, `${head}\n${moved.join('\n')}\n`);
     const report = await ingestFile(f.t.db, { file, adapter: 'sidpol-geo', area: 'callao' });
     expect(report.accepted).toBe(6);
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -60,9 +51,7 @@ describe('analysts: incident table in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users.analyst.username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users.analyst.username);
     await page.getByTestId('nav-incidents').click();
     await page.getByTestId('from').fill('01/06/2024');
     await page.getByTestId('to').fill('30/06/2024');

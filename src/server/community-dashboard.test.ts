@@ -4,20 +4,18 @@
  * endpoints answer (published cells), a chart, the residents' advice per crime type and the note
  * that bulletins are not available yet. Screenshots go to artifacts/screenshots/.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADVICE } from '../prevention/advice.ts';
 import { getStudyArea } from '../services/areas.ts';
 import { writeDemoCsv } from '../services/demo.ts';
 import { ingestFile } from '../services/ingest.ts';
-import { type ApiFixture, call, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
+import { type ApiFixture, call, startApi } from '../test/api.ts';
+import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
 
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const CALLAO = '070101';
 
 type Row = { month: string; category: string; count: number | null; suppressed: boolean };
@@ -27,19 +25,13 @@ describe('community leaders: Mi distrito in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npm run build:web)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
     // Four more months before the seeded ones (2025): two windows of 3 whole months to compare.
     const file = join(mkdtempSync(join(tmpdir(), 'vigia-community-')), 'otono.csv');
     const area = await getStudyArea(f.t.db, 'callao');
     await writeDemoCsv(area, { years: 0.34, start: '2024-09-01', annualVolume: 12_000, seed: 12 }, file);
     await ingestFile(f.t.db, { file, adapter: 'sidpol-geo', area: 'callao' });
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -56,9 +48,7 @@ describe('community leaders: Mi distrito in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users.community.username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users.community.username);
     await page.getByTestId('community-district').waitFor();
     // Not chosen yet: the prompt; bulletins said plainly to be unavailable.
     expect(await page.getByText('Elija su distrito para ver').count()).toBe(1);

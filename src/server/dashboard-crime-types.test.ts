@@ -1,16 +1,7 @@
-/**
- * The map's cell panel in headless Chromium against the real server: a click on a cell shows
- * "Más probable aquí (turno …)" with the top crime types and their percentages from
- * GET /api/v1/crime-types, in Spanish and after the English switch.
- */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
-
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+import { type ApiFixture, startApi } from '../test/api.ts';
+import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
 
 describe('dashboard cell panel: most likely crime types', () => {
   let f: ApiFixture;
@@ -18,14 +9,8 @@ describe('dashboard cell panel: most likely crime types', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed (bash .ci/run installs it)').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npm run build:web)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded');
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -41,9 +26,7 @@ describe('dashboard cell panel: most likely crime types', () => {
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, username);
     await page.getByTestId('whoami').waitFor();
     await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
     return page;

@@ -4,16 +4,14 @@
  * crime group's turno and see the map change, click a cell, upload bad files and read the Spanish
  * errors, keyboard use, no console errors. Screenshots go to artifacts/screenshots/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../core/access.ts';
 import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
+import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
 import { viewsFor } from './views.ts';
-
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 
 describe('dashboard in Chromium', () => {
   let f: ApiFixture;
@@ -21,15 +19,9 @@ describe('dashboard in Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed (bash .ci/run installs it)').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npm run build:web)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     // Many logins from one address in a few seconds: the brute-force limit is tested elsewhere.
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -46,9 +38,7 @@ describe('dashboard in Chromium', () => {
     });
     page.on('pageerror', (e) => consoleErrors.push(`${role}: ${e.message}`));
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users[role].username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users[role].username);
     await page.getByTestId('whoami').waitFor();
     return page;
   }

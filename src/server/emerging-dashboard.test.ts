@@ -6,17 +6,14 @@
  * feature per cell; screenshot in artifacts/screenshots/emerging.png.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import * as shapefile from 'shapefile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, call, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
-
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+import { type ApiFixture, call, startApi } from '../test/api.ts';
+import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
 
 type Emerging = {
   months: number;
@@ -32,14 +29,8 @@ describe('the planners’ emerging hot spot view in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npx vite build)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -103,9 +94,7 @@ describe('the planners’ emerging hot spot view in Chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users.planner.username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users.planner.username);
     const nav = page.getByTestId('nav-emerging');
     expect(await nav.textContent()).toBe('Zonas emergentes');
     await nav.click();

@@ -1,21 +1,9 @@
-/**
- * The English switch covers every page: in Chromium against the real server, an administrator
- * switches to English and opens every view the dashboard offers them, then the officer's Mi turno
- * and the community view; on each, no value of the Spanish message table (web/src/i18n.ts) may be
- * left in the visible text. Data (district names, crime-type labels from the source, places) and
- * server-composed Spanish explanations are allowed: they are removed first, each by a narrow rule
- * below. Screenshots go to artifacts/screenshots/.
- */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGLISH, SPANISH } from '../../web/src/i18n.ts';
 import { type ApiFixture, call, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
-
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+import { dashboardBrowser, SHOTS } from '../test/browser.ts';
 
 /** Spanish UI strings to look for: those that differ from their English text (not "PAI", "Total"…). */
 const NEEDLES = Object.entries(SPANISH)
@@ -63,12 +51,6 @@ describe('the English switch in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npm run build:web)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
     // The evening plan of the seeded forecast's day: the officer's Mi turno shows its areas.
     const plan = await call(f, 'POST', '/api/v1/patrol-plans', {
@@ -76,7 +58,7 @@ describe('the English switch in Chromium', () => {
       body: { turno: 'noche', day: '2025-03-30', units: 30 },
     });
     expect(plan.status, plan.text).toBe(201);
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

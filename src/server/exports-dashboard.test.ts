@@ -7,7 +7,7 @@
  * a period (CSV and Parquet, read back) and the shown backtest (CSV and Parquet). The browser's
  * clock is fixed so "the last 12 whole months" is known. Screenshots go to artifacts/screenshots/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +20,11 @@ import { getStudyArea } from '../services/areas.ts';
 import { writeDemoCsv } from '../services/demo.ts';
 import { REPORT_COLOURS } from '../services/indicator-report.ts';
 import { ingestFile } from '../services/ingest.ts';
-import { type ApiFixture, call, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
+import { type ApiFixture, call, startApi } from '../test/api.ts';
+import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
 import { countColour, pdfPageImage, pdfText } from '../test/pdf.ts';
 import { PERMISSIONS } from './permissions.ts';
 
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 const POPULATION = fileURLToPath(new URL('../test/fixtures/poblacion-ficticia.csv', import.meta.url));
 const SOURCE = 'FICTICIO: cifras inventadas para pruebas';
 /** Lima, 10 January 2026: the last 12 whole months are the year 2025. */
@@ -65,12 +64,6 @@ describe('officials and researchers download from the dashboard in Chromium', ()
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npm run build:web)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
     // A quarter a year earlier, for the year-on-year change and its interval.
     const dir = mkdtempSync(join(tmpdir(), 'vigia-exports-ui-'));
@@ -85,7 +78,7 @@ describe('officials and researchers download from the dashboard in Chromium', ()
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -102,9 +95,7 @@ describe('officials and researchers download from the dashboard in Chromium', ()
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.clock.setFixedTime(NOW);
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users[role].username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users[role].username);
     return page;
   };
   const download = async (page: Page, testId: string): Promise<Download> => {

@@ -4,15 +4,12 @@
  * and the printable map (PNG) carries the north arrow, the scale bar, the filters, the legend and
  * the priority list. Screenshots go to artifacts/screenshots/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
-
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+import { type ApiFixture, startApi } from '../test/api.ts';
+import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
 
 type Box = { x: number; y: number; w: number; h: number };
 type Marker = { n: number; x: number; y: number; r: number; cx: number; cy: number };
@@ -26,14 +23,8 @@ describe('map legibility and the printable map in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npm run build:web)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -49,9 +40,7 @@ describe('map legibility and the printable map in Chromium', () => {
     });
     const page = await context.newPage();
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users.analyst.username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users.analyst.username);
     await page.getByTestId('nav-map').click();
     await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
     // The ten numbered markers and the district names are drawn.

@@ -1,19 +1,8 @@
-/**
- * Explained numbers (issue 13) in headless Chromium against the real server: on the map page with a
- * cell open, every visible text node holding a digit sits in an element that says what it is (a
- * label, a title, an aria-label, a <th>/<dt> header or data-explained pointing at the glossary); the
- * cell panel says why the cell is high; the header's glossary opens and closes from the keyboard,
- * in Spanish and English; the forecast's model has its Spanish name.
- */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelName } from '../core/models.ts';
-import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
-
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
+import { type ApiFixture, startApi } from '../test/api.ts';
+import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
 
 /** Visible text nodes with a digit and nothing around them saying what they are. */
 function bareNumbers(page: Page): Promise<string[]> {
@@ -50,14 +39,8 @@ describe('dashboard: every number on the map page says what it is; the glossary'
   const errors: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed (bash .ci/run installs it)').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npm run build:web)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded');
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -73,9 +56,7 @@ describe('dashboard: every number on the map page says what it is; the glossary'
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users.analyst.username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users.analyst.username);
     await page.getByTestId('whoami').waitFor();
     await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
     await page.locator('[data-testid="hotspots"] li').first().waitFor();
@@ -109,7 +90,7 @@ describe('dashboard: every number on the map page says what it is; the glossary'
     expect(await page.getByTestId('cell-why').textContent()).toContain('Nivel habitual (último año)');
 
     // Digits are there (the check would be empty on a blank page), and none is bare.
-    const withDigits = await page.evaluate(() => /\d/.test(document.body.innerText));
+    const withDigits = await page.evaluate(() => /\d/.test(document.body.textContent));
     expect(withDigits).toBe(true);
     expect(await bareNumbers(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}map-explained.png` });
@@ -127,9 +108,7 @@ describe('dashboard: every number on the map page says what it is; the glossary'
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users.official.username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users.official.username);
     await page.getByTestId('whoami').waitFor();
 
     const open = page.getByTestId('glossary-open');

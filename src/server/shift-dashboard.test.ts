@@ -5,15 +5,12 @@
  * back online, no duplicates) and an entry the server refuses shown in Spanish and dropped.
  * The browser's clock is fixed (page.clock) so the turno and the visits' minutes are known.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, call, OFFICER_SECTOR, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { CHROMIUM_PATH, launchChromium } from '../test/browser.ts';
+import { type ApiFixture, call, OFFICER_SECTOR, startApi } from '../test/api.ts';
+import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
 import { countColour, countInk, pdfPageImage, pdfText } from '../test/pdf.ts';
-
-const SHOTS = fileURLToPath(new URL('../../artifacts/screenshots/', import.meta.url));
 
 type Area = {
   order: number;
@@ -43,12 +40,6 @@ describe('the officer shift in Chromium at phone size', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    expect(existsSync(CHROMIUM_PATH), 'Debian chromium is installed').toBe(true);
-    expect(
-      existsSync(fileURLToPath(new URL('../../web/dist/index.html', import.meta.url))),
-      'the dashboard is built (npm run build:web)',
-    ).toBe(true);
-    mkdirSync(SHOTS, { recursive: true });
     f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
     // The evening turno's plan of 30 units; the officer's sector is the district of Callao.
     const r = await call(f, 'POST', '/api/v1/patrol-plans', {
@@ -60,7 +51,7 @@ describe('the officer shift in Chromium at phone size', () => {
     planId = plan.id;
     own = plan.areas.filter((a) => a.code === OFFICER_SECTOR);
     expect(own.length).toBeGreaterThanOrEqual(2);
-    browser = await launchChromium();
+    browser = await dashboardBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -89,9 +80,7 @@ describe('the officer shift in Chromium at phone size', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.clock.setFixedTime(lima('19:00'));
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users.officer.username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users.officer.username);
 
     // The first view: this turno's plan (19:00 is the evening turno), the own sector's areas in order.
     await page.getByTestId('shift-areas').waitFor();
@@ -255,9 +244,7 @@ describe('the officer shift in Chromium at phone size', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.clock.setFixedTime(lima('08:00')); // mañana: no plan stored for it
     await page.goto(f.base);
-    await page.getByLabel('Usuario').fill(f.users.officer.username);
-    await page.getByLabel('Contraseña').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await logIn(page, f.users.officer.username);
     const message = page.getByTestId('shift-message');
     await message.waitFor();
     expect(await message.textContent()).toContain('Los planes los genera un analista de Vigía');
