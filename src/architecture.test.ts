@@ -116,7 +116,7 @@ describe('architecture', () => {
     expect(readers).toEqual([]);
   });
 
-  it('the dashboard (web/) takes only the contract and pure core modules from the server code', () => {
+  it('the dashboard (web/) takes only the contract and pure core and geo modules from the server code', () => {
     const WEB = join(SRC, '..', 'web', 'src');
     const shared: string[] = [];
     for (const file of sourceFiles(WEB)) {
@@ -131,9 +131,14 @@ describe('architecture', () => {
     }
     const allowed = (rel: string): boolean =>
       rel.startsWith('contract/') ||
-      ['core/grid.ts', 'core/models.ts', 'core/taxonomy.ts', 'core/time.ts'].includes(rel);
+      ['core/grid.ts', 'core/models.ts', 'core/taxonomy.ts', 'core/time.ts', 'geo/polygon.ts'].includes(rel);
     expect([...new Set(shared)].filter((rel) => !allowed(rel))).toEqual([]);
     expect(shared).toContain('contract/api.ts');
+    // What the browser takes from the server code must not need Node.
+    const nodeBound = [...new Set(shared)].filter((rel) =>
+      /from 'node:|require\(/.test(readFileSync(join(SRC, rel), 'utf8')),
+    );
+    expect(nodeBound).toEqual([]);
   });
 
   it('test-only packages are not runtime dependencies', () => {

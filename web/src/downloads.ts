@@ -6,8 +6,8 @@
  */
 import { utcToLocal } from '../../src/core/time.ts';
 import type { Role } from './api.ts';
+import { ZONE } from './local-time.ts';
 
-const ZONE = 'America/Lima';
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** The last 12 whole months before today's month in Lima: from the 1st, to the last day. */

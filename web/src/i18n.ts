@@ -1,4 +1,4 @@
-/** Spanish first, English on request; dates as dd/mm/yyyy in America/Lima. */
+/** Spanish first, English on request; dates as dd/mm/yyyy in the dashboard's zone (local-time.ts: Lima). */
 import { useSyncExternalStore } from 'react';
 import {
   CHANNEL_LABELS,
@@ -7,6 +7,7 @@ import {
   type CrimeCategory,
   isCategory,
 } from '../../src/core/taxonomy.ts';
+import { ZONE } from './local-time.ts';
 
 const es = {
   appName: 'Vigía',
@@ -621,7 +622,7 @@ export function formatDay(day: string): string {
 }
 
 const LIMA = new Intl.DateTimeFormat('es-PE', {
-  timeZone: 'America/Lima',
+  timeZone: ZONE,
   day: '2-digit',
   month: '2-digit',
   year: 'numeric',

@@ -7,6 +7,7 @@ import L from 'leaflet';
 import proj4 from 'proj4';
 import { cellCorners, cellOf, type GridSpec } from '../../src/core/grid.ts';
 import type { GridForecast } from './api.ts';
+import { cellCentre } from './map/logic.ts';
 
 /** Class edges as shares of the valid area: top 1 %, 5 %, 10 %, 20 %. */
 export const CLASS_EDGES = [0.01, 0.05, 0.1, 0.2] as const;
@@ -130,13 +131,8 @@ export function positionAt(d: DecodedCells, latlng: L.LatLng): number {
 
 /** Centre (lat, lng) of a valid cell. */
 export function centreOf(d: Pick<DecodedCells, 'corners'>, p: number): L.LatLng {
-  let lat = 0;
-  let lng = 0;
-  for (let k = 0; k < 4; k++) {
-    lat += d.corners[p * 8 + k * 2] as number;
-    lng += d.corners[p * 8 + k * 2 + 1] as number;
-  }
-  return L.latLng(lat / 4, lng / 4);
+  const c = cellCentre(d.corners, p);
+  return L.latLng(c.lat, c.lng);
 }
 
 /** A box in container pixels. */

@@ -4,19 +4,9 @@
  * check-out actions, which go through the persistent queue (patrol-queue.ts).
  */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { type Turno, turnoOfHour, utcToLocal } from '../../src/core/time.ts';
 import { type Answer, ApiError, get, type Me } from './api.ts';
 import { t } from './i18n.ts';
 import { type PatrolEntry, PatrolQueue, type PatrolReport, type QueueState } from './patrol-queue.ts';
-
-const ZONE = 'America/Lima';
-
-/** The turno and local day of an instant (default: now), from the shared turno bands. */
-export function shiftAt(ms = Date.now()): { turno: Turno; day: string } {
-  const f = utcToLocal(ms, ZONE);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return { turno: turnoOfHour(f.hour), day: `${f.year}-${pad(f.month)}-${pad(f.day)}` };
-}
 
 /** GET /patrol-plans/current in the officer's (sector) view: the contract's answer. */
 export type ShiftPlan = Answer<'GET /api/v1/patrol-plans/current'>;

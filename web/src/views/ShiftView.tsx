@@ -9,8 +9,9 @@ import { modelName } from '../../../src/core/models.ts';
 import { TURNOS } from '../../../src/core/time.ts';
 import type { Me } from '../api.ts';
 import { formatDay, formatInstant, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
+import { shiftAt } from '../local-time.ts';
 import { PATROL_REPORTS, type PatrolReport, type QueueState } from '../patrol-queue.ts';
-import { type PlanArea, type ShiftPlan, shiftAt, useShift, type Visit, visitMinutes } from '../use-shift.ts';
+import { type PlanArea, type ShiftPlan, useShift, type Visit, visitMinutes } from '../use-shift.ts';
 import { ShiftMap } from './ShiftMap.tsx';
 
 const REPORT_KEYS: Record<PatrolReport, MessageKey> = {
