@@ -93,7 +93,7 @@ describe.each(BACKENDS)('emerging hot spots over HTTP (%s store)', (backend) => 
       features: { properties: Record<string, unknown>; geometry: { coordinates: number[][][] } }[];
     };
     expect(fc.features).toHaveLength(g.validCells);
-    const [lon, lat] = fc.features[0]?.geometry.coordinates[0]?.[0] as number[];
+    const [lon, lat] = (fc.features[0]?.geometry.coordinates[0]?.[0] ?? []) as number[];
     expect(lon).toBeGreaterThan(-77.3);
     expect(lon).toBeLessThan(-77.0);
     expect(lat).toBeGreaterThan(-12.2);

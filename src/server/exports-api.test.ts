@@ -6,7 +6,7 @@
  * researchers' CSV / Parquet exports (Parquet read back and compared with the CSV; no restricted
  * row's location or narrative). The populations are clearly fake (src/test/fixtures).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
