@@ -13,6 +13,7 @@
  * standardisation and the options); `NnModel.fromArtifact` gives a model with identical predictions.
  */
 
+import type * as TF from '@tensorflow/tfjs';
 import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
 import { tf, tfReady } from './tf.ts';
@@ -263,7 +264,7 @@ interface Inputs {
 }
 
 /** Tensors of rows `idx` (or `start … end`) of every block. */
-function batchTensors(inputs: Inputs, idx: Int32Array | null, start: number, end: number): tf.Tensor[] {
+function batchTensors(inputs: Inputs, idx: Int32Array | null, start: number, end: number): TF.Tensor[] {
   const count = idx ? idx.length : end - start;
   return inputs.blocks.map(({ data, shape }) => {
     const width = shape.reduce((a, d) => a * d, 1);
@@ -280,13 +281,13 @@ function batchTensors(inputs: Inputs, idx: Int32Array | null, start: number, end
 }
 
 /** Raw outputs (log rates or logits), rows × outputs, row-major. */
-function predictRaw(model: tf.LayersModel, inputs: Inputs, outputs: number): Float32Array {
+function predictRaw(model: TF.LayersModel, inputs: Inputs, outputs: number): Float32Array {
   const out = new Float32Array(inputs.rows * outputs);
   for (let start = 0; start < inputs.rows; start += PREDICT_CHUNK) {
     const end = Math.min(inputs.rows, start + PREDICT_CHUNK);
     const values = tf.tidy(() => {
       const xs = batchTensors(inputs, null, start, end);
-      const z = model.predict(xs.length === 1 ? (xs[0] as tf.Tensor) : xs) as tf.Tensor;
+      const z = model.predict(xs.length === 1 ? (xs[0] as TF.Tensor) : xs) as TF.Tensor;
       return z.dataSync() as Float32Array;
     });
     out.set(values, start * outputs);
@@ -322,7 +323,7 @@ export class NnModel {
     readonly features: Standardisation,
     readonly sequence: Standardisation,
     readonly history: NnHistory,
-    private readonly model: tf.LayersModel,
+    private readonly model: TF.LayersModel,
     private readonly saved: TfModelJson,
   ) {}
 
@@ -332,7 +333,7 @@ export class NnModel {
     features: Standardisation,
     sequence: Standardisation,
     history: NnHistory,
-    model: tf.LayersModel,
+    model: TF.LayersModel,
   ): Promise<NnModel> {
     return new NnModel(settings, features, sequence, history, model, await saveTfModel(model));
   }
@@ -516,12 +517,12 @@ function initialOutputBias(loss: NnLoss, y: ArrayLike<number>, rows: Int32Array,
 
 /** Adds the dense ReLU layers and the linear output layer after `h`, with seeded initialisers. */
 function denseHead(
-  h: tf.SymbolicTensor,
+  h: TF.SymbolicTensor,
   hidden: readonly number[],
   outputs: number,
   seed: number,
   bias: readonly number[],
-): tf.SymbolicTensor {
+): TF.SymbolicTensor {
   let x = h;
   hidden.forEach((units, i) => {
     x = tf.layers
@@ -530,24 +531,24 @@ function denseHead(
         activation: 'relu',
         kernelInitializer: tf.initializers.heNormal({ seed: seed + 10 + i }),
       })
-      .apply(x) as tf.SymbolicTensor;
+      .apply(x) as TF.SymbolicTensor;
   });
   const out = tf.layers.dense({
     units: outputs,
     kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 10 + hidden.length }),
     biasInitializer: tf.initializers.zeros(),
   });
-  const z = out.apply(x) as tf.SymbolicTensor;
+  const z = out.apply(x) as TF.SymbolicTensor;
   tf.tidy(() => {
     const [kernel] = out.getWeights();
-    out.setWeights([kernel as tf.Tensor, tf.tensor1d([...bias])]);
+    out.setWeights([kernel as TF.Tensor, tf.tensor1d([...bias])]);
   });
   return z;
 }
 
 /** The shared training loop: seeded split and batches, Adam, early stopping on the best epoch. */
 async function train(
-  model: tf.LayersModel,
+  model: TF.LayersModel,
   inputs: Inputs,
   y: ArrayLike<number>,
   settings: NnSettings,
@@ -578,7 +579,7 @@ async function train(
   const history: number[] = [];
   let best = Number.POSITIVE_INFINITY;
   let bestEpoch = 0;
-  let bestWeights: tf.Tensor[] | null = null;
+  let bestWeights: TF.Tensor[] | null = null;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       shuffle(trainRows, random);
@@ -588,15 +589,15 @@ async function train(
           const xs = batchTensors(inputs, idx, 0, 0);
           const target = Float32Array.from(idx, (r) => y[r] as number);
           optimizer.minimize(() => {
-            const z = model.apply(xs.length === 1 ? (xs[0] as tf.Tensor) : xs, {
+            const z = model.apply(xs.length === 1 ? (xs[0] as TF.Tensor) : xs, {
               training: true,
-            }) as tf.Tensor;
+            }) as TF.Tensor;
             if (loss === 'poisson') {
               const t = tf.tensor2d(target, [idx.length, 1]);
-              return tf.mean(tf.sub(tf.exp(z), tf.mul(t, z))) as tf.Scalar;
+              return tf.mean(tf.sub(tf.exp(z), tf.mul(t, z))) as TF.Scalar;
             }
             const onehot = tf.oneHot(tf.tensor1d(Int32Array.from(target), 'int32'), outputs);
-            return tf.losses.softmaxCrossEntropy(onehot, z) as tf.Scalar;
+            return tf.losses.softmaxCrossEntropy(onehot, z) as TF.Scalar;
           });
         });
       }
@@ -698,7 +699,7 @@ export async function fitMlp(
 }
 
 async function finish(
-  model: tf.LayersModel,
+  model: TF.LayersModel,
   inputs: Inputs,
   y: ArrayLike<number>,
   settings: NnSettings,
@@ -762,11 +763,11 @@ export async function fitLstm(
       kernelInitializer: tf.initializers.glorotUniform({ seed: training.seed + 1 }),
       recurrentInitializer: tf.initializers.orthogonal({ seed: training.seed + 2, gain: 1 }),
     })
-    .apply(seqIn) as tf.SymbolicTensor;
+    .apply(seqIn) as TF.SymbolicTensor;
   if (statics.length > 0) {
     const staticIn = tf.input({ shape: [statics.length] });
     ins.push(staticIn);
-    h = tf.layers.concatenate().apply([h, staticIn]) as tf.SymbolicTensor;
+    h = tf.layers.concatenate().apply([h, staticIn]) as TF.SymbolicTensor;
   }
   const bias = initialOutputBias('poisson', y, order.subarray(nValidation), 1);
   const model = tf.model({

@@ -1,24 +1,30 @@
-import { describe, expect, it } from 'vitest';
+import type * as TF from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.ts';
 import { tf, tfReady } from './tf.ts';
 import { checkTfModelJson, loadTfModel, saveTfModel } from './tf-io.ts';
 
 /** A small seeded model: 3 inputs → 4 ReLU → 2. */
-function smallModel(): tf.LayersModel {
+function smallModel(): TF.LayersModel {
   const input = tf.input({ shape: [3] });
   const h = tf.layers
     .dense({ units: 4, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })
-    .apply(input) as tf.SymbolicTensor;
+    .apply(input) as TF.SymbolicTensor;
   const out = tf.layers
     .dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) })
-    .apply(h) as tf.SymbolicTensor;
+    .apply(h) as TF.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
 }
 
-const predict = (m: tf.LayersModel) =>
-  tf.tidy(() => [...(m.predict(tf.tensor2d([1, -2, 0.5, 0.3, 0.1, -1], [2, 3])) as tf.Tensor).dataSync()]);
+const predict = (m: TF.LayersModel) =>
+  tf.tidy(() => [...(m.predict(tf.tensor2d([1, -2, 0.5, 0.3, 0.1, -1], [2, 3])) as TF.Tensor).dataSync()]);
 
 describe('tf-io', () => {
+  // TensorFlow.js loads with the backend.
+  beforeAll(async () => {
+    await tfReady();
+  });
+
   it('saves a layers model to a plain JSON object and loads it back with identical outputs', async () => {
     const info = await tfReady();
     expect(info.backend).toBe('wasm');

@@ -4,20 +4,21 @@
  * inside a model artifact (PostgreSQL); `loadTfModel` checks it before tfjs reads it.
  */
 
+import type * as TF from '@tensorflow/tfjs';
 import { ValidationError } from '../core/errors.ts';
-import { tf } from './tf.ts';
+import { tf, tfReady } from './tf.ts';
 
 /** A saved layers model: topology, weight specs and the weight bytes (little-endian) as base64. */
 export interface TfModelJson {
   readonly modelTopology: object;
-  readonly weightSpecs: readonly tf.io.WeightsManifestEntry[];
+  readonly weightSpecs: readonly TF.io.WeightsManifestEntry[];
   readonly weightData: string;
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 
 /** An `IOHandler` whose `save` hands the artifacts to `sink` as a `TfModelJson`. */
-export function plainSaveHandler(sink: (json: TfModelJson) => void): tf.io.IOHandler {
+export function plainSaveHandler(sink: (json: TfModelJson) => void): TF.io.IOHandler {
   return {
     save: async (artifacts) => {
       if (artifacts.modelTopology == null || artifacts.modelTopology instanceof ArrayBuffer)
@@ -34,7 +35,7 @@ export function plainSaveHandler(sink: (json: TfModelJson) => void): tf.io.IOHan
 }
 
 /** An `IOHandler` whose `load` gives the model in `json` (checked: see `checkTfModelJson`). */
-export function plainLoadHandler(json: unknown, field = 'model'): tf.io.IOHandler {
+export function plainLoadHandler(json: unknown, field = 'model'): TF.io.IOHandler {
   const checked = checkTfModelJson(json, field);
   return {
     load: async () => {
@@ -51,7 +52,7 @@ export function plainLoadHandler(json: unknown, field = 'model'): tf.io.IOHandle
 }
 
 /** Saves a layers model as a plain object. */
-export async function saveTfModel(model: tf.LayersModel): Promise<TfModelJson> {
+export async function saveTfModel(model: TF.LayersModel): Promise<TfModelJson> {
   let out: TfModelJson | null = null;
   await model.save(
     plainSaveHandler((json) => {
@@ -63,7 +64,8 @@ export async function saveTfModel(model: tf.LayersModel): Promise<TfModelJson> {
 }
 
 /** Loads a layers model from a plain object; a malformed one is a `ValidationError` naming `field`. */
-export async function loadTfModel(json: unknown, field = 'model'): Promise<tf.LayersModel> {
+export async function loadTfModel(json: unknown, field = 'model'): Promise<TF.LayersModel> {
+  await tfReady();
   const handler = plainLoadHandler(json, field);
   try {
     return await tf.loadLayersModel(handler);
@@ -111,7 +113,7 @@ export function checkTfModelJson(json: unknown, field = 'model'): TfModelJson {
     );
   return {
     modelTopology: o.modelTopology,
-    weightSpecs: o.weightSpecs as tf.io.WeightsManifestEntry[],
+    weightSpecs: o.weightSpecs as TF.io.WeightsManifestEntry[],
     weightData: o.weightData,
   };
 }

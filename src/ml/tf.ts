@@ -2,13 +2,17 @@
  * The one place that sets up TensorFlow.js: the WebAssembly backend (`@tensorflow/tfjs-backend-wasm`,
  * SIMD, one thread: tfjs disables its threaded wasm build under Node, tensorflow/tfjs#3830), or the
  * pure-JavaScript `cpu` backend when wasm cannot initialise, with the reason logged. Every learner
- * awaits `tfReady()` before touching a tensor; the backend is chosen once per process.
+ * awaits `tfReady()` before touching a tensor (it also loads the library); the backend is chosen
+ * once per process.
  */
 
-import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import type * as TF from '@tensorflow/tfjs';
 
-export { tf };
+/**
+ * TensorFlow.js, loaded by the first `tfReady()` (about half a second of start-up that commands
+ * without a neural network do not pay): undefined before it resolves.
+ */
+export let tf: typeof TF;
 
 /** Which backend runs the tensors, and why it is not wasm if it is not. */
 export interface TfBackendInfo {
@@ -27,6 +31,9 @@ let ready: Promise<TfBackendInfo> | null = null;
  */
 export function tfReady(log: (message: string) => void = (m) => console.warn(m)): Promise<TfBackendInfo> {
   ready ??= (async (): Promise<TfBackendInfo> => {
+    tf = await import('@tensorflow/tfjs');
+    // Importing the wasm backend registers it with tfjs.
+    const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
     let reason: string;
     try {
       if (await tf.setBackend('wasm')) {

@@ -7,7 +7,6 @@
  * one row group per ROW_GROUP rows and sent when complete. Both formats hold the same columns and
  * values (the tests read the Parquet back and compare).
  */
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { NotFoundError } from '../core/errors.ts';
 import type { BacktestReport } from '../evaluation/report/report.ts';
 import { getReport } from '../storage/backtest-reports.ts';
@@ -151,6 +150,7 @@ export async function toParquet(
   columns: readonly ExportColumn[],
   pages: AsyncIterable<ExportValue[][]> | Iterable<ExportValue[][]>,
 ): Promise<Buffer> {
+  const { ByteWriter, ParquetWriter } = await import('hyparquet-writer');
   const writer = new ByteWriter();
   const schema = [
     { name: 'root', num_children: columns.length },

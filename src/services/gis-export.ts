@@ -1,10 +1,10 @@
 /**
  * GIS exports for planners: a GeoJSON FeatureCollection (WGS84 lon/lat) as a zipped Shapefile
  * (`@mapbox/shp-write`: .shp, .shx, .dbf and a WGS84 .prj) or as KML (`tokml`). Attribute names are
- * the caller's (Spanish, at most 10 characters so that dBase keeps them whole).
+ * the caller's (Spanish, at most 10 characters so that dBase keeps them whole). Both libraries load on
+ * first use.
  */
-import shpwrite from '@mapbox/shp-write';
-import tokml from 'tokml';
+import type shpwriteType from '@mapbox/shp-write';
 
 /** Cells as polygons with flat attributes. */
 export interface GisFeatureCollection {
@@ -38,13 +38,16 @@ export async function gisFile(
 ): Promise<GisFile> {
   if (format === 'geojson')
     return { body: JSON.stringify(fc), contentType: 'application/geo+json', fileName: `${o.layer}.geojson` };
-  if (format === 'kml')
+  if (format === 'kml') {
+    const { default: tokml } = await import('tokml');
     return {
       body: tokml(fc, { documentName: o.title, name: o.nameField }),
       contentType: 'application/vnd.google-earth.kml+xml',
       fileName: `${o.layer}.kml`,
     };
-  const zip = await shpwrite.zip<'nodebuffer'>(fc as unknown as Parameters<typeof shpwrite.zip>[0], {
+  }
+  const { default: shpwrite } = await import('@mapbox/shp-write');
+  const zip = await shpwrite.zip<'nodebuffer'>(fc as unknown as Parameters<typeof shpwriteType.zip>[0], {
     outputType: 'nodebuffer',
     compression: 'DEFLATE',
     types: { polygon: o.layer },

@@ -6,13 +6,11 @@
  * casos" flag, a small bar chart, the caveats and the population's source. Both are audited
  * (`indicators.report`) by the route.
  */
-import ExcelJS from 'exceljs';
 import type { Content, TableCell } from 'pdfmake';
-import pdfmake from 'pdfmake';
 import type { AggregateView } from '../core/access.ts';
 import type { Db } from '../storage/db.ts';
 import { type IndicatorRow, type Indicators, indicators } from './indicators.ts';
-import './mission-sheet.ts'; // registers the bundled fonts and the no-network policy with pdfmake
+import { renderPdf, type TDocumentDefinitions } from './pdf.ts';
 import type { FilterParams } from './queries.ts';
 
 /** Colours of the chart's bars (the tests look for the period's colour on the rendered page). */
@@ -65,11 +63,7 @@ function chartSvg(rows: readonly IndicatorRow[]): string {
 }
 
 /** pdfmake's document of the report. */
-function reportDocument(
-  ind: Indicators,
-  generatedAt: Date,
-  generatedBy: string,
-): Parameters<typeof pdfmake.createPdf>[0] {
+function reportDocument(ind: Indicators, generatedAt: Date, generatedBy: string): TDocumentDefinitions {
   const head = ['Tipo de delito', 'Casos', 'Un año antes', 'Variación', 'IC 95 %', 'Tasa ‰ hab.', 'Aviso'];
   const line = (r: IndicatorRow, bold = false): TableCell[] =>
     [
@@ -142,7 +136,7 @@ function reportDocument(
 
 /** The one-page PDF. */
 export function indicatorsPdf(ind: Indicators, generatedAt: Date, generatedBy: string): Promise<Buffer> {
-  return pdfmake.createPdf(reportDocument(ind, generatedAt, generatedBy)).getBuffer();
+  return renderPdf(reportDocument(ind, generatedAt, generatedBy));
 }
 
 /** Header of the XLSX's table (row 6 of "Indicadores"). */
@@ -161,6 +155,7 @@ export const XLSX_HEADER = [
 
 /** The XLSX workbook: sheet "Indicadores" (numbers as numbers, changes as fractions) and "Notas". */
 export async function indicatorsXlsx(ind: Indicators, generatedAt: Date): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Vigía';
   wb.created = generatedAt;

@@ -11,10 +11,7 @@
  * "Mission sheet".
  */
 import { writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { Content, TableCell } from 'pdfmake';
-import pdfmake from 'pdfmake';
 import type { PlanView, Principal } from '../core/access.ts';
 import { ValidationError } from '../core/errors.ts';
 import { cellCenter, type GridSpec } from '../core/grid.ts';
@@ -29,6 +26,7 @@ import type { AuditContext } from './audit.ts';
 import { dmy } from './data-age.ts';
 import { type PlanViewBody, patrolPlanView } from './patrol-plan-views.ts';
 import type { StoredPatrolArea, StoredPatrolPlan } from './patrol-plans.ts';
+import { renderPdf, type TDocumentDefinitions } from './pdf.ts';
 import { OSM_ATTRIBUTION } from './places.ts';
 
 /** Colours of the map (the tests look for the areas' outline colour on the rendered page). */
@@ -41,25 +39,6 @@ export const SHEET_COLOURS = {
 
 /** Audit action of every sheet rendered. */
 export const SHEET_AUDIT_ACTION = 'patrol-plan.sheet';
-
-const require = createRequire(import.meta.url);
-const FONT_DIR = join(dirname(require.resolve('pdfmake/fonts/Roboto.js')), 'Roboto');
-const FONTS = {
-  Roboto: {
-    normal: join(FONT_DIR, 'Roboto-Regular.ttf'),
-    bold: join(FONT_DIR, 'Roboto-Medium.ttf'),
-    italics: join(FONT_DIR, 'Roboto-Italic.ttf'),
-    bolditalics: join(FONT_DIR, 'Roboto-MediumItalic.ttf'),
-  },
-};
-const FONT_FILES = new Set(Object.values(FONTS.Roboto));
-pdfmake.setFonts(FONTS);
-// Only the bundled fonts may be read, and nothing fetched.
-pdfmake.setLocalAccessPolicy((path) => FONT_FILES.has(path));
-pdfmake.setUrlAccessPolicy(() => false);
-
-/** pdfmake's document definition. */
-type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
 
 /** A4 landscape, points. */
 const PAGE = { width: 841.89, height: 595.28, margin: 28 } as const;
@@ -408,7 +387,7 @@ export function missionSheetDocument(input: SheetInput): TDocumentDefinitions {
 
 /** Renders a sheet to PDF bytes. */
 export function renderMissionSheet(input: SheetInput): Promise<Buffer> {
-  return pdfmake.createPdf(missionSheetDocument(input)).getBuffer();
+  return renderPdf(missionSheetDocument(input));
 }
 
 /** Who asks for a sheet and how they may see the plan. */
