@@ -1,5 +1,5 @@
 /**
- * Accounts and the audit trail from the real CLI against both stores: the first admin is created
+ * Accounts and the audit trail from the real CLI (on the PostgreSQL server: CLI_BACKENDS): the first admin is created
  * from the shell (no default password), tokens are minted and revoked, and `vigia audit verify`
  * detects altered, deleted and truncated audit rows.
  */
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../test/cli.ts';
-import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
+import { CLI_BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { freePort } from '../test/postgres-server.ts';
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
@@ -27,7 +27,7 @@ function lastAnchor(file: string): string | null {
   return lines[lines.length - 1]?.split(' ').pop() ?? null;
 }
 
-describe.each(BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
+describe.each(CLI_BACKENDS)('vigia user, token and audit (%s store)', (backend) => {
   let t: TestDb;
   let env: Record<string, string>;
   beforeAll(async () => {

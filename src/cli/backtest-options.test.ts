@@ -7,7 +7,7 @@ import { getStudyArea } from '../services/areas.ts';
 import { writeDemoCsv } from '../services/demo.ts';
 import { ingestFile } from '../services/ingest.ts';
 import { runCli } from '../test/cli.ts';
-import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
+import { CLI_BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { tempFile } from '../test/fixtures.ts';
 
 describe('vigia models', () => {
@@ -40,7 +40,7 @@ describe('vigia models', () => {
   });
 });
 
-describe.each(BACKENDS)('vigia backtest options on %s', (backend) => {
+describe.each(CLI_BACKENDS)('vigia backtest options on %s', (backend) => {
   let t: TestDb;
   let env: Record<string, string>;
   let out: string;

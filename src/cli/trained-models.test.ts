@@ -8,10 +8,10 @@ import { ingestFile } from '../services/ingest.ts';
 import type { SweepReport } from '../services/sweep.ts';
 import { getForecast } from '../storage/forecasts.ts';
 import { runCli } from '../test/cli.ts';
-import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
+import { CLI_BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { tempFile } from '../test/fixtures.ts';
 
-describe.each(BACKENDS)('vigia train, models trained/compare, forecast --trained on %s', (backend) => {
+describe.each(CLI_BACKENDS)('vigia train, models trained/compare, forecast --trained on %s', (backend) => {
   let t: TestDb;
   let env: Record<string, string>;
   let out: string;

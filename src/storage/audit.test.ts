@@ -70,6 +70,34 @@ describe.each(BACKENDS)('audit log group commit (%s store)', (backend) => {
     }
   });
 
+  it('refuses changes, and verify finds an altered or deleted row even with the trigger disabled', async () => {
+    await expect(t.db.query(`update audit_log set actor = 'otro' where seq = 1`)).rejects.toThrow(
+      /solo anexado/,
+    );
+    await expect(t.db.query('delete from audit_log where seq = 1')).rejects.toThrow(/solo anexado/);
+    const tamper = (sql: string): Promise<void> =>
+      t.db.transaction(async (tx) => {
+        await tx.query('alter table audit_log disable trigger audit_log_no_change');
+        await tx.query(sql);
+        await tx.query('alter table audit_log enable trigger audit_log_no_change');
+      });
+    const [first] = await t.db.query<{ detail: unknown }>('select detail from audit_log where seq = 1');
+    await tamper(`update audit_log set detail = '{"username":"otra"}' where seq = 1`);
+    const altered = await verifyAudit(t.db);
+    expect(altered.ok).toBe(false);
+    expect(altered.problems.map((p) => p.seq)).toContain(1);
+    await t.db.transaction(async (tx) => {
+      await tx.query('alter table audit_log disable trigger audit_log_no_change');
+      await tx.query('update audit_log set detail = $1 where seq = 1', [first?.detail]);
+      await tx.query('alter table audit_log enable trigger audit_log_no_change');
+    });
+    expect((await verifyAudit(t.db)).ok).toBe(true);
+    await tamper('delete from audit_log where seq = 2');
+    const deleted = await verifyAudit(t.db);
+    expect(deleted.ok).toBe(false);
+    expect(deleted.problems.length).toBeGreaterThan(0);
+  });
+
   it('hashes details canonically (key order does not matter)', () => {
     expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
   });

@@ -17,6 +17,13 @@ export const TEST_AUDIT_KEY = new Uint8Array(Buffer.from(TEST_AUDIT_KEY_HEX, 'he
 export const BACKENDS = ['embedded', 'server'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
+/**
+ * The target of the command-line tests: each CLI run is a new process (about 2 s on two cores), so
+ * they run once, on the PostgreSQL server; what they store is what the services store, and the
+ * service and storage tests cover both targets.
+ */
+export const CLI_BACKENDS = ['server'] as const satisfies readonly Backend[];
+
 function adminUrl(backend: Backend): string {
   return backend === 'embedded' ? inject('embeddedAdminUrl') : inject('serverAdminUrl');
 }
