@@ -3,11 +3,11 @@
  * replaced by the JSON file VIGIA_ADVICE_FILE names. Read at each request (a small file), so an
  * edit takes effect without a restart.
  */
-import { readFile } from 'node:fs/promises';
+
 import { getConfig } from '../config/env.ts';
-import { ConfigError } from '../core/errors.ts';
 import { CATEGORY_CODES, CRIME_CATEGORIES } from '../core/taxonomy.ts';
 import { type AdviceTable, DEFAULT_ADVICE, parseAdvice } from '../prevention/advice.ts';
+import { readJsonFile } from './json-file.ts';
 
 /**
  * The advice table from `file` (undefined: the defaults).
@@ -15,22 +15,7 @@ import { type AdviceTable, DEFAULT_ADVICE, parseAdvice } from '../prevention/adv
  */
 export async function loadAdvice(file: string | undefined): Promise<AdviceTable> {
   if (file === undefined) return DEFAULT_ADVICE;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ConfigError([
-      `VIGIA_ADVICE_FILE: no se puede leer ${file}${code === 'ENOENT' ? ' (no existe)' : code ? ` (${code})` : ''}`,
-    ]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new ConfigError([`${file}: no es JSON válido (${(cause as Error).message})`]);
-  }
-  return parseAdvice(json, file);
+  return parseAdvice(await readJsonFile(file, 'VIGIA_ADVICE_FILE'), file);
 }
 
 /** GET /api/v1/advice: the table in force, one entry per category in the taxonomy's order. */
