@@ -153,7 +153,7 @@ function IndicatorsPanel({ role }: { role: Role }): React.JSX.Element {
               </tbody>
             </table>
           </div>
-          <ul className="note">
+          <ul className="note" data-server-text lang="es">
             {data.notes.map((n) => (
               <li key={n}>{n}</li>
             ))}

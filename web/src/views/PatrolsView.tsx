@@ -173,8 +173,12 @@ function ScenarioPanel({ s }: { s: Scenario }): React.JSX.Element {
 function DisparityPanel({ d }: { d: Disparity }): React.JSX.Element {
   return (
     <div data-testid="disparity">
-      <p className="note">{d.rule.text}</p>
-      <p className="note">{d.note}</p>
+      <p className="note" data-server-text lang="es">
+        {d.rule.text}
+      </p>
+      <p className="note" data-server-text lang="es">
+        {d.note}
+      </p>
       {d.turnos.map((x) => (
         <div key={x.turno} className="table-wrap">
           <table>
@@ -202,7 +206,9 @@ function DisparityPanel({ d }: { d: Disparity }): React.JSX.Element {
                   <td>{pct(r.plannedShare)}</td>
                   <td>{pct(r.riskShare)}</td>
                   <td>{pct(r.reportedShare)}</td>
-                  <td data-testid="disparity-flags">{r.flags.map((f) => f.text).join(' · ') || '—'}</td>
+                  <td data-testid="disparity-flags" data-server-text lang="es">
+                    {r.flags.map((f) => f.text).join(' · ') || '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -216,7 +222,7 @@ function DisparityPanel({ d }: { d: Disparity }): React.JSX.Element {
 function EffectPanel({ e }: { e: Effect }): React.JSX.Element {
   return (
     <div data-testid="effect">
-      <p role="note" className="note">
+      <p role="note" className="note" data-server-text lang="es">
         {e.note}
       </p>
       <div className="table-wrap">
@@ -244,7 +250,9 @@ function EffectPanel({ e }: { e: Effect }): React.JSX.Element {
           ? t('patrols.noRatio')
           : `${formatNumber(e.rateRatio, 2)}${e.interval ? ` (IC 95 %: ${formatNumber(e.interval[0], 2)}–${formatNumber(e.interval[1], 2)})` : ''}`}
       </p>
-      <p className="note">{e.matching}</p>
+      <p className="note" data-server-text lang="es">
+        {e.matching}
+      </p>
     </div>
   );
 }
