@@ -64,6 +64,11 @@ describe('contract drift (embedded store)', () => {
     expect(drift).toHaveLength(1);
     expect(drift[0]).toMatchObject({ level: 50, status: '200' });
     expect(drift[0]?.problems).toEqual([expect.stringMatching(/^count: /)]);
+    // Then one answer in 100 is checked: the next 99 send without a check, the 101st is checked again.
+    for (let i = 0; i < 99; i++) expect((await fetch(`${logBase}/test/drift`)).status).toBe(200);
+    expect(logs.filter((l) => l.route === 'GET /test/drift')).toHaveLength(1);
+    await fetch(`${logBase}/test/drift`);
+    expect(logs.filter((l) => l.route === 'GET /test/drift')).toHaveLength(2);
     // An answer that fits logs nothing.
     expect(await (await fetch(`${logBase}/test/fits`)).json()).toEqual({ area: 'callao', count: 7 });
     expect(logs.filter((l) => l.route === 'GET /test/fits')).toEqual([]);
