@@ -26,6 +26,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   classify: ['core', 'features', 'ml'],
   prevention: ['core'],
   analysis: ['core'],
+  // Incident narratives (issue 14): redaction, Spanish tokens, classification, summaries, grounding.
+  text: ['core', 'ml'],
   evaluation: ['core', 'models'],
   storage: ['core', 'geo', 'config'],
   services: [
@@ -41,6 +43,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'features',
     'prevention',
     'analysis',
+    'text',
   ],
   cli: ['core', 'config', 'services', 'storage', 'server'],
   server: ['core', 'contract', 'config', 'services', 'storage'],
@@ -57,6 +60,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'evaluation',
     'features',
     'server',
+    'text',
   ],
 };
 /** The CLI is the composition root: it may open the store and manage the embedded server, nothing else of storage. */
