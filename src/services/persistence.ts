@@ -5,9 +5,10 @@
  * form as forecasts (mask bitset + float32 values), so the map draws it the same way.
  */
 import { cellOf } from '../core/grid.ts';
-import { createRiskSurface } from '../core/risk-surface.ts';
+import { createRiskSurface, type RiskSurface } from '../core/risk-surface.ts';
 import { localToUtc } from '../core/time.ts';
 import { gridForArea } from '../geo/area-grid.ts';
+import type { StudyArea } from '../geo/study-area.ts';
 import type { Db } from '../storage/db.ts';
 import { latestEventTime, loadEvents } from '../storage/events.ts';
 import { getStudyArea } from './areas.ts';
@@ -34,6 +35,19 @@ export function monthStarts(before: number, months: number, timeZone: string): n
   return starts;
 }
 
+/** The persistence surface: per cell, the share of the months it was hot. */
+export interface Persistence {
+  area: StudyArea;
+  surface: RiskSurface;
+  /** Local days: first day of the first month, last day of the last month. */
+  from: string;
+  to: string;
+  /** The local day after `to` (the first day of the month the analysis stops before). */
+  after: string;
+  months: number;
+  eventsUsed: number;
+}
+
 /**
  * The persistence grid as JSON.
  * @throws ValidationError for an unknown group; NotFoundError for an unknown area
@@ -42,6 +56,35 @@ export async function persistentHotspots(
   db: Db,
   q: { area: string; group: string; months: number; before?: number },
 ): Promise<string> {
+  const p = await persistence(db, q);
+  return gridBody(
+    {
+      id: 0,
+      kind: 'persistence',
+      area: p.area.def.id,
+      group: q.group,
+      turno: null,
+      targetDay: p.after,
+      from: p.from,
+      to: p.to,
+      months: q.months,
+      modelKind: 'persistencia',
+      eventsUsed: p.eventsUsed,
+      topShare: TOP_SHARE,
+    },
+    p.surface,
+    p.area,
+  );
+}
+
+/**
+ * The persistence surface of an area and group over the last `months` whole months.
+ * @throws ValidationError for an unknown group; NotFoundError for an unknown area
+ */
+export async function persistence(
+  db: Db,
+  q: { area: string; group: string; months: number; before?: number },
+): Promise<Persistence> {
   const area = await getStudyArea(db, q.area);
   const { grid, mask } = gridForArea(area);
   const categories = groupCategories(q.group, 'group');
@@ -77,22 +120,13 @@ export async function persistentHotspots(
     new Intl.DateTimeFormat('sv-SE', { timeZone: area.def.timeZone, dateStyle: 'short' }).format(
       new Date(ms),
     );
-  return gridBody(
-    {
-      id: 0,
-      kind: 'persistence',
-      area: area.def.id,
-      group: q.group,
-      turno: null,
-      targetDay: day(to),
-      from: day(from),
-      to: day(to - 1),
-      months: q.months,
-      modelKind: 'persistencia',
-      eventsUsed: events.length,
-      topShare: TOP_SHARE,
-    },
-    surface,
+  return {
     area,
-  );
+    surface,
+    from: day(from),
+    to: day(to - 1),
+    after: day(to),
+    months: q.months,
+    eventsUsed: events.length,
+  };
 }
