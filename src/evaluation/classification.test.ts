@@ -4,6 +4,7 @@ import { mulberry32 } from '../core/random.ts';
 import {
   bootstrapMeanInterval,
   calibrationError,
+  confusionMatrix,
   f1Scores,
   perClassReliability,
   rowLogLoss,
@@ -116,5 +117,15 @@ describe('classification scores', () => {
     for (const c of counts) h -= (c / 5000) * Math.log(c / 5000);
     expect(base.logLoss).toBeCloseTo(h, 10);
     expect(() => scoreClassifier(p, 4, y, { reference: new Float64Array(3) })).toThrow(ValidationError);
+  });
+});
+
+describe('confusion matrix', () => {
+  it('counts rows by true class (row) and predicted class (column)', () => {
+    expect(confusionMatrix([0, 1, 1, 2, 0], [0, 1, 0, 2, 2], 3)).toEqual([
+      [1, 1, 0],
+      [0, 1, 0],
+      [1, 0, 1],
+    ]);
   });
 });

@@ -243,3 +243,13 @@ export function scoreClassifier(
     reliability: { top, perClass: perClassReliability(p, k, y, options.bins) },
   };
 }
+
+/** Confusion matrix of class indices: `m[true][predicted]` counts rows. */
+export function confusionMatrix(predicted: ArrayLike<number>, y: ArrayLike<number>, k: number): number[][] {
+  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < y.length; i++) {
+    const row = m[y[i] as number] as number[];
+    row[predicted[i] as number] = (row[predicted[i] as number] as number) + 1;
+  }
+  return m;
+}
