@@ -266,3 +266,34 @@ describe('fitForest: bad input', () => {
     expect(() => model.predictProba(x)).toThrow(ValidationError);
   });
 });
+
+describe('ForestModel.contributions (tree-path attribution)', () => {
+  it('base + contributions is the prediction exactly, and the step feature carries the step', () => {
+    const train = stepData(2_000, 11);
+    const model = fitForest(train.columns, train.y, { task: 'regression', trees: 10, maxDepth: 6, seed: 2 });
+    const test = stepData(200, 12);
+    const pred = model.predict(test.columns);
+    const { base, contributions } = model.contributions(test.columns);
+    const F = test.columns.length;
+    for (let i = 0; i < pred.length; i++) {
+      let s = base;
+      for (let f = 0; f < F; f++) s += contributions[i * F + f] as number;
+      expect(Math.abs(s - (pred[i] as number))).toBeLessThanOrEqual(
+        1e-9 * Math.max(1, Math.abs(pred[i] as number)),
+      );
+    }
+    // y = 2·[x0 > 0.2] ± 1: rows with x0 > 0.2 get a clearly positive part from x0, the others negative.
+    for (let i = 0; i < pred.length; i++) {
+      const x0 = (test.columns[0] as Float32Array)[i] as number;
+      if (Math.abs(x0 - 0.2) < 0.1) continue;
+      expect(Math.sign(contributions[i * F] as number)).toBe(x0 > 0.2 ? 1 : -1);
+    }
+    expect(() =>
+      fitForest(
+        train.columns,
+        Float64Array.from(train.y, (v) => (v > 1 ? 1 : 0)),
+        { task: 'classification', classes: 2, trees: 2, seed: 1 },
+      ).contributions(test.columns),
+    ).toThrow(ValidationError);
+  });
+});

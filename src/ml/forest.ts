@@ -619,6 +619,38 @@ export class ForestModel {
     return out;
   }
 
+  /**
+   * Regression: tree-path (Saabas) attribution of the predictions. Along each tree's path the change
+   * from a node's mean to its child's is credited to the split's feature, averaged over the trees;
+   * `base` (the mean of the roots' means) plus a row's contributions is its prediction, exactly up
+   * to rounding. `contributions[i · F + f]`: row i, feature f.
+   */
+  contributions(columns: readonly Float32Array[]): { base: number; contributions: Float64Array } {
+    if (this.task !== 'regression') throw new ValidationError('task', 'contributions es para regresión');
+    const n = matrixRows(columns);
+    if (columns.length !== this.nFeatures)
+      throw new ValidationError('columns', `se esperaban ${this.nFeatures} variables, hay ${columns.length}`);
+    const F = this.nFeatures;
+    const trees = this.treeStart.length;
+    const { feature, threshold, missingLeft, left, right, value } = this.nodes;
+    let base = 0;
+    for (const root of this.treeStart) base += value[root] as number;
+    const out = new Float64Array(n * F);
+    for (const root of this.treeStart)
+      for (let i = 0; i < n; i++) {
+        let k = root;
+        for (let f = feature[k] as number; f >= 0; f = feature[k] as number) {
+          const x = (columns[f] as Float32Array)[i] as number;
+          const goLeft = Number.isNaN(x) ? missingLeft[k] === 1 : x <= (threshold[k] as number);
+          const child = goLeft ? (left[k] as number) : (right[k] as number);
+          out[i * F + f] = (out[i * F + f] as number) + (value[child] as number) - (value[k] as number);
+          k = child;
+        }
+      }
+    for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) / trees;
+    return { base: base / trees, contributions: out };
+  }
+
   /** Regression: the mean of the trees' leaf means for each row (≥ 0 with the Poisson criterion). */
   predict(columns: readonly Float32Array[]): Float64Array {
     if (this.task !== 'regression')

@@ -228,3 +228,53 @@ describe('fitGbt', () => {
     );
   });
 });
+
+describe('GbtModel.contributions (tree-path attribution on the log link)', () => {
+  it('base + contributions is the raw score exactly; the split feature carries the difference; old artifacts cannot attribute', () => {
+    const train = poissonData(3_000, 7);
+    const model = fitGbt(train.columns, train.y, { loss: 'poisson', iterations: 30, seed: 3 });
+    const test = poissonData(200, 8);
+    const raw = model.predictRaw(test.columns);
+    const out = model.contributions(test.columns);
+    expect(out).not.toBeNull();
+    const { base, contributions } = out as { base: number; contributions: Float64Array };
+    const F = test.columns.length;
+    for (let i = 0; i < raw.length; i++) {
+      let s = base;
+      for (let f = 0; f < F; f++) s += contributions[i * F + f] as number;
+      expect(Math.abs(s - (raw[i] as number))).toBeLessThanOrEqual(
+        1e-9 * Math.max(1, Math.abs(raw[i] as number)),
+      );
+    }
+    // x4, x5 are noise: λ = exp(0.5·x1 − x2·[x3 > 0]) moves with x1 and x2 far more than with them.
+    const mass = (f: number) => {
+      let s = 0;
+      for (let i = 0; i < raw.length; i++) s += Math.abs(contributions[i * F + f] as number);
+      return s;
+    };
+    expect(mass(0)).toBeGreaterThan(3 * mass(3));
+    expect(mass(1)).toBeGreaterThan(3 * mass(4));
+    // The hand-checkable split: root value −G/(H + λ) = 0 at the mean; the left rows get −0.5 from x.
+    const one = fitGbt([Float32Array.from([0, 0, 1, 1])], [1, 1, 3, 3], {
+      loss: 'poisson',
+      iterations: 1,
+      learningRate: 1,
+      minSamplesLeaf: 1,
+      seed: 0,
+    });
+    const c = one.contributions([Float32Array.from([0, 1])]) as { base: number; contributions: Float64Array };
+    expect(c.base).toBeCloseTo(Math.log(2), 12);
+    expect(Array.from(c.contributions, (v) => Number(v.toFixed(9)))).toEqual([-0.5, 0.5]);
+    // An artifact written before node values existed (no `nodeValues`) predicts but does not attribute.
+    const { nodeValues: _, ...old } = JSON.parse(JSON.stringify(model.toArtifact())) as Record<
+      string,
+      unknown
+    >;
+    const restored = GbtModel.fromArtifact(old);
+    expect(restored.predict(test.columns)).toEqual(model.predict(test.columns));
+    expect(restored.contributions(test.columns)).toBeNull();
+    expect(
+      GbtModel.fromArtifact(JSON.parse(JSON.stringify(model.toArtifact()))).contributions(test.columns),
+    ).toEqual(out);
+  });
+});

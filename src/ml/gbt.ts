@@ -158,6 +158,8 @@ export interface GbtArtifact {
   readonly thresholds: { readonly offsets: string; readonly values: string };
   readonly treeStart: string;
   readonly nodes: { readonly [K in keyof Nodes]: string };
+  /** Split nodes hold their own value (absent in artifacts trained before attribution). */
+  readonly nodeValues?: true;
 }
 
 const encode = encodeTyped;
@@ -173,6 +175,11 @@ export class GbtModel {
     /** `treeStart[t]`: index of tree t's root in the node arrays. */
     readonly treeStart: Int32Array,
     readonly nodes: Nodes,
+    /**
+     * Whether split nodes hold their own value (models trained since tree-path attribution; older
+     * artifacts have 0 there and cannot attribute).
+     */
+    readonly nodeValues = false,
   ) {}
 
   /** Number of trees. */
@@ -180,14 +187,47 @@ export class GbtModel {
     return this.treeStart.length;
   }
 
-  /** Raw scores (log rate or logit) of rows given as Float32 columns (NaN = missing). */
-  predictRaw(columns: readonly Float32Array[]): Float64Array {
+  private checkColumns(columns: readonly Float32Array[]): number {
     const n = matrixRows(columns);
     if (columns.length !== this.binMapper.nFeatures)
       throw new ValidationError(
         'columns',
         `se esperaban ${this.binMapper.nFeatures} variables, hay ${columns.length}`,
       );
+    return n;
+  }
+
+  /**
+   * Tree-path (Saabas) attribution of the raw scores (log rate or logit): along each tree's path,
+   * the change from a split node's value to its child's is credited to the split's feature. `base`
+   * (the baseline plus every root's value) plus a row's contributions is its raw score, exactly up
+   * to rounding. `contributions[i · F + f]`: row i, feature f. Null for models without node values.
+   */
+  contributions(columns: readonly Float32Array[]): { base: number; contributions: Float64Array } | null {
+    if (!this.nodeValues) return null;
+    const n = this.checkColumns(columns);
+    const F = this.binMapper.nFeatures;
+    const { feature, threshold, missingLeft, left, right, value } = this.nodes;
+    let base = this.baseline;
+    for (const root of this.treeStart) base += value[root] as number;
+    const out = new Float64Array(n * F);
+    for (const root of this.treeStart)
+      for (let i = 0; i < n; i++) {
+        let k = root;
+        for (let f = feature[k] as number; f >= 0; f = feature[k] as number) {
+          const x = (columns[f] as Float32Array)[i] as number;
+          const goLeft = Number.isNaN(x) ? missingLeft[k] === 1 : x <= (threshold[k] as number);
+          const child = goLeft ? (left[k] as number) : (right[k] as number);
+          out[i * F + f] = (out[i * F + f] as number) + (value[child] as number) - (value[k] as number);
+          k = child;
+        }
+      }
+    return { base, contributions: out };
+  }
+
+  /** Raw scores (log rate or logit) of rows given as Float32 columns (NaN = missing). */
+  predictRaw(columns: readonly Float32Array[]): Float64Array {
+    const n = this.checkColumns(columns);
     const { feature, threshold, missingLeft, left, right, value } = this.nodes;
     const out = new Float64Array(n).fill(this.baseline);
     for (const root of this.treeStart)
@@ -244,6 +284,7 @@ export class GbtModel {
       thresholds: { offsets: encode(offsets), values: encode(values) },
       treeStart: encode(this.treeStart),
       nodes: encodeNodes(this.nodes),
+      ...(this.nodeValues ? { nodeValues: true as const } : {}),
     };
   }
 
@@ -281,7 +322,7 @@ export class GbtModel {
       },
       { nFeatures: mapper.nFeatures },
     );
-    return new GbtModel(a.loss, a.baseline, mapper, treeStart, nodes);
+    return new GbtModel(a.loss, a.baseline, mapper, treeStart, nodes, a.nodeValues === true);
   }
 }
 
@@ -507,7 +548,7 @@ export function fitGbt(
     roots.length = bestTrees;
     builder.truncate(keep);
   }
-  return new GbtModel(o.loss, baseline, mapper, Int32Array.from(roots), builder.build());
+  return new GbtModel(o.loss, baseline, mapper, Int32Array.from(roots), builder.build(), true);
 }
 
 /** A sorted sample of `k` of the given rows, without replacement. */
@@ -687,6 +728,10 @@ class TreeGrower {
     builder.threshold[node] =
       (this.mapper.thresholds[s.feature] as Float64Array)[s.bin] ?? Number.POSITIVE_INFINITY;
     builder.missingLeft[node] = s.missingLeft ? 1 : 0;
+    // The node's own (shrunk Newton) value, as if it stayed a leaf: prediction never reads it, the
+    // tree-path attribution (`contributions`) credits the change from it to each child to the split.
+    const v = (-this.o.learningRate * leaf.g) / (leaf.h + this.o.l2);
+    builder.value[node] = Number.isFinite(v) ? v : 0;
     const ln = builder.add();
     const rn = builder.add();
     builder.left[node] = ln;

@@ -13,7 +13,12 @@
  * - `noLeakage`: training on `knownBefore(events, cutoff)` and on `knownBefore(events + later
  *   events, cutoff)` gives identical forecasts (the later events include some that occurred before
  *   the cutoff but were registered at or after it);
- * - `emptyTraining`: no training events give a valid surface (all zero unless told otherwise), never NaN.
+ * - `emptyTraining`: no training events give a valid surface (all zero unless told otherwise), never NaN;
+ * - `explain` (only for modules declared with `explains: true`): `explain(window, cells)` gives one
+ *   entry per asked cell whose `value` is `predict`'s (1e-9 relative) and whose parts add up to it
+ *   (ETAS: background + triggered; features: inverse link of base + contributions + rest), at most
+ *   `EXPLAIN_TOP_FEATURES` features largest first with Spanish labels; a restored model explains
+ *   identically; a masked cell is refused.
  *
  * A check can be skipped only with a reason, which is printed in the test name. The fixture is a
  * 20×20 grid of 150 m cells with a masked corner and a few hundred seeded synthetic events around
@@ -26,7 +31,14 @@ import { cellCount, type GridSpec } from '../core/grid.ts';
 import { mulberry32 } from '../core/random.ts';
 import { CATEGORY_CODES } from '../core/taxonomy.ts';
 import { runBacktest } from '../evaluation/backtest/runner.ts';
-import type { FitContext, ForecastWindow, ModelArtifact, Predictor, PredictorModule } from './predictor.ts';
+import {
+  EXPLAIN_TOP_FEATURES,
+  type FitContext,
+  type ForecastWindow,
+  type ModelArtifact,
+  type Predictor,
+  type PredictorModule,
+} from './predictor.ts';
 
 /** The checks of the suite, by name (the keys of `options.skip`). */
 export const CONFORMANCE_CHECKS = [
@@ -38,6 +50,7 @@ export const CONFORMANCE_CHECKS = [
   'artifactErrors',
   'noLeakage',
   'emptyTraining',
+  'explain',
 ] as const;
 /** One of {@link CONFORMANCE_CHECKS}. */
 export type ConformanceCheck = (typeof CONFORMANCE_CHECKS)[number];
@@ -53,6 +66,8 @@ export interface ConformanceOptions {
    * (for models that do not use the events, such as the random baseline).
    */
   emptySurface?: 'zero' | 'any';
+  /** The module's predictors implement `explain`: declares the `explain` check. */
+  explains?: boolean;
 }
 
 /** The synthetic data of the suite. */
@@ -325,6 +340,52 @@ export function runPredictorConformance<C>(
         expect(predictAll(b)).toEqual(predictAll(await fitted()));
       },
     );
+
+    if (options.explains)
+      check('explain', 'explains each asked cell: its value, parts that add up to it', async () => {
+        const p = await fitted();
+        expect(typeof p.explain).toBe('function');
+        const explain = (q: Predictor, w: ForecastWindow, cells: Int32Array) =>
+          (q.explain as NonNullable<Predictor['explain']>)(w, cells);
+        const cells = Int32Array.from(fx.mask.keys()).filter((c) => fx.mask[c] === 1);
+        const close = (a: number, b: number): void =>
+          expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(Math.abs(a), Math.abs(b), 1e-300));
+        const json = JSON.parse(JSON.stringify(p.toArtifact())) as ModelArtifact;
+        const restored = await module.fromArtifact(json, restoreCtx);
+        let labelled = 0;
+        for (const w of fx.windows) {
+          const values = p.predict(w).values;
+          const ex = explain(p, w, cells);
+          expect(ex.map((e) => e.cell)).toEqual([...cells]);
+          for (const e of ex) {
+            close(e.value, values[e.cell] as number);
+            if (e.kind === 'etas') {
+              expect(e.background).toBeGreaterThanOrEqual(0);
+              expect(e.triggered).toBeGreaterThanOrEqual(0);
+              close(e.background + e.triggered, e.value);
+            } else {
+              expect(e.contributions.length).toBeLessThanOrEqual(EXPLAIN_TOP_FEATURES);
+              let raw = e.base + e.rest;
+              e.contributions.forEach((c, i) => {
+                raw += c.value;
+                if (i > 0)
+                  expect(Math.abs(c.value)).toBeLessThanOrEqual(
+                    Math.abs((e.contributions[i - 1] as { value: number }).value),
+                  );
+                if (c.label !== c.feature) labelled++;
+              });
+              close(e.link === 'log' ? Math.exp(raw) : raw, e.value);
+            }
+          }
+          expect(explain(restored, w, cells)).toEqual(ex);
+        }
+        if (explain(p, fx.windows[0] as ForecastWindow, cells.slice(0, 1))[0]?.kind === 'features')
+          expect(labelled).toBeGreaterThan(0);
+        const masked = fx.mask.indexOf(0);
+        expect(() => explain(p, fx.windows[0] as ForecastWindow, Int32Array.of(masked))).toThrow(
+          ValidationError,
+        );
+      });
 
     check('emptyTraining', 'no training events give a valid surface, never NaN', async () => {
       const empty = createEventSet({ t: [], x: [], y: [] });

@@ -15,6 +15,48 @@ export interface ForecastWindow {
   readonly end: number;
 }
 
+/** One feature's part of a learned model's value (tree-path attribution, on the model's link scale). */
+export interface FeatureContribution {
+  /** The feature column's name, e.g. "count.property.30d". */
+  readonly feature: string;
+  /** Its Spanish label, e.g. "robos y hurtos en la celda, últimos 30 días". */
+  readonly label: string;
+  /** Change of the raw score credited to the feature (> 0 pushes the value up). */
+  readonly value: number;
+}
+
+/**
+ * What a cell's predicted value is made of, one type for every model that explains itself:
+ *
+ * - `etas` (self-exciting models): `background + triggered = value` — the cell's background rate
+ *   over the window and the part past events' kernels add;
+ * - `features` (tree ensembles): `inverseLink(base + Σ contributions + rest) = value`, with `base`
+ *   the ensemble's starting score (the same for every cell), `contributions` the features with the
+ *   largest |value| (at most {@link EXPLAIN_TOP_FEATURES}, largest first) and `rest` the sum of all
+ *   the others. `link` 'log': raw scores are log rates (a contribution v multiplies the value by
+ *   e^v); 'identity': contributions are expected events added.
+ */
+export type CellExplanation =
+  | {
+      readonly kind: 'etas';
+      readonly cell: number;
+      readonly value: number;
+      readonly background: number;
+      readonly triggered: number;
+    }
+  | {
+      readonly kind: 'features';
+      readonly cell: number;
+      readonly value: number;
+      readonly link: 'log' | 'identity';
+      readonly base: number;
+      readonly contributions: readonly FeatureContribution[];
+      readonly rest: number;
+    };
+
+/** Most features a `features` explanation names (the others are summed into `rest`). */
+export const EXPLAIN_TOP_FEATURES = 8;
+
 /** Facts of the study area that learned models use as features (calendar, district). */
 export interface AreaFacts {
   /** IANA time zone of the area (local day, hour, turno). */
@@ -72,6 +114,13 @@ export interface Predictor {
    * Optional; learned models expose it.
    */
   trainingReport?(): Record<string, number>;
+  /**
+   * How the value of each of `cells` (valid cells, ascending) for `window` is made up, by the
+   * model itself; one entry per cell, in that order, `value` equal to `predict(window)`'s. Optional:
+   * models without an honest, cheap decomposition leave it out (docs/forecasting.md
+   * "How a model explains a cell").
+   */
+  explain?(window: ForecastWindow, cells: Int32Array): CellExplanation[];
   toArtifact(): ModelArtifact;
 }
 

@@ -41,6 +41,8 @@ const learnerShape = {
 function wrap(model: ForestModel): TrainedLearner {
   return {
     predict: (columns) => model.predict(columns),
+    // Leaf means are rates: contributions add expected events.
+    explain: (columns) => ({ link: 'identity', ...model.contributions(columns) }),
     toJSON: () => model.toArtifact(),
     report: { trees: model.treeCount },
   };

@@ -6,7 +6,10 @@ import { CATEGORY_CODES } from '../../core/taxonomy.ts';
 import { runPredictorConformance } from '../conformance.case.ts';
 import { gbtGrid } from './gbt-grid.ts';
 
-runPredictorConformance(gbtGrid, { config: { trainDays: 60, iterations: 20, minSamplesLeaf: 20 } });
+runPredictorConformance(gbtGrid, {
+  config: { trainDays: 60, iterations: 20, minSamplesLeaf: 20 },
+  explains: true,
+});
 runPredictorConformance(gbtGrid, {
   config: {
     trainDays: 60,

@@ -48,6 +48,15 @@ const learnerShape = {
 function wrap(model: GbtModel): TrainedLearner {
   return {
     predict: (columns) => model.predict(columns),
+    // Poisson loss: the raw score is the log rate (models stored before attribution cannot explain).
+    ...(model.nodeValues
+      ? {
+          explain: (columns: readonly Float32Array[]) => ({
+            link: 'log' as const,
+            ...(model.contributions(columns) as { base: number; contributions: Float64Array }),
+          }),
+        }
+      : {}),
     toJSON: () => model.toArtifact(),
     report: { trees: model.treeCount },
   };

@@ -33,6 +33,7 @@ import { CATEGORY_CODES, CRIME_GROUPS, type CrimeCategory } from '../../core/tax
 import { localToUtc, TURNO_BANDS, utcToLocal } from '../../core/time.ts';
 import { buildFeatures, type CrimeGroup, type FeatureWindow } from '../../features/build.ts';
 import { clusterBlock } from '../../features/clusters.ts';
+import { featureLabel } from '../../features/labels.ts';
 import type { CellFeatureBlock, FeatureSchema } from '../../features/matrix.ts';
 import {
   checkArtifact,
@@ -44,18 +45,30 @@ import {
   parseModelConfig,
   parseModelState,
 } from '../model-kit.ts';
-import type {
-  AreaFacts,
-  FitContext,
-  ForecastWindow,
-  ModelArtifact,
-  Predictor,
-  PredictorModule,
+import {
+  type AreaFacts,
+  type CellExplanation,
+  EXPLAIN_TOP_FEATURES,
+  type FitContext,
+  type ForecastWindow,
+  type ModelArtifact,
+  type Predictor,
+  type PredictorModule,
 } from '../predictor.ts';
 
 /** A trained learner: rows of feature columns (and sequences, if it asked) → expected events per row. */
 export interface TrainedLearner {
   predict(columns: readonly Float32Array[], sequences?: Float32Array): Float64Array;
+  /**
+   * Per-feature attribution of the rows' predictions (tree ensembles): `base` plus row i's
+   * `contributions[i · F + f]` over the features is its prediction on the `link` scale ('log': log
+   * rate; 'identity': the rate). Absent for a learner that cannot attribute.
+   */
+  explain?(columns: readonly Float32Array[]): {
+    link: 'log' | 'identity';
+    base: number;
+    contributions: Float64Array;
+  };
   /** Plain JSON (typed arrays as base64) that the learner's `restore` reads back. */
   toJSON(): unknown;
   /** Training facts for reports (e.g. iterations, training deviance). */
@@ -405,61 +418,113 @@ export function createLearnedModule<L extends object>(
     });
   };
 
-  const makePredictor = (f: Fitted<Config>, ctx: Omit<FitContext, 'cutoff'>): Predictor => ({
-    kind: spec.kind,
-    predict(window: ForecastWindow): RiskSurface {
-      checkWindow(window);
-      const area = areaOf(ctx);
-      const asOf = Math.min(f.cutoff, dayStart(window.start, area.timeZone));
-      const m = features(f, ctx, [{ start: window.start, end: window.end, asOf }]);
-      const days = spec.learner.sequenceDays?.(learnerOptions(f.config));
-      const seq = days
-        ? dailySequences(f.allEvents ?? f.events, ctx.grid, m.cells, [asOf], days, f.target ?? 'all')
-        : undefined;
-      const rates = f.learner.predict(m.columns, seq);
-      const values = new Float64Array(cellCount(ctx.grid));
-      m.cells.forEach((c, k) => {
-        const v = rates[k] as number;
-        values[c] = Number.isFinite(v) && v > 0 ? v : 0;
-      });
-      return createRiskSurface(ctx.grid, values, ctx.mask);
-    },
-    condition(events: EventSet, cutoff: number, allEvents?: EventSet): Predictor {
-      return makePredictor(
-        {
-          ...f,
-          cutoff,
-          events,
-          allEvents:
-            f.config.otherGroups && allEvents ? allEvents : f.allEvents && !allEvents ? f.allEvents : null,
-        },
-        ctx,
-      );
-    },
-    trainingReport(): Record<string, number> {
-      const { windows, rows, targetEvents, learner } = f.summary;
-      return { trainingWindows: windows, trainingRows: rows, trainingTargetEvents: targetEvents, ...learner };
-    },
-    toArtifact(): ModelArtifact {
-      return {
-        kind: spec.kind,
-        schemaVersion: spec.schemaVersion,
-        config: f.config,
-        state: {
-          cutoff: f.cutoff,
-          cellCount: cellCount(ctx.grid),
-          target: f.target,
-          groups: f.groups,
-          featureSchema: f.schema,
-          summary: f.summary,
-          learner: f.learner.toJSON(),
-          events: eventsToState(f.events),
-          allEvents: f.allEvents ? eventsToState(f.allEvents) : null,
-          ...(f.clusters ? { clusterAsOf: f.clusters.asOf, clusterSeed: f.clusters.seed } : {}),
-        },
-      };
-    },
-  });
+  /** The feature rows of `window` (every valid cell, or `cells`), as of its local day's start. */
+  const windowFeatures = (
+    f: Fitted<Config>,
+    ctx: Omit<FitContext, 'cutoff'>,
+    window: ForecastWindow,
+    cells?: Int32Array,
+  ) => {
+    checkWindow(window);
+    const asOf = Math.min(f.cutoff, dayStart(window.start, areaOf(ctx).timeZone));
+    return { asOf, m: features(f, ctx, [{ start: window.start, end: window.end, asOf }], cells) };
+  };
+  const clampRate = (v: number): number => (Number.isFinite(v) && v > 0 ? v : 0);
+
+  const makePredictor = (f: Fitted<Config>, ctx: Omit<FitContext, 'cutoff'>): Predictor => {
+    const predictor: Predictor = {
+      kind: spec.kind,
+      predict(window: ForecastWindow): RiskSurface {
+        const { asOf, m } = windowFeatures(f, ctx, window);
+        const days = spec.learner.sequenceDays?.(learnerOptions(f.config));
+        const seq = days
+          ? dailySequences(f.allEvents ?? f.events, ctx.grid, m.cells, [asOf], days, f.target ?? 'all')
+          : undefined;
+        const rates = f.learner.predict(m.columns, seq);
+        const values = new Float64Array(cellCount(ctx.grid));
+        m.cells.forEach((c, k) => {
+          values[c] = clampRate(rates[k] as number);
+        });
+        return createRiskSurface(ctx.grid, values, ctx.mask);
+      },
+      condition(events: EventSet, cutoff: number, allEvents?: EventSet): Predictor {
+        return makePredictor(
+          {
+            ...f,
+            cutoff,
+            events,
+            allEvents:
+              f.config.otherGroups && allEvents ? allEvents : f.allEvents && !allEvents ? f.allEvents : null,
+          },
+          ctx,
+        );
+      },
+      trainingReport(): Record<string, number> {
+        const { windows, rows, targetEvents, learner } = f.summary;
+        return {
+          trainingWindows: windows,
+          trainingRows: rows,
+          trainingTargetEvents: targetEvents,
+          ...learner,
+        };
+      },
+      toArtifact(): ModelArtifact {
+        return {
+          kind: spec.kind,
+          schemaVersion: spec.schemaVersion,
+          config: f.config,
+          state: {
+            cutoff: f.cutoff,
+            cellCount: cellCount(ctx.grid),
+            target: f.target,
+            groups: f.groups,
+            featureSchema: f.schema,
+            summary: f.summary,
+            learner: f.learner.toJSON(),
+            events: eventsToState(f.events),
+            allEvents: f.allEvents ? eventsToState(f.allEvents) : null,
+            ...(f.clusters ? { clusterAsOf: f.clusters.asOf, clusterSeed: f.clusters.seed } : {}),
+          },
+        };
+      },
+    };
+    const attribute = f.learner.explain?.bind(f.learner);
+    if (!attribute) return predictor;
+    return {
+      ...predictor,
+      explain(window: ForecastWindow, cells: Int32Array): CellExplanation[] {
+        const { m } = windowFeatures(f, ctx, window, cells);
+        const { link, base, contributions } = attribute(m.columns);
+        const names = m.schema.columns.map((c) => c.name);
+        const F = names.length;
+        return Array.from(m.cells, (cell, k): CellExplanation => {
+          let raw = base;
+          const parts: { f: number; v: number }[] = [];
+          for (let j = 0; j < F; j++) {
+            const v = contributions[k * F + j] as number;
+            raw += v;
+            if (v !== 0) parts.push({ f: j, v });
+          }
+          parts.sort((a, b) => Math.abs(b.v) - Math.abs(a.v) || a.f - b.f);
+          const top = parts.slice(0, EXPLAIN_TOP_FEATURES);
+          let rest = 0;
+          for (const p of parts.slice(EXPLAIN_TOP_FEATURES)) rest += p.v;
+          return {
+            kind: 'features',
+            cell,
+            value: clampRate(link === 'log' ? Math.exp(raw) : raw),
+            link,
+            base,
+            contributions: top.map((p) => {
+              const feature = names[p.f] as string;
+              return { feature, label: featureLabel(feature), value: p.v };
+            }),
+            rest,
+          };
+        });
+      },
+    };
+  };
 
   return {
     kind: spec.kind,

@@ -371,6 +371,51 @@ describe('seppGrid module', () => {
  * So the test asserts recovery on all 5 years, within 10 % of the generator's θ and 1/ω and within
  * 3 % of the within-cell θ computed from the truth, and records that the 1-year fit is lower.
  */
+describe('seppGrid explain: background and triggered parts', () => {
+  const cutoff = Date.UTC(2024, 0, 31);
+  const artifact: ModelArtifact = {
+    kind: 'sepp-grid',
+    schemaVersion: 1,
+    config: seppGrid.defaults,
+    state: {
+      cutoff,
+      theta: 0.4,
+      omegaPerDay: 0.5,
+      // valid cells 0, 1, 3 (cell 2 masked)
+      mu: [0.2, 0.05, 0],
+      // cell 0: events 1 and 3 days before the cutoff; cell 1: none; cell 3: one 2 days before
+      recentSlots: [0, 0, 2],
+      recentTimes: [cutoff - 3 * DAY, cutoff - DAY, cutoff - 2 * DAY],
+      fit: { iterations: 1, converged: true, eventsUsed: 3, trainingDays: 30 },
+    } satisfies SeppGridState,
+  };
+  const model = seppGrid.fromArtifact(artifact, { grid: tinyGrid, mask: tinyMask, seed: 1 });
+
+  it('splits each value into μ·H and the kernels of past events, summing to the prediction', () => {
+    const w = { start: cutoff + 6 * 3_600_000, end: cutoff + 12 * 3_600_000 };
+    const values = model.predict(w).values;
+    const [c0, c1, c3] = model.explain?.(w, Int32Array.of(0, 1, 3)) ?? [];
+    const H = 0.25;
+    const a = 0.25; // the window starts 6 h after the cutoff
+    const kernel = (age: number) => 0.4 * (Math.exp(-0.5 * (age + a)) - Math.exp(-0.5 * (age + a + H)));
+    expect(c0).toMatchObject({ kind: 'etas', cell: 0 });
+    if (c0?.kind !== 'etas' || c1?.kind !== 'etas' || c3?.kind !== 'etas') throw new Error('etas expected');
+    expect(c0.background).toBeCloseTo(0.2 * H, 14);
+    expect(c0.triggered).toBeCloseTo(kernel(1) + kernel(3), 14);
+    // No recent event in cell 1: nothing is triggered, the value is its background.
+    expect(c1.triggered).toBe(0);
+    expect(c1.background).toBeCloseTo(0.05 * H, 14);
+    // Cell 3 has no background: all of its value is triggered.
+    expect(c3.background).toBe(0);
+    expect(c3.triggered).toBeCloseTo(kernel(2), 14);
+    for (const e of [c0, c1, c3]) {
+      expect(e.value).toBe(values[e.cell]);
+      expect(Math.abs(e.background + e.triggered - e.value)).toBeLessThanOrEqual(1e-9 * e.value);
+    }
+    expect(() => model.explain?.(w, Int32Array.of(2))).toThrow(ValidationError);
+  });
+});
+
 describe('parameter recovery on synthetic Callao data', () => {
   const geojson = JSON.parse(readFileSync('assets/callao/districts.geojson', 'utf8'));
   const area = compileStudyArea(
@@ -431,7 +476,7 @@ describe('parameter recovery on synthetic Callao data', () => {
   });
 });
 
-runPredictorConformance(seppGrid);
+runPredictorConformance(seppGrid, { explains: true });
 
 describe('sepp-grid conditioning', () => {
   it('reuses the fitted parameters on newer data exactly like a fit would use that history', () => {

@@ -42,7 +42,14 @@ import type { EventSet } from '../../core/events.ts';
 import { cellCount, cellOf, type GridSpec } from '../../core/grid.ts';
 import { createRiskSurface, type RiskSurface } from '../../core/risk-surface.ts';
 import { describeSettings } from '../model-kit.ts';
-import type { FitContext, ForecastWindow, ModelArtifact, Predictor, PredictorModule } from '../predictor.ts';
+import type {
+  CellExplanation,
+  FitContext,
+  ForecastWindow,
+  ModelArtifact,
+  Predictor,
+  PredictorModule,
+} from '../predictor.ts';
 
 /** The model's kind, as written in artifacts. */
 export const SEPP_GRID_KIND = 'sepp-grid';
@@ -408,15 +415,18 @@ function makePredictor(f: Fitted): SeppGridPredictor {
     times: f.recent.times.map((t) => (t - f.cutoff) / DAY_MS),
   };
   const n = cellCount(f.grid);
+  const checkWindow = (window: ForecastWindow): void => {
+    if (!(Number.isFinite(window.start) && Number.isFinite(window.end) && window.end > window.start))
+      throw new ValidationError(
+        'window',
+        `ventana de pronóstico inválida: [${window.start}, ${window.end}) (se espera inicio < fin, en ms)`,
+      );
+  };
   return {
     kind: SEPP_GRID_KIND,
     fitted,
     predict(window: ForecastWindow): RiskSurface {
-      if (!(Number.isFinite(window.start) && Number.isFinite(window.end) && window.end > window.start))
-        throw new ValidationError(
-          'window',
-          `ventana de pronóstico inválida: [${window.start}, ${window.end}) (se espera inicio < fin, en ms)`,
-        );
+      checkWindow(window);
       const bySlot = expectedCounts(
         recentDays,
         f.params,
@@ -426,6 +436,33 @@ function makePredictor(f: Fitted): SeppGridPredictor {
       const values = new Float64Array(n);
       for (let s = 0; s < bySlot.length; s++) values[f.slotCell[s] as number] = bySlot[s] as number;
       return createRiskSurface(f.grid, values, f.mask);
+    },
+    /**
+     * Background μ_n H and triggered Σ_j θ (e^{−ω(t0 − t_j)} − e^{−ω(t0 + H − t_j)}) of each cell:
+     * the two terms of {@link expectedCounts}, summed in its order for `value`.
+     */
+    explain(window: ForecastWindow, cells: Int32Array): CellExplanation[] {
+      checkWindow(window);
+      const t0 = (window.start - f.cutoff) / DAY_MS;
+      const H = (window.end - window.start) / DAY_MS;
+      const { mu, theta, omega } = f.params;
+      const windowShare = theta * -Math.expm1(-omega * H);
+      const { offsets, times } = recentDays;
+      return Array.from(cells, (c): CellExplanation => {
+        const s = c >= 0 && c < n ? (f.cellSlot[c] as number) : -1;
+        if (s < 0) throw new ValidationError('cells', `la celda ${c} no es una celda válida de la grilla`);
+        const background = (mu[s] as number) * H;
+        let value = background;
+        let triggered = 0;
+        for (let j = offsets[s] as number; j < (offsets[s + 1] as number); j++) {
+          const age = t0 - (times[j] as number);
+          if (!(age > 0)) continue;
+          const part = windowShare * Math.exp(-omega * age);
+          value += part;
+          triggered += part;
+        }
+        return { kind: 'etas', cell: c, value, background, triggered };
+      });
     },
     condition(events: EventSet, cutoff: number): SeppGridPredictor {
       // Same background and trigger parameters; the trigger history is the newer data's.
