@@ -22,25 +22,9 @@
  * number (outside protected categories) are kept.
  */
 
-export const PII_KINDS = ['dni', 'phone', 'plate', 'email', 'name', 'address'] as const;
-export type PiiKind = (typeof PII_KINDS)[number];
+import { PII_PLACEHOLDERS, type PiiKind, type PiiSpan } from '../core/pii.ts';
 
-/** What replaces each finding in the redacted text. */
-export const PII_PLACEHOLDERS: Readonly<Record<PiiKind, string>> = {
-  dni: '[DNI]',
-  phone: '[TELÉFONO]',
-  plate: '[PLACA]',
-  email: '[CORREO]',
-  name: '[NOMBRE]',
-  address: '[DIRECCIÓN]',
-};
-
-/** One finding: `text.slice(start, end)` of the input is personal data of this kind. */
-export interface PiiSpan {
-  kind: PiiKind;
-  start: number;
-  end: number;
-}
+export { PII_KINDS, PII_PLACEHOLDERS, type PiiKind, type PiiSpan } from '../core/pii.ts';
 
 export interface RedactOptions {
   /** The incident's category is protected (src/core/taxonomy.ts `restricted`): street mentions go too. */
@@ -173,9 +157,9 @@ function findPlates(text: string, add: Add): void {
 // Addresses
 // ---------------------------------------------------------------------------------------------------
 
-const STREET_TYPE = String.raw`(?:\bAv(?:da)?\.?|\bAVDA?\.?|\bAvenida|\bAVENIDA|\bJr\.|\bJR\.?|\bJir[óo]n|\bJIR[ÓO]N|\bCalle|\bCALLE|\bCa\.|\bPsje\.?|\bPSJE\.?|\bPje\.|\bPasaje|\bPASAJE|\bProl\.|\bPROL\.|\bProlongaci[óo]n|\bPROLONGACI[ÓO]N|\bMalec[óo]n|\bMALEC[ÓO]N|\bAlameda|\bCarretera|\bCARRETERA)`;
+const STREET_TYPE = String.raw`(?:\bAv(?:da)?\.?|\bAV(?:DA)?\.?|\bAvenida|\bAVENIDA|\bJr\.|\bJR\.?|\bJir[óo]n|\bJIR[ÓO]N|\bCalle|\bCALLE|\bCa\.|\bPsje\.?|\bPSJE\.?|\bPje\.|\bPasaje|\bPASAJE|\bProl\.|\bPROL\.|\bProlongaci[óo]n|\bPROLONGACI[ÓO]N|\bMalec[óo]n|\bMALEC[ÓO]N|\bAlameda|\bCarretera|\bCARRETERA)`;
 /** One word of a street name: capitalised, a particle, or "2" in "2 de Mayo". */
-const STREET_WORD = String.raw`(?:\p{Lu}[\p{L}\p{M}'’]*\.?|\d{1,2}(?=\s+de\s)|de|del|la|las|los|el|y|DE|DEL|LA|LAS|LOS|EL|Y)`;
+const STREET_WORD = String.raw`(?:(?!(?:CDRA|CUADRA|CDA|KM|ALT|ALTURA|ESQ|ESQUINA|MZ|MZA|LT|LTE|N)(?![\p{L}\p{N}]))\p{Lu}[\p{L}\p{M}'’]*\.?|\d{1,2}(?=\s+(?:de|DE)\s)|de|del|la|las|los|el|y|DE|DEL|LA|LAS|LOS|EL|Y)`;
 const BLOCK_LOT = String.raw`(?:\b(?:Mz|MZ|Mza|MZA|Manzana|MANZANA)\.?\s*[A-Z0-9]{1,3}\s*,?\s*(?:Lt|LT|Lte|LTE|Lote|LOTE)\.?\s*\d{1,3}[A-Z]?\b)`;
 const HOUSE_NUMBER = String.raw`(?:\s*,?\s+${NUMBER_SIGN}?\d{1,5}[A-Z]?(?![\p{N}:]|[.,]\d)(?:\s*(?:Int\.|Dpto\.|interior|departamento|piso)\s*\d{1,4}[A-Z]?)?)`;
 const EXACT_ADDRESS = new RegExp(
@@ -206,7 +190,7 @@ function findAddresses(text: string, protectedCategory: boolean, add: Add): void
 const NAME_CUE = new RegExp(
   [
     String.raw`\b(?:el|la|los|las|del|al|su|sus)\s+(?:presunt[oa]s?\s+)?(?:agraviad[oa]s?|denunciantes?|intervenid[oa]s?|detenid[oa]s?|investigad[oa]s?|sospechos[oa]s?|v[íi]ctimas?|menor|conductor(?:a|es)?|propietari[oa]s?|testigos?|ciudadan[oa]s?|occis[oa]|fallecid[oa]|autor(?:a|es)?|hij[oa]|espos[oa]|conviviente|ex\s?pareja|pareja|agresor(?:a)?|imputad[oa]s?)`,
-    String.raw`\bidentificad[oa]s?\s+como`,
+    String.raw`\bidentific(?:ad[oa]s?|ó|a)\s+como`,
     String.raw`\bconocid[oa]s?\s+como`,
     String.raw`\b(?:de|a)\s+nombres?(?:\s+de)?`,
     String.raw`\bquien\s+dijo\s+llamarse`,
@@ -230,6 +214,7 @@ const NAME_PARTICLE = /[ \t]+(?:(?:de|del|la|las|los|y|DE|DEL|LA|LAS|LOS|Y)[ \t]
 const NAME_GAP = /[ \t]+/y;
 /** Capitalised words after a cue that are not names (institutions, places, street types, pronouns). */
 const NOT_NAME = new Set([
+  // institutions, places, street types
   'PNP',
   'POLICIA',
   'SERENAZGO',
@@ -254,6 +239,8 @@ const NOT_NAME = new Set([
   'MZ',
   'LT',
   'DNI',
+  'ALIAS',
+  // forms of address (a cue of their own)
   'SR',
   'SRA',
   'SRTA',
@@ -262,28 +249,83 @@ const NOT_NAME = new Set([
   'SENORITA',
   'DON',
   'DONA',
+  // words that follow a cue in capitals-only narratives ("EL AGRAVIADO REFIERE QUE …")
+  'QUE',
   'QUIEN',
   'QUIENES',
+  'CUANDO',
+  'MIENTRAS',
+  'SEGUN',
+  'TRAS',
+  'NN',
+  'NO',
+  'SIN',
+  'CON',
+  'POR',
+  'PARA',
+  'EN',
+  'AL',
+  'DEL',
+  'DE',
+  'A',
+  'Y',
+  'O',
+  'SU',
+  'SUS',
+  'UN',
+  'UNA',
   'EL',
   'ELLA',
   'LA',
   'LOS',
   'LAS',
-  'NN',
-  'NO',
-  'SIN',
-  'CON',
-  'FUE',
+  'LE',
+  'LES',
   'SE',
   'ES',
   'ERA',
-  'CUANDO',
-  'MIENTRAS',
-  'SEGUN',
-  'DE',
-  'EN',
-  'Y',
+  'FUE',
+  'ESTA',
+  'ESTABA',
+  'REFIERE',
+  'REFIEREN',
+  'DENUNCIA',
+  'DENUNCIAN',
+  'INDICA',
+  'MANIFIESTA',
+  'SENALA',
+  'SOLICITA',
+  'HABRIA',
+  'PROPIETARIO',
+  'PROPIETARIA',
+  'IDENTIFICADO',
+  'IDENTIFICADA',
+  'DOMICILIADO',
+  'DOMICILIADA',
+  'NATURAL',
+  'MAYOR',
+  'MENOR',
+  'EDAD',
+  'AGRAVIADO',
+  'AGRAVIADA',
+  'DENUNCIANTE',
+  'VICTIMA',
+  'CIUDADANO',
+  'CIUDADANA',
+  'RECURRENTE',
+  'SUJETO',
+  'INTERVENIDO',
+  'INTERVENIDA',
+  'DETENIDO',
+  'DETENIDA',
+  'VEHICULO',
+  'MOTOTAXI',
+  'TAXI',
+  'PERSONAL',
+  'HORAS',
 ]);
+/** Verb forms that end a name in capitals-only text: "… REFIRIENDO", "… PAGÓ", "… HUYERON". */
+const VERB_ENDING = /(?:IENDO|ANDO|ARON|IERON|Ó)$/u;
 
 function fold(word: string): string {
   return word
@@ -320,7 +362,8 @@ function findNames(text: string, add: Add): void {
   // Surnames repeated later without a cue ("… Quispe refirió que …").
   const words = new Set<string>();
   for (const s of names) {
-    for (const w of text.slice(s.start, s.end).match(/[\p{L}\p{M}'’]{4,}/gu) ?? []) {
+    // First names ("Juan") recur in places ("Urb. Juan Pablo II"): only later words are searched.
+    for (const w of (text.slice(s.start, s.end).match(/[\p{L}\p{M}'’]{4,}/gu) ?? []).slice(1)) {
       if (/^\p{Lu}/u.test(w) && !NOT_NAME.has(fold(w))) words.add(w);
     }
   }
@@ -341,7 +384,7 @@ function nameAt(text: string, at: number): PiiSpan | null {
       pos += gap[0].length;
     }
     const word = sticky(NAME_WORD, text, pos);
-    if (!word || NOT_NAME.has(fold(word[0]))) break;
+    if (!word || NOT_NAME.has(fold(word[0])) || VERB_ENDING.test(word[0].toUpperCase())) break;
     pos += word[0].length;
     end = pos;
   }
