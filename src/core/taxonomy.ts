@@ -82,6 +82,14 @@ export const CRIME_GROUPS = {
   all: CATEGORY_CODES.filter((c) => !CRIME_CATEGORIES[c].restricted),
 } as const satisfies Record<string, readonly CrimeCategory[]>;
 
+/** Spanish names of the crime groups (printed documents; the dashboard has its own es/en strings). */
+export const CRIME_GROUP_LABELS: Readonly<Record<keyof typeof CRIME_GROUPS, string>> = {
+  property: 'Patrimonio (hurto y robo)',
+  extorsion: 'Extorsión',
+  violent: 'Violentos (homicidio, lesiones, secuestro, robo)',
+  all: 'Todos (sin categorías protegidas)',
+};
+
 export function isCategory(value: string): value is CrimeCategory {
   return Object.hasOwn(CRIME_CATEGORIES, value);
 }

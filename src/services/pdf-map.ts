@@ -158,8 +158,15 @@ export function vectorMapSvg(
       x += centre[0] as number;
       y += centre[1] as number;
     }
-    const cx = px(x / p.area.cells.length);
-    const cy = py(y / p.area.cells.length);
+    let cx = px(x / p.area.cells.length);
+    let cy = py(y / p.area.cells.length);
+    // A mark smaller than its label keeps it visible: the label moves up and right, with a leader.
+    if (Math.sqrt(p.area.cells.length) * grid.cellSize * s < 16) {
+      const [x0, y0] = [cx, cy];
+      cx = num(Number(x0) + 10);
+      cy = num(Number(y0) - 10);
+      parts.push(`<path d="M${x0} ${y0} L${cx} ${cy}" stroke="${colours.areaOutline}" stroke-width="0.8"/>`);
+    }
     parts.push(
       `<circle cx="${cx}" cy="${cy}" r="6.5" fill="#ffffff" stroke="${colours.areaOutline}" stroke-width="1"/>`,
       `<text x="${cx}" y="${num(Number(cy) + 2.6)}" font-family="Roboto" font-weight="bold" font-size="7.5" text-anchor="middle" fill="#000000">${p.area.label}</text>`,

@@ -1,0 +1,243 @@
+/**
+ * The CODISEC briefing on both stores, through the real services: incidents written to the store
+ * for March 2025 and the months before, a day forecast and a turno forecast with a patrol plan;
+ * the briefing's trends (the small-number rule), what changed, hotspots, persistent zones, patrol
+ * coverage and grounding; its PDF rendered, the first page turned into pixels (pdftoppm) and the
+ * text read back (pdftotext). The pure helpers (previous period, verdict, period text) first.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ForbiddenError, ValidationError } from '../core/errors.ts';
+import { cellCenter } from '../core/grid.ts';
+import { mulberry32 } from '../core/random.ts';
+import { createRiskSurface } from '../core/risk-surface.ts';
+import { gridForArea } from '../geo/area-grid.ts';
+import type { StudyArea } from '../geo/study-area.ts';
+import { saveForecast } from '../storage/forecasts.ts';
+import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
+import { countColour, pdfPageImage, pdfPages, pdfText } from '../test/pdf.ts';
+import { getStudyArea } from './areas.ts';
+import type { AuditContext } from './audit.ts';
+import { type Briefing, briefing, periodText, previousPeriod, verdict } from './briefing.ts';
+import { BRIEFING_COLOURS, DRAFT_MARK, renderBriefingPdf } from './briefing-pdf.ts';
+import { makePatrolPlan } from './patrol-plans.ts';
+
+const ctx: AuditContext = { actor: 'user:ana', role: 'analyst', ip: null, requestId: null };
+const DISTRICT = '070101'; // Callao
+const AT = new Date('2025-04-02T15:00:00Z');
+
+describe('briefing helpers', () => {
+  it('compares whole months with the same number of whole months before, other periods with as many days before', () => {
+    expect(previousPeriod('2025-03-01', '2025-03-31')).toEqual({ from: '2025-02-01', to: '2025-02-28' });
+    expect(previousPeriod('2025-01-01', '2025-03-31')).toEqual({ from: '2024-10-01', to: '2024-12-31' });
+    expect(previousPeriod('2025-03-10', '2025-03-16')).toEqual({ from: '2025-03-03', to: '2025-03-09' });
+    expect(periodText('2025-03-01', '2025-03-31')).toBe('marzo de 2025');
+    expect(periodText('2025-01-01', '2025-03-31')).toBe('enero a marzo de 2025');
+    expect(periodText('2025-03-10', '2025-03-16')).toBe('10/03/2025 al 16/03/2025');
+  });
+
+  it('calls a change conclusive only with enough cases and an interval that excludes no change', () => {
+    expect(verdict(40, 20)).toBe('aumento');
+    expect(verdict(20, 40)).toBe('disminución');
+    expect(verdict(9, 1)).toBe('variación no concluyente'); // few cases
+    expect(verdict(12, 11)).toBe('variación no concluyente'); // the interval includes 0
+    expect(verdict(null, 30)).toBe('variación no concluyente'); // withheld
+  });
+});
+
+describe.each(BACKENDS)('CODISEC briefing on %s', (backend) => {
+  let t: TestDb;
+  let area: StudyArea;
+  /** A 150 m cell inside the district (persistence's grid): incidents go there. */
+  let hotCell: number;
+  let forecastId: number;
+  let ids = 0;
+
+  /** `n` incidents of `category` on the 15th of `month` (YYYY-MM) at noon, Lima, in the hot cell. */
+  const incidents = async (month: string, category: string, n: number, restricted = false) => {
+    const { grid } = gridForArea(area);
+    const xy = new Float64Array(2);
+    cellCenter(grid, hotCell, xy);
+    const [lon, lat] = area.projection.inverse(xy[0] as number, xy[1] as number);
+    await t.db.query(
+      `insert into incidents (source, external_id, study_area, batch_id, occurred_at, time_precision, lat, lon, x, y,
+         geo_quality, district_code, category, turno, channel, restricted)
+       select 'prueba', 'b-' || g, 'callao', 0, $1::timestamptz, 'exact', $2, $3, $4, $5, 'exact', $6, $7, 'tarde', 'reported', $8
+       from generate_series($9::int, $10::int) as g`,
+      [
+        `${month}-15T12:00:00-05:00`,
+        lat,
+        lon,
+        xy[0],
+        xy[1],
+        DISTRICT,
+        category,
+        restricted,
+        ids + 1,
+        ids + n,
+      ],
+    );
+    ids += n;
+  };
+
+  beforeAll(async () => {
+    t = await createTestDb(backend);
+    area = await getStudyArea(t.db, 'callao');
+    const g150 = gridForArea(area);
+    const index = area.def.districts.findIndex((d) => d.code === DISTRICT);
+    hotCell = g150.districtOfCell.indexOf(index);
+    // March 2025 against February: robo doubles, hurto and extorsión hardly move or are few.
+    await incidents('2025-03', 'robo', 40);
+    await incidents('2025-02', 'robo', 20);
+    await incidents('2025-03', 'hurto', 6);
+    await incidents('2025-02', 'hurto', 3);
+    await incidents('2025-03', 'extorsion', 12);
+    await incidents('2025-02', 'extorsion', 11);
+    await incidents('2025-03', 'violencia_familiar', 7, true);
+    // The same cell every month of the year before: a persistent zone.
+    for (let m = 4; m <= 12; m++) await incidents(`2024-${String(m).padStart(2, '0')}`, 'robo', 2);
+    await incidents('2025-01', 'robo', 2);
+    // The current day forecast and a turno forecast with a plan in the period.
+    const g500 = gridForArea(area, { cellSize: 500 });
+    const rand = mulberry32(5);
+    const values = Array.from(g500.mask, (m) => (m === 1 ? rand() ** 3 : 0));
+    const forecast = (horizon: 'day' | 'turno', day: string) => {
+      const start = new Date(`${day}T${horizon === 'day' ? '05' : '23'}:00:00Z`);
+      return saveForecast(t.db, {
+        area: 'callao',
+        group: 'all',
+        horizon,
+        turno: horizon === 'turno' ? 'noche' : null,
+        targetDay: day,
+        windowStart: start,
+        windowEnd: new Date(start.getTime() + (horizon === 'day' ? 24 : 6) * 3_600_000),
+        modelKind: 'naive-counts',
+        modelConfig: {},
+        dataCutoff: new Date(`${day}T05:00:00Z`),
+        eventsUsed: 100,
+        surface: createRiskSurface(g500.grid, values, g500.mask),
+      });
+    };
+    forecastId = await forecast('day', '2025-04-01');
+    await forecast('turno', '2025-03-20');
+    await makePatrolPlan(t.db, { area: 'callao', day: '2025-03-20', turno: 'noche', units: 30, actor: ctx });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  let full: Briefing;
+
+  it('trends per crime group with the small-number rule, what changed, hotspots, persistent zones, patrol coverage; every number a statistic', async () => {
+    full = await briefing(
+      t.db,
+      { area: 'callao', district: DISTRICT, from: '2025-03-01', to: '2025-03-31' },
+      'full',
+      ctx,
+    );
+    expect(full.district).toEqual({ code: DISTRICT, name: 'Callao' });
+    expect(full.previous).toEqual({ from: '2025-02-01', to: '2025-02-28' });
+    const row = (key: string) => full.trends.find((r) => r.key === key);
+    expect(row('property')).toMatchObject({ count: 46, previous: 23, verdict: 'aumento' });
+    expect(row('extorsion')).toMatchObject({ count: 12, previous: 11, verdict: 'variación no concluyente' });
+    // The full view counts the protected category in the total.
+    expect(row('total')).toMatchObject({ count: 65, previous: 34, label: 'Total (todas las categorías)' });
+    expect(full.changes[0]).toMatchObject({ key: 'robo', count: 40, previous: 20 });
+    expect(full.changes.map((r) => r.key)).toContain('violencia_familiar');
+
+    expect(full.hotspots?.forecastId).toBe(forecastId);
+    expect(full.hotspots?.places.length).toBeGreaterThan(0);
+    expect(full.hotspots?.places.length).toBeLessThanOrEqual(5);
+    expect(full.persistent.places[0]).toMatchObject({ cell: hotCell, value: 1 });
+    expect(full.patrol?.plans).toBe(1);
+
+    // Every statistic cited in the tables is in the grounding, with unique ids E1…En.
+    const stats = full.grounding.statistics;
+    expect(stats.map((s) => s.id)).toEqual(stats.map((_, i) => `E${i + 1}`));
+    const byId = new Map(stats.map((s) => [s.id, s]));
+    for (const r of [...full.trends, ...full.changes]) {
+      expect(byId.get(r.stat)?.value).toBe(r.count);
+      expect(byId.get(r.previousStat)?.value).toBe(r.previous);
+    }
+    expect(byId.get(full.persistent.places[0]?.stat as string)).toMatchObject({ value: 100, unit: '%' });
+    expect(full.grounding).toMatchObject({
+      audience: 'internal',
+      district: DISTRICT,
+      period: { from: '2025-03-01', to: '2025-04-01' },
+      incidents: [],
+    });
+  });
+
+  it("leaves protected categories out of the officials' exact view; refuses the community view, an unknown district and a reversed period", async () => {
+    const exact = await briefing(
+      t.db,
+      { area: 'callao', district: DISTRICT, from: '2025-03-01', to: '2025-03-31' },
+      'exact',
+      ctx,
+    );
+    expect(exact.trends.find((r) => r.key === 'total')).toMatchObject({
+      count: 58,
+      label: 'Total (sin categorías protegidas)',
+    });
+    expect(exact.changes.map((r) => r.key)).not.toContain('violencia_familiar');
+    expect(JSON.stringify(exact.grounding)).not.toContain('Violencia');
+    const req = { area: 'callao', district: DISTRICT, from: '2025-03-01', to: '2025-03-31' };
+    await expect(briefing(t.db, req, 'suppressed', ctx)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(briefing(t.db, { ...req, district: '999999' }, 'full', ctx)).rejects.toMatchObject({
+      field: 'district',
+    });
+    await expect(briefing(t.db, { ...req, from: '2025-04-01' }, 'full', ctx)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+
+  it('renders the PDF: Spanish title, district and period, draft banner on page 1, trends, hotspots map, cited figures; approved → no banner', async () => {
+    const body = `El robo aumentó en Callao: 40 casos en marzo [E${full.changes[0]?.stat.slice(1)}].\n\nLa extorsión no muestra una variación concluyente.`;
+    const pdf = await renderBriefingPdf({
+      briefing: full,
+      area,
+      text: { body, approved: null },
+      generatedAt: AT,
+      generatedBy: 'user:ana',
+    });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const page1 = pdfPageImage(pdf, 1);
+    expect(countColour(page1, BRIEFING_COLOURS.draft)).toBeGreaterThan(200);
+    const text = pdfText(pdf);
+    for (const s of [
+      'Informe para el Comité Distrital de Seguridad Ciudadana (CODISEC)',
+      'Callao (070101) — marzo de 2025',
+      DRAFT_MARK,
+      'El robo aumentó en Callao',
+      'Tendencias por grupo de delitos',
+      'Patrimonio (hurto y robo)',
+      'aumento',
+      'variación no concluyente',
+      'Zonas prioritarias del pronóstico',
+      full.hotspots?.places[0]?.label as string,
+      'Zonas persistentes',
+      'Cobertura de patrullaje',
+      'Advertencias',
+      'Cifras citadas',
+      'INEI 2023',
+    ])
+      expect(text).toContain(s);
+    // The map's hotspot cells are drawn on some page.
+    const pages = pdfPages(pdf);
+    let outline = 0;
+    for (let p = 1; p <= pages; p++)
+      outline += countColour(pdfPageImage(pdf, p), BRIEFING_COLOURS.map.areaFill);
+    expect(outline).toBeGreaterThan(10);
+
+    const approved = await renderBriefingPdf({
+      briefing: full,
+      area,
+      text: { body, approved: { by: 'user:jefe', at: AT } },
+      generatedAt: AT,
+      generatedBy: 'user:ana',
+    });
+    expect(countColour(pdfPageImage(approved, 1), BRIEFING_COLOURS.draft)).toBe(0);
+    const approvedText = pdfText(approved);
+    expect(approvedText).toContain('Aprobado por user:jefe el 02/04/2025 10:00');
+    expect(approvedText).not.toContain(DRAFT_MARK);
+  });
+});
