@@ -57,6 +57,29 @@ describe('generateSynthetic: determinism and format', () => {
     expect(c.rows.map((r) => r.lat_hecho)).not.toEqual(a.rows.map((r) => r.lat_hecho));
   });
 
+  it('writes narratives from their own stream: every other column is identical for the same seed', () => {
+    const small = { start: '2024-03-01', years: 0.1, annualVolume: 3000, seed: 5 };
+    const withText = generateSynthetic(area, small);
+    const without = generateSynthetic(area, { ...small, narratives: false });
+    expect(withText.rows.map((r) => ({ ...r, relato: '' }))).toEqual(without.rows);
+    expect(without.rows.every((r) => r.relato === '')).toBe(true);
+    expect(without.truth.narrativeSpans.every((s) => s.length === 0)).toBe(true);
+    // Every row has a Spanish narrative; each labelled span lies inside its text, and every kind occurs.
+    const kinds = new Set<string>();
+    for (const [i, row] of withText.rows.entries()) {
+      expect(row.relato.length).toBeGreaterThan(40);
+      for (const s of withText.truth.narrativeSpans[i] ?? []) {
+        kinds.add(s.kind);
+        expect(s.end).toBeLessThanOrEqual(row.relato.length);
+        expect(row.relato.slice(s.start, s.end).trim()).toBe(row.relato.slice(s.start, s.end));
+      }
+    }
+    expect([...kinds].sort()).toEqual(['address', 'dni', 'email', 'name', 'phone', 'plate']);
+    // Protected categories get narratives too.
+    const vf = withText.rows.find((r) => r.es_delito_x.startsWith('4.'));
+    expect(vf?.relato).toMatch(/agredi|amenaza/i);
+  });
+
   it('fills defaults and rejects bad options', () => {
     expect(resolveSyntheticOptions({ trigger: { branchingRatio: 0.5 } })).toEqual({
       ...DEFAULT_SYNTHETIC_OPTIONS,

@@ -12,10 +12,12 @@
  * in typed arrays; the only per-event objects are the final rows.
  */
 import { ValidationError } from '../core/errors.ts';
+import type { PiiSpan } from '../core/pii.ts';
 import type { CrimeCategory } from '../core/taxonomy.ts';
 import { type LocalFields, localToUtc, turnoOfHour, utcToLocal, zoneOffsetMs } from '../core/time.ts';
 import { containsPoint, flattenPolygon } from '../geo/polygon.ts';
 import type { StudyArea } from '../geo/study-area.ts';
+import { syntheticNarrative } from './narratives.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Public types
@@ -48,6 +50,8 @@ export const SIDPOL_GEO_COLUMNS = [
   'fuente',
   // Not in MININTER's layer: how the police learnt of the incident (docs/ingestion.md, "canal").
   'canal',
+  // Not in MININTER's layer either: the incident's free-text account (docs/ingestion.md, "relato").
+  'relato',
 ] as const;
 
 /** One SIDPOL geo-layer column name. */
@@ -86,6 +90,8 @@ export interface SyntheticOptions {
   trigger: TriggerOptions;
   /** Daily, weekly and seasonal cycles of the background rate; false gives a constant rate. */
   cycles: boolean;
+  /** Write a Spanish narrative with embedded personal data in `relato` (src/synthetic/narratives.ts); false leaves it empty. */
+  narratives: boolean;
 }
 
 /** Options as callers may pass them: anything left out takes its default. */
@@ -104,6 +110,7 @@ export const DEFAULT_SYNTHETIC_OPTIONS: Readonly<SyntheticOptions> = Object.free
   dateOnlyShare: 0.2,
   trigger: Object.freeze({ branchingRatio: 0.3, meanDelayDays: 2, sigmaMetres: 5 }),
   cycles: true,
+  narratives: true,
 });
 
 /** Crime kinds the generator produces (a subset of the normalised categories). */
@@ -189,6 +196,8 @@ export interface SyntheticTruth {
   kindCounts: Record<SyntheticKind, number>;
   hotspots: readonly SyntheticHotspot[];
   comisarias: readonly SyntheticComisaria[];
+  /** Per row, the personal data its `relato` embeds (offsets into it); empty without narratives. */
+  narrativeSpans: PiiSpan[][];
   events: {
     /** True event instant, epoch ms (minute resolution). */
     timeMs: Float64Array;
@@ -663,6 +672,8 @@ const DISCOVERED_SHARE: Readonly<Record<SyntheticKind, number>> = {
 };
 /** Salt of the `canal` stream: its draws never shift the main stream (earlier data unchanged). */
 const CHANNEL_STREAM_SALT = 0x2c1b3c6d;
+/** Salt of the `relato` stream: narratives never shift the other columns of a seed. */
+const NARRATIVE_STREAM_SALT = 0x5e1a7a0d;
 /** Registration delay: the mean of each mixture part, hours, and the cap (domain: 0–3 days). */
 const REGISTRATION = {
   quickMeanH: 3,
@@ -782,6 +793,7 @@ export function resolveSyntheticOptions(input: SyntheticOptionsInput = {}): Synt
       sigmaMetres: input.trigger?.sigmaMetres ?? d.trigger.sigmaMetres,
     },
     cycles: input.cycles ?? d.cycles,
+    narratives: input.narratives ?? d.narratives,
   };
   if (!Number.isSafeInteger(o.seed)) throw new ValidationError('seed', `se espera un entero: ${o.seed}`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.start))
@@ -1341,6 +1353,8 @@ export function generateSynthetic(area: StudyArea, options: SyntheticOptionsInpu
   const taxonomyPick = SYNTHETIC_KINDS.map((k) => SYNTHETIC_TAXONOMY[k]);
   const rows: SidpolGeoRow[] = new Array(n);
   const channelRng = createRng((opt.seed ^ CHANNEL_STREAM_SALT) >>> 0);
+  const narrativeRng = createRng((opt.seed ^ NARRATIVE_STREAM_SALT) >>> 0);
+  const narrativeSpans: PiiSpan[][] = new Array(n);
   for (let r = 0; r < n; r++) {
     const i = order[r] as number;
     const t = store.t[i] as number;
@@ -1382,6 +1396,13 @@ export function generateSynthetic(area: StudyArea, options: SyntheticOptionsInpu
     const forcedTo = (flag & 3) === 2 ? station : undefined;
     const lat = forcedTo ? forcedTo.lat : (store.lat[i] as number);
     const lon = forcedTo ? forcedTo.lon : (store.lon[i] as number);
+    const narrative = opt.narratives
+      ? syntheticNarrative(
+          { kind, district: profile.sidpolName, comisaria: station?.name ?? '', hour: f.hour },
+          narrativeRng.next,
+        )
+      : { text: '', spans: [] };
+    narrativeSpans[r] = narrative.spans;
     rows[r] = {
       objectid: `SYN${opt.seed}-${String(r + 1).padStart(7, '0')}`,
       fecha_hora_hecho: String(writtenTime[i]),
@@ -1407,6 +1428,7 @@ export function generateSynthetic(area: StudyArea, options: SyntheticOptionsInpu
       direccion_hecho: '',
       fuente,
       canal: channelRng.next() < DISCOVERED_SHARE[kind] ? 'intervención policial' : 'denuncia',
+      relato: narrative.text,
     };
   }
 
@@ -1432,6 +1454,7 @@ export function generateSynthetic(area: StudyArea, options: SyntheticOptionsInpu
       kindCounts,
       hotspots: SYNTHETIC_HOTSPOTS,
       comisarias: SYNTHETIC_COMISARIAS,
+      narrativeSpans,
       events,
     },
   };
