@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
-import { CONFIG_VARIABLES, DEFAULT_DB_SETTINGS, DEFAULT_HTTP_SETTINGS, parseConfig } from './env.ts';
+import { CONFIG_VARIABLES, DEFAULT_DB_SETTINGS, DEFAULT_HTTP_SETTINGS, NO_LLM, parseConfig } from './env.ts';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -33,6 +33,7 @@ describe('parseConfig', () => {
       tiles: null,
       tacticsFile: undefined,
       patrolExclude: ['drogas', 'armas'],
+      llm: NO_LLM,
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.http)).toBe(true);
@@ -259,8 +260,39 @@ describe('parseConfig', () => {
         'VIGIA_PATROL_EXCLUDE',
         'VIGIA_CONTRACT_DRIFT',
         'VIGIA_ADVICE_FILE',
+        'VIGIA_LLM_URL',
+        'VIGIA_LLM_MODEL',
+        'VIGIA_LLM_API_KEY',
+        'VIGIA_LLM_TIMEOUT_MS',
+        'VIGIA_LLM_MODEL_PATH',
       ].sort(),
     );
+  });
+});
+
+describe('language model settings', () => {
+  it('default to none (the built-in method); a URL needs a model name; a model path is resolved', () => {
+    expect(parseConfig({}, '/srv').llm).toEqual({
+      url: undefined,
+      model: undefined,
+      apiKey: undefined,
+      timeoutMs: 30_000,
+      modelPath: undefined,
+    });
+    expect(configError({ VIGIA_LLM_URL: 'http://127.0.0.1:11434/v1' }).problems[0]).toMatch(
+      /^VIGIA_LLM_MODEL: /,
+    );
+    expect(configError({ VIGIA_LLM_URL: 'ftp://x' }).problems[0]).toMatch(/^VIGIA_LLM_URL: /);
+    expect(
+      parseConfig(
+        {
+          VIGIA_LLM_URL: 'http://127.0.0.1:11434/v1',
+          VIGIA_LLM_MODEL: 'llama3',
+          VIGIA_LLM_MODEL_PATH: 'm.gguf',
+        },
+        '/srv',
+      ).llm,
+    ).toMatchObject({ model: 'llama3', modelPath: '/srv/m.gguf' });
   });
 });
 

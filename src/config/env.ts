@@ -127,7 +127,44 @@ const schema = z.object({
           });
       return [...new Set(codes)] as CrimeCategory[];
     }),
+  VIGIA_LLM_URL: z
+    .string()
+    .trim()
+    .regex(
+      /^https?:\/\/[^\s]+$/,
+      'debe ser la URL base de una API compatible con OpenAI (ej. http://127.0.0.1:11434/v1)',
+    )
+    .optional(),
+  VIGIA_LLM_MODEL: z.string().trim().min(1).max(200).optional(),
+  VIGIA_LLM_API_KEY: z.string().trim().min(1).optional(),
+  VIGIA_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  VIGIA_LLM_MODEL_PATH: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+/**
+ * The language model that writes summaries (issue 14, docs/text.md): a local GGUF file
+ * (node-llama-cpp), else an OpenAI-compatible endpoint, else none (the built-in method).
+ */
+export interface LlmSettings {
+  /** Base URL of an OpenAI-compatible API (OpenAI, Ollama, vLLM, llama.cpp server). */
+  readonly url: string | undefined;
+  readonly model: string | undefined;
+  /** Never logged nor stored. */
+  readonly apiKey: string | undefined;
+  /** Longest wait for an answer, ms; then the built-in method writes the text. */
+  readonly timeoutMs: number;
+  /** Absolute path of a GGUF model file (node-llama-cpp, loaded on first use). */
+  readonly modelPath: string | undefined;
+}
+
+/** No model: the built-in method. */
+export const NO_LLM: LlmSettings = Object.freeze({
+  url: undefined,
+  model: undefined,
+  apiKey: undefined,
+  timeoutMs: 30_000,
+  modelPath: undefined,
 });
 
 /** Settings of the HTTP server that tests and benches may override. */
@@ -217,6 +254,8 @@ export interface Config {
    * docs/prevention.md "Excluded crime types"); default {@link DEFAULT_PATROL_EXCLUDE}.
    */
   readonly patrolExclude: readonly CrimeCategory[];
+  /** The language model of summaries; {@link NO_LLM} when none is configured. */
+  readonly llm: LlmSettings;
 }
 
 /** Defaults of the HTTP settings (as if no variable were set). */
@@ -284,6 +323,14 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
     'archivo JSON con los consejos de prevención para vecinos por categoría de delito ({"robo": ["consejo", …]}); vacío = los predeterminados',
   VIGIA_PATROL_EXCLUDE:
     'categorías excluidas de los pronósticos para planes de patrullaje por depender de la actividad policial, separadas por comas; vacío = ninguna; por defecto drogas,armas',
+  VIGIA_LLM_URL:
+    'URL base de una API compatible con OpenAI para redactar resúmenes (OpenAI, Ollama, vLLM, servidor llama.cpp; ej. http://127.0.0.1:11434/v1); vacío = método incorporado',
+  VIGIA_LLM_MODEL: 'nombre del modelo en ese servicio (obligatorio con VIGIA_LLM_URL)',
+  VIGIA_LLM_API_KEY: 'clave de la API del modelo (nunca se registra ni se guarda); vacío = sin clave',
+  VIGIA_LLM_TIMEOUT_MS:
+    'espera máxima por la respuesta del modelo, ms; luego escribe el método incorporado; por defecto 30000',
+  VIGIA_LLM_MODEL_PATH:
+    'archivo GGUF de un modelo local (node-llama-cpp); tiene prioridad sobre VIGIA_LLM_URL; vacío = ninguno',
   LOG_LEVEL: 'fatal|error|warn|info|debug|trace|silent; por defecto info',
 };
 
@@ -300,6 +347,10 @@ export function parseConfig(
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(entorno)'}: ${i.message}`));
   }
   const v = result.data;
+  if (v.VIGIA_LLM_URL !== undefined && v.VIGIA_LLM_MODEL === undefined)
+    throw new ConfigError([
+      'VIGIA_LLM_MODEL: es obligatorio cuando se define VIGIA_LLM_URL (el nombre del modelo en ese servicio)',
+    ]);
   return Object.freeze({
     databaseUrl: v.DATABASE_URL,
     ownerDatabaseUrl: v.DATABASE_URL ? v.VIGIA_OWNER_DATABASE_URL : undefined,
@@ -319,6 +370,13 @@ export function parseConfig(
     tacticsFile: v.VIGIA_TACTICS_FILE === undefined ? undefined : resolve(cwd, v.VIGIA_TACTICS_FILE),
     adviceFile: v.VIGIA_ADVICE_FILE === undefined ? undefined : resolve(cwd, v.VIGIA_ADVICE_FILE),
     patrolExclude: Object.freeze([...v.VIGIA_PATROL_EXCLUDE]),
+    llm: Object.freeze({
+      url: v.VIGIA_LLM_URL,
+      model: v.VIGIA_LLM_MODEL,
+      apiKey: v.VIGIA_LLM_API_KEY,
+      timeoutMs: v.VIGIA_LLM_TIMEOUT_MS,
+      modelPath: v.VIGIA_LLM_MODEL_PATH === undefined ? undefined : resolve(cwd, v.VIGIA_LLM_MODEL_PATH),
+    }),
     http: Object.freeze({
       sessionIdleMinutes: v.VIGIA_SESSION_IDLE_MINUTES,
       sessionMaxHours: v.VIGIA_SESSION_MAX_HOURS,

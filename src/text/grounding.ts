@@ -32,6 +32,11 @@ export interface IncidentExcerpt {
   district: string | null;
   /** ISO 8601 occurrence time. */
   occurredAt: string;
+  /**
+   * Set when the narrative looks like instructions to a language model (prompt injection): the
+   * Spanish reason. Writers are told it is data; sentences citing it stay "sin verificar".
+   */
+  flag?: string;
 }
 
 /** Everything one text may rest on. Community texts carry no incidents. */
