@@ -3,7 +3,8 @@
  * for March 2025 and the months before, a day forecast and a turno forecast with a patrol plan;
  * the briefing's trends (the small-number rule), what changed, hotspots, persistent zones, patrol
  * coverage and grounding; its PDF rendered, the first page turned into pixels (pdftoppm) and the
- * text read back (pdftotext). The pure helpers (previous period, verdict, period text) first.
+ * text read back (pdftotext); the community bulletin from the same data. The pure helpers (previous
+ * period, verdict, period text) first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForbiddenError, ValidationError } from '../core/errors.ts';
@@ -12,6 +13,7 @@ import { mulberry32 } from '../core/random.ts';
 import { createRiskSurface } from '../core/risk-surface.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import type { StudyArea } from '../geo/study-area.ts';
+import { DEFAULT_ADVICE } from '../prevention/advice.ts';
 import { saveForecast } from '../storage/forecasts.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { countColour, pdfPageImage, pdfPages, pdfText } from '../test/pdf.ts';
@@ -19,6 +21,7 @@ import { getStudyArea } from './areas.ts';
 import type { AuditContext } from './audit.ts';
 import { type Briefing, briefing, periodText, previousPeriod, verdict } from './briefing.ts';
 import { BRIEFING_COLOURS, DRAFT_MARK, renderBriefingPdf } from './briefing-pdf.ts';
+import { bulletin } from './bulletin.ts';
 import { makePatrolPlan } from './patrol-plans.ts';
 
 const ctx: AuditContext = { actor: 'user:ana', role: 'analyst', ip: null, requestId: null };
@@ -93,6 +96,10 @@ describe.each(BACKENDS)('CODISEC briefing on %s', (backend) => {
     await incidents('2025-03', 'extorsion', 12);
     await incidents('2025-02', 'extorsion', 11);
     await incidents('2025-03', 'violencia_familiar', 7, true);
+    await incidents('2025-03', 'estafa', 2); // a withheld cell for the community
+    // March 2024, for the community bulletin (same months a year earlier).
+    await incidents('2024-03', 'robo', 15);
+    await incidents('2024-03', 'hurto', 3);
     // The same cell every month of the year before: a persistent zone.
     for (let m = 4; m <= 12; m++) await incidents(`2024-${String(m).padStart(2, '0')}`, 'robo', 2);
     await incidents('2025-01', 'robo', 2);
@@ -140,7 +147,7 @@ describe.each(BACKENDS)('CODISEC briefing on %s', (backend) => {
     expect(row('property')).toMatchObject({ count: 46, previous: 23, verdict: 'aumento' });
     expect(row('extorsion')).toMatchObject({ count: 12, previous: 11, verdict: 'variación no concluyente' });
     // The full view counts the protected category in the total.
-    expect(row('total')).toMatchObject({ count: 65, previous: 34, label: 'Total (todas las categorías)' });
+    expect(row('total')).toMatchObject({ count: 67, previous: 34, label: 'Total (todas las categorías)' });
     expect(full.changes[0]).toMatchObject({ key: 'robo', count: 40, previous: 20 });
     expect(full.changes.map((r) => r.key)).toContain('violencia_familiar');
 
@@ -175,7 +182,7 @@ describe.each(BACKENDS)('CODISEC briefing on %s', (backend) => {
       ctx,
     );
     expect(exact.trends.find((r) => r.key === 'total')).toMatchObject({
-      count: 58,
+      count: 60,
       label: 'Total (sin categorías protegidas)',
     });
     expect(exact.changes.map((r) => r.key)).not.toContain('violencia_familiar');
@@ -239,5 +246,39 @@ describe.each(BACKENDS)('CODISEC briefing on %s', (backend) => {
     const approvedText = pdfText(approved);
     expect(approvedText).toContain('Aprobado por user:jefe el 02/04/2025 10:00');
     expect(approvedText).not.toContain(DRAFT_MARK);
+  });
+
+  it('the community bulletin: published cells only, no protected category, plain sentences, advice for the most frequent types, a monthly series', async () => {
+    const b = await bulletin(t.db, {
+      area: 'callao',
+      district: DISTRICT,
+      from: '2025-03-01',
+      to: '2025-03-31',
+    });
+    expect(b.previous).toEqual({ from: '2024-03-01', to: '2024-03-31' });
+    const row = (c: string) => b.rows.find((r) => r.category === c);
+    expect(row('robo')).toMatchObject({ count: 40, previous: 15, verdict: 'aumento' });
+    expect(row('robo')?.sentence).toBe(
+      'Robo: 40 denuncias en Callao, frente a 15 en los mismos meses del año anterior. Aumentó.',
+    );
+    // Hurto a year earlier: 3 incidents, a withheld cell; estafa now: 2.
+    expect(row('hurto')).toMatchObject({ count: 6, previous: null, verdict: 'variación no concluyente' });
+    expect(row('hurto')?.sentence).toContain('frente a una cifra reservada');
+    expect(row('estafa')).toMatchObject({ count: null, stat: null });
+    expect(row('estafa')?.sentence).toContain('no se publica la cifra');
+    expect(row('violencia_familiar')).toBeUndefined();
+    expect(b.total.count).toBe(58); // 40 + 6 + 12: the withheld estafa cell is not added
+    expect(b.advice.map((a) => a.category)).toEqual(['robo', 'extorsion', 'hurto']);
+    expect(b.advice[0]?.advice).toEqual(DEFAULT_ADVICE.robo);
+    expect(b.chart).toHaveLength(12);
+    expect(b.chart.at(-1)).toEqual({ month: '2025-03', count: 58 });
+    expect(b.chart.find((p) => p.month === '2024-05')?.count).toBeNull(); // 2 robos: withheld
+    expect(b.grounding).toMatchObject({ audience: 'community', district: DISTRICT, incidents: [] });
+    for (const s of b.grounding.statistics) expect(s.value === 0 || s.value >= 5).toBe(true);
+    expect(JSON.stringify([b.rows, b.grounding, b.advice])).not.toMatch(/violencia|sexual/i);
+    // Whole months only (the community view's rule).
+    await expect(
+      bulletin(t.db, { area: 'callao', district: DISTRICT, from: '2025-03-02', to: '2025-03-31' }),
+    ).rejects.toMatchObject({ field: 'from' });
   });
 });
