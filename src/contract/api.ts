@@ -229,7 +229,10 @@ export const incident = z.object({
   restricted: z.boolean(),
   lat: z.number().nullable(),
   lon: z.number().nullable(),
+  /** The original narrative: full view only (analyst, admin). */
   narrative: z.string().nullable(),
+  /** The narrative with personal data replaced: full view, and the redacted view outside protected categories. */
+  narrativeRedacted: z.string().nullable(),
 });
 export const incidentPage = z.object({
   area: z.string(),

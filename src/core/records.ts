@@ -28,6 +28,8 @@ export interface IncidentRow {
   channel: Channel;
   restricted: boolean;
   narrative: string | null;
+  /** The narrative with personal data replaced (src/text/redact.ts), set by the ingest service. */
+  narrativeRedacted?: string | null;
 }
 
 /** A validated SIDPOL monthly count. */

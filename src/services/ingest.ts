@@ -5,7 +5,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { InputFileError, NotFoundError, ValidationError } from '../core/errors.ts';
-import type { RejectRow } from '../core/records.ts';
+import type { IncidentRow, RejectRow } from '../core/records.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 import { type FileFacts, inspectFile } from '../ingest/file-check.ts';
 import {
@@ -42,6 +42,7 @@ export { listBatches } from '../storage/ingest-writer.ts';
 
 import { getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
+import { fillRedactedNarratives, redactNarrative } from './narrative-redaction.ts';
 
 /** The built-in adapters by name; `mapped` needs a mapping file. */
 export const ADAPTERS = {
@@ -224,6 +225,15 @@ export async function openInput(
   }
 }
 
+/**
+ * The row with its narrative redacted (src/text/redact.ts): every adapter's narratives are redacted
+ * here, before they are stored; the views below the full one read only the redacted text.
+ */
+export function withRedactedNarrative(row: IncidentRow): IncidentRow {
+  if (row.narrative === null) return { ...row, narrativeRedacted: null };
+  return { ...row, narrativeRedacted: redactNarrative(row.narrative, row.category, row.restricted) };
+}
+
 /** Maps every row through the adapter into the encoder, yielding a chunk whenever one is full. */
 export async function* encodeInput(input: OpenInput, encoder: BatchEncoder): AsyncGenerator<EncodedChunk> {
   let n = 0;
@@ -233,7 +243,7 @@ export async function* encodeInput(input: OpenInput, encoder: BatchEncoder): Asy
       if (r.error) encoder.reject({ rowNumber: r.rowNumber, ...r.error });
       else {
         const out = input.mapper(r.values, r.rowNumber);
-        if (out.kind === 'incident') encoder.incident(out.row);
+        if (out.kind === 'incident') encoder.incident(withRedactedNarrative(out.row));
         else if (out.kind === 'monthly') encoder.monthlyCount(out.row);
         else if (out.kind === 'skip') encoder.skip();
         else for (const p of out.problems) encoder.reject({ rowNumber: r.rowNumber, ...p });
@@ -314,6 +324,8 @@ export async function ingestFile(db: Db, o: IngestOptions): Promise<IngestReport
   if (outcome.status === 'already-ingested') return nothing(outcome.status, outcome.previous);
   if (outcome.status === 'in-progress') return nothing(outcome.status);
   const result = outcome;
+  // Narratives stored before redaction existed (migration 0014) are filled on the next ingest.
+  await fillRedactedNarratives(db);
 
   if (o.audit)
     await audit(db, o.audit, 'ingest.batch', `batch:${result.batchId}`, {

@@ -224,6 +224,7 @@ export function coarsenIncident(r: IncidentView, pseudonymKey: string): Incident
     lat: located ? snap(r.lat as number) : null,
     lon: located ? snap(r.lon as number) : null,
     narrative: null,
+    narrativeRedacted: null,
   };
 }
 

@@ -9,7 +9,7 @@ import type { IncidentRow, MonthlyRow, RejectRow } from '../core/records.ts';
 
 /** Columns of the incident COPY lines, in order. */
 export const INCIDENT_COLUMNS =
-  'source, external_id, study_area, batch_id, occurred_at, time_precision, reported_at, lat, lon, x, y, geo_quality, district_code, category, tipo, subtipo, modalidad, turno, channel, restricted, narrative';
+  'source, external_id, study_area, batch_id, occurred_at, time_precision, reported_at, lat, lon, x, y, geo_quality, district_code, category, tipo, subtipo, modalidad, turno, channel, restricted, narrative, narrative_redacted';
 /** Columns of the monthly COPY lines, in order. */
 export const MONTHLY_COLUMNS = 'district_code, year, month, modality, category, count';
 /** Columns of the reject COPY lines, in order. */
@@ -124,7 +124,8 @@ export class BatchEncoder {
         r.turno ?? '',
         r.channel,
         r.restricted ? 'true' : 'false',
-        `${text(r.narrative)}\n`,
+        text(r.narrative),
+        `${text(r.narrativeRedacted ?? null)}\n`,
       ].join(','),
     );
   }

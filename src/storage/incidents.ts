@@ -44,7 +44,10 @@ export interface IncidentView {
   restricted: boolean;
   lat: number | null;
   lon: number | null;
+  /** The original narrative: full view only. */
   narrative: string | null;
+  /** The redacted narrative (src/text/redact.ts): full view, and the redacted view outside protected categories. */
+  narrativeRedacted: string | null;
 }
 
 function where(f: IncidentFilter, params: unknown[]): string {
@@ -78,7 +81,9 @@ function where(f: IncidentFilter, params: unknown[]): string {
 /**
  * Lists incidents, newest first, with keyset paging.
  * @param options.after cursor: occurredAt and id of the last row of the previous page
- * @param options.showRestricted when false (default), restricted rows lose location and narrative
+ * @param options.showRestricted the full view: location and the original narrative of every row.
+ *   When false (default), restricted rows lose location and narrative, and the others show only the
+ *   redacted narrative (none when it has not been computed yet: fail closed).
  */
 export async function listIncidents(
   db: Queryable,
@@ -103,7 +108,8 @@ export async function listIncidents(
        i.restricted,
        case when i.restricted and not ${show} then null else i.lat end as lat,
        case when i.restricted and not ${show} then null else i.lon end as lon,
-       case when i.restricted and not ${show} then null else i.narrative end as narrative
+       case when ${show} then i.narrative end as narrative,
+       case when i.restricted and not ${show} then null else i.narrative_redacted end as "narrativeRedacted"
      from incidents i left join districts d on d.study_area = i.study_area and d.code = i.district_code
      where ${sql}
      order by i.occurred_at desc, i.source desc, i.external_id desc
@@ -235,4 +241,81 @@ export async function dataVersion(db: Queryable, area: string): Promise<string> 
     [area],
   );
   return `${v?.n ?? 0}.${v?.last ?? 0}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Narratives (issue 14): the original never leaves storage except through the full view above
+// ---------------------------------------------------------------------------------------------------
+
+/** A redacted narrative with what a reader of text needs about its incident. */
+export interface RedactedNarrative {
+  /** `source:external_id`, as in listings. */
+  id: string;
+  /** The redacted text. */
+  text: string;
+  category: string;
+  modality: string | null;
+  districtCode: string | null;
+  district: string | null;
+  occurredAt: Date;
+  restricted: boolean;
+}
+
+/**
+ * The redacted narratives of an area in [from, to), oldest first. Rows whose redacted text has not
+ * been computed are left out (fail closed); protected categories only when `includeProtected`.
+ */
+export async function redactedNarratives(
+  db: Queryable,
+  o: { area: string; from: Date; to: Date; includeProtected: boolean; limit?: number },
+): Promise<RedactedNarrative[]> {
+  return db.query<RedactedNarrative>(
+    `select i.source || ':' || i.external_id as id, i.narrative_redacted as text, i.category,
+       i.modalidad as modality, i.district_code as "districtCode", d.name as district,
+       i.occurred_at as "occurredAt", i.restricted
+     from incidents i left join districts d on d.study_area = i.study_area and d.code = i.district_code
+     where i.study_area = $1 and i.occurred_at >= $2 and i.occurred_at < $3
+       and i.narrative_redacted is not null and ($4 or not i.restricted)
+     order by i.occurred_at, i.source, i.external_id
+     limit $5`,
+    [o.area, o.from, o.to, o.includeProtected, o.limit ?? 1_000_000],
+  );
+}
+
+/** A stored narrative whose redacted text is still missing (stored before migration 0014). */
+export interface UnredactedNarrative {
+  source: string;
+  externalId: string;
+  narrative: string;
+  category: string;
+  restricted: boolean;
+}
+
+/** Up to `limit` narratives without their redacted text. */
+export async function unredactedNarratives(db: Queryable, limit: number): Promise<UnredactedNarrative[]> {
+  return db.query<UnredactedNarrative>(
+    `select source, external_id as "externalId", narrative, category, restricted from incidents
+     where narrative is not null and narrative_redacted is null
+     order by source, external_id limit $1`,
+    [limit],
+  );
+}
+
+/** Stores redacted texts of narratives that have none (a row already filled is left as it is). */
+export async function storeRedactedNarratives(
+  db: Queryable,
+  rows: readonly { source: string; externalId: string; redacted: string }[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const done = await db.query<{ n: number }>(
+    `with u as (
+       update incidents i set narrative_redacted = r.redacted
+       from unnest($1::text[], $2::text[], $3::text[]) as r(source, external_id, redacted)
+       where i.source = r.source and i.external_id = r.external_id and i.narrative_redacted is null
+         and i.narrative is not null
+       returning 1)
+     select count(*)::int as n from u`,
+    [rows.map((r) => r.source), rows.map((r) => r.externalId), rows.map((r) => r.redacted)],
+  );
+  return done[0]?.n ?? 0;
 }

@@ -12,6 +12,7 @@ import { dataAge, staleNotice } from '../../services/data-age.ts';
 import { DEFAULT_SYNTHETIC_OPTIONS, demoFilePath, writeDemoCsv } from '../../services/demo.ts';
 import { currentForecastIndex, forecast } from '../../services/forecast.ts';
 import { ingestFile } from '../../services/ingest.ts';
+import { fillRedactedNarratives } from '../../services/narrative-redaction.ts';
 import { listPatrolPlans, makePatrolPlan } from '../../services/patrol-plans.ts';
 import { summarizeArea } from '../../services/queries.ts';
 import type { Db } from '../../storage/db.ts';
@@ -92,6 +93,9 @@ async function prepare(db: Db, config: Config, demoYears: number): Promise<void>
       summary.byDistrict.map((d) => [d.name ?? '(sin distrito)', d.code, n(d.count)]),
     )}\n\n`,
   );
+  // Narratives stored before redaction existed (migration 0014): redacted now, idempotent.
+  const redacted = await fillRedactedNarratives(db);
+  if (redacted > 0) out.write(`Relatos redactados (datos personales reemplazados): ${n(redacted)}\n\n`);
   const stale = staleNotice(await dataAge(db, area.def.id, { staleAfterDays: config.staleDataDays }));
   if (stale) out.write(`Aviso: ${stale}\n\n`);
   if ((await currentForecastIndex(db, area.def.id)).length === 0 && summary.last) {

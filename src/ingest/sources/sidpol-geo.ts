@@ -71,6 +71,9 @@ export const sidpolGeoAdapter: SourceAdapter = {
       // Optional "how known" column (not in MININTER's layer; Vigía's synthetic data writes it).
       channel: cols.first('canal', 'channel', 'como_se_conocio'),
       channelName: header[cols.first('canal', 'channel', 'como_se_conocio')] ?? 'canal',
+      // Optional free-text account (real exports lack it; Vigía's synthetic data writes it).
+      narrative: cols.first('relato', 'narrativa', 'narrative'),
+      narrativeName: header[cols.first('relato', 'narrativa', 'narrative')] ?? 'relato',
     };
     const tz = ctx.area.def.timeZone;
     const width = header.length;
@@ -130,6 +133,8 @@ export const sidpolGeoAdapter: SourceAdapter = {
       p.tooLong('subtipo_hecho', subtipo ?? '', LIMITS.labelChars);
       p.tooLong('modalidad_hecho', modalidad ?? '', LIMITS.labelChars);
       p.tooLong('observacion', observacion, LIMITS.textChars, false);
+      const narrative = cell(values, c.narrative);
+      p.tooLong(c.narrativeName, narrative, LIMITS.textChars, false);
       const rawChannel = cell(values, c.channel);
       const channelGiven = parseChannel(rawChannel);
       if (channelGiven === undefined)
@@ -173,7 +178,7 @@ export const sidpolGeoAdapter: SourceAdapter = {
           turno: turnoGiven ?? turnoOf(time, tz),
           channel: channelGiven ?? cls.channel,
           restricted: cls.restricted,
-          narrative: null,
+          narrative: narrative || null,
         },
       };
     };
