@@ -30,7 +30,52 @@ export const cellWhySchema = z.object({
     last30Days: z.number().int().describe('ídem, 30 días'),
     usual7Days: z.number().describe('lo que el nivel habitual de esas 9 celdas da en 7 días'),
   }),
-  components: z.null().describe('partes de fondo y disparada del valor (ningún modelo guarda aún su ajuste)'),
+  components: z
+    .discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('etas'),
+        value: z.number().describe('valor del modelo para la celda (delitos esperados en la ventana)'),
+        background: z
+          .number()
+          .describe('nivel de fondo: tasa de fondo μ de la celda × duración de la ventana'),
+        triggered: z
+          .number()
+          .describe('parte disparada: suma de los núcleos de los hechos pasados de la celda en la ventana'),
+        backgroundShare: z.number().describe('fracción del valor que es nivel de fondo (0 a 1)'),
+      }),
+      z.object({
+        kind: z.literal('features'),
+        value: z.number().describe('valor del modelo para la celda (delitos esperados en la ventana)'),
+        link: z
+          .enum(['log', 'identity'])
+          .describe(
+            "escala de las contribuciones: 'log' = logaritmo de la tasa (una contribución v multiplica el valor por e^v); 'identity' = delitos esperados que suma",
+          ),
+        base: z
+          .number()
+          .describe('puntaje de partida del modelo (igual para todas las celdas), en esa escala'),
+        start: z.number().describe('el mismo punto de partida como valor (delitos esperados)'),
+        contributions: z
+          .array(
+            z.object({
+              feature: z.string().describe('nombre de la variable'),
+              label: z.string().describe('la variable en castellano'),
+              value: z.number().describe('contribución en la escala del modelo'),
+              direction: z.enum(['up', 'down']).describe('up: sube el valor; down: lo baja'),
+            }),
+          )
+          .describe('las variables que más mueven el valor, de mayor a menor efecto (a lo sumo 8)'),
+        rest: z.number().describe('suma de las contribuciones de las demás variables'),
+      }),
+    ])
+    .nullable()
+    .describe(
+      'cómo arma el modelo su valor: nivel de fondo y parte disparada (ETAS) o las variables que lo suben y bajan (árboles); null si el modelo no lo descompone o la celda no está entre las explicadas',
+    ),
+  componentsNote: z
+    .string()
+    .nullable()
+    .describe('por qué no hay componentes, en castellano (null si los hay)'),
   reading: z.enum(['recent', 'habitual', 'both', 'surroundings', 'not-high']),
   text: z.string().describe('lectura en una frase, en castellano'),
 });

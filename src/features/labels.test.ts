@@ -7,6 +7,7 @@ describe('featureLabel', () => {
   it('gives every family a Spanish label with its group, days or radius', () => {
     expect(featureLabel('count.property.7d')).toBe('robos y hurtos en la celda, últimos 7 días');
     expect(featureLabel('count.property.all')).toBe('robos y hurtos en la celda, todo el historial');
+    expect(featureLabel('count.all.1825d')).toBe('delitos en la celda, últimos 5 años');
     expect(featureLabel('ring8.violent.30d')).toBe('delitos violentos en las 8 vecinas, últimos 30 días');
     expect(featureLabel('hour.cellShare')).toBe('perfil horario de la celda');
     expect(featureLabel('calendar.holiday')).toBe('feriado');

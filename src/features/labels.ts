@@ -14,8 +14,12 @@ const GROUP_LABELS: Readonly<Record<string, string>> = {
 };
 
 const groupLabel = (g: string): string => GROUP_LABELS[g] ?? `delitos (${g})`;
-const days = (d: string): string =>
-  d === 'all' ? 'todo el historial' : `últimos ${d.replace(/d$/, '')} días`;
+function days(d: string): string {
+  if (d === 'all') return 'todo el historial';
+  const n = Number(d.replace(/d$/, ''));
+  if (n === 365) return 'último año';
+  return n % 365 === 0 ? `últimos ${n / 365} años` : `últimos ${n} días`;
+}
 
 /** Labels of the columns without parameters. */
 const FIXED: Readonly<Record<string, string>> = {

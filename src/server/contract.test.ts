@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CONTRACT, errorBody, type RouteKey, trends } from '../contract/api.ts';
 import { ROLE_SCOPES, ROLES } from '../core/access.ts';
+import { forecast } from '../services/forecast.ts';
+import { getForecast } from '../storage/forecasts.ts';
 import { type ApiFixture, call, loginAs, startApi, TEST_PASSWORD, uploadForm } from '../test/api.ts';
 import { example } from '../test/route-examples.ts';
 import { PERMISSIONS, PUBLIC_ROUTES } from './permissions.ts';
@@ -136,6 +138,35 @@ describe('the API contract (embedded store)', () => {
       ...problems('POST /api/v1/auth/login', bad.status, bad.body, null),
     ]).toEqual([]);
   });
+
+  it("the cell panel's answer with the model's components (ETAS split, tree features) matches its schema", async () => {
+    // A day before the fixture's, so that the current forecasts stay the fixture's own.
+    const found: string[] = [];
+    const kinds: string[] = [];
+    for (const [model, config] of [
+      ['sepp-grid', {}],
+      ['gbt-grid', { trainDays: 14, iterations: 5, minSamplesLeaf: 20 }],
+    ] as const) {
+      const [stored] = await forecast(f.t.db, {
+        area: 'callao',
+        day: '2025-03-28',
+        horizon: 'day',
+        groups: ['property'],
+        model,
+        config,
+      });
+      const surface = (await getForecast(f.t.db, (stored as { id: number }).id))?.surface;
+      const top = (surface?.values ?? []).reduce((b, v, c, a) => (v > (a[b] as number) ? c : b), 0);
+      const r = await call(f, 'GET', `/api/v1/forecasts/${stored?.id}/cells/${top}/why`, {
+        token: f.users.analyst.token,
+      });
+      expect(r.status).toBe(200);
+      kinds.push((r.body as { components: { kind: string } | null }).components?.kind ?? 'null');
+      found.push(...problems('GET /api/v1/forecasts/:id/cells/:cell/why', r.status, r.body, null));
+    }
+    expect(kinds).toEqual(['etas', 'features']);
+    expect(found).toEqual([]);
+  }, 120_000);
 
   it('bites: a schema with one field changed, or one field missing, fails on a real answer', async () => {
     const r = await call(f, 'GET', '/api/v1/stats/trends', { token: f.users.analyst.token });

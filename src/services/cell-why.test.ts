@@ -13,6 +13,7 @@ import { saveForecast } from '../storage/forecasts.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { getStudyArea } from './areas.ts';
 import { cellWhy } from './cell-why.ts';
+import { forecast } from './forecast.ts';
 
 const DAY = 86_400_000;
 /** The forecast's data cutoff: 2025-03-10 00:00 in Lima. */
@@ -97,6 +98,8 @@ describe.each(BACKENDS)('why a cell is high, on %s', (backend) => {
       background: { lastYear: 24, rank: 1, percentile: 100 },
       recent: { last7Days: 0, last30Days: 2 },
       components: null,
+      componentsNote:
+        'Este pronóstico se guardó sin la explicación del modelo; vuelva a ejecutarlo para obtenerla',
       reading: 'habitual',
     });
     // 24 a year, as an average per 6-hour window.
@@ -124,5 +127,85 @@ describe.each(BACKENDS)('why a cell is high, on %s', (backend) => {
     await expect(cellWhy(t.db, forecastId + 999, habitual)).rejects.toThrow(NotFoundError);
     const outside = grid.cols * grid.rows + 5;
     await expect(cellWhy(t.db, forecastId, outside)).rejects.toThrow(ValidationError);
+  });
+
+  /** The forecast of `model` for the 2025-03-10 turnos, stored by the real forecast service. */
+  const run = async (model: string, config: unknown = {}) => {
+    const out = await forecast(t.db, {
+      area: 'callao',
+      day: '2025-03-10',
+      horizon: 'turno',
+      groups: ['property'],
+      model,
+      config,
+      cellSize: 500,
+      feedbackCorrection: false,
+    });
+    return (out.find((f) => f.turno === 'noche') as { id: number }).id;
+  };
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+
+  it('ETAS (sepp-grid): the stored split of the value into background and triggered, and its sentence', async () => {
+    const id = await run('sepp-grid');
+    const why = await cellWhy(t.db, id, burst);
+    const c = why.components;
+    if (c?.kind !== 'etas') throw new Error(`se esperaban componentes ETAS: ${JSON.stringify(why)}`);
+    expect(why.componentsNote).toBeNull();
+    // The parts add up to the model's value (float64), which the stored surface holds as float32.
+    expect(rel(c.background + c.triggered, c.value)).toBeLessThanOrEqual(1e-9);
+    expect(rel(c.value, why.expected)).toBeLessThan(1e-6);
+    expect(c.backgroundShare).toBeCloseTo(c.background / c.value, 12);
+    const bg = Math.round(100 * c.backgroundShare);
+    expect(why.text).toContain(
+      `. El ${bg} % del valor es nivel de fondo; el ${100 - bg} % lo disparan hechos recientes cercanos.`,
+    );
+    // The burst's last event is a day before the cutoff: part of the value is triggered, while
+    // the habitual cell's newest event is 10 days old: almost all of its value is background.
+    expect(c.triggered).toBeGreaterThan(0);
+    const habitualWhy = await cellWhy(t.db, id, habitual);
+    expect(habitualWhy.components?.kind).toBe('etas');
+    expect((habitualWhy.components as { backgroundShare: number }).backgroundShare).toBeGreaterThan(
+      c.backgroundShare,
+    );
+    // A cell with nothing forecast is not among the explained ones, and says so.
+    const none = await cellWhy(t.db, id, low);
+    expect(none.components).toBeNull();
+    expect(none.componentsNote).toMatch(
+      /^El modelo explica solo las celdas que la lista de prioridad puede mostrar/,
+    );
+  });
+
+  it('boosted trees (gbt-grid): the features that push the value, on the log link, summing to it', async () => {
+    const id = await run('gbt-grid', { trainDays: 28, iterations: 10, minSamplesLeaf: 5 });
+    const why = await cellWhy(t.db, id, habitual);
+    const c = why.components;
+    if (c?.kind !== 'features') throw new Error(`se esperaban variables: ${JSON.stringify(why)}`);
+    expect(c.link).toBe('log');
+    expect(c.start).toBeCloseTo(Math.exp(c.base), 12);
+    expect(c.contributions.length).toBeGreaterThan(0);
+    expect(c.contributions.length).toBeLessThanOrEqual(8);
+    const raw = c.base + c.rest + c.contributions.reduce((a, x) => a + x.value, 0);
+    expect(rel(Math.exp(raw), c.value)).toBeLessThanOrEqual(1e-9);
+    expect(rel(c.value, why.expected)).toBeLessThan(1e-6);
+    for (const x of c.contributions) {
+      expect(x.direction).toBe(x.value >= 0 ? 'up' : 'down');
+      expect(x.label).not.toBe(x.feature);
+    }
+    const up = c.contributions.filter((x) => x.value > 0).slice(0, 2);
+    const down = c.contributions.filter((x) => x.value < 0).slice(0, 1);
+    expect(up.length + down.length).toBeGreaterThan(0);
+    if (up.length > 0)
+      expect(why.text).toContain(`. Lo que más lo sube: ${up.map((x) => x.label).join('; ')}.`);
+    if (down.length > 0) expect(why.text).toContain(`Lo que más lo baja: ${down[0]?.label}.`);
+  }, 120_000);
+
+  it('a model that does not explain itself stores that, and the answer says so', async () => {
+    const id = await run('naive-counts');
+    const why = await cellWhy(t.db, id, habitual);
+    expect(why.components).toBeNull();
+    expect(why.componentsNote).toBe(
+      'El modelo Conteo simple (referencia) no descompone su valor en partes; la lectura usa solo los conteos',
+    );
+    expect(why.text).not.toContain('Lo que más');
   });
 });

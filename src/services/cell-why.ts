@@ -7,16 +7,25 @@
  * - its background level: incidents in the cell over the year before the cutoff, as an average per
  *   window of the forecast's length (a turno: 6 h; a day: 24 h), and that level's percentile;
  * - recent events: incidents in the cell and its 8 neighbours in the 7 and 30 days before the cutoff,
- *   against what the same 9 cells' usual level would give in 7 days.
+ *   against what the same 9 cells' usual level would give in 7 days;
+ * - the model's own account of its value, when the model explains itself and the cell is one of
+ *   those stored with the forecast (services/forecast.ts `cellsToExplain`): ETAS background vs
+ *   triggered, or the features that push a tree ensemble's value up or down.
  */
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import { knownBefore } from '../core/events.ts';
 import { cellOf } from '../core/grid.ts';
+import { modelName } from '../core/models.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
-import { getForecast } from '../storage/forecasts.ts';
+import { forecastExplanations, getForecast } from '../storage/forecasts.ts';
 import { groupCategories } from './backtest.ts';
-import { excludedCategoriesOf } from './forecast.ts';
+import {
+  EXPLAINED_AREA_TOP,
+  EXPLAINED_DISTRICT_TOP,
+  excludedCategoriesOf,
+  type StoredExplanations,
+} from './forecast.ts';
 
 const DAY_MS = 86_400_000;
 const YEAR_DAYS = 365;
@@ -66,11 +75,121 @@ export interface CellWhy {
     /** What the same 9 cells' usual level (the year before the last 7 days) gives in 7 days. */
     usual7Days: number;
   };
-  /** Background and triggered parts of the forecast value (only for models that keep them; none does yet). */
-  components: null;
+  /** How the model itself makes up the value (null: see `componentsNote`). */
+  components: CellComponents | null;
+  /** Why `components` is null, in Spanish (null when there are components). */
+  componentsNote: string | null;
   reading: CellReading;
   /** One Spanish sentence, e.g. "Alto por hechos recientes: 4 en los últimos 7 días alrededor". */
   text: string;
+}
+
+/** One feature's part of a learned model's value, with its direction. */
+export interface CellContribution {
+  feature: string;
+  /** Spanish label, e.g. "robos y hurtos en la celda, últimos 30 días". */
+  label: string;
+  /** On the model's link scale: log-rate units ('log') or expected crimes ('identity'). */
+  value: number;
+  direction: 'up' | 'down';
+}
+
+/** The model's own decomposition of a cell's value (see models/predictor.ts `CellExplanation`). */
+export type CellComponents =
+  | {
+      kind: 'etas';
+      /** The model's value (float64; `expected` is the stored float32 of it). */
+      value: number;
+      /** μ of the cell × the window's length. */
+      background: number;
+      /** The sum over past events' kernels in the window. */
+      triggered: number;
+      /** background / value (0 when the value is 0). */
+      backgroundShare: number;
+    }
+  | {
+      kind: 'features';
+      value: number;
+      link: 'log' | 'identity';
+      /** The ensemble's starting score (every cell's), on the link scale… */
+      base: number;
+      /** …and as a value (e^base for 'log'). */
+      start: number;
+      /** The features with the largest parts, largest |value| first. */
+      contributions: CellContribution[];
+      /** The other features' parts summed: inverse link of (base + Σ values + rest) = value. */
+      rest: number;
+    };
+
+/** Why a cell has no components, from what the forecast stored. */
+function componentsOf(
+  stored: unknown,
+  modelKind: string,
+  cell: number,
+): { components: CellComponents | null; note: string | null } {
+  const cells = (stored as StoredExplanations | null)?.cells;
+  if (stored === null || cells === undefined)
+    return {
+      components: null,
+      note: 'Este pronóstico se guardó sin la explicación del modelo; vuelva a ejecutarlo para obtenerla',
+    };
+  if (cells === null)
+    return {
+      components: null,
+      note: `El modelo ${modelName(modelKind)} no descompone su valor en partes; la lectura usa solo los conteos`,
+    };
+  const e = cells.find((x) => x.cell === cell);
+  if (!e)
+    return {
+      components: null,
+      note: `El modelo explica solo las celdas que la lista de prioridad puede mostrar (las ${EXPLAINED_AREA_TOP} más altas del área y las ${EXPLAINED_DISTRICT_TOP} más altas de cada distrito)`,
+    };
+  if (e.kind === 'etas')
+    return {
+      components: {
+        kind: 'etas',
+        value: e.value,
+        background: e.background,
+        triggered: e.triggered,
+        backgroundShare: e.value > 0 ? e.background / e.value : 0,
+      },
+      note: null,
+    };
+  return {
+    components: {
+      kind: 'features',
+      value: e.value,
+      link: e.link,
+      base: e.base,
+      start: e.link === 'log' ? Math.exp(e.base) : e.base,
+      contributions: e.contributions.map((c) => ({
+        feature: c.feature,
+        label: c.label,
+        value: c.value,
+        direction: c.value >= 0 ? 'up' : 'down',
+      })),
+      rest: e.rest,
+    },
+    note: null,
+  };
+}
+
+/** The Spanish sentence of the components, e.g. "El 70 % del valor es nivel de fondo; …". */
+function componentsText(c: CellComponents): string {
+  if (c.kind === 'etas') {
+    const bg = Math.round(100 * c.backgroundShare);
+    return `El ${bg} % del valor es nivel de fondo; el ${100 - bg} % lo disparan hechos recientes cercanos.`;
+  }
+  const up = c.contributions.filter((x) => x.value > 0).slice(0, 2);
+  const down = c.contributions.filter((x) => x.value < 0).slice(0, 1);
+  // Labels may hold commas ("…en la celda, últimos 30 días"): items are separated by semicolons.
+  const list = (xs: CellContribution[]) => xs.map((x) => x.label).join('; ');
+  return [
+    up.length > 0 ? `Lo que más lo sube: ${list(up)}.` : '',
+    down.length > 0 ? `Lo que más lo baja: ${list(down)}.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Rank (1 = highest; ties share the best) of `value` among `all`. */
@@ -169,6 +288,8 @@ export async function cellWhy(db: Db, forecastId: number, cell: number): Promise
     habitual: `Alto sobre todo por su nivel habitual: ${lastYear} hechos en el último año, ${small(lastYear * (windowMs / (YEAR_DAYS * DAY_MS)))} por ${windowMs === DAY_MS ? 'día' : windowMs === 6 * 3_600_000 ? 'turno' : `ventana de ${windowMs / 3_600_000} h`} en promedio`,
     surroundings: 'Alto por su entorno: la celda no tuvo hechos ubicados en el último año',
   }[reading];
+  const { components, note } = componentsOf(await forecastExplanations(db, forecastId), f.modelKind, cell);
+  const more = components ? componentsText(components) : '';
 
   return {
     forecastId,
@@ -189,8 +310,9 @@ export async function cellWhy(db: Db, forecastId: number, cell: number): Promise
       percentile: backgroundPercentile,
     },
     recent: { last7Days: last7, last30Days: last30, usual7Days: usual7 },
-    components: null,
+    components,
+    componentsNote: note,
     reading,
-    text,
+    text: more ? `${text}. ${more}` : text,
   };
 }

@@ -6,12 +6,13 @@
  */
 import { InsufficientDataError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { type EventSet, knownBefore, ofCategories } from '../core/events.ts';
+import { cellCenter } from '../core/grid.ts';
 import { type RiskSurface, surfaceToGeoJson, totalRisk, validCells } from '../core/risk-surface.ts';
 import { CATEGORY_CODES, CRIME_GROUPS, type CrimeCategory } from '../core/taxonomy.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
 import { gridForArea } from '../geo/area-grid.ts';
 import type { StudyArea } from '../geo/study-area.ts';
-import type { Predictor } from '../models/predictor.ts';
+import type { CellExplanation, Predictor } from '../models/predictor.ts';
 import { getPredictor, PREDICTOR_KINDS } from '../models/registry.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
@@ -135,6 +136,7 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
     const excludedCategories = exclude.size > 0 && module.usesAllEvents ? [...exclude] : excluded;
     run.push(
       ...surfaces({ ...req, area: area.def.id }, windows, {
+        area,
         group,
         kind: module.kind,
         config:
@@ -192,11 +194,51 @@ function settingsOf(config: unknown): Record<string, unknown> {
   return config && typeof config === 'object' ? (config as Record<string, unknown>) : {};
 }
 
-/** One group's surfaces for every window of the day. */
+/** The area's 50 highest cells are explained (the priority list's whole-area list asks for ≤ 50)… */
+export const EXPLAINED_AREA_TOP = 50;
+/** …and each district's 10 highest (the map's priority list of a district shows 10). */
+export const EXPLAINED_DISTRICT_TOP = 10;
+
+/** What a forecast stores of its model's explanations (`cells` null: the model gives none). */
+export interface StoredExplanations {
+  cells: CellExplanation[] | null;
+}
+
+/**
+ * The cells the map's priority list can show, ascending: the {@link EXPLAINED_AREA_TOP} highest
+ * (risk > 0) of the area and the {@link EXPLAINED_DISTRICT_TOP} highest of each district, districts
+ * from the cell centre as services/hotspots.ts names them. `districtOf` caches the look-ups.
+ */
+export function cellsToExplain(surface: RiskSurface, area: StudyArea, districtOf: Int16Array): Int32Array {
+  const { grid, mask, values } = surface;
+  const ranked: number[] = [];
+  for (let c = 0; c < mask.length; c++) if (mask[c] === 1 && (values[c] as number) > 0) ranked.push(c);
+  ranked.sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
+  const chosen = new Set(ranked.slice(0, EXPLAINED_AREA_TOP));
+  const perDistrict = new Map<number, number>();
+  const centre = new Float64Array(2);
+  for (const c of ranked) {
+    if ((districtOf[c] as number) === -2) {
+      cellCenter(grid, c, centre);
+      const where = area.locate(centre[0] as number, centre[1] as number);
+      districtOf[c] = where.kind === 'district' ? where.index : -1;
+    }
+    const d = districtOf[c] as number;
+    if (d < 0) continue;
+    const n = perDistrict.get(d) ?? 0;
+    if (n >= EXPLAINED_DISTRICT_TOP) continue;
+    perDistrict.set(d, n + 1);
+    chosen.add(c);
+  }
+  return Int32Array.from(chosen).sort();
+}
+
+/** One group's surfaces for every window of the day, with the model's explanations of the top cells. */
 function surfaces(
   req: ForecastRequest,
   windows: readonly { start: number; end: number; turno?: string }[],
   f: {
+    area: StudyArea;
     group: string;
     kind: string;
     config: unknown;
@@ -205,20 +247,31 @@ function surfaces(
     predictor: Predictor;
   },
 ): ForecastRecord[] {
-  return windows.map((w) => ({
-    area: req.area,
-    group: f.group,
-    horizon: req.horizon,
-    turno: w.turno ?? null,
-    targetDay: req.day,
-    windowStart: new Date(w.start),
-    windowEnd: new Date(w.end),
-    modelKind: f.kind,
-    modelConfig: f.config,
-    dataCutoff: new Date(f.cutoff),
-    eventsUsed: f.known.length,
-    surface: f.predictor.predict(w),
-  }));
+  // District of each cell for the per-district tops (−2: not looked up yet), shared by the windows.
+  let districtOf: Int16Array | null = null;
+  return windows.map((w): ForecastRecord => {
+    const surface = f.predictor.predict(w);
+    let explanations: StoredExplanations = { cells: null };
+    if (f.predictor.explain) {
+      districtOf ??= new Int16Array(surface.mask.length).fill(-2);
+      explanations = { cells: f.predictor.explain(w, cellsToExplain(surface, f.area, districtOf)) };
+    }
+    return {
+      area: req.area,
+      group: f.group,
+      horizon: req.horizon,
+      turno: w.turno ?? null,
+      targetDay: req.day,
+      windowStart: new Date(w.start),
+      windowEnd: new Date(w.end),
+      modelKind: f.kind,
+      modelConfig: f.config,
+      dataCutoff: new Date(f.cutoff),
+      eventsUsed: f.known.length,
+      surface,
+      explanations,
+    };
+  });
 }
 
 /**
@@ -264,6 +317,7 @@ async function forecastTrained(db: Db, req: ForecastRequest, id: number): Promis
   const predictor = conditionedOn(restored.predictor, known, cutoff, allKnown);
   const artifactConfig = settingsOf(predictor.toArtifact().config);
   const run = surfaces({ ...req, area: area.def.id }, windows, {
+    area,
     group: meta.group,
     kind: meta.kind,
     config: { ...artifactConfig, trainedModelId: id },

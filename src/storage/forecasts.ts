@@ -21,6 +21,11 @@ export interface ForecastRecord {
   dataCutoff: Date;
   eventsUsed: number;
   surface: RiskSurface;
+  /**
+   * The model's explanations of the top cells, as JSON (services/forecast.ts writes and reads
+   * them; migration 0016); absent = none stored.
+   */
+  explanations?: unknown;
 }
 
 /** A stored forecast (with its id and creation time). */
@@ -51,12 +56,12 @@ function unpack(grid: GridSpec, maskBytes: Buffer, riskBytes: Buffer): RiskSurfa
 export async function saveForecast(db: Queryable, f: ForecastRecord): Promise<number> {
   const [row] = await db.query<{ id: number }>(
     `insert into forecasts (study_area, crime_group, horizon, turno, window_start, window_end, model_kind, model_config,
-       data_cutoff, events_used, grid, mask, risk, target_day)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       data_cutoff, events_used, grid, mask, risk, target_day, explanations)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      on conflict (study_area, crime_group, horizon, window_start, model_kind) do update set
        turno = excluded.turno, target_day = excluded.target_day, window_end = excluded.window_end, model_config = excluded.model_config,
        data_cutoff = excluded.data_cutoff, events_used = excluded.events_used, grid = excluded.grid,
-       mask = excluded.mask, risk = excluded.risk, created_at = now()
+       mask = excluded.mask, risk = excluded.risk, explanations = excluded.explanations, created_at = now()
      returning id`,
     [
       f.area,
@@ -73,6 +78,7 @@ export async function saveForecast(db: Queryable, f: ForecastRecord): Promise<nu
       Buffer.from(f.surface.mask),
       packRisk(f.surface),
       f.targetDay,
+      f.explanations === undefined ? null : JSON.stringify(f.explanations),
     ],
   );
   return (row as { id: number }).id;
@@ -162,6 +168,15 @@ export async function getForecast(db: Queryable, id: number): Promise<StoredFore
     [id],
   );
   return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** The stored explanations of a forecast (JSON as written), or null when none were stored. */
+export async function forecastExplanations(db: Queryable, id: number): Promise<unknown> {
+  const [row] = await db.query<{ explanations: unknown }>(
+    'select explanations from forecasts where id = $1',
+    [id],
+  );
+  return row?.explanations ?? null;
 }
 
 /** Per study area: creation time of the newest forecast (seconds since the epoch). */
