@@ -9,6 +9,7 @@ import { ROLES, SCOPES } from '../core/access.ts';
 import { cellWhySchema } from './cell-why.ts';
 import { emergingGrid } from './emerging.ts';
 import { indicatorsSchema, populationLoadSchema } from './indicators.ts';
+import { narrativeQualitySchema } from './narratives.ts';
 import { DASHBOARD_VIEWS } from './views.ts';
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────
@@ -684,6 +685,7 @@ export const CONTRACT = {
   'GET /api/v1/hotspots/persistence': { 200: persistence },
   'GET /api/v1/hotspots/emerging': { 200: emergingGrid },
   'GET /api/v1/crime-types': { 200: crimeTypes },
+  'GET /api/v1/narratives/quality': { 200: narrativeQualitySchema },
   'POST /api/v1/patrol-plans': { 200: planAnswer, 201: planAnswer },
   'GET /api/v1/patrol-plans/current': { 200: planView },
   'GET /api/v1/patrol-plans/:id/mission-sheet.pdf': {

@@ -38,6 +38,7 @@ import { registerEmergingRoutes } from './routes/emerging.ts';
 import { registerExportRoutes } from './routes/exports.ts';
 import { registerForecastRoutes } from './routes/forecasts.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
+import { registerNarrativeRoutes } from './routes/narratives.ts';
 import { registerPatrolAccountabilityRoutes } from './routes/patrol-accountability.ts';
 import { registerPreventionRoutes } from './routes/prevention.ts';
 import { registerReferenceRoutes } from './routes/reference.ts';
@@ -301,6 +302,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     registerCellWhyRoutes(api, deps);
     registerEmergingRoutes(api, deps);
     registerIngestRoutes(api, deps);
+    registerNarrativeRoutes(api, deps);
     registerPreventionRoutes(api, deps);
     registerPatrolAccountabilityRoutes(api, deps);
     registerAdminRoutes(api, deps);

@@ -33,6 +33,7 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/hotspots/persistence': 'risk',
   'GET /api/v1/hotspots/emerging': 'cellClasses',
   'GET /api/v1/crime-types': 'types',
+  'GET /api/v1/narratives/quality': 'flags',
   'GET /api/v1/backtests': 'reports',
   'GET /api/v1/backtests/:id': 'models',
   'GET /api/v1/ingest/jobs': 'jobs',

@@ -131,6 +131,9 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   // Per-cell crime-type probabilities: aggregate model output over a year, no incident; the same
   // roles as the forecasts (community views do not get per-cell detail).
   'GET /api/v1/crime-types': read(FORECAST_ROLES),
+  // Narratives whose text reads as another category (issue 14): quotes redacted narratives, so
+  // incident-level — analysts and administrators (the full view); audited.
+  'GET /api/v1/narratives/quality': read({ admin: 'full', analyst: 'full' }),
   // Patrol plans (issue 12): analysts make them; each role reads its view of a turno's plan —
   // officers only their own sector's areas, planners and officials aggregates per district, no cell.
   // Every read is audited.
