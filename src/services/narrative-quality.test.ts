@@ -7,7 +7,8 @@ import { InsufficientDataError, ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
 import { CRIME_CATEGORIES, type CrimeCategory } from '../core/taxonomy.ts';
 import { syntheticNarrative } from '../synthetic/narratives.ts';
-import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
+import { runCli } from '../test/cli.ts';
+import { BACKENDS, CLI_BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { tempFile } from '../test/fixtures.ts';
 import { redact } from '../text/redact.ts';
 import { getStudyArea } from './areas.ts';
@@ -166,8 +167,40 @@ describe.each(BACKENDS)('narrative quality report on %s', (backend) => {
       `select detail, actor from audit_log where action = 'narratives.quality' order by seq desc limit 1`,
     );
     expect(entry?.actor).toBe('test');
-    expect(JSON.parse(entry?.detail ?? '{}')).toMatchObject({ flagged: report.flagged, checked: report.checked });
+    expect(JSON.parse(entry?.detail ?? '{}')).toMatchObject({
+      flagged: report.flagged,
+      checked: report.checked,
+    });
   });
+
+  it.runIf((CLI_BACKENDS as readonly string[]).includes(backend))(
+    'vigia narratives quality: Spanish report with the flagged redacted narratives, --json, usage errors',
+    async () => {
+      const env = { DATABASE_URL: t.url };
+      const args = [
+        'narratives',
+        'quality',
+        '--area',
+        'callao',
+        '--from',
+        '2025-03-01',
+        '--to',
+        '2025-04-01',
+      ];
+      const text = await runCli([...args, '--train-from', '2025-01-01'], env);
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('Marcados (la categoría predicha difiere con probabilidad ≥ 0.8)');
+      expect(text.stdout).toContain('relato (redactado)');
+      const json = await runCli([...args, '--train-from', '2025-01-01', '--json', '--limit', '3'], env);
+      expect(json.code, json.stderr).toBe(0);
+      const report = JSON.parse(json.stdout) as { flags: { id: string }[]; flagged: number };
+      expect(report.flags.length).toBe(Math.min(3, report.flagged));
+      expect(text.stdout).toContain(report.flags[0]?.id);
+      const bad = await runCli([...args, '--threshold', '2'], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('--threshold');
+    },
+  );
 
   it('refuses bad periods naming the parameter, and a period without training narratives', async () => {
     const q = { area: 'callao', from: '2025-03-01', to: '2025-04-01' };
