@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_SCOPES, ROLES, type Role, SMALL_COUNT_THRESHOLD } from '../core/access.ts';
 import { createToken } from '../services/accounts.ts';
+import { findPii } from '../text/redact.ts';
 import { type ApiFixture, call, loginAs, type Session, startApi, uploadForm } from '../test/api.ts';
 import { BACKENDS } from '../test/db.ts';
 import { example, expectedOk } from '../test/route-examples.ts';
@@ -161,6 +162,43 @@ describe.each(BACKENDS)('permission table, every role × route (%s store)', (bac
           expectShape(key, r.status, r.body);
         } else expect(r.status, `${role} ${key}`).toBe(403);
       }
+    await f.app.ingestQueue.idle();
+  });
+
+  it('never gives the community role a narrative or a redacted one, nor officers an original (every route)', async () => {
+    // The personal data in the stored originals (numbers, e-mails, full names), as JSON writes them.
+    const stored = await f.t.db.query<{ narrative: string; restricted: boolean }>(
+      `select narrative, restricted from incidents where narrative <> narrative_redacted`,
+    );
+    expect(stored.length).toBeGreaterThan(100);
+    const originals = stored.flatMap(({ narrative, restricted }) =>
+      findPii(narrative, { protectedCategory: restricted })
+        .map((s) => narrative.slice(s.start, s.end))
+        .filter((v) => /\d{6}|@|\p{L}+ \p{L}+/u.test(v))
+        .map((v) => JSON.stringify(v).slice(1, -1)),
+    );
+    const placeholder = /\[(?:NOMBRE|DNI|TELÉFONO|PLACA|CORREO|DIRECCIÓN)\]/;
+    for (const role of ['community', 'officer'] as const)
+      for (const [key, rule] of Object.entries(PERMISSIONS)) {
+        if (rule.roles[role] === undefined || key === 'POST /api/v1/auth/logout') continue;
+        const [method] = key.split(' ');
+        const ex = await example(f, key, role, jobId);
+        const r = await call(f, method as string, ex.path, {
+          token: f.users[role].token,
+          ...(ex.body !== undefined ? { body: ex.body } : {}),
+          ...(ex.form ? { form: ex.form } : {}),
+        });
+        expect(
+          originals.find((o) => r.text.includes(o)),
+          `${role} ${key}`,
+        ).toBeUndefined();
+        if (role === 'community') expect(r.text, `${role} ${key}`).not.toMatch(placeholder);
+      }
+    // Officers do read redacted narratives (so the walk above would have seen an original).
+    const page = await call(f, 'GET', '/api/v1/incidents?limit=50&category=robo', {
+      token: f.users.officer.token,
+    });
+    expect(page.text).toMatch(placeholder);
     await f.app.ingestQueue.idle();
   });
 
