@@ -38,6 +38,8 @@ export const DEFAULT_TRAIN_DAYS = 365;
 export const DEFAULT_MIN_NARRATIVES = 20;
 /** Flags listed at most (default; the count of all flags is always given). */
 export const DEFAULT_FLAG_LIMIT = 200;
+/** Training narratives at most: the newest before the checked period (bounds the fit's time and memory). */
+export const MAX_TRAIN_NARRATIVES = 10_000;
 /** Characters of a narrative quoted in the report (longer ones are cut, with "…"). */
 export const QUOTE_CHARS = 1000;
 
@@ -235,7 +237,7 @@ export async function narrativeQuality(
     ? parseDay(o.trainFrom, tz, 'train-from').getTime()
     : from - DEFAULT_TRAIN_DAYS * DAY_MS;
   if (trainFrom >= from) throw new ValidationError('train-from', 'debe ser anterior a from');
-  const train = await readNarratives(db, o.area, trainFrom, from);
+  const train = (await readNarratives(db, o.area, trainFrom, from)).slice(-MAX_TRAIN_NARRATIVES);
   const check = await readNarratives(db, o.area, from, to);
   const result = checkNarratives(train, check, o);
   await audit(db, ctx, 'narratives.quality', `area:${o.area}`, {

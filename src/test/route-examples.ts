@@ -106,10 +106,10 @@ export async function example(
       return { path: '/api/v1/patrol-scenarios?turno=noche&group=property&maxUnits=2' };
     case 'GET /api/v1/patrol-effect':
       return { path: '/api/v1/patrol-effect?from=2025-03-29&to=2025-03-30&group=property' };
-    // Issue 14: the seeded quarter's narratives — train on January–February, check March.
+    // Issue 14: the seeded quarter's narratives — train on February, check March.
     case 'GET /api/v1/narratives/quality':
       return {
-        path: '/api/v1/narratives/quality?from=2025-03-01&to=2025-04-01&trainFrom=2025-01-01&limit=5',
+        path: '/api/v1/narratives/quality?from=2025-03-01&to=2025-04-01&trainFrom=2025-02-01&limit=5',
       };
     case 'GET /api/v1/patrol-logs':
       return { path: `/api/v1/patrol-logs?plan=${(await walkPlan(f)).id}` };
