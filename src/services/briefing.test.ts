@@ -7,6 +7,7 @@
  * period, verdict, period text) first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_LLM } from '../config/env.ts';
 import { ForbiddenError, ValidationError } from '../core/errors.ts';
 import { cellCenter } from '../core/grid.ts';
 import { mulberry32 } from '../core/random.ts';
@@ -20,9 +21,11 @@ import { countColour, pdfPageImage, pdfPages, pdfText } from '../test/pdf.ts';
 import { getStudyArea } from './areas.ts';
 import type { AuditContext } from './audit.ts';
 import { type Briefing, briefing, periodText, previousPeriod, verdict } from './briefing.ts';
+import { briefingPdf, generateBriefing, generateBulletin } from './briefing-drafts.ts';
 import { BRIEFING_COLOURS, DRAFT_MARK, renderBriefingPdf } from './briefing-pdf.ts';
 import { bulletin } from './bulletin.ts';
 import { makePatrolPlan } from './patrol-plans.ts';
+import { listTexts, reviewText } from './texts.ts';
 
 const ctx: AuditContext = { actor: 'user:ana', role: 'analyst', ip: null, requestId: null };
 const DISTRICT = '070101'; // Callao
@@ -280,5 +283,47 @@ describe.each(BACKENDS)('CODISEC briefing on %s', (backend) => {
     await expect(
       bulletin(t.db, { area: 'callao', district: DISTRICT, from: '2025-03-02', to: '2025-03-31' }),
     ).rejects.toMatchObject({ field: 'from' });
+  });
+
+  it('drafts: the briefing written by the built-in method and stored as a draft, its PDF marked until another person approves it; the bulletin published to the community only once approved', async () => {
+    const req = { area: 'callao', district: DISTRICT, from: '2025-03-01', to: '2025-03-31', llm: NO_LLM };
+    const { draft } = await generateBriefing(t.db, { ...req, actor: ctx });
+    expect(draft).toMatchObject({
+      kind: 'briefing',
+      audience: 'internal',
+      status: 'borrador',
+      generator: 'incorporado',
+    });
+    expect(draft.periodTo).toBe('2025-04-01');
+    // The officials' view: the protected category is in no statistic the writer got.
+    expect(JSON.stringify(draft.grounding)).not.toMatch(/violencia/i);
+    const v = draft.versions[0]?.verification as { counts: { rejected: number } };
+    expect(v.counts.rejected).toBe(0);
+    const body = draft.versions[0]?.body as string;
+
+    const drafted = await briefingPdf(t.db, draft.id, ctx, AT);
+    expect(drafted.filename).toBe('informe-codisec-070101-2025-03-01-2025-03-31.pdf');
+    const text = pdfText(drafted.pdf);
+    expect(text).toContain(DRAFT_MARK);
+    // The draft's own text, written by the built-in method, is printed.
+    expect(text).toContain((body.split('\n')[0] as string).slice(0, 40));
+    const jefe: AuditContext = { actor: 'user:jefe', role: 'analyst', ip: null, requestId: null };
+    await reviewText(t.db, draft.id, { decision: 'aprobar' }, jefe);
+    const approved = pdfText((await briefingPdf(t.db, draft.id, jefe, AT)).pdf);
+    expect(approved).toContain('Aprobado por user:jefe');
+    expect(approved).not.toContain(DRAFT_MARK);
+    const audited = await t.db.query<{ n: number }>(
+      `select count(*)::int as n from audit_log where action = 'briefing.pdf' and target = $1`,
+      [`text:${draft.id}`],
+    );
+    expect(audited[0]?.n).toBe(2);
+
+    const { draft: b } = await generateBulletin(t.db, { ...req, actor: ctx });
+    expect(b).toMatchObject({ kind: 'bulletin', audience: 'community', status: 'borrador' });
+    const community: AuditContext = { actor: 'user:vecina', role: 'community', ip: null, requestId: null };
+    const published = () => listTexts(t.db, { area: 'callao', kind: 'bulletin' }, 'published', community);
+    expect(await published()).toEqual([]);
+    await reviewText(t.db, b.id, { decision: 'aprobar' }, jefe);
+    expect((await published()).map((x) => x.id)).toEqual([b.id]);
   });
 });

@@ -270,7 +270,6 @@ async function trendRows(
   view: AggregateView,
   stats: Statistics,
   period: string,
-  previousText: string,
 ): Promise<{ groups: TrendRow[]; categories: TrendRow[] }> {
   const cur = await cellsByCategory(db, { ...q, district: q.district.code }, view);
   const prev = await cellsByCategory(db, { ...previous, area: q.area, district: q.district.code }, view);
@@ -293,7 +292,9 @@ async function trendRows(
       ...c,
       verdict: verdict(a, b),
       stat: stats.add(`${label} en ${q.district.name}, ${period}`, a ?? 0),
-      previousStat: stats.add(`${label} en ${q.district.name}, ${previousText}`, b ?? 0),
+      // No date outside the period in a label: the writer would repeat it, and the verifier
+      // rejects dates outside the Grounding's period (the PDF names the previous period).
+      previousStat: stats.add(`${label} en ${q.district.name}, período anterior`, b ?? 0),
     };
   };
   const groups = [
@@ -354,7 +355,7 @@ async function currentHotspots(
       lon: h.place.lon,
       value: h.expected,
       stat: stats.add(
-        `Delitos esperados en ${h.place.label} (pronóstico del ${meta.targetDay})`,
+        `Delitos esperados en ${h.place.label} según el pronóstico vigente`,
         Math.round(h.expected * 100) / 100,
       ),
       osm: h.place.attribution !== null,
@@ -393,7 +394,7 @@ async function persistentZones(
       lon: place.lon,
       value: share,
       stat: stats.add(
-        `Meses en que ${place.label} estuvo entre el 5 % de celdas con más delitos del área (${p.from} a ${p.to})`,
+        `Parte de los meses del último año en que ${place.label} estuvo entre las celdas con más delitos del área`,
         Math.round(share * 100),
         '%',
       ),
@@ -419,7 +420,7 @@ async function emergingClasses(
     .filter((c) => c.code.endsWith('_hot') && (cells[c.code] ?? 0) > 0)
     .map((c) => {
       const n = cells[c.code] as number;
-      stats.add(`Celdas de ${district.name} clasificadas como "${c.label}" (${s.from} a ${s.to})`, n);
+      stats.add(`Celdas de ${district.name} clasificadas como "${c.label}" en el último año`, n);
       return { label: c.label, cells: n };
     });
 }
@@ -504,7 +505,6 @@ export async function briefing(
     view,
     stats,
     period,
-    previousText,
   );
   // The analyses of the last months end with the period's last whole month.
   const before = parseDay(req.to, area.def.timeZone, 'to', true).getTime();
