@@ -293,8 +293,8 @@ export const GLOSSARY = {
       en: 'usual level (last year’s average) against recent events around it (7 and 30 days)',
     },
     long: {
-      es: 'El panel de la celda compara su nivel habitual — sus delitos del último año, en promedio por turno — con los hechos de los últimos 7 y 30 días en ella y sus 8 vecinas. Una celda alta por su nivel habitual lo es desde hace tiempo; una alta por hechos recientes puede bajar pronto.',
-      en: 'The cell panel compares its usual level — its crimes of the last year, on average per turno — with the events of the last 7 and 30 days in it and its 8 neighbours. A cell high from its usual level has been so for long; one high from recent events may soon drop.',
+      es: 'El panel de la celda compara su nivel habitual — sus delitos del último año, en promedio por turno — con los hechos de los últimos 7 y 30 días en ella y sus 8 vecinas. Una celda alta por su nivel habitual lo es desde hace tiempo; una alta por hechos recientes puede bajar pronto. Si el modelo del pronóstico se explica a sí mismo, el panel muestra además cómo arma su valor: el proceso autoexcitado (ETAS), qué parte es nivel de fondo y qué parte disparan hechos recientes cercanos; los árboles, su punto de partida y las variables que más lo suben o bajan. Se guarda para las celdas que la lista de prioridad puede mostrar.',
+      en: 'The cell panel compares its usual level — its crimes of the last year, on average per turno — with the events of the last 7 and 30 days in it and its 8 neighbours. A cell high from its usual level has been so for long; one high from recent events may soon drop. When the forecast’s model explains itself, the panel also shows how it makes up its value: the self-exciting process (ETAS), which part is background level and which part recent nearby events trigger; the trees, their starting point and the variables that raise or lower it most. It is stored for the cells the priority list can show.',
     },
     where: { es: 'Mapa de riesgo (panel de la celda).', en: 'Risk map (cell panel).' },
   },

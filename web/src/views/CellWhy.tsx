@@ -1,11 +1,14 @@
 /**
  * The cell panel's "why is it high" (issue 13): the cell's usual level against the recent events
  * around it, from GET /forecasts/:id/cells/:cell/why (counts only), with the server's Spanish
- * reading (English built from the same figures). Every number is labelled by its <dt>.
+ * reading (English built from the same figures); then, when the forecast's model explains itself,
+ * how the model makes up its value — ETAS: background level vs the part recent events trigger;
+ * boosted trees and forests: the starting point and the features that raise or lower it — or the
+ * server's note on why it does not. Every number is labelled by its <dt>.
  */
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { type Answer, get } from '../api.ts';
-import { formatNumber, type Lang, useLang } from '../i18n.ts';
+import { formatNumber, type Lang, t, useLang } from '../i18n.ts';
 import { Term } from './Glossary.tsx';
 
 type Why = Answer<'GET /api/v1/forecasts/:id/cells/:cell/why'>;
@@ -51,6 +54,50 @@ function englishReading(w: Why): string {
 
 const reading = (w: Why, lang: Lang): string => (lang === 'en' ? englishReading(w) : w.text);
 
+/** Features shown in the panel (the answer carries up to 8). */
+const SHOWN_FEATURES = 5;
+
+/** The model's own parts of the value, every figure under its <dt>. */
+function ModelParts({ c }: { c: NonNullable<Why['components']> }): React.JSX.Element {
+  const pct = (v: number): string => `${formatNumber(100 * v)} % ${t('why.share')}`;
+  const crimes = (v: number): string => `${formatNumber(v, 3)} ${t('why.expected')}`;
+  return (
+    <div data-testid="cell-why-components" data-kind={c.kind}>
+      <h5>{t('why.model')}</h5>
+      {c.kind === 'etas' ? (
+        <dl>
+          <dt>{t('why.background')}</dt>
+          <dd>
+            {crimes(c.background)} ({pct(c.backgroundShare)})
+          </dd>
+          <dt>{t('why.triggered')}</dt>
+          <dd>
+            {crimes(c.triggered)} ({pct(1 - c.backgroundShare)})
+          </dd>
+        </dl>
+      ) : (
+        <dl>
+          <dt>{t('why.start')}</dt>
+          <dd>{crimes(c.start)}</dd>
+          {c.contributions.slice(0, SHOWN_FEATURES).map((x) => (
+            <Fragment key={x.feature}>
+              <dt lang="es" data-server-text title={x.feature}>
+                {x.label}
+              </dt>
+              <dd data-direction={x.direction}>
+                {t(x.direction === 'up' ? 'why.up' : 'why.down')}:{' '}
+                {c.link === 'log'
+                  ? `${t('why.times')} ${formatNumber(Math.exp(x.value), 2)}`
+                  : `${x.value >= 0 ? '+' : '−'}${formatNumber(Math.abs(x.value), 3)} ${t('why.adds')}`}
+              </dd>
+            </Fragment>
+          ))}
+        </dl>
+      )}
+    </div>
+  );
+}
+
 export function CellWhy({ forecastId, cell }: { forecastId: number; cell: number }): React.JSX.Element {
   const lang = useLang();
   const [why, setWhy] = useState<Why | null>(null);
@@ -89,6 +136,15 @@ export function CellWhy({ forecastId, cell }: { forecastId: number; cell: number
             <dt>{T.recent}</dt>
             <dd>{T.recentValue(why)}</dd>
           </dl>
+          {why.components ? (
+            <ModelParts c={why.components} />
+          ) : (
+            why.componentsNote && (
+              <p className="note" data-testid="cell-why-note" data-server-text lang="es">
+                {why.componentsNote}
+              </p>
+            )
+          )}
         </>
       )}
     </div>
