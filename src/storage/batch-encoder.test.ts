@@ -35,7 +35,7 @@ describe('BatchEncoder', () => {
     expect(c).toMatchObject({ rowsRead: 1, incidentRows: 1, monthlyRows: 0, rejected: 0, rejects: '' });
     expect(c.incidents).toBe(
       'sidpol-geo,1,callao,7,2024-03-06 02:30:00.250+00,exact,,-12.056,-77.144,266000.5,8666000.25,exact,070101,robo,' +
-        '"VIDA, EL CUERPO Y LA SALUD (DELITO)",ROBO,"ROBO ""AL PASO""",noche,reported,false,\n',
+        '"VIDA, EL CUERPO Y LA SALUD (DELITO)",ROBO,"ROBO ""AL PASO""",noche,reported,false,,\n',
     );
   });
 
