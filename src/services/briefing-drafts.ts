@@ -7,8 +7,9 @@
  * current version ("BORRADOR — sin aprobar" until approved; approved: the published text) with the
  * briefing's tables recomputed from the store.
  */
+import { writeFile } from 'node:fs/promises';
 import type { LlmSettings } from '../config/env.ts';
-import { ConflictError, NotFoundError } from '../core/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { Db } from '../storage/db.ts';
 import type { Grounding, Statistic } from '../text/grounding.ts';
 import { buildPrompt, builtInSummary } from '../text/summarize.ts';
@@ -143,4 +144,20 @@ export async function briefingPdf(
   });
   await audit(db, actor, BRIEFING_PDF_AUDIT, `text:${id}`, { status: draft.status, changed });
   return { pdf, filename: briefingFilename(b), draft };
+}
+
+/**
+ * Writes a briefing PDF to a file (the CLI's `--pdf`).
+ * @throws ValidationError naming `field` when the file cannot be written (missing folder, no permission)
+ */
+export async function writeBriefingPdf(file: string, pdf: Buffer, field = '--pdf'): Promise<void> {
+  try {
+    await writeFile(file, pdf);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ValidationError(
+      field,
+      `no se pudo escribir el informe en ${file}${code === 'ENOENT' ? ': la carpeta no existe' : code ? ` (${code})` : ''}`,
+    );
+  }
 }
