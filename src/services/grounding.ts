@@ -152,13 +152,15 @@ async function excerpts(
   const out: IncidentExcerpt[] = [];
   for (const r of rows) {
     if (out.length >= EXCERPT_LIMITS.count) break;
+    // Only the redacted text stored at ingest leaves storage here (none yet: fail closed).
+    const narrative = r.narrativeRedacted;
     if (
-      !r.narrative?.trim() ||
+      !narrative?.trim() ||
       r.restricted ||
       (isCategory(r.category) && CRIME_CATEGORIES[r.category].restricted)
     )
       continue;
-    const text = redact(r.narrative.slice(0, EXCERPT_LIMITS.chars), { protectedCategory: false }).text;
+    const text = redact(narrative.slice(0, EXCERPT_LIMITS.chars), { protectedCategory: false }).text;
     const flag = injectionFlag(text);
     out.push({
       id: r.id,

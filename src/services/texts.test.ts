@@ -21,6 +21,7 @@ import type { AuditContext } from './audit.ts';
 import { writeDemoCsv } from './demo.ts';
 import { buildGrounding } from './grounding.ts';
 import { ingestFile } from './ingest.ts';
+import { fillRedactedNarratives } from './narrative-redaction.ts';
 import { editText, generateSummary, listTexts, readText, reviewText, type TextDraft } from './texts.ts';
 
 const ana: AuditContext = { actor: 'token:3 (ana)', role: 'analyst', ip: null, requestId: null };
@@ -98,7 +99,11 @@ describe.each(BACKENDS)('summaries, verification and review (%s store)', (backen
     try {
       const area = await getStudyArea(t.db, 'callao');
       const file = join(dir, 'demo.csv');
-      await writeDemoCsv(area, { years: 0.25, start: '2025-01-01', annualVolume: 4000, seed: 5 }, file);
+      await writeDemoCsv(
+        area,
+        { years: 0.25, start: '2025-01-01', annualVolume: 4000, seed: 5, narratives: false },
+        file,
+      );
       await ingestFile(t.db, { file, adapter: 'sidpol-geo', area: 'callao' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -116,17 +121,18 @@ describe.each(BACKENDS)('summaries, verification and review (%s store)', (backen
       'El denunciante refiere que le robaron el celular a la salida del paradero. Dos sujetos huyeron a pie.',
     ];
     for (const [i, r] of robos.entries())
-      await t.db.query('update incidents set narrative = $3 where source = $1 and external_id = $2', [
-        r.source,
-        r.external_id,
-        texts[i],
-      ]);
+      await t.db.query(
+        'update incidents set narrative = $3, narrative_redacted = null where source = $1 and external_id = $2',
+        [r.source, r.external_id, texts[i]],
+      );
     flagged = `${robos[2]?.source}:${robos[2]?.external_id}`;
     quoted = `${robos[1]?.source}:${robos[1]?.external_id}`;
     await t.db.query(
-      `update incidents set narrative = 'Relato protegido de la víctima en su domicilio'
+      `update incidents set narrative = 'Relato protegido de la víctima en su domicilio', narrative_redacted = null
        where ctid in (select ctid from incidents where restricted and occurred_at >= '2025-03-01T05:00Z' limit 3)`,
     );
+    // Narratives written behind ingest's back are redacted as older rows are (services/narrative-redaction.ts).
+    await fillRedactedNarratives(t.db);
   });
   afterAll(async () => {
     await new Promise((r) => model.server.close(r));
