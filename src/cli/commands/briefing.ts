@@ -12,7 +12,6 @@ import {
   writeBriefingPdf,
 } from '../../services/briefing-drafts.ts';
 import type { TextDraft } from '../../services/texts.ts';
-import type { Verification } from '../../text/verify.ts';
 import { withStore } from '../context.ts';
 import { cliAuditContext } from '../secret.ts';
 
@@ -26,7 +25,7 @@ interface Options {
 }
 
 function draftLines(d: TextDraft): string[] {
-  const v = d.versions[0]?.verification as Verification;
+  const v = d.versions[0]?.verification as { counts: { ok: number; unverified: number; rejected: number } };
   return [
     `Borrador #${d.id} (${d.kind === 'briefing' ? 'informe CODISEC' : 'boletín comunitario'}) escrito por ${d.generator}${d.modelVersion ? ` (${d.modelVersion})` : ''}.`,
     ...(d.fallbackReason
