@@ -76,7 +76,7 @@ const EMAIL = /[\p{L}\p{N}_%+-][\p{L}\p{N}._%+-]*@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}
 const NUMBER_SIGN = String.raw`(?:N(?:\.\s?[°º]|[°º]|ro\.?|[úu]m\.?|o\.)\s*)`;
 
 const DNI_CUED = new RegExp(
-  String.raw`(?:\bD\.?\s?N\.?\s?I\b\.?|\bdocumento\s+(?:nacional\s+)?de\s+identidad)\s*${NUMBER_SIGN}?[:.]?\s*(\d{2}[ .]?\d{3}[ .]?\d{3}|\d{4} \d{4})(?!\d)`,
+  String.raw`(?:\bD\.?\s?N\.?\s?I\b\.?|\bdocumento\s+(?:nacional\s+)?de\s+identidad)\s*${NUMBER_SIGN}?[:.]?\s*(\d{2}[ .]?\d{3}[ .]?\d{3}|\d{4}[ -]\d{4})(?!\d)`,
   'giu',
 );
 const DNI_BARE = /(?<![\p{L}\p{N}/.,°º-])\d{8}(?![\p{N}]|[.,]\d)/gu;
@@ -86,6 +86,9 @@ const NOT_DNI_BEFORE = new RegExp(
   'iu',
 );
 
+/** Words after 8 digits that make them an amount. */
+const NOT_DNI_AFTER = /^\s*(?:soles|nuevos soles|d[óo]lares|USD)\b/iu;
+
 function findDni(text: string, add: Add): void {
   for (const m of text.matchAll(DNI_CUED)) {
     const digits = m[1] as string;
@@ -94,6 +97,7 @@ function findDni(text: string, add: Add): void {
   }
   for (const m of text.matchAll(DNI_BARE)) {
     if (NOT_DNI_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
+    if (NOT_DNI_AFTER.test(text.slice(m.index + 8, m.index + 24))) continue;
     add('dni', m.index, m.index + 8);
   }
 }
@@ -213,117 +217,22 @@ const ANY_WORD = /[\p{L}\p{M}]{2,}(?![\p{L}\p{N}])/uy;
 const NAME_PARTICLE = /[ \t]+(?:(?:de|del|la|las|los|y|DE|DEL|LA|LAS|LOS|Y)[ \t]+){1,2}(?=\p{Lu})/uy;
 const NAME_GAP = /[ \t]+/y;
 /** Capitalised words after a cue that are not names (institutions, places, street types, pronouns). */
-const NOT_NAME = new Set([
-  // institutions, places, street types
-  'PNP',
-  'POLICIA',
-  'SERENAZGO',
-  'COMISARIA',
-  'CPNP',
-  'DEPINCRI',
-  'DIVINCRI',
-  'FISCALIA',
-  'MINISTERIO',
-  'CALLAO',
-  'BELLAVISTA',
-  'VENTANILLA',
-  'PERLA',
-  'PUNTA',
-  'LEGUA',
-  'PERU',
-  'LIMA',
-  'AV',
-  'JR',
-  'CALLE',
-  'PSJE',
-  'MZ',
-  'LT',
-  'DNI',
-  'ALIAS',
-  // forms of address (a cue of their own)
-  'SR',
-  'SRA',
-  'SRTA',
-  'SENOR',
-  'SENORA',
-  'SENORITA',
-  'DON',
-  'DONA',
-  // words that follow a cue in capitals-only narratives ("EL AGRAVIADO REFIERE QUE …")
-  'QUE',
-  'QUIEN',
-  'QUIENES',
-  'CUANDO',
-  'MIENTRAS',
-  'SEGUN',
-  'TRAS',
-  'NN',
-  'NO',
-  'SIN',
-  'CON',
-  'POR',
-  'PARA',
-  'EN',
-  'AL',
-  'DEL',
-  'DE',
-  'A',
-  'Y',
-  'O',
-  'SU',
-  'SUS',
-  'UN',
-  'UNA',
-  'EL',
-  'ELLA',
-  'LA',
-  'LOS',
-  'LAS',
-  'LE',
-  'LES',
-  'SE',
-  'ES',
-  'ERA',
-  'FUE',
-  'ESTA',
-  'ESTABA',
-  'REFIERE',
-  'REFIEREN',
-  'DENUNCIA',
-  'DENUNCIAN',
-  'INDICA',
-  'MANIFIESTA',
-  'SENALA',
-  'SOLICITA',
-  'HABRIA',
-  'PROPIETARIO',
-  'PROPIETARIA',
-  'IDENTIFICADO',
-  'IDENTIFICADA',
-  'DOMICILIADO',
-  'DOMICILIADA',
-  'NATURAL',
-  'MAYOR',
-  'MENOR',
-  'EDAD',
-  'AGRAVIADO',
-  'AGRAVIADA',
-  'DENUNCIANTE',
-  'VICTIMA',
-  'CIUDADANO',
-  'CIUDADANA',
-  'RECURRENTE',
-  'SUJETO',
-  'INTERVENIDO',
-  'INTERVENIDA',
-  'DETENIDO',
-  'DETENIDA',
-  'VEHICULO',
-  'MOTOTAXI',
-  'TAXI',
-  'PERSONAL',
-  'HORAS',
-]);
+const NOT_NAME = new Set(
+  [
+    'PNP POLICIA SERENAZGO COMISARIA CPNP DEPINCRI DIVINCRI FISCALIA MINISTERIO CALLAO',
+    'BELLAVISTA VENTANILLA PERLA PUNTA LEGUA PERU LIMA AV JR CALLE PSJE MZ LT DNI ALIAS SR SRA',
+    'SRTA SENOR SENORA SENORITA DON DONA QUE QUIEN QUIENES CUANDO MIENTRAS SEGUN TRAS NN NO SIN',
+    'CON POR PARA EN AL DEL DE A Y O SU SUS UN UNA EL ELLA LA LOS LAS LE LES SE ES ERA FUE ESTA',
+    'ESTABA REFIERE REFIEREN DENUNCIA DENUNCIAN INDICA MANIFIESTA SENALA SOLICITA HABRIA',
+    'PROPIETARIO PROPIETARIA IDENTIFICADO IDENTIFICADA DOMICILIADO DOMICILIADA NATURAL MAYOR',
+    'MENOR EDAD AGRAVIADO AGRAVIADA DENUNCIANTE VICTIMA CIUDADANO CIUDADANA RECURRENTE SUJETO',
+    'INTERVENIDO INTERVENIDA DETENIDO DETENIDA VEHICULO MOTOTAXI TAXI PERSONAL HORAS COMISARIO',
+    'CAPITAN TENIENTE ALFEREZ CORONEL COMANDANTE SUBOFICIAL SOB SO ST FISCAL JUEZ JUEZA ALCALDE',
+    'ALCALDESA GERENTE',
+  ]
+    .join(' ')
+    .split(' '),
+);
 /** Verb forms that end a name in capitals-only text: "… REFIRIENDO", "… PAGÓ", "… HUYERON". */
 const VERB_ENDING = /(?:IENDO|ANDO|ARON|IERON|Ó)$/u;
 
