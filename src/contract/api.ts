@@ -10,6 +10,7 @@ import { cellWhySchema } from './cell-why.ts';
 import { emergingGrid } from './emerging.ts';
 import { indicatorsSchema, populationLoadSchema } from './indicators.ts';
 import { narrativeQualitySchema } from './narratives.ts';
+import { draftAnswer, textAnswer, textList } from './text.ts';
 import { DASHBOARD_VIEWS } from './views.ts';
 
 // ── shared pieces ───────────────────────────────────────────────────────────────────────────
@@ -156,6 +157,8 @@ export const districts = z.object({
 const ui = z.object({
   tiles: z.object({ url: z.string(), attribution: z.string() }).nullable(),
   area: z.string(),
+  /** IANA zone of every local date and hour the dashboard shows or asks for (VIGIA_TIME_ZONE). */
+  timeZone: z.string(),
   dataAge,
 });
 const advice = z.object({
@@ -716,6 +719,12 @@ export const CONTRACT = {
   'GET /api/v1/audit': {
     200: z.object({ entries: z.array(auditEntry), nextBefore: z.number().int().nullable() }),
   },
+  // Generated texts (issue 14): drafts, review, publication.
+  'POST /api/v1/texts': { 201: draftAnswer },
+  'GET /api/v1/texts': { 200: textList },
+  'GET /api/v1/texts/:id': { 200: textAnswer },
+  'PATCH /api/v1/texts/:id': { 200: draftAnswer },
+  'POST /api/v1/texts/:id/review': { 200: draftAnswer },
   // Officials and researchers (issue 13): population upload, indicators, reports, exports.
   'POST /api/v1/populations': { 200: populationLoadSchema },
   'GET /api/v1/indicators': { 200: indicatorsSchema },

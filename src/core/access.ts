@@ -70,6 +70,13 @@ export type AggregateView = 'full' | 'exact' | 'suppressed';
  */
 export type PlanView = 'full' | 'sector' | 'districts';
 
+/**
+ * Field rules for generated texts (issue 14, docs/text.md): `drafts` (every draft with its prompt,
+ * output, verification and grounding), `published` (community: only approved texts written for the
+ * community, from published aggregates; the text alone).
+ */
+export type TextView = 'drafts' | 'published';
+
 /** Counts below this are suppressed in community views. */
 export const SMALL_COUNT_THRESHOLD = 5;
 

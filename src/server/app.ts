@@ -22,7 +22,13 @@ import {
 } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
-import { DEFAULT_HTTP_SETTINGS, DEFAULT_STALE_DATA_DAYS, type HttpSettings } from '../config/env.ts';
+import {
+  DEFAULT_HTTP_SETTINGS,
+  DEFAULT_STALE_DATA_DAYS,
+  type HttpSettings,
+  type LlmSettings,
+  NO_LLM,
+} from '../config/env.ts';
 import { ValidationError } from '../core/errors.ts';
 import { domainGauges, latestIncidentTimes, readiness } from '../services/health.ts';
 import { IngestQueue } from '../services/jobs.ts';
@@ -42,6 +48,7 @@ import { registerNarrativeRoutes } from './routes/narratives.ts';
 import { registerPatrolAccountabilityRoutes } from './routes/patrol-accountability.ts';
 import { registerPreventionRoutes } from './routes/prevention.ts';
 import { registerReferenceRoutes } from './routes/reference.ts';
+import { registerTextRoutes } from './routes/texts.ts';
 
 // Validation messages in Spanish (the API's clients are Callao's users).
 z.config(z.locales.es());
@@ -71,6 +78,8 @@ export interface AppOptions {
   tiles?: { url: string; attribution: string } | null;
   /** Data older than this many days is reported as stale (default VIGIA_STALE_DATA_DAYS's, 7). */
   staleDataDays?: number;
+  /** The language model of summaries (default none: the built-in method). */
+  llm?: LlmSettings;
 }
 
 /** The origin a tile template loads images from, for the CSP ("{s}" subdomains → wildcard). */
@@ -293,6 +302,7 @@ export function buildApp(options: AppOptions): VigiaApp {
       settings,
       queue,
       uploadDir: options.uploadDir,
+      llm: options.llm ?? NO_LLM,
     };
     registerAuthRoutes(api, deps);
     registerReferenceRoutes(api, deps);
@@ -305,6 +315,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     registerNarrativeRoutes(api, deps);
     registerPreventionRoutes(api, deps);
     registerPatrolAccountabilityRoutes(api, deps);
+    registerTextRoutes(api, deps);
     registerAdminRoutes(api, deps);
   });
 

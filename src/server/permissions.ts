@@ -4,10 +4,10 @@
  * table are refused (deny by default); a test walks every role × route of this table against the
  * real server.
  */
-import type { AggregateView, IncidentView, PlanView, Role, Scope } from '../core/access.ts';
+import type { AggregateView, IncidentView, PlanView, Role, Scope, TextView } from '../core/access.ts';
 
 /** What a role gets on a route: plain access, or a view that shapes fields. */
-export type Grant = 'allow' | 'all' | 'own' | IncidentView | AggregateView | PlanView;
+export type Grant = 'allow' | 'all' | 'own' | IncidentView | AggregateView | PlanView | TextView;
 
 /** One route's rule. */
 export interface RouteRule {
@@ -88,6 +88,14 @@ const EXPORT_ROLES = {
   admin: 'coarse',
   analyst: 'coarse',
   researcher: 'coarse',
+} as const satisfies Partial<Record<Role, Grant>>;
+
+/** Generated texts: reviewers read every draft; community readers approved community texts only. */
+const TEXT_READERS = {
+  admin: 'drafts',
+  analyst: 'drafts',
+  official: 'drafts',
+  community: 'published',
 } as const satisfies Partial<Record<Role, Grant>>;
 
 const read = (roles: RouteRule['roles']): RouteRule => ({ scope: 'read', roles, csrf: false });
@@ -175,6 +183,21 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/indicators/report.xlsx': read(REPORT_ROLES),
   'GET /api/v1/exports/incidents': read(EXPORT_ROLES),
   'GET /api/v1/exports/backtests/:id': read(EXPORT_ROLES),
+  // Generated texts (issue 14, docs/text.md): analysts generate and edit; administrators, analysts
+  // and officials review (approval needs a person other than the generator and the last editor);
+  // drafts quote redacted narratives, so every read is audited. Community readers get only
+  // approved texts written for the community (published aggregates); researchers, officers and
+  // planners nothing incident-derived.
+  'POST /api/v1/texts': { scope: 'write', roles: { admin: 'allow', analyst: 'allow' }, csrf: true },
+  'GET /api/v1/texts': read(TEXT_READERS),
+  'GET /api/v1/texts/:id': read(TEXT_READERS),
+  'PATCH /api/v1/texts/:id': { scope: 'write', roles: { admin: 'allow', analyst: 'allow' }, csrf: true },
+  // Officials hold only the read scope: reviewing is their one change, as the patrol log is officers'.
+  'POST /api/v1/texts/:id/review': {
+    scope: 'read',
+    roles: { admin: 'allow', analyst: 'allow', official: 'allow' },
+    csrf: true,
+  },
   'GET /api/v1/backtests': read(BACKTEST_ROLES),
   'GET /api/v1/backtests/:id': read(BACKTEST_ROLES),
   'POST /api/v1/ingest/jobs': { scope: 'write', roles: INGEST_ROLES, csrf: true },

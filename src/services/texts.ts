@@ -12,6 +12,7 @@
  * community groundings (published aggregates, no incident, no protected category).
  */
 import type { LlmSettings } from '../config/env.ts';
+import type { TextView } from '../core/access.ts';
 import { ConflictError, NotFoundError, RuleViolationError, ValidationError } from '../core/errors.ts';
 import type { Db } from '../storage/db.ts';
 import {
@@ -38,9 +39,6 @@ import { buildGrounding } from './grounding.ts';
 import { askModel, ModelUnavailable } from './llm.ts';
 
 export { TEXT_KINDS, TEXT_STATUSES, type TextKind, type TextStatus } from '../storage/text-drafts.ts';
-
-/** What a role reads: every draft, or only approved community texts. */
-export type TextView = 'drafts' | 'published';
 
 /** Longest text a person may write in an edit. */
 export const MAX_TEXT_CHARS = 20_000;

@@ -7,6 +7,7 @@ import type { Role } from '../core/access.ts';
 import { createToken } from '../services/accounts.ts';
 import { recordPatrolLog } from '../services/patrol-logs.ts';
 import { makePatrolPlan } from '../services/patrol-plans.ts';
+import { reviewText, storeDraft } from '../services/texts.ts';
 import { getForecast } from '../storage/forecasts.ts';
 import { type ApiFixture, OFFICER_SECTOR, TEST_PASSWORD, uploadForm } from './api.ts';
 
@@ -21,6 +22,53 @@ export async function walkPlan(f: ApiFixture): Promise<{ id: number; areaOrder: 
   });
   const area = plan.areas.find((a) => a.code === OFFICER_SECTOR);
   return { id: plan.id, areaOrder: area?.order ?? 1 };
+}
+
+/** The period of the walk's summary requests: the seeded March. */
+export const TEXT_REQUEST = { area: 'callao', from: '2025-03-01', to: '2025-03-31' } as const;
+
+/** A small stored draft, written by the setup actor (cheap: no grounding query, no model). */
+function textDraft(f: ApiFixture, audience: 'internal' | 'community'): Promise<number> {
+  const grounding = {
+    audience,
+    area: 'callao',
+    district: null,
+    period: { from: '2025-03-01', to: '2025-04-01' },
+    statistics: [{ id: 'E1', label: 'Delitos de prueba en el periodo', value: 10 }],
+    incidents: [],
+  };
+  return storeDraft(
+    f.t.db,
+    {
+      kind: 'summary',
+      grounding,
+      generator: 'incorporado',
+      modelVersion: null,
+      fallbackReason: null,
+      prompt: null,
+      output: 'Hubo 10 delitos de prueba [E1].',
+    },
+    { actor: 'test', role: null, ip: null, requestId: null },
+  ).then((d) => d.id);
+}
+
+/** One approved community text per fixture: what every role's read of /texts/:id asks for. */
+const approvedText = new WeakMap<ApiFixture, Promise<number>>();
+function approvedCommunityText(f: ApiFixture): Promise<number> {
+  let p = approvedText.get(f);
+  if (!p) {
+    p = textDraft(f, 'community').then(async (id) => {
+      await reviewText(
+        f.t.db,
+        id,
+        { decision: 'aprobar' },
+        { actor: 'test-reviewer', role: null, ip: null, requestId: null },
+      );
+      return id;
+    });
+    approvedText.set(f, p);
+  }
+  return p;
 }
 
 /** Statuses of an allowed call of the example request. */
@@ -148,6 +196,22 @@ export async function example(
         },
       };
     }
+    // Issue 14: generated texts. Every role reads the same approved community text (the one the
+    // community view may see); edits and reviews each get a fresh draft.
+    case 'POST /api/v1/texts':
+      return { path: '/api/v1/texts', body: { kind: 'summary', audience: 'internal', ...TEXT_REQUEST } };
+    case 'GET /api/v1/texts/:id':
+      return { path: `/api/v1/texts/${await approvedCommunityText(f)}` };
+    case 'PATCH /api/v1/texts/:id':
+      return {
+        path: `/api/v1/texts/${await textDraft(f, 'internal')}`,
+        body: { body: 'Texto editado [E1].' },
+      };
+    case 'POST /api/v1/texts/:id/review':
+      return {
+        path: `/api/v1/texts/${await textDraft(f, 'internal')}/review`,
+        body: { decision: 'aprobar' },
+      };
     case 'POST /api/v1/users':
       return {
         path: '/api/v1/users',

@@ -29,6 +29,7 @@ export async function serveUntilSignal(
     http: config.http,
     tiles: config.tiles,
     staleDataDays: config.staleDataDays,
+    llm: config.llm,
   });
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { HttpSettings } from '../../config/env.ts';
+import type { HttpSettings, LlmSettings } from '../../config/env.ts';
 import type { IngestQueue } from '../../services/jobs.ts';
 import type { Db } from '../../storage/db.ts';
 
@@ -18,6 +18,8 @@ export interface RouteDeps {
   settings: HttpSettings;
   queue: IngestQueue;
   uploadDir: string;
+  /** The language model of summaries (none: the built-in method). */
+  llm: LlmSettings;
 }
 
 export function typed(app: FastifyInstance) {
