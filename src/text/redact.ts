@@ -139,6 +139,11 @@ const MOTO_DASHED = /(?<![\p{L}\p{N}-])\d{4}-(?=[A-Za-z0-9]?[A-Za-z])[A-Za-z0-9]
 const MOTO_PLAIN = /(?<![\p{L}\p{N}-])\d{4}(?=[A-Z0-9]?[A-Z])[A-Z0-9]{2}(?![\p{L}\p{N}])/gu;
 const PLATE_CUED =
   /\bplacas?(?:\s+de\s+rodaje)?\s*(?:N(?:[°º]|ro\.?)\s*)?[:.]?\s*([A-Za-z][A-Za-z0-9]{2}[\s-]?\d{3}|\d{4}[\s-]?[A-Za-z0-9]{2})(?![\p{L}\p{N}])/giu;
+/** The newer car format (letter, digit, letter: "A1B-234") in any case, with a dash, a space or neither. */
+const CAR_MIXED = /(?<![\p{L}\p{N}-])[A-Za-z]\d[A-Za-z][ -]?\d{3}(?![\p{L}\p{N}])/gu;
+/** A plate written with a space right after the vehicle ("la combi ABC 123"). */
+const VEHICLE_CUED =
+  /\b(?:combi|auto|moto(?:taxi|cicleta)?|veh[íi]culo|camioneta|taxi|bus|c[úo]u?ster)\s+([A-Za-z][A-Za-z0-9]{2} \d{3}|\d{4} [A-Za-z0-9]{2})(?![\p{L}\p{N}])/giu;
 /** Words shaped like plates that are not ("DNI-123", "PNP-200", roman-numeral terms "2023-II"). */
 const NOT_PLATE = /^(?:DNI|RUC|PNP|SIS|DIR|KM|N)\b|-(?:I{1,3}|IV|VI?|XX?)$/i;
 
@@ -149,12 +154,14 @@ function findPlates(text: string, add: Add): void {
       add('plate', m.index, m.index + m[0].length);
     }
   }
-  for (const m of text.matchAll(PLATE_CUED)) {
-    const plate = m[1] as string;
-    if (!/[A-Za-z]/.test(plate) || NOT_PLATE.test(plate)) continue;
-    const start = m.index + m[0].length - plate.length;
-    add('plate', start, start + plate.length);
-  }
+  for (const m of text.matchAll(CAR_MIXED)) add('plate', m.index, m.index + m[0].length);
+  for (const re of [PLATE_CUED, VEHICLE_CUED])
+    for (const m of text.matchAll(re)) {
+      const plate = m[1] as string;
+      if (!/[A-Za-z]/.test(plate) || NOT_PLATE.test(plate)) continue;
+      const start = m.index + m[0].length - plate.length;
+      add('plate', start, start + plate.length);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
