@@ -40,12 +40,13 @@ export function registerReferenceRoutes(app: FastifyInstance, deps: RouteDeps): 
         response: responses('GET /api/v1/ui'),
         tags: ['referencia'],
         summary:
-          'Ajustes del tablero: mapa base (si se configuró), área por defecto y antigüedad de sus datos (dataAge)',
+          'Ajustes del tablero: mapa base (si se configuró), área por defecto, zona horaria (timeZone) y antigüedad de sus datos (dataAge)',
       },
     },
     async () => ({
       tiles: deps.tiles,
       area: deps.defaultArea,
+      timeZone: deps.timeZone,
       dataAge: await recentDataAge(deps.db, deps.defaultArea, { staleAfterDays: deps.staleDataDays }),
     }),
   );
