@@ -1,45 +1,31 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../core/access.ts';
 import { modelName } from '../core/models.ts';
-import { type ApiFixture, startApi } from '../test/api.ts';
-import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import { type ApiFixture, call, startApi } from '../test/api.ts';
+import { bareNumbers, dashboardBrowser, logIn, SHOTS, settled, trackRequests } from '../test/browser.ts';
 
-/** Visible text nodes with a digit and nothing around them saying what they are. */
-function bareNumbers(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const explained = (start: Element | null): boolean => {
-      for (let el = start; el && el !== document.body; el = el.parentElement) {
-        if (el.getAttribute('title') || el.getAttribute('aria-label') || el.hasAttribute('data-explained'))
-          return true;
-        const tag = el.tagName;
-        if (tag === 'LABEL' || tag === 'TH' || tag === 'DT') return true;
-        // A <dd> is labelled by its <dt>; a table cell by its column's <th>.
-        if (tag === 'DD' && el.previousElementSibling?.tagName === 'DT') return true;
-        if (tag === 'TD' && el.closest('table')?.querySelector('thead th')) return true;
-      }
-      return false;
-    };
-    const out: string[] = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent ?? '';
-      const parent = n.parentElement;
-      if (!/\d/.test(text) || !parent) continue;
-      if (!parent.checkVisibility() || parent.closest('script, style')) continue;
-      if (!explained(parent))
-        out.push(`"${text.trim()}" in <${parent.tagName.toLowerCase()} class="${parent.className}">`);
-    }
-    return out;
-  });
-}
+/**
+ * Views whose figures are the same for every role that has them (the forecast and hot-spot answers
+ * do not depend on the caller; the map's cell panel, which does, is checked as an analyst above):
+ * walked once, for the first role that has them. The rest are walked for every role (their answers
+ * or parts depend on the role: aggregate views, suppression, report and export panels, plans).
+ */
+const SAME_FOR_EVERY_ROLE = new Set(['map', 'persistence', 'emerging', 'account']);
 
-describe('dashboard: every number on the map page says what it is; the glossary', () => {
+describe('dashboard: every number on every page says what it is; the glossary', () => {
   let f: ApiFixture;
   let browser: Browser;
   const errors: string[] = [];
 
   beforeAll(async () => {
     f = await startApi('embedded');
+    // The evening plan of the seeded forecast's day: the officer's Mi turno shows its areas.
+    const plan = await call(f, 'POST', '/api/v1/patrol-plans', {
+      token: f.users.analyst.token,
+      body: { turno: 'noche', day: '2025-03-30', units: 30 },
+    });
+    expect(plan.status, plan.text).toBe(201);
     browser = await dashboardBrowser();
   }, 120_000);
   afterAll(async () => {
@@ -102,6 +88,47 @@ describe('dashboard: every number on the map page says what it is; the glossary'
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('labels every figure of every view of every role', async () => {
+    const bare: Record<string, string[]> = {};
+    const visited: string[] = [];
+    for (const role of ROLES) {
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        locale: 'es-PE',
+        timezoneId: 'America/Lima',
+      });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(`${role}: ${e.message}`));
+      trackRequests(page);
+      // 19:00 in Lima on the plan's day: the evening turno, whose plan is stored.
+      await page.clock.setFixedTime(new Date('2025-03-30T19:00:00-05:00'));
+      await page.goto(f.base);
+      await logIn(page, f.users[role].username);
+      await page.getByTestId('whoami').waitFor();
+      const views = await page
+        .locator('nav button')
+        .evaluateAll((els) => els.map((e) => (e.getAttribute('data-testid') as string).slice(4)));
+      for (const view of views) {
+        if (SAME_FOR_EVERY_ROLE.has(view) && visited.some((v) => v.endsWith(`/${view}`))) continue;
+        await page.getByTestId(`nav-${view}`).click();
+        if (view === 'map' || view === 'persistence')
+          await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
+        await settled(page);
+        visited.push(`${role}/${view}`);
+        const found = await bareNumbers(page);
+        if (found.length > 0) bare[`${role}/${view}`] = found;
+        await page.screenshot({ path: `${SHOTS}numbers-${role}-${view}.png` });
+      }
+      await context.close();
+    }
+    // Every role's views were walked (the check would pass on pages that never loaded).
+    expect(visited).toEqual(
+      expect.arrayContaining(['officer/shift', 'official/kpis', 'community/community']),
+    );
+    expect(bare).toEqual({});
+    expect(errors).toEqual([]);
+  }, 300_000);
 
   it('opens the glossary from the header and closes it from the keyboard, in both languages', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-PE' });

@@ -44,3 +44,98 @@ export async function logIn(page: Page, username: string, password = TEST_PASSWO
   await page.getByLabel('Contraseña').fill(password);
   await page.getByRole('button', { name: 'Iniciar sesión' }).click();
 }
+
+/**
+ * Visible text nodes holding a digit with nothing around them saying what they are: no ancestor
+ * with a `title`, `aria-label` or `data-explained`, no `<label>`, `<th>` or `<dt>` around, not a
+ * `<dd>` after its `<dt>`, not a cell of a table with column headers, and not written in a phrase
+ * (docs/dashboard.md). A phrase: the number's run of sibling text holds a word of three letters or
+ * more ("Tiempo en el área: 5 visitas × 15 min"), or, for a number stressed alone in a
+ * `<strong>`/`<b>`/`<em>`, the text right around that element does ("<strong>18.00</strong> delitos
+ * esperados"); a `<span>` of its own (a badge, an order number) needs its own label. The name of a
+ * whole page part (a `<section>`, `<nav>`, `<main>`, `<form>`… "Mapa", "Indicadores") says nothing
+ * about the numbers in it and does not count.
+ */
+export function bareNumbers(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const parts = new Set(['SECTION', 'NAV', 'MAIN', 'ARTICLE', 'ASIDE', 'HEADER', 'FOOTER', 'FORM']);
+    const explained = (start: Element | null): boolean => {
+      for (let el = start; el && el !== document.body; el = el.parentElement) {
+        if (el.hasAttribute('data-explained')) return true;
+        if (!parts.has(el.tagName) && (el.getAttribute('title') || el.getAttribute('aria-label')))
+          return true;
+        const tag = el.tagName;
+        if (tag === 'LABEL' || tag === 'TH' || tag === 'DT') return true;
+        // A <dd> is labelled by its <dt>; a table cell by its column's <th>.
+        if (tag === 'DD' && el.previousElementSibling?.tagName === 'DT') return true;
+        if (tag === 'TD' && el.closest('table')?.querySelector('thead th')) return true;
+      }
+      return false;
+    };
+    const word = /\p{L}{3,}/u;
+    const text = (n: Node | null): n is Text => n?.nodeType === Node.TEXT_NODE;
+    // The run of sibling text nodes around a node (React writes one sentence as several).
+    const phrase = (n: Node): string => {
+      let out = n.textContent ?? '';
+      for (let p = n.previousSibling; text(p); p = p.previousSibling) out = p.data + out;
+      for (let p = n.nextSibling; text(p); p = p.nextSibling) out += p.data;
+      return out;
+    };
+    const inPhrase = (n: Node): boolean => {
+      if (word.test(phrase(n))) return true;
+      // A number stressed in a sentence (<strong>18.00</strong> delitos esperados) reads with the
+      // text around it; a <span> of its own (a badge, an order number) needs its own label.
+      const el = n.parentElement;
+      const inline = el && ['STRONG', 'B', 'EM'].includes(el.tagName) && el.childNodes.length === 1;
+      return !!inline && word.test(phrase(el));
+    };
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent ?? '';
+      const parent = n.parentElement;
+      if (!/\d/.test(text) || !parent) continue;
+      if (!parent.checkVisibility() || parent.closest('script, style')) continue;
+      if (!inPhrase(n) && !explained(parent))
+        out.push(`"${text.trim()}" in <${parent.tagName.toLowerCase()} class="${parent.className}">`);
+    }
+    return out;
+  });
+}
+
+const traffic = new WeakMap<Page, { inFlight: number; last: number }>();
+
+/** Counts the page's requests in flight, for {@link settled}. Call once, right after opening it. */
+export function trackRequests(page: Page): void {
+  const t = { inFlight: 0, last: Date.now() };
+  traffic.set(page, t);
+  page.on('request', () => {
+    t.inFlight++;
+    t.last = Date.now();
+  });
+  const done = (): void => {
+    t.inFlight--;
+    t.last = Date.now();
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+}
+
+/**
+ * Waits until the page has had no request in flight for `quietMs` and shows no "Cargando…" /
+ * "Loading…": the view's data has arrived (bounded: 30 s). The page must be {@link trackRequests}ed.
+ */
+export async function settled(page: Page, quietMs = 200): Promise<void> {
+  const t = traffic.get(page);
+  if (!t) throw new Error('settled(page) needs trackRequests(page) first');
+  await expect
+    .poll(
+      async () =>
+        t.inFlight <= 0 &&
+        Date.now() - t.last >= quietMs &&
+        // biome-ignore lint/performance/useDomNodeTextContent: only visible text counts
+        !(await page.evaluate(() => /Cargando…|Loading…/.test(document.body.innerText))),
+      { timeout: 30_000, interval: 100 },
+    )
+    .toBe(true);
+}

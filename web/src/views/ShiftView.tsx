@@ -181,7 +181,10 @@ function AreaItem({
   return (
     <li className="shift-area" data-testid={`area-${area.order}`} data-order={area.order}>
       <h3>
-        <span className="area-order">{area.order}</span> {area.place?.label ?? area.name}
+        <span className="area-order" title={t('shift.areaNumber')}>
+          {area.order}
+        </span>{' '}
+        {area.place?.label ?? area.name}
       </h3>
       <p>
         <strong data-testid="area-expected">{formatNumber(area.expected, 2)}</strong> {t('shift.expected')}
