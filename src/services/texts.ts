@@ -39,6 +39,7 @@ import { buildGrounding } from './grounding.ts';
 import { askModel, ModelUnavailable } from './llm.ts';
 
 export { TEXT_KINDS, TEXT_STATUSES, type TextKind, type TextStatus } from '../storage/text-drafts.ts';
+export type { SentenceCheck, Verification } from '../text/verify.ts';
 
 /** Longest text a person may write in an edit. */
 export const MAX_TEXT_CHARS = 20_000;

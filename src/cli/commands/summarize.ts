@@ -1,8 +1,7 @@
 /** `vigia summarize`: a verified summary stored as a draft for review (issue 14, docs/text.md). */
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.ts';
-import { generateSummary } from '../../services/texts.ts';
-import type { Verification } from '../../text/verify.ts';
+import { generateSummary, type Verification } from '../../services/texts.ts';
 import { withStore } from '../context.ts';
 import { cliAuditContext } from '../secret.ts';
 
