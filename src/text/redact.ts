@@ -284,10 +284,14 @@ function findNames(text: string, add: Add): void {
     }
   }
   for (const w of words) {
-    const re = new RegExp(String.raw`(?<![\p{L}\p{M}])${escapeRegExp(w)}(?![\p{L}\p{M}])`, 'gu');
-    for (const m of text.matchAll(re)) add('name', m.index, m.index + w.length);
+    for (let at = text.indexOf(w); at >= 0; at = text.indexOf(w, at + w.length)) {
+      if (!WORD_CHAR.test(text[at - 1] ?? ' ') && !WORD_CHAR.test(text[at + w.length] ?? ' '))
+        add('name', at, at + w.length);
+    }
   }
 }
+
+const WORD_CHAR = /[\p{L}\p{M}]/u;
 
 /** Up to five capitalised words (with "de", "del", "la" … between them) starting at `at`. */
 function nameAt(text: string, at: number): PiiSpan | null {
@@ -305,10 +309,6 @@ function nameAt(text: string, at: number): PiiSpan | null {
     end = pos;
   }
   return end > at ? { kind: 'name', start: at, end } : null;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 // ---------------------------------------------------------------------------------------------------
