@@ -156,7 +156,8 @@ describe('the API contract (embedded store)', () => {
         config,
       });
       const surface = (await getForecast(f.t.db, (stored as { id: number }).id))?.surface;
-      const top = (surface?.values ?? []).reduce((b, v, c, a) => (v > (a[b] as number) ? c : b), 0);
+      const values = Array.from(surface?.values ?? [], Number);
+      const top = values.reduce((b, v, c) => (v > (values[b] as number) ? c : b), 0);
       const r = await call(f, 'GET', `/api/v1/forecasts/${stored?.id}/cells/${top}/why`, {
         token: f.users.analyst.token,
       });
