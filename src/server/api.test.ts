@@ -257,7 +257,7 @@ describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
 
   it('tells the dashboard about a configured base map and lets its images through the CSP', async () => {
     const plain = await call(f, 'GET', '/api/v1/ui', { token: f.users.community.token });
-    expect(plain.body).toMatchObject({ tiles: null, area: 'callao' });
+    expect(plain.body).toMatchObject({ tiles: null, area: 'callao', timeZone: 'America/Lima' });
     const tiles = { url: 'https://{s}.tile.example.org/{z}/{x}/{y}.png', attribution: '© Ejemplo' };
     const withTiles = buildApp({ db: f.t.db, logLevel: 'silent', uploadDir: f.uploadDir, tiles });
     const base = await withTiles.listen({ host: '127.0.0.1', port: 0 });

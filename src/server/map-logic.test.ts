@@ -3,12 +3,13 @@
  * (web/src/local-time.ts), tested here the way the dashboard client is: the district under a point
  * is the server's point-in-polygon (same answers as the study area on Callao's districts, holes
  * honoured), the priority list, a cell's box and trend period, and the current turno from the shared
- * bands in Lima time.
+ * bands in the dashboard's zone (Lima by default, the server's VIGIA_TIME_ZONE once /ui answers).
  */
 import { describe, expect, it } from 'vitest';
 import type { Districts } from '../../web/src/api.ts';
+import { lastTwelveMonths } from '../../web/src/downloads.ts';
 import { formatInstant } from '../../web/src/i18n.ts';
-import { shiftAt, ZONE } from '../../web/src/local-time.ts';
+import { DEFAULT_ZONE, setTimeZone, shiftAt, timeZone } from '../../web/src/local-time.ts';
 import {
   cellBbox,
   cellCentre,
@@ -161,7 +162,8 @@ describe('the map: priority list, cell box, trend period', () => {
 
 describe('the dashboard’s time zone and turno', () => {
   it('takes the turno of now from the shared bands in the study area’s zone (Lima), with the local day', () => {
-    expect(ZONE).toBe('America/Lima');
+    expect(timeZone()).toBe(DEFAULT_ZONE);
+    expect(DEFAULT_ZONE).toBe('America/Lima');
     // 18:30 in Lima (UTC−5) on 30/03 is noche; 23:59 is still that day; midnight starts madrugada.
     expect(shiftAt(Date.parse('2025-03-30T23:30:00Z'))).toEqual({ turno: 'noche', day: '2025-03-30' });
     expect(shiftAt(Date.parse('2025-03-31T04:59:00Z'))).toEqual({ turno: 'noche', day: '2025-03-30' });
@@ -175,5 +177,31 @@ describe('the dashboard’s time zone and turno', () => {
 
   it('shows instants in the same zone', () => {
     expect(formatInstant('2025-03-31T04:59:00Z')).toBe('30/03/2025 23:59');
+  });
+
+  it('follows the zone the server configures (setTimeZone), for the turno, the day and the hour shown', () => {
+    // 19:00 in Lima on 30/03/2025 is 00:00 UTC on 31/03 and 21:00 in Santiago (UTC−3 that day).
+    const ms = Date.parse('2025-03-31T00:00:00Z');
+    expect(shiftAt(ms, 'UTC')).toEqual({ turno: 'madrugada', day: '2025-03-31' });
+    expect(formatInstant('2025-03-31T00:00:00Z', 'America/Santiago')).toBe('30/03/2025 21:00');
+    try {
+      setTimeZone('UTC');
+      expect(timeZone()).toBe('UTC');
+      expect(shiftAt(ms)).toEqual({ turno: 'madrugada', day: '2025-03-31' });
+      expect(formatInstant('2025-03-31T00:00:00Z')).toBe('31/03/2025 00:00');
+      // 02:00 UTC on 01/04/2025 is April in UTC but still 31 March in Lima: the downloads' default
+      // period (the 12 whole months before this one) moves by a month.
+      expect(lastTwelveMonths(Date.parse('2025-04-01T02:00:00Z'))).toEqual({
+        from: '2024-04-01',
+        to: '2025-03-31',
+      });
+    } finally {
+      setTimeZone(DEFAULT_ZONE);
+    }
+    expect(shiftAt(ms)).toEqual({ turno: 'noche', day: '2025-03-30' });
+    expect(lastTwelveMonths(Date.parse('2025-04-01T02:00:00Z'))).toEqual({
+      from: '2024-03-01',
+      to: '2025-02-28',
+    });
   });
 });

@@ -254,6 +254,41 @@ describe('the officer shift in Chromium at phone size', () => {
     await context.close();
   }, 60_000);
 
+  it('follows the server’s time zone (VIGIA_TIME_ZONE), not the phone’s: the turno of now, the hours shown', async () => {
+    // The same store served in UTC: 22:40 in Lima on 30/03 is 03:40 on 31/03 there (madrugada).
+    const utc = await startApi(
+      'embedded',
+      { loginAttemptsPer15Minutes: 1000 },
+      { t: f.t, seeded: f },
+      { timeZone: 'UTC' },
+    );
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'es-PE',
+      timezoneId: 'America/Lima',
+    });
+    try {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.clock.setFixedTime(lima('22:40'));
+      await page.goto(utc.base);
+      await logIn(page, f.users.officer.username);
+      await page.getByTestId('shift-message').waitFor(); // no plan for the madrugada
+      expect(await page.getByTestId('shift-turno').inputValue()).toBe('madrugada');
+      // The evening plan of 30/03: the check-in's hour is shown in UTC too.
+      await page.getByTestId('shift-turno').selectOption('noche');
+      await page.getByTestId('shift-day').fill('2025-03-30');
+      await page.getByTestId('shift-plan').waitFor();
+      const item = page.locator('[data-testid="shift-areas"] > li').first();
+      await item.getByTestId('check-in').click();
+      expect(await item.getByTestId('visit-open').textContent()).toContain('En visita desde las 03:40');
+      await page.screenshot({ path: `${SHOTS}officer-shift-utc.png` });
+    } finally {
+      await context.close();
+      await utc.close();
+    }
+  }, 60_000);
+
   it('raised no error in the page', () => {
     expect(pageErrors).toEqual([]);
   });

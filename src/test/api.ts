@@ -89,11 +89,12 @@ export async function seedApiData(t: TestDb): Promise<Pick<ApiFixture, 'users' |
   return { users, reportId, forecastId: (stored[0] as { id: number }).id };
 }
 
-/** Starts a server over a seeded database (or over `reuse`). */
+/** Starts a server over a seeded database (or over `reuse`), in `timeZone` (default Lima). */
 export async function startApi(
   backend: Backend,
   http: Partial<HttpSettings> = {},
   reuse?: { t: TestDb; seeded: Pick<ApiFixture, 'users' | 'reportId' | 'forecastId'> },
+  { timeZone }: { timeZone?: string } = {},
 ): Promise<ApiFixture> {
   const t = reuse?.t ?? (await createTestDb(backend));
   const given = reuse?.seeded;
@@ -105,6 +106,7 @@ export async function startApi(
     db: t.db,
     logLevel: 'silent',
     uploadDir,
+    ...(timeZone ? { timeZone } : {}),
     // Answers that drift from the contract fail the tests (production logs them: docs/api.md).
     http: { rateLimitPerMinute: 100_000, contractDrift: 'fail', ...http },
   });

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { type Answer, ApiError, type DashboardView, get, type Me, send, setCsrf } from './api.ts';
 import { explain } from './glossary.ts';
 import { formatDay, type MessageKey, setLang, t, useLang } from './i18n.ts';
+import { setTimeZone } from './local-time.ts';
 import { AccountView } from './views/AccountView.tsx';
 import { AdminView } from './views/AdminView.tsx';
 import { AuditView } from './views/AuditView.tsx';
@@ -104,14 +105,8 @@ function LanguageSwitch(): React.JSX.Element {
 type DataAge = Answer<'GET /api/v1/ui'>['dataAge'];
 
 /** A banner on every view while the newest incident is older than VIGIA_STALE_DATA_DAYS. */
-function StaleBanner(): React.JSX.Element | null {
+function StaleBanner({ age }: { age: DataAge | null }): React.JSX.Element | null {
   const lang = useLang();
-  const [age, setAge] = useState<DataAge | null>(null);
-  useEffect(() => {
-    get('GET /api/v1/ui')
-      .then((ui) => setAge(ui.dataAge))
-      .catch(() => setAge(null));
-  }, []);
   if (!age?.stale) return null;
   return (
     <p role="status" className="stale" data-testid="stale-banner" title={explain('dataAge', lang)}>
@@ -134,7 +129,20 @@ export function App(): React.JSX.Element {
       })
       .catch(() => setMe(null));
   }, []);
-  if (me === undefined) return <p className="loading">{t('loading')}</p>;
+  // The dashboard's settings, once signed in: the time zone is set before any view is shown
+  // (local-time.ts); without an answer the views keep the default zone.
+  const [ui, setUi] = useState<Answer<'GET /api/v1/ui'> | 'failed' | null>(null);
+  const signedIn = !!me;
+  useEffect(() => {
+    if (!signedIn) return;
+    get('GET /api/v1/ui')
+      .then((u) => {
+        setTimeZone(u.timeZone);
+        setUi(u);
+      })
+      .catch(() => setUi('failed'));
+  }, [signedIn]);
+  if (me === undefined || (me && ui === null)) return <p className="loading">{t('loading')}</p>;
   if (me === null) return <Login onLogin={setMe} />;
   // The views the server offers this user (server/views.ts, from the permission table), landing first.
   const views = me.views;
@@ -174,7 +182,7 @@ export function App(): React.JSX.Element {
           </button>
         </div>
       </header>
-      <StaleBanner />
+      <StaleBanner age={ui === 'failed' || ui === null ? null : ui.dataAge} />
       <GlossaryDialog />
       <main>
         {current === 'map' && <MapView role={me.user.role} />}

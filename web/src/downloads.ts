@@ -1,18 +1,22 @@
 /**
  * The officials' and researchers' downloads (issue 13): the default period (the last 12 whole
- * months, Lima), the links of the indicator report (PDF, XLSX) and of the exports (incidents and
- * a backtest as CSV or Parquet), the roles the server lets download them (kept equal to the
- * permission table by src/server/exports-dashboard.test.ts), and the words the panels use.
+ * months in the dashboard's zone), the links of the indicator report (PDF, XLSX) and of the
+ * exports (incidents and a backtest as CSV or Parquet), the roles the server lets download them
+ * (kept equal to the permission table by src/server/exports-dashboard.test.ts), and the words the
+ * panels use.
  */
 import { utcToLocal } from '../../src/core/time.ts';
 import type { Role } from './api.ts';
-import { ZONE } from './local-time.ts';
+import { timeZone } from './local-time.ts';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** The last 12 whole months before today's month in Lima: from the 1st, to the last day. */
-export function lastTwelveMonths(nowMs: number = Date.now()): { from: string; to: string } {
-  const { year, month } = utcToLocal(nowMs, ZONE);
+/** The last 12 whole months before today's month in the zone: from the 1st, to the last day. */
+export function lastTwelveMonths(
+  nowMs: number = Date.now(),
+  tz: string = timeZone(),
+): { from: string; to: string } {
+  const { year, month } = utcToLocal(nowMs, tz);
   // The month before this one, and its last day (day 0 of this month).
   const endYear = month === 1 ? year - 1 : year;
   const endMonth = month === 1 ? 12 : month - 1;

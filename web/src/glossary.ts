@@ -79,12 +79,12 @@ export const GLOSSARY = {
   turno: {
     term: { es: 'Turno', en: 'Turno (shift)' },
     short: {
-      es: 'turno policial de 6 horas: madrugada 0–6, mañana 6–12, tarde 12–18, noche 18–24 (hora de Lima)',
-      en: 'police shift of 6 hours: madrugada 0–6, mañana 6–12, tarde 12–18, noche 18–24 (Lima time)',
+      es: 'turno policial de 6 horas: madrugada 0–6, mañana 6–12, tarde 12–18, noche 18–24 (hora local)',
+      en: 'police shift of 6 hours: madrugada 0–6, mañana 6–12, tarde 12–18, noche 18–24 (local time)',
     },
     long: {
-      es: 'Los pronósticos y los planes de patrullaje se hacen por turno: madrugada (0–6 h), mañana (6–12 h), tarde (12–18 h) y noche (18–24 h), en hora de Lima.',
-      en: 'Forecasts and patrol plans are made per turno: madrugada (0–6), mañana (6–12), tarde (12–18) and noche (18–24), Lima time.',
+      es: 'Los pronósticos y los planes de patrullaje se hacen por turno: madrugada (0–6 h), mañana (6–12 h), tarde (12–18 h) y noche (18–24 h), en hora local.',
+      en: 'Forecasts and patrol plans are made per turno: madrugada (0–6), mañana (6–12), tarde (12–18) and noche (18–24), local time.',
     },
     where: {
       es: 'Mapa de riesgo, Mi turno, Patrullaje, Tendencias.',

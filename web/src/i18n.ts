@@ -7,7 +7,6 @@ import {
   type CrimeCategory,
   isCategory,
 } from '../../src/core/taxonomy.ts';
-import { ZONE } from './local-time.ts';
 
 const es = {
   appName: 'Vigía',
@@ -647,20 +646,8 @@ export function formatDay(day: string): string {
   return `${d}/${m}/${y}`;
 }
 
-const LIMA = new Intl.DateTimeFormat('es-PE', {
-  timeZone: ZONE,
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-
-/** An instant as dd/mm/yyyy hh:mm, Lima time. */
-export function formatInstant(iso: string): string {
-  return LIMA.format(new Date(iso)).replace(',', '');
-}
+/** An instant as dd/mm/yyyy hh:mm in the dashboard's zone (local-time.ts, the one place). */
+export { formatInstant } from './local-time.ts';
 
 /** dd/mm/yyyy → YYYY-MM-DD, or null when it is not a real date. */
 export function parseDay(text: string): string | null {
