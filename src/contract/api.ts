@@ -725,6 +725,12 @@ export const CONTRACT = {
   'GET /api/v1/texts/:id': { 200: textAnswer },
   'PATCH /api/v1/texts/:id': { 200: draftAnswer },
   'POST /api/v1/texts/:id/review': { 200: draftAnswer },
+  'GET /api/v1/texts/:id/pdf': {
+    200: document(
+      'application/pdf',
+      'el informe para el CODISEC (PDF A4, BORRADOR hasta su aprobación; se descarga como informe-codisec-<distrito>-<desde>-<hasta>.pdf)',
+    ),
+  },
   // Officials and researchers (issue 13): population upload, indicators, reports, exports.
   'POST /api/v1/populations': { 200: populationLoadSchema },
   'GET /api/v1/indicators': { 200: indicatorsSchema },

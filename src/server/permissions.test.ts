@@ -41,6 +41,7 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/texts/:id': 'text',
   'PATCH /api/v1/texts/:id': 'text',
   'POST /api/v1/texts/:id/review': 'text',
+  'GET /api/v1/texts/:id/pdf': '%PDF-',
   'GET /api/v1/backtests/:id': 'models',
   'GET /api/v1/ingest/jobs': 'jobs',
   'GET /api/v1/ingest/jobs/:id': 'job',

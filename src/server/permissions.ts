@@ -183,8 +183,9 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/indicators/report.xlsx': read(REPORT_ROLES),
   'GET /api/v1/exports/incidents': read(EXPORT_ROLES),
   'GET /api/v1/exports/backtests/:id': read(EXPORT_ROLES),
-  // Generated texts (issue 14, docs/text.md): analysts generate and edit; administrators, analysts
-  // and officials review (approval needs a person other than the generator and the last editor);
+  // Generated texts (issue 14, docs/text.md): analysts generate (summaries, committee briefings,
+  // community bulletins) and edit; administrators, analysts and officials review (approval needs a
+  // person other than the generator and the last editor);
   // drafts quote redacted narratives, so every read is audited. Community readers get only
   // approved texts written for the community (published aggregates); researchers, officers and
   // planners nothing incident-derived.
@@ -192,6 +193,9 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/texts': read(TEXT_READERS),
   'GET /api/v1/texts/:id': read(TEXT_READERS),
   'PATCH /api/v1/texts/:id': { scope: 'write', roles: { admin: 'allow', analyst: 'allow' }, csrf: true },
+  // A committee briefing's PDF: the readers of drafts (audited). Community readers get no PDF (the
+  // texts they may read, approved bulletins, have none).
+  'GET /api/v1/texts/:id/pdf': read({ admin: 'drafts', analyst: 'drafts', official: 'drafts' }),
   // Officials hold only the read scope: reviewing is their one change, as the patrol log is officers'.
   'POST /api/v1/texts/:id/review': {
     scope: 'read',

@@ -179,4 +179,79 @@ describe.each(BACKENDS)('texts API (%s store)', (backend) => {
       409,
     );
   });
+
+  it('briefings and bulletins are generated through POST /texts (kind); the briefing PDF downloads, audited; no other text has one', async () => {
+    type Draft = { text: { id: number; kind: string; audience: string; district: string | null } };
+    const briefing = await as('analyst', 'POST', '/api/v1/texts', {
+      kind: 'briefing',
+      district: '070101',
+      ...MARCH,
+    });
+    expect(briefing.status).toBe(201);
+    expect(briefing.text).not.toContain(DNI);
+    const b = (briefing.body as Draft).text;
+    expect(b).toMatchObject({ kind: 'briefing', audience: 'internal', district: '070101' });
+    const bulletin = await as('analyst', 'POST', '/api/v1/texts', {
+      kind: 'bulletin',
+      district: '070101',
+      ...MARCH,
+    });
+    expect(bulletin.status).toBe(201);
+    expect((bulletin.body as Draft).text).toMatchObject({
+      kind: 'bulletin',
+      audience: 'community',
+      district: '070101',
+    });
+    // Bad input names the field: a briefing needs its district, a bulletin whole months.
+    const noDistrict = await as('analyst', 'POST', '/api/v1/texts', { kind: 'briefing', ...MARCH });
+    expect(noDistrict.status).toBe(400);
+    expect(noDistrict.text).toMatch(/district/);
+    const unknown = await as('analyst', 'POST', '/api/v1/texts', {
+      kind: 'briefing',
+      district: '999999',
+      ...MARCH,
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toMatch(/999999/);
+    const halfMonth = await as('analyst', 'POST', '/api/v1/texts', {
+      kind: 'bulletin',
+      ...MARCH,
+      from: '2025-03-02',
+    });
+    expect(halfMonth.status).toBe(400);
+    expect(halfMonth.text).toMatch(/primer día de un mes/);
+    expect(
+      (await as('official', 'POST', '/api/v1/texts', { kind: 'briefing', district: '070101', ...MARCH }))
+        .status,
+    ).toBe(403);
+
+    const audited = async () =>
+      (
+        await t.db.query<{ n: number }>(
+          `select count(*)::int as n from audit_log where action = 'briefing.pdf' and target = $1`,
+          [`text:${b.id}`],
+        )
+      )[0]?.n;
+    const before = await audited();
+    const pdf = await fetch(`${base}/api/v1/texts/${b.id}/pdf`, {
+      headers: { authorization: `Bearer ${tokens.official}` },
+    });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toMatch(/application\/pdf/);
+    expect(pdf.headers.get('content-disposition')).toContain(
+      'informe-codisec-070101-2025-03-01-2025-03-31.pdf',
+    );
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+    expect(await audited()).toBe((before ?? 0) + 1);
+    // A bulletin or a summary has no PDF; community readers get none at all.
+    expect((await as('analyst', 'GET', `/api/v1/texts/${(bulletin.body as Draft).text.id}/pdf`)).status).toBe(
+      404,
+    );
+    expect((await as('community', 'GET', `/api/v1/texts/${b.id}/pdf`)).status).toBe(403);
+    expect((await as('analyst', 'GET', '/api/v1/texts/999999/pdf')).status).toBe(404);
+  });
 });

@@ -12,15 +12,13 @@ import type { LlmSettings } from '../config/env.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import type { Db } from '../storage/db.ts';
 import type { Grounding, Statistic } from '../text/grounding.ts';
-import { buildPrompt, builtInSummary } from '../text/summarize.ts';
 import { getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { type Briefing, type BriefingRequest, briefing } from './briefing.ts';
 import { briefingFilename, renderBriefingPdf } from './briefing-pdf.ts';
 import { type Bulletin, type BulletinRequest, bulletin } from './bulletin.ts';
 import { addDays } from './data-age.ts';
-import { askModel, ModelUnavailable } from './llm.ts';
-import { type DraftInput, readText, storeDraft, type TextDraft } from './texts.ts';
+import { readText, storeDraft, type TextDraft, writeGrounded } from './texts.ts';
 
 /**
  * The aggregate view of every committee briefing, whoever generates it: the committee's officials
@@ -30,29 +28,6 @@ export const BRIEFING_VIEW = 'exact' as const;
 
 /** Audit action of every briefing PDF printed. */
 export const BRIEFING_PDF_AUDIT = 'briefing.pdf';
-
-/** The writer's part of a draft: the configured model, or the built-in method (also when it fails). */
-export async function writeGrounded(
-  g: Grounding,
-  llm: LlmSettings,
-): Promise<Omit<DraftInput, 'kind' | 'grounding'>> {
-  const prompt = buildPrompt(g);
-  let reply: Awaited<ReturnType<typeof askModel>> = null;
-  let fallbackReason: string | null = null;
-  try {
-    reply = await askModel(llm, prompt);
-  } catch (err) {
-    if (!(err instanceof ModelUnavailable)) throw err;
-    fallbackReason = err.message;
-  }
-  return {
-    generator: reply?.generator ?? 'incorporado',
-    modelVersion: reply?.modelVersion ?? null,
-    fallbackReason,
-    prompt: reply || fallbackReason ? `${prompt.system}\n\n${prompt.user}` : null,
-    output: reply?.text ?? builtInSummary(g),
-  };
-}
 
 /**
  * A committee briefing of a district and period, its narrative stored as a `briefing` draft

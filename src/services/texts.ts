@@ -133,34 +133,36 @@ export interface SummaryRequest {
   actor: AuditContext;
 }
 
+/** The writer's part of a draft: the configured model, or the built-in method (also when it fails). */
+export async function writeGrounded(
+  g: Grounding,
+  llm: LlmSettings,
+): Promise<Omit<DraftInput, 'kind' | 'grounding'>> {
+  const prompt = buildPrompt(g);
+  let reply: Awaited<ReturnType<typeof askModel>> = null;
+  let fallbackReason: string | null = null;
+  try {
+    reply = await askModel(llm, prompt);
+  } catch (err) {
+    if (!(err instanceof ModelUnavailable)) throw err;
+    fallbackReason = err.message;
+  }
+  return {
+    generator: reply?.generator ?? 'incorporado',
+    modelVersion: reply?.modelVersion ?? null,
+    fallbackReason,
+    prompt: reply || fallbackReason ? `${prompt.system}\n\n${prompt.user}` : null,
+    output: reply?.text ?? builtInSummary(g),
+  };
+}
+
 /**
  * Writes a summary: Grounding from the store, the configured model (or the built-in method, also
  * when the model fails: the reason is stored), verification, a stored draft.
  */
 export async function generateSummary(db: Db, r: SummaryRequest): Promise<TextDraft> {
   const grounding = await buildGrounding(db, r);
-  const prompt = buildPrompt(grounding);
-  let reply: Awaited<ReturnType<typeof askModel>> = null;
-  let fallbackReason: string | null = null;
-  try {
-    reply = await askModel(r.llm, prompt);
-  } catch (err) {
-    if (!(err instanceof ModelUnavailable)) throw err;
-    fallbackReason = err.message;
-  }
-  return storeDraft(
-    db,
-    {
-      kind: 'summary',
-      grounding,
-      generator: reply?.generator ?? 'incorporado',
-      modelVersion: reply?.modelVersion ?? null,
-      fallbackReason,
-      prompt: reply || fallbackReason ? `${prompt.system}\n\n${prompt.user}` : null,
-      output: reply?.text ?? builtInSummary(grounding),
-    },
-    r.actor,
-  );
+  return storeDraft(db, { kind: 'summary', grounding, ...(await writeGrounded(grounding, r.llm)) }, r.actor);
 }
 
 async function draftById(db: Db, id: number): Promise<TextDraft | undefined> {
@@ -203,13 +205,29 @@ export async function readText(
   return view === 'drafts' ? ((await draftById(db, id)) as TextDraft) : published(db, d);
 }
 
+/** A draft as listed (the `drafts` view): who, what, when and its state; open it for the rest. */
+export type TextListItem = Omit<
+  TextDraftRow,
+  'modelVersion' | 'fallbackReason' | 'prompt' | 'rawOutput' | 'grounding' | 'reviewNote'
+>;
+
+const listed = ({
+  modelVersion: _m,
+  fallbackReason: _f,
+  prompt: _p,
+  rawOutput: _r,
+  grounding: _g,
+  reviewNote: _n,
+  ...item
+}: TextDraftRow): TextListItem => item;
+
 /** Texts of an area, newest first, as the view shows them; audited (`text.list`). */
 export async function listTexts(
   db: Db,
   q: { area: string; kind?: TextKind; status?: TextStatus; limit?: number },
   view: TextView,
   actor: AuditContext,
-): Promise<(TextDraftRow | PublishedText)[]> {
+): Promise<(TextListItem | PublishedText)[]> {
   const rows = await listTextDrafts(db, {
     area: q.area,
     limit: q.limit ?? 100,
@@ -221,7 +239,7 @@ export async function listTexts(
         : {}),
   });
   await audit(db, actor, 'text.list', null, { area: q.area, view, count: rows.length });
-  return view === 'drafts' ? rows : Promise.all(rows.map((d) => published(db, d)));
+  return view === 'drafts' ? rows.map(listed) : Promise.all(rows.map((d) => published(db, d)));
 }
 
 /**

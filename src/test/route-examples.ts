@@ -3,8 +3,10 @@
  * test both call every route of the permission table with these).
  */
 import { randomUUID } from 'node:crypto';
+import { NO_LLM } from '../config/env.ts';
 import type { Role } from '../core/access.ts';
 import { createToken } from '../services/accounts.ts';
+import { generateBriefing } from '../services/briefing-drafts.ts';
 import { recordPatrolLog } from '../services/patrol-logs.ts';
 import { makePatrolPlan } from '../services/patrol-plans.ts';
 import { reviewText, storeDraft } from '../services/texts.ts';
@@ -67,6 +69,22 @@ function approvedCommunityText(f: ApiFixture): Promise<number> {
       return id;
     });
     approvedText.set(f, p);
+  }
+  return p;
+}
+
+/** One committee briefing draft per fixture (built-in writer): what the PDF route prints. */
+const briefingDraft = new WeakMap<ApiFixture, Promise<number>>();
+function walkBriefing(f: ApiFixture): Promise<number> {
+  let p = briefingDraft.get(f);
+  if (!p) {
+    p = generateBriefing(f.t.db, {
+      ...TEXT_REQUEST,
+      district: '070101',
+      llm: NO_LLM,
+      actor: { actor: 'test', role: null, ip: null, requestId: null },
+    }).then((r) => r.draft.id);
+    briefingDraft.set(f, p);
   }
   return p;
 }
@@ -202,6 +220,8 @@ export async function example(
       return { path: '/api/v1/texts', body: { kind: 'summary', audience: 'internal', ...TEXT_REQUEST } };
     case 'GET /api/v1/texts/:id':
       return { path: `/api/v1/texts/${await approvedCommunityText(f)}` };
+    case 'GET /api/v1/texts/:id/pdf':
+      return { path: `/api/v1/texts/${await walkBriefing(f)}/pdf` };
     case 'PATCH /api/v1/texts/:id':
       return {
         path: `/api/v1/texts/${await textDraft(f, 'internal')}`,

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type Answer, responses } from '../../contract/api.ts';
 import type { TextView } from '../../core/access.ts';
+import { briefingPdf, generateBriefing, generateBulletin } from '../../services/briefing-drafts.ts';
 import {
   editText,
   generateSummary,
@@ -19,6 +20,39 @@ import { areaParam, dayParam, idParams, type RouteDeps, typed } from './deps.ts'
 /** Dates become ISO strings on the wire (the serializer checks the shape against the contract). */
 const wire = <T>(value: unknown): T => JSON.parse(JSON.stringify(value)) as T;
 
+const district = z.string().max(10).describe('código de distrito (ubigeo)');
+const period = {
+  area: areaParam,
+  from: dayParam.describe('primer día'),
+  to: dayParam.describe('último día (incluido)'),
+};
+
+/** What to write: a summary, a committee briefing (one district) or a community bulletin (whole months). */
+const generateBody = z.discriminatedUnion('kind', [
+  z
+    .strictObject({
+      kind: z.literal('summary'),
+      audience: z
+        .enum(['internal', 'community'])
+        .describe('internal: con relatos anonimizados; community: solo agregados publicados'),
+      district: district.optional().describe('código de distrito (ubigeo); sin él, toda el área'),
+      ...period,
+    })
+    .describe('resumen'),
+  z
+    .strictObject({ kind: z.literal('briefing'), district, ...period })
+    .describe(
+      'informe para el Comité Distrital de Seguridad Ciudadana (vista de cifras exactas, sin categorías protegidas)',
+    ),
+  z
+    .strictObject({
+      kind: z.literal('bulletin'),
+      district: district.optional().describe('código de distrito (ubigeo); sin él, toda el área'),
+      ...period,
+    })
+    .describe('boletín comunitario: meses completos, solo celdas publicadas'),
+]);
+
 export function registerTextRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const api = typed(app);
   api.post(
@@ -28,36 +62,30 @@ export function registerTextRoutes(app: FastifyInstance, deps: RouteDeps): void 
         response: responses('POST /api/v1/texts'),
         tags: ['textos'],
         summary:
-          'Genera un resumen como borrador (modelo configurado o método incorporado), verificado oración por oración',
-        body: z.strictObject({
-          kind: z
-            .literal('summary')
-            .describe('tipo de texto (los informes y boletines tienen sus propias rutas)'),
-          audience: z
-            .enum(['internal', 'community'])
-            .describe('internal: con relatos anonimizados; community: solo agregados publicados'),
-          area: areaParam,
-          district: z
-            .string()
-            .max(10)
-            .optional()
-            .describe('código de distrito (ubigeo); sin él, toda el área'),
-          from: dayParam.describe('primer día'),
-          to: dayParam.describe('último día (incluido)'),
-        }),
+          'Genera un resumen, un informe para el CODISEC o un boletín comunitario como borrador (modelo configurado o método incorporado), verificado oración por oración',
+        body: generateBody,
       },
     },
     async (request, reply) => {
       const b = request.body;
-      const text = await generateSummary(deps.db, {
+      const common = {
         area: b.area ?? deps.defaultArea,
-        district: b.district ?? null,
         from: b.from,
         to: b.to,
-        audience: b.audience,
         llm: deps.llm,
         actor: auditContext(request),
-      });
+      };
+      const text =
+        b.kind === 'summary'
+          ? await generateSummary(deps.db, { ...common, district: b.district ?? null, audience: b.audience })
+          : b.kind === 'briefing'
+            ? (await generateBriefing(deps.db, { ...common, district: b.district })).draft
+            : (
+                await generateBulletin(deps.db, {
+                  ...common,
+                  ...(b.district ? { district: b.district } : {}),
+                })
+              ).draft;
       return reply.status(201).send({ text: wire<Answer<'POST /api/v1/texts'>['text']>(text) });
     },
   );
@@ -151,6 +179,25 @@ export function registerTextRoutes(app: FastifyInstance, deps: RouteDeps): void 
         auditContext(request),
       );
       return wire<Answer<'POST /api/v1/texts/:id/review'>>({ text });
+    },
+  );
+  api.get(
+    '/api/v1/texts/:id/pdf',
+    {
+      schema: {
+        response: responses('GET /api/v1/texts/:id/pdf'),
+        tags: ['textos'],
+        summary:
+          'El PDF de un informe para el CODISEC (marcado BORRADOR hasta su aprobación); otros textos no tienen PDF (404); lectura auditada',
+        params: idParams,
+      },
+    },
+    async (request, reply) => {
+      const r = await briefingPdf(deps.db, request.params.id, auditContext(request), new Date());
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${r.filename}"`)
+        .send(r.pdf as unknown as string); // bytes: fastify sends a Buffer as is (the schema types it as a string)
     },
   );
 }
