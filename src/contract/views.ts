@@ -14,6 +14,7 @@ export const DASHBOARD_VIEWS = [
   'backtests',
   'kpis',
   'trends',
+  'texts',
   'community',
   'admin',
   'audit',

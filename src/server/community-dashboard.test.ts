@@ -1,8 +1,9 @@
 /**
  * "Mi distrito" for a community leader in Chromium against the real server: the district chosen
  * once and remembered, plain-language trends by crime type computed only from what the community
- * endpoints answer (published cells), a chart, the residents' advice per crime type and the note
- * that bulletins are not available yet. Screenshots go to artifacts/screenshots/.
+ * endpoints answer (published cells), a chart, the residents' advice per crime type and, with no
+ * bulletin approved yet, a note saying so (texts-dashboard.test.ts shows an approved one).
+ * Screenshots go to artifacts/screenshots/.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,11 +51,11 @@ describe('community leaders: Mi distrito in Chromium', () => {
     await page.goto(f.base);
     await logIn(page, f.users.community.username);
     await page.getByTestId('community-district').waitFor();
-    // Not chosen yet: the prompt; bulletins said plainly to be unavailable.
+    // Not chosen yet: the prompt; no bulletin approved yet, said plainly.
     expect(await page.getByText('Elija su distrito para ver').count()).toBe(1);
-    expect(await page.getByTestId('community-bulletins').textContent()).toContain(
-      'Los boletines aprobados para la comunidad aún no están disponibles',
-    );
+    await expect
+      .poll(() => page.getByTestId('community-bulletins').textContent())
+      .toContain('Aún no hay boletines aprobados');
 
     await page.getByTestId('community-district').selectOption(CALLAO);
     await page.locator('[data-testid="community-trends"] li').first().waitFor();

@@ -26,6 +26,7 @@ export const VIEW_ROUTES = {
   backtests: ['GET /api/v1/backtests', 'GET /api/v1/backtests/:id'],
   kpis: ['GET /api/v1/stats/trends'],
   trends: ['GET /api/v1/stats/trends', 'GET /api/v1/stats', 'GET /api/v1/stats/turnos'],
+  texts: ['GET /api/v1/texts', 'GET /api/v1/texts/:id'],
   community: ['GET /api/v1/stats/trends'],
   admin: ['GET /api/v1/users', 'POST /api/v1/users', 'PATCH /api/v1/users/:id'],
   audit: ['GET /api/v1/audit'],
@@ -53,6 +54,8 @@ export const NOT_OFFERED: Readonly<Partial<Record<Role, Partial<Record<Dashboard
     backtests: 'model evaluation is for analysts and researchers',
   },
   community: {
+    texts:
+      'drafts and their review are for analysts and officials; community leaders read the approved bulletins of their district in Mi distrito',
     kpis: 'the officials’ table (its reports are refused to community); Mi distrito says the same in plain language',
   },
   researcher: {

@@ -16,6 +16,7 @@ import { IngestView } from './views/IngestView.tsx';
 import { KpisView } from './views/KpisView.tsx';
 import { MapView } from './views/MapView.tsx';
 import { PatrolsView } from './views/PatrolsView.tsx';
+import { ResumenesView } from './views/ResumenesView.tsx';
 import { ShiftView } from './views/ShiftView.tsx';
 import { TrendsView } from './views/TrendsView.tsx';
 
@@ -195,6 +196,7 @@ export function App(): React.JSX.Element {
         {current === 'backtests' && <BacktestsView role={me.user.role} />}
         {current === 'kpis' && <KpisView role={me.user.role} />}
         {current === 'trends' && <TrendsView />}
+        {current === 'texts' && <ResumenesView role={me.user.role} />}
         {current === 'community' && <CommunityView />}
         {current === 'admin' && <AdminView />}
         {current === 'audit' && <AuditView />}

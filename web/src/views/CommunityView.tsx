@@ -3,11 +3,13 @@
  * localStorage), plain-language trends by crime type over the last 3 whole months against the 3
  * before, a chart of the district's months, prevention advice per crime type for residents, and the
  * district × month table. Only what the community endpoints answer is used: counts of published
- * cells (0 or ≥ 5), withheld ones shown as "—" or "≥ n" (docs/api.md, disclosure control).
+ * cells (0 or ≥ 5), withheld ones shown as "—" or "≥ n" (docs/api.md, disclosure control), and the
+ * approved community bulletins of the district (issue 14: built only from those published cells).
  */
 import { useEffect, useState } from 'react';
-import type { Answer } from '../api.ts';
+import { type Answer, ApiError, get } from '../api.ts';
 import { categoryLabel, formatNumber, type MessageKey, t, useLang } from '../i18n.ts';
+import { periodText, type TextItem } from '../texts.ts';
 import { useApi } from '../use-api.ts';
 import { BarChart } from './charts.tsx';
 import { Pending } from './common.tsx';
@@ -177,6 +179,71 @@ function DistrictTable(): React.JSX.Element {
   );
 }
 
+/**
+ * The approved community bulletins (GET /texts in the community's published view: the text alone)
+ * of the chosen district and of the whole area. Reviewers read bulletins, drafts included, in
+ * "Resúmenes"; roles that may not read texts get nothing here.
+ */
+function Bulletins({ code }: { code: string | null }): React.JSX.Element | null {
+  useLang();
+  const [state, setState] = useState<{ texts: TextItem[]; published: boolean } | 'hidden' | string | null>(
+    null,
+  );
+  useEffect(() => {
+    let cancelled = false;
+    get('GET /api/v1/texts', { kind: 'bulletin' })
+      .then((r) => !cancelled && setState({ texts: r.texts, published: r.view === 'published' }))
+      .catch(
+        (e: unknown) =>
+          !cancelled &&
+          setState(
+            e instanceof ApiError && e.status === 403
+              ? 'hidden'
+              : e instanceof Error
+                ? e.message
+                : t('unexpected'),
+          ),
+      );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  if (state === 'hidden') return null;
+  if (state === null || typeof state === 'string') return <Pending error={state} ready={false} />;
+  const shown = state.texts.filter(
+    (b): b is Extract<TextItem, { text: string }> =>
+      'text' in b && (b.district === null || b.district === code),
+  );
+  return (
+    <section aria-label={t('community.bulletins')} data-testid="community-bulletins">
+      <h3>{t('community.bulletins')}</h3>
+      {!state.published ? (
+        <p className="note">{t('community.bulletinsInTexts')}</p>
+      ) : shown.length === 0 ? (
+        <p className="note">{t('community.noBulletins')}</p>
+      ) : (
+        shown.map((b) => (
+          <article key={b.id} className="bulletin" data-testid="community-bulletin" data-id={b.id}>
+            <h4>
+              {t('community.bulletinOf')} {periodText(b.periodFrom, b.periodTo)}
+              {b.district === null ? ` — ${t('texts.wholeArea')}` : ''}
+            </h4>
+            {b.text
+              .split(/\n{2,}/)
+              .filter((p) => p.trim() !== '')
+              .map((p, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs of one fixed text
+                <p key={i} data-server-text="">
+                  {p}
+                </p>
+              ))}
+          </article>
+        ))
+      )}
+    </section>
+  );
+}
+
 export function CommunityView(): React.JSX.Element {
   useLang();
   const [code, setCode] = useState<string>(() => localStorage.getItem(KEY) ?? '');
@@ -209,9 +276,7 @@ export function CommunityView(): React.JSX.Element {
         </select>
       </label>
       {chosen ? <DistrictPage code={chosen.code} name={chosen.name} /> : <p>{t('community.pick')}</p>}
-      <p className="note" data-testid="community-bulletins">
-        {t('community.bulletins')}
-      </p>
+      <Bulletins code={chosen?.code ?? null} />
       <h3>{t('community.allDistricts')}</h3>
       {!chosen && <p className="note">{t('suppressedNote')}</p>}
       <DistrictTable />
