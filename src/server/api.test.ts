@@ -4,6 +4,7 @@
  * districts, the OpenAPI document and interactive docs, and the domain metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TURNOS } from '../core/time.ts';
 import { type ApiFixture, call, startApi, uploadForm } from '../test/api.ts';
 import { BACKENDS } from '../test/db.ts';
 import { buildApp } from './app.ts';
@@ -363,5 +364,39 @@ describe.each(BACKENDS)('API endpoints (%s store)', (backend) => {
       /vigia_http_requests_total\{method="GET",route="\/api\/v1\/forecasts\/:id",status="200"\}/,
     );
     expect(m.text).not.toMatch(/route="\/api\/v1\/forecasts\/\d/);
+  });
+
+  it('monitors the model in production: rolling hit rate and PAI of scored forecasts, the job queue', async () => {
+    const text = (await call(f, 'GET', '/metrics')).text;
+    const value = (re: RegExp): number => Number(text.match(re)?.[1] ?? Number.NaN);
+    // The seeded forecasts of 29 and 30 March end before the newest incident: scored per group × turno.
+    for (const turno of TURNOS) {
+      const labels = `area="callao",group="property",turno="${turno}",model="naive-counts"`;
+      const hitRate = value(new RegExp(`vigia_forecast_hit_rate\\{${labels}\\} (\\S+)`));
+      expect(hitRate).toBeGreaterThanOrEqual(0);
+      expect(hitRate).toBeLessThanOrEqual(1);
+      expect(value(new RegExp(`vigia_forecast_pai\\{${labels}\\} (\\S+)`))).toBeGreaterThanOrEqual(0);
+      expect(value(new RegExp(`vigia_forecast_scored_windows\\{${labels}\\} (\\S+)`))).toBeGreaterThanOrEqual(
+        1,
+      );
+    }
+    const day = 'area="callao",group="property",turno="dia",model="naive-counts"';
+    const windows = value(new RegExp(`vigia_forecast_scored_windows\\{${day}\\} (\\S+)`));
+    expect(windows).toBe(1);
+    const events = value(new RegExp(`vigia_forecast_scored_events\\{${day}\\} (\\S+)`));
+    expect(events).toBeGreaterThan(0);
+    const dayHitRate = value(new RegExp(`vigia_forecast_hit_rate\\{${day}\\} (\\S+)`));
+    expect(dayHitRate).toBeGreaterThan(0);
+    expect(dayHitRate).toBeLessThanOrEqual(1);
+    expect(value(new RegExp(`vigia_forecast_pai\\{${day}\\} (\\S+)`))).toBeGreaterThan(1);
+    expect(text).toMatch(
+      /vigia_forecast_hit_rate\{area="callao",group="all",turno="\w+",model="naive-counts"\} /,
+    );
+    // The uploads above: one job done, one failed.
+    expect(value(/vigia_jobs\{kind="ingest",state="done"\} (\S+)/)).toBeGreaterThanOrEqual(1);
+    expect(value(/vigia_jobs\{kind="ingest",state="failed"\} (\S+)/)).toBeGreaterThanOrEqual(1);
+    expect(value(/vigia_jobs_failed_24h\{kind="ingest"\} (\S+)/)).toBeGreaterThanOrEqual(1);
+    expect(value(/vigia_jobs_finished_24h\{kind="ingest"\} (\S+)/)).toBeGreaterThanOrEqual(2);
+    expect(value(/vigia_job_run_seconds_max_24h\{kind="ingest"\} (\S+)/)).toBeGreaterThanOrEqual(0);
   });
 });

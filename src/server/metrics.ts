@@ -6,6 +6,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DomainGauges } from '../services/health.ts';
+import type { JobGauges, ScoredForecasts } from '../services/model-monitoring.ts';
 
 /** The metrics of one server. */
 export interface ServerMetrics {
@@ -18,6 +19,23 @@ export interface MetricSources {
   /** Per study area, the newest incident time in seconds since the epoch. */
   dataFreshness: () => Promise<{ area: string; latest: number | null }[]>;
   domain: () => Promise<DomainGauges>;
+  /** Rolling scores of the forecasts already scored against what happened (services/model-monitoring.ts). */
+  scored: () => Promise<ScoredForecasts[]>;
+  /** The job queue (services/model-monitoring.ts `jobGauges`: the job engine feeds it). */
+  jobs: () => Promise<JobGauges>;
+}
+
+/** One read per scrape, shared by the gauges that call it. */
+function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => {
+    pending ??= read().finally(() => {
+      setImmediate(() => {
+        pending = null;
+      });
+    });
+    return pending;
+  };
 }
 
 /** Registers every metric. */
@@ -48,15 +66,7 @@ export function createMetrics(registry: Registry, sources: MetricSources): Serve
     },
   });
   // One read of the domain numbers per scrape, shared by the gauges below.
-  let pending: Promise<DomainGauges> | null = null;
-  const domain = (): Promise<DomainGauges> => {
-    pending ??= sources.domain().finally(() => {
-      setImmediate(() => {
-        pending = null;
-      });
-    });
-    return pending;
-  };
+  const domain = perScrape(sources.domain);
   new Gauge({
     name: 'vigia_forecast_age_seconds',
     help: 'Seconds since the newest forecast of each study area was made',
@@ -93,5 +103,114 @@ export function createMetrics(registry: Registry, sources: MetricSources): Serve
         this.set({ area: b.area, group: b.group, model: b.model }, b.hitRate);
     },
   });
+  registerModelGauges(registry, perScrape(sources.scored));
+  registerJobGauges(registry, perScrape(sources.jobs));
   return { requests, duration };
+}
+
+/** Gauges of a labelled reading: one per field, reset and set at each scrape. */
+function gaugesOf<R, L extends string>(
+  registry: Registry,
+  read: () => Promise<R[]>,
+  labelNames: readonly L[],
+  labels: (r: R) => Record<L, string>,
+  fields: { name: string; help: string; value: (r: R) => number }[],
+): void {
+  for (const f of fields)
+    new Gauge({
+      name: f.name,
+      help: f.help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const r of await read()) this.set(labels(r), f.value(r));
+      },
+    });
+}
+
+function registerModelGauges(registry: Registry, scored: () => Promise<ScoredForecasts[]>): void {
+  const scope =
+    'of the stored forecasts whose window has ended, last 28 target days before the newest incident';
+  gaugesOf(
+    registry,
+    scored,
+    ['area', 'group', 'turno', 'model'] as const,
+    (r) => ({ area: r.area, group: r.group, turno: r.turno, model: r.model }),
+    [
+      {
+        name: 'vigia_forecast_hit_rate',
+        help: `Rolling hit rate at 5 % of the area ${scope}`,
+        value: (r) => r.hitRate,
+      },
+      { name: 'vigia_forecast_pai', help: `Rolling PAI at 5 % of the area ${scope}`, value: (r) => r.pai },
+      {
+        name: 'vigia_forecast_scored_windows',
+        help: `Forecast windows scored (with at least one incident) ${scope}`,
+        value: (r) => r.windows,
+      },
+      {
+        name: 'vigia_forecast_scored_events',
+        help: `Incidents in the scored windows ${scope}`,
+        value: (r) => r.events,
+      },
+    ],
+  );
+}
+
+function registerJobGauges(registry: Registry, jobs: () => Promise<JobGauges>): void {
+  gaugesOf(
+    registry,
+    async () => (await jobs()).states,
+    ['kind', 'state'] as const,
+    (r) => ({ kind: r.kind, state: r.state }),
+    [
+      {
+        name: 'vigia_jobs',
+        help: 'Jobs per kind and state (queue depth: state queued)',
+        value: (r) => r.count,
+      },
+    ],
+  );
+  gaugesOf(
+    registry,
+    async () => (await jobs()).recent,
+    ['kind'] as const,
+    (r) => ({ kind: r.kind }),
+    [
+      {
+        name: 'vigia_jobs_finished_24h',
+        help: 'Jobs finished in the last 24 hours, per kind',
+        value: (r) => r.finished,
+      },
+      {
+        name: 'vigia_jobs_failed_24h',
+        help: 'Jobs that failed in the last 24 hours, per kind',
+        value: (r) => r.failed,
+      },
+      {
+        name: 'vigia_job_run_seconds_mean_24h',
+        help: 'Mean run time of the jobs finished in the last 24 hours, per kind',
+        value: (r) => r.meanSeconds,
+      },
+      {
+        name: 'vigia_job_run_seconds_max_24h',
+        help: 'Longest run time of the jobs finished in the last 24 hours, per kind',
+        value: (r) => r.maxSeconds,
+      },
+    ],
+  );
+  gaugesOf(
+    registry,
+    async () => (await jobs()).oldestQueuedSeconds,
+    ['kind'] as const,
+    (r) => ({ kind: r.kind }),
+    [
+      {
+        name: 'vigia_job_oldest_queued_seconds',
+        help: 'Seconds the oldest queued job of each kind has waited (queue latency)',
+        value: (r) => r.seconds,
+      },
+    ],
+  );
 }
