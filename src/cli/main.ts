@@ -3,28 +3,7 @@
  * first; --json gives machine-readable output; exit codes are listed in output.ts and the README.
  */
 import { Command, CommanderError } from 'commander';
-import { registerAccountCommands } from './commands/accounts.ts';
-import { registerAreaCommands } from './commands/area.ts';
-import { registerBacktestCommand } from './commands/backtest.ts';
-import { registerBacktestPlansCommand } from './commands/backtest-plans.ts';
-import { registerBriefingCommands } from './commands/briefing.ts';
-import { registerClassifyCommands } from './commands/classify.ts';
-import { registerDbCommands } from './commands/db.ts';
-import { registerDemoCommand } from './commands/demo-data.ts';
-import { registerForecastCommand } from './commands/forecast.ts';
-import { registerHotspotsCommand } from './commands/hotspots.ts';
-import { registerIngestCommands } from './commands/ingest.ts';
-import { registerModelsCommands } from './commands/models.ts';
-import { registerNarrativeCommands } from './commands/narratives.ts';
-import { registerPatrolAccountabilityCommands } from './commands/patrol-accountability.ts';
-import { registerPlanCommand } from './commands/plan.ts';
-import { registerPopulationCommands } from './commands/population.ts';
-import { registerQueryCommands } from './commands/query.ts';
-import { registerServeCommand } from './commands/serve.ts';
-import { registerStartCommand } from './commands/start.ts';
-import { registerSummarizeCommand } from './commands/summarize.ts';
-import { registerSweepCommand } from './commands/sweep.ts';
-import { registerTrainCommand } from './commands/train.ts';
+import { registerCommands } from './commands-table.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command('vigia')
@@ -35,28 +14,11 @@ const program = new Command('vigia')
   .showHelpAfterError('(use --help para ver las opciones)')
   .exitOverride();
 
-registerStartCommand(program);
-registerIngestCommands(program);
-registerQueryCommands(program);
-registerDemoCommand(program);
-registerForecastCommand(program);
-registerBacktestCommand(program);
-registerBacktestPlansCommand(program);
-registerSweepCommand(program);
-registerTrainCommand(program);
-registerPlanCommand(program);
-registerHotspotsCommand(program);
-registerPatrolAccountabilityCommands(program);
-registerPopulationCommands(program);
-registerBriefingCommands(program);
-registerSummarizeCommand(program);
-registerClassifyCommands(program);
-registerNarrativeCommands(program);
-registerModelsCommands(program);
-registerAreaCommands(program);
-registerDbCommands(program);
-registerServeCommand(program);
-registerAccountCommands(program);
+// Only the invoked command's module is loaded: the first argument that is not an option.
+await registerCommands(
+  program,
+  process.argv.slice(2).find((a) => !a.startsWith('-')),
+);
 
 // `vigia incidents … | head`: when the reader closes the pipe, stop writing and finish quietly (the
 // command itself still ends normally, so the store is closed and the exit code is unchanged).
