@@ -28,6 +28,12 @@ describe('parseConfig', () => {
       http: DEFAULT_HTTP_SETTINGS,
       db: DEFAULT_DB_SETTINGS,
       staleDataDays: 7,
+      lifecycle: {
+        promotionAlpha: 0.05,
+        promotionDays: 28,
+        retrainCron: '0 3 * * 1',
+        forecastLeadMinutes: 60,
+      },
       auditKey: undefined,
       auditAnchorMinutes: 10,
       tiles: null,
@@ -203,6 +209,24 @@ describe('parseConfig', () => {
       expect(configError({ VIGIA_STALE_DATA_DAYS: bad }).problems[0]).toMatch(/^VIGIA_STALE_DATA_DAYS: /);
   });
 
+  it('reads the model lifecycle settings, refusing a bad alpha, period or cron', () => {
+    const c = parseConfig({
+      VIGIA_PROMOTION_ALPHA: '0.01',
+      VIGIA_PROMOTION_DAYS: '14',
+      VIGIA_RETRAIN_CRON: '30 2 * * 0',
+      VIGIA_FORECAST_LEAD_MINUTES: '90',
+    }).lifecycle;
+    expect(c).toEqual({
+      promotionAlpha: 0.01,
+      promotionDays: 14,
+      retrainCron: '30 2 * * 0',
+      forecastLeadMinutes: 90,
+    });
+    expect(configError({ VIGIA_PROMOTION_ALPHA: '0' }).problems[0]).toMatch(/^VIGIA_PROMOTION_ALPHA: /);
+    expect(configError({ VIGIA_PROMOTION_DAYS: '3' }).problems[0]).toMatch(/^VIGIA_PROMOTION_DAYS: /);
+    expect(configError({ VIGIA_RETRAIN_CRON: 'semanal' }).problems[0]).toMatch(/^VIGIA_RETRAIN_CRON: /);
+  });
+
   it('rejects study-area ids that are not slugs', () => {
     for (const id of ['Callao!', 'CALLAO', '1callao', 'c', 'callao_norte'])
       expect(configError({ VIGIA_STUDY_AREA: id }).problems[0]).toMatch(/^VIGIA_STUDY_AREA: /);
@@ -265,6 +289,10 @@ describe('parseConfig', () => {
         'VIGIA_LLM_API_KEY',
         'VIGIA_LLM_TIMEOUT_MS',
         'VIGIA_LLM_MODEL_PATH',
+        'VIGIA_PROMOTION_ALPHA',
+        'VIGIA_PROMOTION_DAYS',
+        'VIGIA_RETRAIN_CRON',
+        'VIGIA_FORECAST_LEAD_MINUTES',
       ].sort(),
     );
   });

@@ -94,6 +94,13 @@ const schema = z.object({
   VIGIA_AGGREGATE_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(100).default(4),
   VIGIA_CONTRACT_DRIFT: z.enum(['log', 'fail']).default('log'),
   VIGIA_STALE_DATA_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_STALE_DATA_DAYS),
+  VIGIA_PROMOTION_ALPHA: z.coerce.number().gt(0).max(0.5).default(0.05),
+  VIGIA_PROMOTION_DAYS: z.coerce.number().int().min(7).max(365).default(28),
+  VIGIA_RETRAIN_CRON: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, { message: 'debe ser una expresión cron de 5 campos, ej. "0 3 * * 1"' })
+    .default('0 3 * * 1'),
+  VIGIA_FORECAST_LEAD_MINUTES: z.coerce.number().int().min(0).max(720).default(60),
   VIGIA_AUDIT_KEY: z
     .string()
     .optional()
@@ -202,6 +209,18 @@ export interface DbSettings {
   readonly statementTimeoutMs: number;
 }
 
+/** Promotion, scheduled retraining and scheduled forecasts. */
+export interface LifecycleSettings {
+  /** A challenger is promoted when the paired test's p is below this (and it is better on average). */
+  readonly promotionAlpha: number;
+  /** Days of the promotion backtest; a scheduled challenger's data ends this many days before today. */
+  readonly promotionDays: number;
+  /** When the job engine retrains challengers (cron, area's time zone; weekly by default). */
+  readonly retrainCron: string;
+  /** Scheduled forecasts run this many minutes before each turno starts. */
+  readonly forecastLeadMinutes: number;
+}
+
 /** Validated, frozen settings. */
 export interface Config {
   /** `postgres://…` for a PostgreSQL server; undefined for the embedded default. */
@@ -230,6 +249,8 @@ export interface Config {
    * refuses a day further than this beyond the data unless told --allow-far.
    */
   readonly staleDataDays: number;
+  /** The model lifecycle (services/model-lifecycle.ts, docs/forecasting.md "Ciclo de vida"). */
+  readonly lifecycle: LifecycleSettings;
   /**
    * The key that signs the audit head (HMAC-SHA256); unset: the key file `<dataDir>/audit.key`,
    * created at first use. Never stored in the database.
@@ -286,6 +307,14 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
   VIGIA_DATA_DIR: 'carpeta de datos (base embebida, archivos generados); por defecto ./data',
   VIGIA_STUDY_AREA: 'área de estudio por defecto; por defecto callao',
   VIGIA_TIME_ZONE: 'zona horaria IANA para horas locales; por defecto America/Lima',
+  VIGIA_PROMOTION_ALPHA:
+    'un retador pasa a campeón si la prueba pareada da p menor que esto (y acierta más en promedio); por defecto 0.05',
+  VIGIA_PROMOTION_DAYS:
+    'días del backtest de promoción; el reentrenamiento programado usa datos hasta esos días antes de hoy; por defecto 28',
+  VIGIA_RETRAIN_CRON:
+    'cuándo se reentrena un retador (cron de 5 campos); por defecto "0 3 * * 1" (lunes 03:00)',
+  VIGIA_FORECAST_LEAD_MINUTES:
+    'minutos antes de cada turno en que corre el pronóstico programado; por defecto 60',
   VIGIA_EMBEDDED_PORT: 'puerto local de la base embebida; por defecto 54329',
   VIGIA_HOST: 'dirección del servidor HTTP; por defecto 127.0.0.1',
   VIGIA_PORT: 'puerto del servidor HTTP; por defecto 8080',
@@ -362,6 +391,12 @@ export function parseConfig(
     port: v.VIGIA_PORT,
     logLevel: v.LOG_LEVEL,
     staleDataDays: v.VIGIA_STALE_DATA_DAYS,
+    lifecycle: Object.freeze({
+      promotionAlpha: v.VIGIA_PROMOTION_ALPHA,
+      promotionDays: v.VIGIA_PROMOTION_DAYS,
+      retrainCron: v.VIGIA_RETRAIN_CRON,
+      forecastLeadMinutes: v.VIGIA_FORECAST_LEAD_MINUTES,
+    }),
     auditKey: v.VIGIA_AUDIT_KEY === undefined ? undefined : (decodeAuditKey(v.VIGIA_AUDIT_KEY) ?? undefined),
     auditAnchorMinutes: v.VIGIA_AUDIT_ANCHOR_MINUTES,
     tiles: v.VIGIA_TILE_URL

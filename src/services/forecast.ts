@@ -25,6 +25,7 @@ import {
   type StoredForecast,
   saveForecast,
 } from '../storage/forecasts.ts';
+import { currentChampions } from '../storage/model-lifecycle.ts';
 import { areaFacts, getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
@@ -53,6 +54,11 @@ export interface ForecastRequest {
    * refitted. Its area, crime group, grid and seed are the stored ones.
    */
   trained?: number;
+  /**
+   * Forecast each group with its champion for this horizon (services/model-lifecycle.ts) where it
+   * has one — as `trained` does —, and fit `model` for the other groups. Ignored with `trained`.
+   */
+  champions?: boolean;
   cellSize?: number;
   seed?: number;
   /**
@@ -93,7 +99,49 @@ export interface ForecastSummary {
  *   has no located event before the day
  */
 export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSummary[]> {
-  if (req.trained !== undefined) return forecastTrained(db, req, req.trained);
+  if (req.trained !== undefined) {
+    const r = await trainedRun(db, req, req.trained);
+    return storeRun(db, { ...req, area: r.area }, r.kind, r.run, { trainedModelId: req.trained });
+  }
+  if (req.champions) return forecastChampions(db, req);
+  const { kind, run } = await fittedRun(db, req);
+  return storeRun(db, req, kind, run);
+}
+
+/**
+ * Each group with a champion for the horizon from its stored model, the other groups fitted; one
+ * run, stored in one transaction.
+ */
+async function forecastChampions(db: Db, req: ForecastRequest): Promise<ForecastSummary[]> {
+  const area = await getStudyArea(db, req.area);
+  const byGroup = new Map(
+    (await currentChampions(db, { area: area.def.id }))
+      .filter((c) => c.horizon === req.horizon)
+      .map((c) => [c.group, c.trainedModelId]),
+  );
+  const groups = req.groups ?? Object.keys(CRIME_GROUPS);
+  for (const g of groups) groupCategories(g);
+  const run: ForecastRecord[] = [];
+  const used: Record<string, number> = {};
+  for (const group of groups) {
+    const id = byGroup.get(group);
+    if (id === undefined) continue;
+    const { cellSize: _ignored, ...rest } = req;
+    run.push(...(await trainedRun(db, { ...rest, area: area.def.id, groups: [group] }, id)).run);
+    used[group] = id;
+  }
+  const fitted = groups.filter((g) => !byGroup.has(g));
+  let kind = 'champions';
+  if (fitted.length > 0) {
+    const f = await fittedRun(db, { ...req, area: area.def.id, groups: fitted });
+    run.push(...f.run);
+    if (run.length === f.run.length) kind = f.kind;
+  }
+  return storeRun(db, { ...req, area: area.def.id }, kind, run, { champions: used });
+}
+
+/** Fits the model for each group and predicts every window of the day (nothing stored). */
+async function fittedRun(db: Db, req: ForecastRequest): Promise<{ kind: string; run: ForecastRecord[] }> {
   const area = await getStudyArea(db, req.area);
   const areaGrid = gridForArea(area, req.cellSize === undefined ? {} : { cellSize: req.cellSize });
   const { grid, mask } = areaGrid;
@@ -153,7 +201,7 @@ export async function forecast(db: Db, req: ForecastRequest): Promise<ForecastSu
       }),
     );
   }
-  return storeRun(db, req, module.kind, run);
+  return { kind: module.kind, run };
 }
 
 /** The categories a stored forecast's config says were left out of its events (`exclude`). */
@@ -279,7 +327,11 @@ function surfaces(
  * known before the day when the model can be, never refitted; `trainedModelId` goes into the
  * stored settings.
  */
-async function forecastTrained(db: Db, req: ForecastRequest, id: number): Promise<ForecastSummary[]> {
+async function trainedRun(
+  db: Db,
+  req: ForecastRequest,
+  id: number,
+): Promise<{ area: string; kind: string; run: ForecastRecord[] }> {
   const area = await getStudyArea(db, req.area);
   const meta = await trainedModel(db, id);
   if (meta.area !== area.def.id)
@@ -325,7 +377,7 @@ async function forecastTrained(db: Db, req: ForecastRequest, id: number): Promis
     known,
     predictor,
   });
-  return storeRun(db, { ...req, area: area.def.id }, meta.kind, run, id);
+  return { area: area.def.id, kind: meta.kind, run };
 }
 
 /** Stores a run's surfaces in one transaction and audits it. */
@@ -334,7 +386,7 @@ async function storeRun(
   req: ForecastRequest,
   kind: string,
   run: ForecastRecord[],
-  trained?: number,
+  detail: { trainedModelId?: number; champions?: Record<string, number> } = {},
 ): Promise<ForecastSummary[]> {
   const ids = await db.transaction(async (tx) => {
     const stored: number[] = [];
@@ -360,7 +412,7 @@ async function storeRun(
       day: req.day,
       horizon: req.horizon,
       model: kind,
-      ...(trained === undefined ? {} : { trainedModelId: trained }),
+      ...detail,
       surfaces: out.map((f) => f.id),
     });
   return out;

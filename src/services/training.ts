@@ -16,6 +16,7 @@ import { BacktestAccumulator } from '../evaluation/backtest/accumulate.ts';
 import { type BacktestModel, ORACLE, runBacktest } from '../evaluation/backtest/runner.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
 import { DEFAULT_COVERAGES } from '../evaluation/metrics/index.ts';
+import type { ModelResult } from '../evaluation/report/report.ts';
 import { type AreaGrid, gridForArea } from '../geo/area-grid.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 import type { FitContext, ModelArtifact, Predictor, PredictorModule } from '../models/predictor.ts';
@@ -28,6 +29,7 @@ import {
   listTrainedModels,
   saveTrainedModel,
   type TrainedModelMeta,
+  type TrainedVia,
 } from '../storage/trained-models.ts';
 import { areaFacts, getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
@@ -56,6 +58,8 @@ export interface TrainRequest {
    * model's config as `feedbackCorrection`.
    */
   feedbackCorrection?: boolean;
+  /** What trains it: a person at the CLI (default) or through the API, or a scheduled job. */
+  via?: TrainedVia;
   audit: AuditContext;
 }
 
@@ -226,6 +230,7 @@ export async function train(db: Db, req: TrainRequest): Promise<TrainResult> {
     seed,
     metrics: { fitSeconds: Math.round(seconds * 1000) / 1000, ...(predictor.trainingReport?.() ?? {}) },
     createdBy: req.audit.actor,
+    trainedVia: req.via ?? 'cli',
   }).then((r) => ({ model: r.meta, duplicate: r.duplicate }));
   const feedbackCorrection = corrected?.correction ?? null;
   await audit(db, req.audit, 'model.train', `trained-model:${model.id}`, {
@@ -236,6 +241,7 @@ export async function train(db: Db, req: TrainRequest): Promise<TrainResult> {
     artifactSha256: model.artifactSha256,
     dataSha256: model.dataSha256,
     duplicate,
+    via: req.via ?? 'cli',
     ...(feedbackCorrection ? { feedbackCorrection } : {}),
   });
   return { model, duplicate, seconds, feedbackCorrection };
@@ -398,12 +404,26 @@ export async function compareTrained(
   return out;
 }
 
-async function compareBacktest(
+/** A backtest of stored models over a period: the harness's per-model results (with per-window hits). */
+export interface StoredBacktest {
+  windows: number;
+  events: number;
+  /** In the order of the models given; the first is the paired tests' reference. */
+  results: ModelResult[];
+}
+
+/**
+ * Runs stored models over a period after every model's data cutoff, each restored once and
+ * conditioned on the data known before every window (never refitted), against the same outcomes.
+ * @throws ValidationError naming --backtest when the models differ in area, group, grid or
+ *   horizon, or when the period starts before a model's cutoff
+ */
+export async function backtestStored(
   db: Db,
   models: readonly TrainedModelMeta[],
   period: { from: string; to: string },
   who?: AuditContext,
-): Promise<NonNullable<TrainedComparison['backtest']>> {
+): Promise<StoredBacktest> {
   const first = models[0] as TrainedModelMeta;
   for (const m of models)
     if (
@@ -469,17 +489,27 @@ async function compareBacktest(
     named.map(({ r, name }) => ({ name, kind: r.meta.kind, config: r.meta.config })),
     (named[0] as { name: string }).name,
   );
+  return { windows: windows.length, events: total, results };
+}
+
+async function compareBacktest(
+  db: Db,
+  models: readonly TrainedModelMeta[],
+  period: { from: string; to: string },
+  who?: AuditContext,
+): Promise<NonNullable<TrainedComparison['backtest']>> {
+  const { windows, events, results } = await backtestStored(db, models, period, who);
   return {
     from: period.from,
     to: period.to,
-    windows: windows.length,
-    events: total,
+    windows,
+    events,
     models: results.map((res, i) => {
       const at = (c: number) => res.curve.find((p) => Math.abs(p.coverage - c) < 1e-9);
       const per = <T>(f: (c: number) => T): Record<string, T> =>
         Object.fromEntries(COMPARE_COVERAGES.map((c) => [String(c), f(c)]));
       return {
-        id: (named[i] as { r: RestoredModel }).r.meta.id,
+        id: (models[i] as TrainedModelMeta).id,
         name: res.name,
         hitRate: per((c) => at(c)?.hitRate ?? 0),
         meanHitRate: per((c) => at(c)?.meanHitRate ?? null),

@@ -30,7 +30,12 @@ export interface TrainedModelRecord {
   seed: number;
   metrics: Record<string, number>;
   createdBy: string;
+  /** What trained it: a person at the CLI or through the API, or a scheduled job (default 'cli'). */
+  trainedVia?: TrainedVia;
 }
+
+/** What trained a model. */
+export type TrainedVia = 'cli' | 'api' | 'job';
 
 /** A stored trained model without its artifact. */
 export interface TrainedModelMeta {
@@ -56,6 +61,7 @@ export interface TrainedModelMeta {
   metrics: Record<string, number>;
   createdAt: Date;
   createdBy: string;
+  trainedVia: TrainedVia;
 }
 
 /** SHA-256 (hex) of text as UTF-8. */
@@ -68,7 +74,7 @@ const META_COLUMNS = `id, version, study_area as area, crime_group as "group", m
   octet_length(artifact) as "storedSize", artifact_sha256 as "artifactSha256",
   feature_schema as "featureSchema", data_cutoff as "dataCutoff", data_sha256 as "dataSha256",
   events_used as "eventsUsed", code_version as "codeVersion", seed, metrics,
-  created_at as "createdAt", created_by as "createdBy"`;
+  created_at as "createdAt", created_by as "createdBy", trained_via as "trainedVia"`;
 
 /**
  * Stores a trained model as the next version of its (area, group, kind), in one transaction. When
@@ -94,11 +100,11 @@ export async function saveTrainedModel(
     const [row] = await tx.query<TrainedModelMeta>(
       `insert into trained_models (study_area, crime_group, model_kind, version, schema_version, config, grid, horizon,
          artifact, artifact_size, artifact_sha256, feature_schema, data_cutoff, data_sha256, events_used,
-         code_version, seed, metrics, created_by)
+         code_version, seed, metrics, created_by, trained_via)
        values ($1, $2, $3,
          (select coalesce(max(version), 0) + 1 from trained_models
           where study_area = $1 and crime_group = $2 and model_kind = $3),
-         $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        returning ${META_COLUMNS}`,
       [
         r.area,
@@ -119,6 +125,7 @@ export async function saveTrainedModel(
         r.seed,
         JSON.stringify(r.metrics),
         r.createdBy,
+        r.trainedVia ?? 'cli',
       ],
     );
     return { meta: row as TrainedModelMeta, duplicate: false };
