@@ -58,15 +58,17 @@ function narratives(
 }
 
 describe('narrative quality check (pure)', () => {
-  // 3 % wrong categories in training and checked rows alike; the first two thirds train.
-  const rows = narratives(900, 0.03, 5);
-  const train = rows.slice(0, 600);
-  const check = rows.slice(600);
+  // 5 % wrong categories in training and checked rows alike (about 20 in the checked third: with
+  // the harder narratives — terse ones, clauses shared by related kinds — a handful of relabelled
+  // rows cannot be told apart, so fewer would make the recall a coin toss); the first two thirds train.
+  const rows = narratives(1200, 0.05, 5);
+  const train = rows.slice(0, 800);
+  const check = rows.slice(800);
   const report = checkNarratives(train, check, { minClassCount: 10 });
   const wrong = new Set(check.filter((r) => r.category !== r.truth).map((r) => r.id));
 
   it('flags the deliberately relabelled narratives: recall and precision ≥ 0.8', () => {
-    expect(wrong.size).toBeGreaterThanOrEqual(5);
+    expect(wrong.size).toBeGreaterThanOrEqual(10);
     const hits = report.flags.filter((f) => wrong.has(f.id)).length;
     expect(hits / wrong.size).toBeGreaterThanOrEqual(0.8);
     expect(hits / report.flags.length).toBeGreaterThanOrEqual(0.8);
@@ -79,12 +81,12 @@ describe('narrative quality check (pure)', () => {
   });
 
   it('scores the classifier against the recorded categories, well above the class prior', () => {
-    expect(report.checked).toBe(300);
+    expect(report.checked).toBe(400);
     expect(report.scores.macroF1).toBeGreaterThan(0.8);
     expect(report.scores.logLoss).toBeLessThan(report.scores.priorLogLoss);
     const k = report.classes.length;
     expect(report.scores.confusion).toHaveLength(k);
-    expect(report.scores.confusion.flat().reduce((s, v) => s + v, 0)).toBe(300);
+    expect(report.scores.confusion.flat().reduce((s, v) => s + v, 0)).toBe(400);
   });
 
   it('quotes the redacted text only, never the original', () => {

@@ -75,9 +75,10 @@ describe('generateSynthetic: determinism and format', () => {
       }
     }
     expect([...kinds].sort()).toEqual(['address', 'dni', 'email', 'name', 'phone', 'plate']);
-    // Protected categories get narratives too.
-    const vf = withText.rows.find((r) => r.es_delito_x.startsWith('4.'));
-    expect(vf?.relato).toMatch(/agredi|amenaza/i);
+    // Protected categories get narratives too (a few terse ones name no aggression: most do).
+    const vf = withText.rows.filter((r) => r.es_delito_x.startsWith('4.'));
+    expect(vf.length).toBeGreaterThan(10);
+    expect(vf.filter((r) => /agredi|amenaz|golpead/i.test(r.relato)).length).toBeGreaterThan(vf.length / 2);
   });
 
   it('fills defaults and rejects bad options', () => {

@@ -1398,7 +1398,13 @@ export function generateSynthetic(area: StudyArea, options: SyntheticOptionsInpu
     const lon = forcedTo ? forcedTo.lon : (store.lon[i] as number);
     const narrative = opt.narratives
       ? syntheticNarrative(
-          { kind, district: profile.sidpolName, comisaria: station?.name ?? '', hour: f.hour },
+          {
+            kind,
+            district: profile.sidpolName,
+            comisaria: station?.name ?? '',
+            hour: f.hour,
+            date: { year: f.year, month: f.month, day: f.day },
+          },
           narrativeRng.next,
         )
       : { text: '', spans: [] };

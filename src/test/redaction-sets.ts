@@ -122,6 +122,22 @@ export const ADVERSARIAL: readonly LabelledText[] = [
     ['name', 'cholo'],
   ]),
   labelled('The victim John Smith (phone 555-0100) was robbed on Main Street.', []),
+  // Police-record shapes (abbreviations, dots, lower case, capitals without accents).
+  labelled(
+    'La agraviad@ Rosa Tello (45.678.912), cel 987.654.321, refiere q huyeron en el auto abc123 y la moto 4521xy.',
+    [
+      ['name', 'Rosa Tello'],
+      ['dni', '45.678.912'],
+      ['phone', '987.654.321'],
+      ['plate', 'abc123'],
+      ['plate', '4521xy'],
+    ],
+  ),
+  labelled('SE INTERVINO EN PJE. MILLER N° 315 Y EN CA. GRAU 120 AL SUJETO.', [
+    ['address', 'PJE. MILLER N° 315'],
+    ['address', 'CA. GRAU 120'],
+  ]),
+  labelled('El 15.03.2024 a las 10:30 p.m., 22H30, terreno de 1500m2 avaluado en S/. 45.678.912.', []),
 ];
 
 export interface KindScore {

@@ -79,7 +79,8 @@ const DNI_CUED = new RegExp(
   String.raw`(?:\bD\.?\s?N\.?\s?I\b\.?|\bdocumento\s+(?:nacional\s+)?de\s+identidad)\s*${NUMBER_SIGN}?[:.]?\s*(\d{2}[ .]?\d{3}[ .]?\d{3}|\d{4}[ -]\d{4})(?!\d)`,
   'giu',
 );
-const DNI_BARE = /(?<![\p{L}\p{N}/.,°º-])\d{8}(?![\p{N}]|[.,]\d)/gu;
+/** 8 digits, or written with dots ("45.678.912"). */
+const DNI_BARE = /(?<![\p{L}\p{N}/.,°º-])(?:\d{8}|\d{2}\.\d{3}\.\d{3})(?![\p{N}]|[.,]\d)/gu;
 /** Cues before 8 digits that make them something else than a DNI (money, file numbers). */
 const NOT_DNI_BEFORE = new RegExp(
   String.raw`(?:S\/|US\$|\$|soles|expediente|oficio|parte|denuncia|registro|caso|carpeta|RUC)\s*${NUMBER_SIGN}?[:.]?\s*$`,
@@ -97,13 +98,14 @@ function findDni(text: string, add: Add): void {
   }
   for (const m of text.matchAll(DNI_BARE)) {
     if (NOT_DNI_BEFORE.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
-    if (NOT_DNI_AFTER.test(text.slice(m.index + 8, m.index + 24))) continue;
-    add('dni', m.index, m.index + 8);
+    const end = m.index + m[0].length;
+    if (NOT_DNI_AFTER.test(text.slice(end, end + 16))) continue;
+    add('dni', m.index, end);
   }
 }
 
 const MOBILE =
-  /(?<![\p{N}+])(?:(?:\(\s*\+?51\s*\)|\+51|\b0051)[\s.-]?)?(?<![\p{N}])9(?:[ -]?\d){8}(?![\p{N}]|[.,]\d)/gu;
+  /(?<![\p{N}+])(?:(?:\(\s*\+?51\s*\)|\+51|\b0051)[\s.-]?)?(?<![\p{N}])9(?:[ .-]?\d){8}(?![\p{N}]|[.,]\d)/gu;
 const LANDLINE_CODED =
   /(?:\(\s*0?1\s*\)|(?<![\p{N}])01|\+51[\s-]?\(?1\)?)[\s-]?[2-7]\d{2}[\s-]?\d{4}(?![\p{N}])/gu;
 const LANDLINE_DASHED = /(?<![\p{N}.,/-])[2-7]\d{2}-\d{4}(?![\p{N}-])/gu;
@@ -134,9 +136,13 @@ function findPhones(text: string, add: Add): void {
 /** Cars: a letter and two letters or digits (at least one letter... or not: "A12"), dash, 3 digits. */
 const CAR_DASHED = /(?<![\p{L}\p{N}-])[A-Za-z][A-Za-z0-9]{2}-\d{3}(?![\p{L}\p{N}]|-\d)/gu;
 const CAR_PLAIN = /(?<![\p{L}\p{N}-])[A-Z][A-Z0-9]{2}\d{3}(?![\p{L}\p{N}])/gu;
+/** Lower case without a dash: only three letters and three digits ("abc123"). */
+const CAR_PLAIN_LOWER = /(?<![\p{L}\p{N}-])[a-z]{3}\d{3}(?![\p{L}\p{N}])/gu;
 /** Motorcycles and mototaxis: 4 digits, then two characters with a letter ("AB", "5A"). */
 const MOTO_DASHED = /(?<![\p{L}\p{N}-])\d{4}-(?=[A-Za-z0-9]?[A-Za-z])[A-Za-z0-9]{2}(?![\p{L}\p{N}])/gu;
-const MOTO_PLAIN = /(?<![\p{L}\p{N}-])\d{4}(?=[A-Z0-9]?[A-Z])[A-Z0-9]{2}(?![\p{L}\p{N}])/gu;
+const MOTO_PLAIN = /(?<![\p{L}\p{N}-])\d{4}(?=[A-Za-z0-9]?[A-Za-z])[A-Za-z0-9]{2}(?![\p{L}\p{N}])/gu;
+/** Lower-case endings of 4 digits that are units or times, not plates ("1500m2", "1030am"). */
+const UNIT_SUFFIX = /\d(?:m2|km|kg|mg|ml|cc|hp|am|pm|hr|hs|mt|cm|mm|gr|lt)$/;
 const PLATE_CUED =
   /\bplacas?(?:\s+de\s+rodaje)?\s*(?:N(?:[°º]|ro\.?)\s*)?[:.]?\s*([A-Za-z][A-Za-z0-9]{2}[\s-]?\d{3}|\d{4}[\s-]?[A-Za-z0-9]{2})(?![\p{L}\p{N}])/giu;
 /** The newer car format (letter, digit, letter: "A1B-234") in any case, with a dash, a space or neither. */
@@ -148,9 +154,9 @@ const VEHICLE_CUED =
 const NOT_PLATE = /^(?:DNI|RUC|PNP|SIS|DIR|KM|N)\b|-(?:I{1,3}|IV|VI?|XX?)$/i;
 
 function findPlates(text: string, add: Add): void {
-  for (const re of [CAR_DASHED, CAR_PLAIN, MOTO_DASHED, MOTO_PLAIN]) {
+  for (const re of [CAR_DASHED, CAR_PLAIN, CAR_PLAIN_LOWER, MOTO_DASHED, MOTO_PLAIN]) {
     for (const m of text.matchAll(re)) {
-      if (NOT_PLATE.test(m[0])) continue;
+      if (NOT_PLATE.test(m[0]) || UNIT_SUFFIX.test(m[0])) continue;
       add('plate', m.index, m.index + m[0].length);
     }
   }
@@ -168,7 +174,7 @@ function findPlates(text: string, add: Add): void {
 // Addresses
 // ---------------------------------------------------------------------------------------------------
 
-const STREET_TYPE = String.raw`(?:\bAv(?:da)?\.?|\bAV(?:DA)?\.?|\bAvenida|\bAVENIDA|\bJr\.|\bJR\.?|\bJir[óo]n|\bJIR[ÓO]N|\bCalle|\bCALLE|\bCa\.|\bPsje\.?|\bPSJE\.?|\bPje\.|\bPasaje|\bPASAJE|\bProl\.|\bPROL\.|\bProlongaci[óo]n|\bPROLONGACI[ÓO]N|\bMalec[óo]n|\bMALEC[ÓO]N|\bAlameda|\bCarretera|\bCARRETERA)`;
+const STREET_TYPE = String.raw`(?:\bAv(?:da)?\.?|\bAV(?:DA)?\.?|\bAvenida|\bAVENIDA|\bJr\.?|\bJR\.?|\bJir[óo]n|\bJIR[ÓO]N|\bCalle|\bCALLE|\bCa\.|\bCA\.|\bPsje\.?|\bPSJE\.?|\bPje\.|\bPJE\.|\bPasaje|\bPASAJE|\bProl\.|\bPROL\.|\bProlongaci[óo]n|\bPROLONGACI[ÓO]N|\bMalec[óo]n|\bMALEC[ÓO]N|\bAlameda|\bCarretera|\bCARRETERA)`;
 /** One word of a street name: capitalised, a particle, or "2" in "2 de Mayo". */
 const STREET_WORD = String.raw`(?:(?!(?:CDRA|CUADRA|CDA|KM|ALT|ALTURA|ESQ|ESQUINA|MZ|MZA|LT|LTE|N)(?![\p{L}\p{N}]))\p{Lu}[\p{L}\p{M}'’]*\.?|\d{1,2}(?=\s+(?:de|DE)\s)|de|del|la|las|los|el|y|DE|DEL|LA|LAS|LOS|EL|Y)`;
 const BLOCK_LOT = String.raw`(?:\b(?:Mz|MZ|Mza|MZA|Manzana|MANZANA)\.?\s*[A-Z0-9]{1,3}\s*,?\s*(?:Lt|LT|Lte|LTE|Lote|LOTE)\.?\s*\d{1,3}[A-Z]?\b)`;
@@ -200,7 +206,7 @@ function findAddresses(text: string, protectedCategory: boolean, add: Add): void
 
 const NAME_CUE = new RegExp(
   [
-    String.raw`\b(?:el|la|los|las|del|al|su|sus)\s+(?:presunt[oa]s?\s+)?(?:agraviad[oa]s?|denunciantes?|intervenid[oa]s?|detenid[oa]s?|investigad[oa]s?|sospechos[oa]s?|v[íi]ctimas?|menor|conductor(?:a|es)?|propietari[oa]s?|testigos?|ciudadan[oa]s?|occis[oa]|fallecid[oa]|autor(?:a|es)?|hij[oa]|espos[oa]|conviviente|ex\s?pareja|pareja|agresor(?:a)?|imputad[oa]s?)`,
+    String.raw`\b(?:el|la|los|las|del|al|su|sus)\s+(?:presunt[oa]s?\s+)?(?:agraviad(?:[oa@]s?|o\/a|\(a\))|denunciantes?|intervenid[oa]s?|detenid[oa]s?|investigad[oa]s?|sospechos[oa]s?|v[íi]ctimas?|menor|conductor(?:a|es)?|propietari[oa]s?|testigos?|ciudadan[oa]s?|occis[oa]|fallecid[oa]|autor(?:a|es)?|hij[oa]|espos[oa]|conviviente|ex\s?pareja|pareja|agresor(?:a)?|imputad[oa]s?)`,
     String.raw`\bidentific(?:ad[oa]s?|ó|a)\s+como`,
     String.raw`\bconocid[oa]s?\s+como`,
     String.raw`\b(?:de|a)\s+nombres?(?:\s+de)?`,
@@ -235,7 +241,8 @@ const NOT_NAME = new Set(
     'MENOR EDAD AGRAVIADO AGRAVIADA DENUNCIANTE VICTIMA CIUDADANO CIUDADANA RECURRENTE SUJETO',
     'INTERVENIDO INTERVENIDA DETENIDO DETENIDA VEHICULO MOTOTAXI TAXI PERSONAL HORAS COMISARIO',
     'CAPITAN TENIENTE ALFEREZ CORONEL COMANDANTE SUBOFICIAL SOB SO ST FISCAL JUEZ JUEZA ALCALDE',
-    'ALCALDESA GERENTE',
+    'ALCALDESA GERENTE DURANTE DESDE HASTA LUEGO VIENE PAGO RECIBIO DEJO SALIO REFIRIO INDICO',
+    'DENUNCIO CONSTATO RESULTO CAMINABA ESTACIONO',
   ]
     .join(' ')
     .split(' '),
