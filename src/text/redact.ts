@@ -4,15 +4,16 @@
  * placeholder; the spans say what was found where (offsets into the input text).
  *
  * Kinds and rules:
- *   - dni: 8 digits after a cue ("DNI N.° 45678912", "D.N.I. 4567 8912") or standing alone, except
+ *   - dni: 8 digits after a cue ("DNI N.° 45678912", "D.N.I. 4567 8912") or standing alone (also
+ *     with dots, "45.678.912"), except
  *     after a money sign or a file-number cue ("S/", "expediente", "oficio", "denuncia N°");
- *   - phone: mobiles (9 digits starting with 9; spaces or dashes; +51), Lima landlines with their
+ *   - phone: mobiles (9 digits starting with 9; spaces, dots or dashes; +51), Lima landlines with their
  *     code ("(01) 425-3344", "+51 1 4253344"), 7-digit numbers with a dash or after a phone cue;
- *   - plate: cars "ABC-123" / "A1B-234" (any case with the dash, upper case without it),
+ *   - plate: cars "ABC-123" / "A1B-234" (any case with the dash, upper case without it, "abc123"),
  *     motorcycles and mototaxis "1234-AB" / "1234-5A", and any of them with a space after "placa";
  *   - email;
  *   - name: capitalised words after a cue ("el agraviado", "la denunciante", "identificado como",
- *     "de nombre", "Sr./Sra.", "el intervenido", "alias", …), then every later occurrence of those
+ *     "de nombre", "Sr./Sra.", "el intervenido", "agraviad@", "alias", …), then every later occurrence of those
  *     words (surnames repeated without a cue). Names without any cue are not found;
  *   - address: exact addresses, in every category: a street type (Av., Jr., Calle, Psje., …) with
  *     its name and a house number, or a block and lot ("Mz. B Lt. 12"). In protected categories
