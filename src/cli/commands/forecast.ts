@@ -26,7 +26,10 @@ export function registerForecastCommand(program: Command): void {
       'permite pronosticar más de VIGIA_STALE_DATA_DAYS días después de la última denuncia',
     )
     .option('--horizon <h>', 'turno | day', 'turno')
-    .option('--model <kind>', `modelo: ${PREDICTOR_KINDS.join(', ')} (por defecto, sepp-grid)`)
+    .option(
+      '--model <kind>',
+      `modelo: ${PREDICTOR_KINDS.join(', ')} (por defecto, el campeón de cada grupo —vigia models champion— o, sin campeón, sepp-grid)`,
+    )
     .option(
       '--set <opción=valor>',
       'ajuste del modelo (repetible), ej. bandwidth=150 o sepp-grid.trainingWindowDays=180',
@@ -88,6 +91,8 @@ export function registerForecastCommand(program: Command): void {
             model,
             config: settings,
             ...(trained === undefined ? {} : { trained }),
+            // No model named: each group's champion where it has one (vigia models champion).
+            ...(trained === undefined && o.model === undefined && !o.set ? { champions: true } : {}),
             ...(o.cellSize === undefined
               ? trained === undefined
                 ? { cellSize: 150 }
@@ -113,7 +118,7 @@ export function registerForecastCommand(program: Command): void {
                 f.totalRisk.toFixed(1),
                 f.id,
               ]),
-            )}\n${stored.length} pronósticos guardados para el ${dmy(day)} (modelo ${trained === undefined ? modelName(model, { withKind: true }) : `entrenado ${trained}`}).\n`,
+            )}\n${stored.length} pronósticos guardados para el ${dmy(day)} (modelo ${trained !== undefined ? `entrenado ${trained}` : o.model === undefined && !o.set ? `campeón de cada grupo donde lo hay; si no, ${modelName(model, { withKind: true })}` : modelName(model, { withKind: true })}).\n`,
           );
           if (trained === undefined)
             process.stdout.write(

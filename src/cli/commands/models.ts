@@ -17,6 +17,7 @@ import {
 import { withStore } from '../context.ts';
 import { table } from '../output.ts';
 import { cliAuditContext } from '../secret.ts';
+import { registerLifecycleCommands } from './model-lifecycle.ts';
 
 /** A default as `--set` would take it (null, true, numbers, text). */
 const shown = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -187,6 +188,7 @@ export function registerModelsCommands(program: Command): void {
         process.stdout.write(text);
       });
     });
+  registerLifecycleCommands(models);
 }
 
 /** Bytes as kB / MB. */
