@@ -105,8 +105,9 @@ describe('monitoring files (deploy/prometheus, deploy/grafana)', () => {
     p.targets.map((x: Any) => ({ name: p.title as string, expr: x.expr as string })),
   );
 
-  it('alerts cover stale data, a missing forecast, hit rate, job failures and API 5xx', () => {
+  it('alerts cover stale data, a missing forecast, hit rate, drift, job failures and API 5xx', () => {
     const all = rules.map((r) => r.expr).join('\n');
+    expect(all).toMatch(/vigia_feature_psi > 0\.25/);
     for (const name of [
       'vigia_data_latest_incident_timestamp_seconds',
       'vigia_forecast_age_seconds',

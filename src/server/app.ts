@@ -32,7 +32,7 @@ import {
 import { ValidationError } from '../core/errors.ts';
 import { domainGauges, latestIncidentTimes, readiness } from '../services/health.ts';
 import { IngestQueue } from '../services/jobs.ts';
-import { jobGauges, scoredForecasts } from '../services/model-monitoring.ts';
+import { featureDrift, jobGauges, scoredForecasts } from '../services/model-monitoring.ts';
 import type { Db } from '../storage/db.ts';
 import { installAuth } from './auth.ts';
 import { handleError, handleNotFound } from './errors.ts';
@@ -189,6 +189,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     domain: () => domainGauges(db),
     scored: () => scoredForecasts(db),
     jobs: () => jobGauges(db),
+    drift: () => featureDrift(db),
   });
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);

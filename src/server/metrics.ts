@@ -6,7 +6,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DomainGauges } from '../services/health.ts';
-import type { JobGauges, ScoredForecasts } from '../services/model-monitoring.ts';
+import type { FeatureDrift, JobGauges, ScoredForecasts } from '../services/model-monitoring.ts';
 
 /** The metrics of one server. */
 export interface ServerMetrics {
@@ -21,6 +21,8 @@ export interface MetricSources {
   domain: () => Promise<DomainGauges>;
   /** Rolling scores of the forecasts already scored against what happened (services/model-monitoring.ts). */
   scored: () => Promise<ScoredForecasts[]>;
+  /** PSI per feature of each deployed learned model (services/model-monitoring.ts). */
+  drift: () => Promise<FeatureDrift[]>;
   /** The job queue (services/model-monitoring.ts `jobGauges`: the job engine feeds it). */
   jobs: () => Promise<JobGauges>;
 }
@@ -105,6 +107,7 @@ export function createMetrics(registry: Registry, sources: MetricSources): Serve
   });
   registerModelGauges(registry, perScrape(sources.scored));
   registerJobGauges(registry, perScrape(sources.jobs));
+  registerDriftGauges(registry, perScrape(sources.drift));
   return { requests, duration };
 }
 
@@ -153,6 +156,35 @@ function registerModelGauges(registry: Registry, scored: () => Promise<ScoredFor
         name: 'vigia_forecast_scored_events',
         help: `Incidents in the scored windows ${scope}`,
         value: (r) => r.events,
+      },
+    ],
+  );
+}
+
+function registerDriftGauges(registry: Registry, drift: () => Promise<FeatureDrift[]>): void {
+  gaugesOf(
+    registry,
+    drift,
+    ['area', 'group', 'model', 'feature'] as const,
+    (r) => ({ area: r.area, group: r.group, model: r.model, feature: r.feature }),
+    [
+      {
+        name: 'vigia_feature_psi',
+        help: 'Population stability index of each feature of the deployed learned model: training period vs the latest 14 windows',
+        value: (r) => r.psi,
+      },
+    ],
+  );
+  gaugesOf(
+    registry,
+    async () => [...new Map((await drift()).map((r) => [`${r.area}|${r.group}`, r])).values()],
+    ['area', 'group', 'model'] as const,
+    (r) => ({ area: r.area, group: r.group, model: r.model }),
+    [
+      {
+        name: 'vigia_deployed_model_version',
+        help: 'Version of the stored trained model behind the newest forecast of each area and group',
+        value: (r) => r.version,
       },
     ],
   );
