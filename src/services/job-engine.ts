@@ -1,0 +1,146 @@
+/**
+ * The job engine: pg-boss (chosen by measurement, docs/jobs.md) on Vigía's own database, through
+ * Vigía's pool. Every queue gets a lease (`expire_in`: a job whose worker died is failed back into
+ * its retry path by the maintenance pass), retries with exponential backoff up to a limit, and the
+ * shared dead-letter queue. A handler runs inside a transaction that holds an advisory lock on the
+ * job's id, so the same job never runs twice at once even when a lease runs out on a live worker:
+ * the second run finds the lock taken and fails into a later retry.
+ */
+import PgBoss from 'pg-boss';
+import type { Db } from '../storage/db.ts';
+
+/** Engine settings (config: VIGIA_JOB_*). */
+export interface JobEngineSettings {
+  /** Seconds a started job may run before it is considered lost and retried. */
+  leaseSeconds: number;
+  /** Retries after the first run; then the job is dead-lettered. */
+  retryLimit: number;
+  /** First retry delay in seconds (doubles with each retry, with jitter). */
+  retryDelaySeconds: number;
+  /** How often an idle worker asks for work. */
+  pollSeconds: number;
+  /** How often expired leases are checked. */
+  maintenanceSeconds: number;
+}
+
+export const DEFAULT_JOB_ENGINE_SETTINGS: JobEngineSettings = Object.freeze({
+  leaseSeconds: 3600,
+  retryLimit: 2,
+  retryDelaySeconds: 30,
+  pollSeconds: 2,
+  maintenanceSeconds: 60,
+});
+
+/** Where failed jobs are copied once their retries are spent. */
+export const DEAD_LETTER_QUEUE = 'vigia-dead-letter';
+
+/** A job handler: gets the job's data and id; throwing fails the run (retried up to the limit). */
+export type JobHandler = (data: Record<string, unknown>, jobId: string) => Promise<unknown>;
+
+/** A failed job (dead-letter view). */
+export interface FailedJob {
+  id: string;
+  queue: string;
+  data: Record<string, unknown>;
+  retries: number;
+  error: unknown;
+  createdAt: Date;
+  failedAt: Date | null;
+}
+
+export class JobEngine {
+  private readonly boss: PgBoss;
+  private started = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly settings: JobEngineSettings = DEFAULT_JOB_ENGINE_SETTINGS,
+    options: { supervise?: boolean; schedule?: boolean } = {},
+  ) {
+    this.boss = new PgBoss({
+      db: {
+        executeSql: async (text: string, values?: unknown[]) => ({
+          rows: await db.query(text, values && values.length > 0 ? values : undefined),
+        }),
+      },
+      supervise: options.supervise ?? true,
+      schedule: options.schedule ?? false,
+      maintenanceIntervalSeconds: settings.maintenanceSeconds,
+    });
+    this.boss.on('error', () => undefined);
+  }
+
+  /** Creates (or upgrades) the engine's schema and the named queues. */
+  async start(queues: readonly string[]): Promise<void> {
+    if (!this.started) await this.boss.start();
+    this.started = true;
+    const existing = new Set((await this.boss.getQueues()).map((q) => q.name));
+    if (!existing.has(DEAD_LETTER_QUEUE))
+      await this.boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE });
+    for (const name of queues) {
+      const options = {
+        name,
+        retryLimit: this.settings.retryLimit,
+        retryDelay: this.settings.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: this.settings.leaseSeconds,
+        deadLetter: DEAD_LETTER_QUEUE,
+      };
+      if (existing.has(name)) await this.boss.updateQueue(name, options);
+      else await this.boss.createQueue(name, options);
+    }
+  }
+
+  /** Queues a job; returns its id. */
+  async send(queue: string, data: Record<string, unknown>): Promise<string> {
+    const id = await this.boss.send(queue, data);
+    if (!id) throw new Error(`job not queued on ${queue}`);
+    return id;
+  }
+
+  /** Works on a queue, one job at a time per call, each under its advisory lock. */
+  async work(queue: string, handler: JobHandler): Promise<void> {
+    await this.boss.work<Record<string, unknown>>(
+      queue,
+      { batchSize: 1, pollingIntervalSeconds: this.settings.pollSeconds },
+      async ([job]) => {
+        if (!job) return;
+        return this.db.transaction(async (tx) => {
+          const [lock] = await tx.query<{ ok: boolean }>(
+            `select pg_try_advisory_xact_lock(hashtextextended('vigia-job:' || $1, 0)) as ok`,
+            [job.id],
+          );
+          if (!lock?.ok) throw new Error(`job ${job.id} is already running`);
+          return handler(job.data, job.id);
+        });
+      },
+    );
+  }
+
+  /** Schedules a queue by cron (in the given time zone); the engine keeps one schedule per queue. */
+  async schedule(queue: string, cron: string, timeZone: string): Promise<void> {
+    await this.boss.schedule(queue, cron, {}, { tz: timeZone });
+  }
+
+  /** The dead-letter view: jobs whose retries are spent, newest first. */
+  async failed(limit: number): Promise<FailedJob[]> {
+    return this.db.query<FailedJob>(
+      `select id::text, name as queue, data, retry_count as retries, output as error,
+              created_on as "createdAt", completed_on as "failedAt"
+       from pgboss.job where state = 'failed' and name <> $1 order by completed_on desc limit $2`,
+      [DEAD_LETTER_QUEUE, limit],
+    );
+  }
+
+  /** Puts a failed job back in its queue (a fresh set of retries). */
+  async retry(queue: string, id: string): Promise<void> {
+    await this.boss.retry(queue, id);
+  }
+
+  /** Stops taking work; waits for running jobs up to `timeoutSeconds`. */
+  async stop(timeoutSeconds = 30): Promise<void> {
+    if (!this.started) return;
+    await this.boss.stop({ graceful: true, close: false, wait: true, timeout: timeoutSeconds * 1000 });
+    this.started = false;
+  }
+}
