@@ -9,6 +9,7 @@ import { ROLES, SCOPES } from '../core/access.ts';
 import { cellWhySchema } from './cell-why.ts';
 import { emergingGrid } from './emerging.ts';
 import { indicatorsSchema, populationLoadSchema } from './indicators.ts';
+import { lifecycleAnswer, promotionAnswer, rollbackAnswer } from './lifecycle.ts';
 import { narrativeQualitySchema } from './narratives.ts';
 import { draftAnswer, textAnswer, textList } from './text.ts';
 import { DASHBOARD_VIEWS } from './views.ts';
@@ -704,6 +705,10 @@ export const CONTRACT = {
   'GET /api/v1/patrol-disparity': { 200: patrolDisparity },
   'GET /api/v1/patrol-scenarios': { 200: patrolScenario },
   'GET /api/v1/patrol-effect': { 200: patrolEffect },
+  // The model lifecycle (issue 15): champion, challengers, decisions with their evidence.
+  'GET /api/v1/models/lifecycle': { 200: lifecycleAnswer },
+  'POST /api/v1/models/promote': { 200: promotionAnswer },
+  'POST /api/v1/models/rollback': { 200: rollbackAnswer },
   'GET /api/v1/backtests': { 200: backtestList },
   'GET /api/v1/backtests/:id': { 200: backtestReport.describe('format=json; csv y html: el documento') },
   'POST /api/v1/ingest/jobs': { 202: z.object({ job: ingestJob }) },

@@ -26,12 +26,14 @@ import {
   DEFAULT_HTTP_SETTINGS,
   DEFAULT_STALE_DATA_DAYS,
   type HttpSettings,
+  type LifecycleSettings,
   type LlmSettings,
   NO_LLM,
 } from '../config/env.ts';
 import { ValidationError } from '../core/errors.ts';
 import { domainGauges, latestIncidentTimes, readiness } from '../services/health.ts';
 import { IngestQueue } from '../services/jobs.ts';
+import { DEFAULT_LIFECYCLE } from '../services/model-lifecycle.ts';
 import { featureDrift, jobGauges, scoredForecasts } from '../services/model-monitoring.ts';
 import type { Db } from '../storage/db.ts';
 import { installAuth } from './auth.ts';
@@ -45,6 +47,7 @@ import { registerEmergingRoutes } from './routes/emerging.ts';
 import { registerExportRoutes } from './routes/exports.ts';
 import { registerForecastRoutes } from './routes/forecasts.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
+import { registerModelLifecycleRoutes } from './routes/model-lifecycle.ts';
 import { registerNarrativeRoutes } from './routes/narratives.ts';
 import { registerPatrolAccountabilityRoutes } from './routes/patrol-accountability.ts';
 import { registerPreventionRoutes } from './routes/prevention.ts';
@@ -81,6 +84,8 @@ export interface AppOptions {
   staleDataDays?: number;
   /** The language model of summaries (default none: the built-in method). */
   llm?: LlmSettings;
+  /** Promotion settings (default DEFAULT_LIFECYCLE: VIGIA_PROMOTION_* defaults). */
+  lifecycle?: LifecycleSettings;
 }
 
 /** The origin a tile template loads images from, for the CSP ("{s}" subdomains → wildcard). */
@@ -307,6 +312,7 @@ export function buildApp(options: AppOptions): VigiaApp {
       queue,
       uploadDir: options.uploadDir,
       llm: options.llm ?? NO_LLM,
+      lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE,
     };
     registerAuthRoutes(api, deps);
     registerReferenceRoutes(api, deps);
@@ -320,6 +326,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     registerPreventionRoutes(api, deps);
     registerPatrolAccountabilityRoutes(api, deps);
     registerTextRoutes(api, deps);
+    registerModelLifecycleRoutes(api, deps);
     registerAdminRoutes(api, deps);
   });
 

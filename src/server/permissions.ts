@@ -112,6 +112,17 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/areas': read(ALL_ROLES),
   'GET /api/v1/districts': read(ALL_ROLES),
   'GET /api/v1/models': read(ALL_ROLES),
+  // The model lifecycle (issue 15): admins and analysts promote and roll back; planners,
+  // officials and researchers read the champion, challengers and decisions (no incident data).
+  'GET /api/v1/models/lifecycle': read({
+    admin: 'allow',
+    analyst: 'allow',
+    planner: 'allow',
+    official: 'allow',
+    researcher: 'allow',
+  }),
+  'POST /api/v1/models/promote': { scope: 'write', roles: { admin: 'allow', analyst: 'allow' }, csrf: true },
+  'POST /api/v1/models/rollback': { scope: 'write', roles: { admin: 'allow', analyst: 'allow' }, csrf: true },
   'GET /api/v1/ui': read(ALL_ROLES),
   // Residents' prevention advice (issue 13): a fixed table, no data.
   'GET /api/v1/advice': read(ALL_ROLES),

@@ -10,7 +10,9 @@ import { generateBriefing } from '../services/briefing-drafts.ts';
 import { recordPatrolLog } from '../services/patrol-logs.ts';
 import { makePatrolPlan } from '../services/patrol-plans.ts';
 import { reviewText, storeDraft } from '../services/texts.ts';
+import { train } from '../services/training.ts';
 import { getForecast } from '../storage/forecasts.ts';
+import { appendChampion } from '../storage/model-lifecycle.ts';
 import { type ApiFixture, OFFICER_SECTOR, TEST_PASSWORD, uploadForm } from './api.ts';
 
 let counter = 0;
@@ -87,6 +89,45 @@ function walkBriefing(f: ApiFixture): Promise<number> {
     briefingDraft.set(f, p);
   }
   return p;
+}
+
+/** Two small trained models per fixture and group (naive-counts, two windows): the lifecycle walk's. */
+const lifecycleModels = new WeakMap<ApiFixture, Map<string, Promise<[number, number]>>>();
+function twoModels(f: ApiFixture, group: string): Promise<[number, number]> {
+  const byGroup = lifecycleModels.get(f) ?? new Map<string, Promise<[number, number]>>();
+  lifecycleModels.set(f, byGroup);
+  let p = byGroup.get(group);
+  if (!p) {
+    const who = { actor: 'test', role: null, ip: null, requestId: null };
+    const one = (windowDays: number) =>
+      train(f.t.db, {
+        area: 'callao',
+        group,
+        model: 'naive-counts',
+        until: '2025-03-01',
+        horizon: 'day',
+        settings: { windowDays },
+        audit: who,
+      }).then((r) => r.model.id);
+    p = one(30).then(async (a) => [a, await one(60)]);
+    byGroup.set(group, p);
+  }
+  return p;
+}
+
+/** Sets a key's champion history to `ids` in order (test setup: the walk repeats each call per role). */
+async function championHistory(f: ApiFixture, group: string, ids: number[]): Promise<void> {
+  await f.t.db.query(`delete from model_champions where study_area = 'callao' and crime_group = $1`, [group]);
+  for (const [i, id] of ids.entries())
+    await appendChampion(f.t.db, {
+      area: 'callao',
+      group,
+      horizon: 'day',
+      trainedModelId: id,
+      cause: i === 0 ? 'first' : 'promotion',
+      decisionId: null,
+      createdBy: 'test',
+    });
 }
 
 /** Statuses of an allowed call of the example request. */
@@ -216,6 +257,20 @@ export async function example(
     }
     // Issue 14: generated texts. Every role reads the same approved community text (the one the
     // community view may see); edits and reviews each get a fresh draft.
+    case 'GET /api/v1/models/lifecycle':
+      return { path: '/api/v1/models/lifecycle?group=property' };
+    case 'POST /api/v1/models/promote': {
+      // No champion yet: the model becomes the first one (a promotion by backtest is tested in
+      // services/model-lifecycle.test.ts).
+      const [a] = await twoModels(f, 'property');
+      await championHistory(f, 'property', []);
+      return { path: '/api/v1/models/promote', body: { challenger: a } };
+    }
+    case 'POST /api/v1/models/rollback': {
+      const [a, b] = await twoModels(f, 'violent');
+      await championHistory(f, 'violent', [a, b]);
+      return { path: '/api/v1/models/rollback', body: { to: a } };
+    }
     case 'POST /api/v1/texts':
       return { path: '/api/v1/texts', body: { kind: 'summary', audience: 'internal', ...TEXT_REQUEST } };
     case 'GET /api/v1/texts/:id':

@@ -30,6 +30,7 @@ export async function serveUntilSignal(
     tiles: config.tiles,
     staleDataDays: config.staleDataDays,
     llm: config.llm,
+    lifecycle: config.lifecycle,
   });
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => resolve();

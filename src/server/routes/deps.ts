@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { HttpSettings, LlmSettings } from '../../config/env.ts';
+import type { HttpSettings, LifecycleSettings, LlmSettings } from '../../config/env.ts';
 import type { IngestQueue } from '../../services/jobs.ts';
 import type { Db } from '../../storage/db.ts';
 
@@ -20,6 +20,8 @@ export interface RouteDeps {
   uploadDir: string;
   /** The language model of summaries (none: the built-in method). */
   llm: LlmSettings;
+  /** Promotion settings (VIGIA_PROMOTION_*). */
+  lifecycle: LifecycleSettings;
 }
 
 export function typed(app: FastifyInstance) {
