@@ -1,12 +1,15 @@
 # syntax=docker/dockerfile:1
 # Vigía's one image: `vigia serve` (api) by default, `vigia worker` with another command (docs/deploy.md).
 # Stages: build (the dashboard, with dev dependencies) → deps (production dependencies only) → runtime.
-# Build arg WITH_LLAMA=true keeps the optional node-llama-cpp (local GGUF models); omitted by default.
+# Build arg WITH_LLAMA=true keeps the optional node-llama-cpp (local GGUF models); removed by default.
+# Not --omit=optional: the platform binaries (esbuild for tsx, argon2, rolldown for vite) are optional
+# dependencies too. --ignore-scripts: none is needed with a server database (embedded-postgres's
+# script links the embedded server's libraries; node-llama-cpp's would fetch or build binaries).
 
 FROM node:20.19.5-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --omit=optional
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
 RUN npx vite build
 
@@ -14,8 +17,8 @@ FROM node:20.19.5-bookworm-slim AS deps
 ARG WITH_LLAMA=false
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN if [ "$WITH_LLAMA" = "true" ]; then npm ci --no-audit --no-fund --omit=dev; \
-    else npm ci --no-audit --no-fund --omit=dev --omit=optional; fi \
+RUN npm ci --no-audit --no-fund --omit=dev --ignore-scripts \
+    && if [ "$WITH_LLAMA" != "true" ]; then rm -rf node_modules/node-llama-cpp node_modules/@node-llama-cpp; fi \
     && npm cache clean --force
 
 FROM node:20.19.5-bookworm-slim AS runtime

@@ -208,7 +208,7 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('ships no devDependencies, tests or the optional local model runtime by default', () => {
+  it('ships no devDependencies, tests or the optional local model runtime by default; keeps platform binaries', () => {
     // The runtime's node_modules come from a stage that installs with --omit=dev (and --omit=optional
     // unless the WITH_LLAMA build argument asks).
     const copyModules = runtime.body.find((i) => i.op === 'COPY' && /node_modules/.test(i.args));
@@ -216,8 +216,10 @@ describe('Dockerfile', () => {
     const deps = stages.find((s) => s.name === from);
     expect(deps).toBeDefined();
     const install = deps?.body.find((i) => i.op === 'RUN' && /npm ci/.test(i.args))?.args ?? '';
-    expect(install).toMatch(/else npm ci [^;]*--omit=dev[^;]*--omit=optional/);
-    expect(install).toMatch(/WITH_LLAMA/);
+    expect(install).toMatch(/npm ci [^&;]*--omit=dev/);
+    expect(install).toMatch(/"\$WITH_LLAMA" != "true" \]; then rm -rf node_modules\/node-llama-cpp/);
+    // Never --omit=optional: the platform binaries (esbuild, argon2, rolldown) are optional packages.
+    for (const s of stages) for (const i of s.body) expect(i.args).not.toMatch(/--omit=optional/);
     for (const i of runtime.body) if (i.op === 'RUN') expect(i.args).not.toMatch(/npm ci|npm install/);
     const ignore = read('.dockerignore').split(/\r?\n/);
     for (const p of ['**/*.test.ts', 'src/test', 'node_modules', '.git', 'data', '.env', 'bench'])
