@@ -105,7 +105,7 @@ describe('monitoring files (deploy/prometheus, deploy/grafana)', () => {
     p.targets.map((x: Any) => ({ name: p.title as string, expr: x.expr as string })),
   );
 
-  it('alerts cover stale data, a missing forecast, hit rate, drift, job failures and API 5xx', () => {
+  it('alerts cover stale data, a missing forecast, hit rate, drift, job failures, dead letters and API 5xx', () => {
     const all = rules.map((r) => r.expr).join('\n');
     expect(all).toMatch(/vigia_feature_psi > 0\.25/);
     for (const name of [
@@ -113,6 +113,7 @@ describe('monitoring files (deploy/prometheus, deploy/grafana)', () => {
       'vigia_forecast_age_seconds',
       'vigia_forecast_hit_rate',
       'vigia_jobs_failed_24h',
+      'vigia_jobs_dead_letter',
       'vigia_http_requests_total',
     ])
       expect(all).toContain(name);

@@ -234,6 +234,32 @@ function registerJobGauges(registry: Registry, jobs: () => Promise<JobGauges>): 
   );
   gaugesOf(
     registry,
+    async () => (await jobs()).engine,
+    ['queue', 'state'] as const,
+    (r) => ({ queue: r.queue, state: r.state }),
+    [
+      {
+        name: 'vigia_engine_jobs',
+        help: 'Jobs of the job engine (pg-boss) per queue and state (created = waiting)',
+        value: (r) => r.count,
+      },
+    ],
+  );
+  gaugesOf(
+    registry,
+    async () => (await jobs()).deadLetters,
+    ['queue'] as const,
+    (r) => ({ queue: r.queue }),
+    [
+      {
+        name: 'vigia_jobs_dead_letter',
+        help: 'Jobs whose retries are spent (dead-lettered), per queue',
+        value: (r) => r.count,
+      },
+    ],
+  );
+  gaugesOf(
+    registry,
     async () => (await jobs()).oldestQueuedSeconds,
     ['kind'] as const,
     (r) => ({ kind: r.kind }),

@@ -6,7 +6,8 @@ import { getStudyArea } from './areas.ts';
 import { writeDemoCsv } from './demo.ts';
 import { forecast } from './forecast.ts';
 import { ingestFile } from './ingest.ts';
-import { populationStabilityIndex } from './model-monitoring.ts';
+import { DEFAULT_JOB_ENGINE_SETTINGS, JobEngine } from './job-engine.ts';
+import { jobGauges, populationStabilityIndex } from './model-monitoring.ts';
 import { train } from './training.ts';
 
 const who = { actor: 'test', role: null, ip: null, requestId: null };
@@ -65,6 +66,36 @@ describe.each(BACKENDS)('feature drift of the deployed learned model on /metrics
   });
   afterAll(async () => {
     await t.drop();
+  });
+
+  it('counts the job engine jobs per queue and state, and its dead letters', async () => {
+    expect((await jobGauges(t.db)).deadLetters).toEqual([]); // before the engine's schema exists
+    const engine = new JobEngine(
+      t.db,
+      { ...DEFAULT_JOB_ENGINE_SETTINGS, retryLimit: 0, pollSeconds: 0.5 },
+      { supervise: false },
+    );
+    try {
+      await engine.start(['monitor-test']);
+      await engine.work('monitor-test', async () => {
+        throw new Error('siempre falla');
+      });
+      await engine.send('monitor-test', {});
+      const deadline = Date.now() + 20_000;
+      while ((await engine.failed(10)).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await engine.stop(5);
+    }
+    const app = buildApp({ db: t.db, logLevel: 'silent', uploadDir: '/nonexistent' });
+    try {
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(text).toMatch(/^vigia_jobs_dead_letter\{queue="monitor-test"\} 1$/m);
+      expect(text).toMatch(/^vigia_engine_jobs\{queue="monitor-test",state="failed"\} 1$/m);
+    } finally {
+      await app.close();
+    }
   });
 
   it('exports PSI per feature of the model behind the newest forecast, and its version', async () => {

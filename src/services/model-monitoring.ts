@@ -17,6 +17,7 @@ import { dataVersion } from '../storage/incidents.ts';
 import { getTrainedModelMeta } from '../storage/trained-models.ts';
 import { getStudyArea } from './areas.ts';
 import { excludedCategoriesOf } from './forecast.ts';
+import { DEAD_LETTER_QUEUE } from './job-engine.ts';
 
 /** The share of the area whose hit rate is reported (the backtest reports' headline coverage). */
 export const SCORED_COVERAGE = 0.05;
@@ -132,6 +133,10 @@ export interface JobGauges {
   recent: { kind: string; finished: number; failed: number; meanSeconds: number; maxSeconds: number }[];
   /** Per kind, seconds the oldest queued job has waited (0 when none waits). */
   oldestQueuedSeconds: { kind: string; seconds: number }[];
+  /** The job engine's own jobs (pg-boss) per queue and state; empty before the engine's first start. */
+  engine: { queue: string; state: string; count: number }[];
+  /** Per queue, jobs whose retries are spent (the dead-letter view of services/job-engine.ts). */
+  deadLetters: { queue: string; count: number }[];
 }
 
 /**
@@ -154,7 +159,20 @@ export async function jobGauges(db: Db): Promise<JobGauges> {
        from jobs where status = 'queued' group by 1`,
     ),
   ]);
-  return { states, recent, oldestQueuedSeconds: oldest };
+  const engine = await engineJobs(db);
+  const deadLetters = engine
+    .filter((r) => r.state === 'failed' && r.queue !== DEAD_LETTER_QUEUE)
+    .map((r) => ({ queue: r.queue, count: r.count }));
+  return { states, recent, oldestQueuedSeconds: oldest, engine, deadLetters };
+}
+
+/** pg-boss's jobs per queue and state, when its schema exists (it is created on the engine's start). */
+async function engineJobs(db: Db): Promise<{ queue: string; state: string; count: number }[]> {
+  const [present] = await db.query<{ ok: boolean }>(`select to_regclass('pgboss.job') is not null as ok`);
+  if (!present?.ok) return [];
+  return db.query<{ queue: string; state: string; count: number }>(
+    'select name as queue, state::text as state, count(*)::int as count from pgboss.job group by 1, 2 order by 1, 2',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
