@@ -101,6 +101,12 @@ const schema = z.object({
     .regex(/^\S+( \S+){4}$/, { message: 'debe ser una expresión cron de 5 campos, ej. "0 3 * * 1"' })
     .default('0 3 * * 1'),
   VIGIA_FORECAST_LEAD_MINUTES: z.coerce.number().int().min(0).max(720).default(60),
+  VIGIA_JOBS: z.enum(['inline', 'worker']).default('inline'),
+  VIGIA_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  VIGIA_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(2),
+  VIGIA_JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  VIGIA_JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2),
+  VIGIA_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   VIGIA_AUDIT_KEY: z
     .string()
     .optional()
@@ -221,6 +227,19 @@ export interface LifecycleSettings {
   readonly forecastLeadMinutes: number;
 }
 
+/** The job engine's settings (services/job-engine.ts, docs/jobs.md). */
+export interface JobSettings {
+  /** inline: the API process also runs the jobs; worker: it only queues them for `vigia worker`. */
+  readonly mode: 'inline' | 'worker';
+  readonly engine: {
+    readonly leaseSeconds: number;
+    readonly retryLimit: number;
+    readonly retryDelaySeconds: number;
+    readonly pollSeconds: number;
+    readonly maintenanceSeconds: number;
+  };
+}
+
 /** Validated, frozen settings. */
 export interface Config {
   /** `postgres://…` for a PostgreSQL server; undefined for the embedded default. */
@@ -251,6 +270,8 @@ export interface Config {
   readonly staleDataDays: number;
   /** The model lifecycle (services/model-lifecycle.ts, docs/forecasting.md "Ciclo de vida"). */
   readonly lifecycle: LifecycleSettings;
+  /** Background jobs (VIGIA_JOBS, VIGIA_JOB_*). */
+  readonly jobs: JobSettings;
   /**
    * The key that signs the audit head (HMAC-SHA256); unset: the key file `<dataDir>/audit.key`,
    * created at first use. Never stored in the database.
@@ -315,6 +336,17 @@ export const CONFIG_VARIABLES: Readonly<Record<keyof z.input<typeof schema>, str
     'cuándo se reentrena un retador (cron de 5 campos); por defecto "0 3 * * 1" (lunes 03:00)',
   VIGIA_FORECAST_LEAD_MINUTES:
     'minutos antes de cada turno en que corre el pronóstico programado; por defecto 60',
+  VIGIA_JOBS:
+    'inline = el servidor también ejecuta los trabajos; worker = solo los encola para procesos `vigia worker`; por defecto inline',
+  VIGIA_JOB_LEASE_SECONDS:
+    'segundos que un trabajo puede correr antes de darlo por perdido y reintentarlo en otro proceso; por defecto 3600',
+  VIGIA_JOB_RETRY_LIMIT:
+    'reintentos de un trabajo que falla antes de pasar a la cola de fallidos; por defecto 2',
+  VIGIA_JOB_RETRY_DELAY_SECONDS:
+    'espera antes del primer reintento, en segundos (se duplica en cada uno); por defecto 30',
+  VIGIA_JOB_POLL_SECONDS: 'cada cuántos segundos un proceso libre busca trabajo; por defecto 2',
+  VIGIA_JOB_MAINTENANCE_SECONDS:
+    'cada cuántos segundos se revisan los trabajos con el plazo vencido; por defecto 60',
   VIGIA_EMBEDDED_PORT: 'puerto local de la base embebida; por defecto 54329',
   VIGIA_HOST: 'dirección del servidor HTTP; por defecto 127.0.0.1',
   VIGIA_PORT: 'puerto del servidor HTTP; por defecto 8080',
@@ -396,6 +428,16 @@ export function parseConfig(
       promotionDays: v.VIGIA_PROMOTION_DAYS,
       retrainCron: v.VIGIA_RETRAIN_CRON,
       forecastLeadMinutes: v.VIGIA_FORECAST_LEAD_MINUTES,
+    }),
+    jobs: Object.freeze({
+      mode: v.VIGIA_JOBS,
+      engine: Object.freeze({
+        leaseSeconds: v.VIGIA_JOB_LEASE_SECONDS,
+        retryLimit: v.VIGIA_JOB_RETRY_LIMIT,
+        retryDelaySeconds: v.VIGIA_JOB_RETRY_DELAY_SECONDS,
+        pollSeconds: v.VIGIA_JOB_POLL_SECONDS,
+        maintenanceSeconds: v.VIGIA_JOB_MAINTENANCE_SECONDS,
+      }),
     }),
     auditKey: v.VIGIA_AUDIT_KEY === undefined ? undefined : (decodeAuditKey(v.VIGIA_AUDIT_KEY) ?? undefined),
     auditAnchorMinutes: v.VIGIA_AUDIT_ANCHOR_MINUTES,

@@ -26,13 +26,15 @@ import {
   DEFAULT_HTTP_SETTINGS,
   DEFAULT_STALE_DATA_DAYS,
   type HttpSettings,
+  type JobSettings,
   type LifecycleSettings,
   type LlmSettings,
   NO_LLM,
 } from '../config/env.ts';
 import { ValidationError } from '../core/errors.ts';
 import { domainGauges, latestIncidentTimes, readiness } from '../services/health.ts';
-import { IngestQueue } from '../services/jobs.ts';
+import { DEFAULT_JOB_ENGINE_SETTINGS, JobEngine } from '../services/job-engine.ts';
+import { jobsIdle, workJobs } from '../services/jobs.ts';
 import { DEFAULT_LIFECYCLE } from '../services/model-lifecycle.ts';
 import { featureDrift, jobGauges, scoredForecasts } from '../services/model-monitoring.ts';
 import type { Db } from '../storage/db.ts';
@@ -86,6 +88,8 @@ export interface AppOptions {
   llm?: LlmSettings;
   /** Promotion settings (default DEFAULT_LIFECYCLE: VIGIA_PROMOTION_* defaults). */
   lifecycle?: LifecycleSettings;
+  /** Background jobs (default: run in this process, the engine's default settings). */
+  jobs?: JobSettings;
 }
 
 /** The origin a tile template loads images from, for the CSP ("{s}" subdomains → wildcard). */
@@ -96,8 +100,13 @@ function tileOrigin(url: string): string {
 
 const WEB_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-/** The app, its background ingest queue (started when ready, stopped on close) and its API routes. */
-export type VigiaApp = FastifyInstance & { ingestQueue: IngestQueue; apiRoutes: readonly string[] };
+/** The app, its job engine (started when ready, stopped on close) and its API routes. */
+export type VigiaApp = FastifyInstance & {
+  jobs: JobEngine;
+  /** Resolves once no job is queued or running (tests). */
+  ingestQueue: { idle(): Promise<void> };
+  apiRoutes: readonly string[];
+};
 
 /** The path of the first string holding a NUL character, or null. */
 function nulField(value: unknown, path = ''): string | null {
@@ -188,7 +197,10 @@ export function buildApp(options: AppOptions): VigiaApp {
     return handleNotFound(request, reply);
   });
 
-  const queue = new IngestQueue(db, app.log);
+  // Jobs go to the engine; with mode 'inline' this process also works on them (and supervises leases).
+  const jobSettings = options.jobs ?? { mode: 'inline', engine: DEFAULT_JOB_ENGINE_SETTINGS };
+  const inline = jobSettings.mode === 'inline';
+  const engine = new JobEngine(db, jobSettings.engine, { supervise: inline });
   const metrics = createMetrics(registry, {
     dataFreshness: () => latestIncidentTimes(db),
     domain: () => domainGauges(db),
@@ -225,7 +237,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     } as typeof route.config;
   });
   app.addHook('onClose', async () => {
-    await queue.stop();
+    await engine.stop();
   });
 
   void app.register(fastifyHelmet, {
@@ -309,7 +321,7 @@ export function buildApp(options: AppOptions): VigiaApp {
       timeZone: options.timeZone ?? 'America/Lima',
       staleDataDays: options.staleDataDays ?? DEFAULT_STALE_DATA_DAYS,
       settings,
-      queue,
+      jobs: engine,
       uploadDir: options.uploadDir,
       llm: options.llm ?? NO_LLM,
       lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE,
@@ -344,7 +356,12 @@ export function buildApp(options: AppOptions): VigiaApp {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onReady', async () => {
-    await queue.start();
+    if (inline) await workJobs(engine, db, app.log);
+    else await engine.start([]);
   });
-  return Object.assign(app, { ingestQueue: queue, apiRoutes }) as unknown as VigiaApp;
+  return Object.assign(app, {
+    jobs: engine,
+    ingestQueue: { idle: () => jobsIdle(db) },
+    apiRoutes,
+  }) as unknown as VigiaApp;
 }

@@ -8,7 +8,8 @@ import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { GEO_HEADER, geoRow, limaMs, tempFile, toCsv } from '../test/fixtures.ts';
 import { addStudyArea } from './areas.ts';
 import { ingestFile } from './ingest.ts';
-import { IngestQueue, jobStatus } from './jobs.ts';
+import { DEFAULT_JOB_ENGINE_SETTINGS, JobEngine } from './job-engine.ts';
+import { jobStatus, jobsIdle, submitIngest, workJobs } from './jobs.ts';
 
 /** Real samples shipped with the repository (provenance and licences: test-data/README.md). */
 const TEST_DATA = fileURLToPath(new URL('../../test-data/', import.meta.url));
@@ -407,22 +408,22 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
 
   it('reports the outcome of an upload job: loaded, then already ingested', async () => {
     const content = toCsv([geoRow(950_001), geoRow(950_002)]);
-    const queue = new IngestQueue(t.db, { error: () => undefined });
+    const engine = new JobEngine(t.db, { ...DEFAULT_JOB_ENGINE_SETTINGS, pollSeconds: 0.5 });
+    await workJobs(engine, t.db, { error: () => undefined });
     const ctx = { actor: 'test', role: 'admin', ip: null, requestId: null };
     const jobs = [];
-    for (const n of [1, 2])
+    for (const _ of [1, 2])
       jobs.push(
-        await queue.submit(
-          {
-            storedFile: tempFile(`upload-${n}-${backend}.csv`, content),
-            fileName: 'denuncias.csv',
-            format: 'sidpol-geo',
-            area: 'callao',
-          },
+        await submitIngest(
+          t.db,
+          engine,
+          { fileName: 'denuncias.csv', format: 'sidpol-geo', area: 'callao' },
+          Buffer.from(content),
           ctx,
         ),
       );
-    await queue.idle();
+    await jobsIdle(t.db);
+    await engine.stop(5);
     const results = await Promise.all(jobs.map(async (j) => (await jobStatus(t.db, j.id)).result));
     expect(results[0]).toMatchObject({ status: 'loaded', accepted: 2 });
     expect(results[1]).toMatchObject({ status: 'already-ingested', accepted: 0 });

@@ -34,8 +34,17 @@ export const DEFAULT_JOB_ENGINE_SETTINGS: JobEngineSettings = Object.freeze({
 /** Where failed jobs are copied once their retries are spent. */
 export const DEAD_LETTER_QUEUE = 'vigia-dead-letter';
 
-/** A job handler: gets the job's data and id; throwing fails the run (retried up to the limit). */
-export type JobHandler = (data: Record<string, unknown>, jobId: string) => Promise<unknown>;
+/** Which run of its job a handler is: `retries` so far, out of `retryLimit`. */
+export interface JobRun {
+  retries: number;
+  retryLimit: number;
+}
+
+/**
+ * A job handler: gets the job's data, id and run; throwing fails the run (retried up to the limit,
+ * then dead-lettered).
+ */
+export type JobHandler = (data: Record<string, unknown>, jobId: string, run: JobRun) => Promise<unknown>;
 
 /** A failed job (dead-letter view). */
 export interface FailedJob {
@@ -51,6 +60,8 @@ export interface FailedJob {
 export class JobEngine {
   private readonly boss: PgBoss;
   private started = false;
+  /** This process's workers per queue (woken when this process queues a job). */
+  private readonly workers = new Map<string, string[]>();
 
   constructor(
     private readonly db: Db,
@@ -95,14 +106,15 @@ export class JobEngine {
   async send(queue: string, data: Record<string, unknown>): Promise<string> {
     const id = await this.boss.send(queue, data);
     if (!id) throw new Error(`job not queued on ${queue}`);
+    for (const worker of this.workers.get(queue) ?? []) this.boss.notifyWorker(worker);
     return id;
   }
 
   /** Works on a queue, one job at a time per call, each under its advisory lock. */
   async work(queue: string, handler: JobHandler): Promise<void> {
-    await this.boss.work<Record<string, unknown>>(
+    const worker = await this.boss.work<Record<string, unknown>>(
       queue,
-      { batchSize: 1, pollingIntervalSeconds: this.settings.pollSeconds },
+      { batchSize: 1, pollingIntervalSeconds: this.settings.pollSeconds, includeMetadata: true },
       async ([job]) => {
         if (!job) return;
         return this.db.transaction(async (tx) => {
@@ -111,10 +123,11 @@ export class JobEngine {
             [job.id],
           );
           if (!lock?.ok) throw new Error(`job ${job.id} is already running`);
-          return handler(job.data, job.id);
+          return handler(job.data, job.id, { retries: job.retryCount, retryLimit: job.retryLimit });
         });
       },
     );
+    this.workers.set(queue, [...(this.workers.get(queue) ?? []), worker]);
   }
 
   /** Schedules a queue by cron (in the given time zone); the engine keeps one schedule per queue. */
@@ -141,6 +154,7 @@ export class JobEngine {
   async stop(timeoutSeconds = 30): Promise<void> {
     if (!this.started) return;
     await this.boss.stop({ graceful: true, close: false, wait: true, timeout: timeoutSeconds * 1000 });
+    this.workers.clear();
     this.started = false;
   }
 }

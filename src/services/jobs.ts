@@ -1,36 +1,43 @@
 /**
- * Uploads ingested in the background: the HTTP request stores the file under a generated name and
- * queues a job; one worker per process claims jobs in order (FOR UPDATE SKIP LOCKED, so several
- * processes can share the queue), runs the same ingest use case as the CLI and records the report.
- * Batches are atomic, so a job interrupted by a restart is simply run again.
+ * The product's background jobs on the job engine (services/job-engine.ts, pg-boss). An upload is
+ * stored in the database with its job record (table `jobs`: the numeric id users see, status, result)
+ * and queued on the engine; whichever worker process takes it — the API process itself with
+ * VIGIA_JOBS=inline, or `vigia worker` processes — reads the bytes from the database, runs the same
+ * ingest use case as the CLI and records the report. Batches are atomic and ingest is idempotent
+ * by file hash, so a run retried after a worker died never duplicates data.
  */
-import { rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NotFoundError, ValidationError, VigiaError } from '../core/errors.ts';
+import { NotFoundError, StorageError, ValidationError, VigiaError } from '../core/errors.ts';
 import type { RejectRow } from '../core/records.ts';
 import type { Db } from '../storage/db.ts';
 import { listRejects } from '../storage/ingest-writer.ts';
 import {
-  claimJob,
   finishJob,
   getJob,
   insertJob,
   type JobRow,
   listJobs,
-  requeueRunning,
+  requeueJob,
+  setEngineId,
+  startJob,
+  unfinishedJobs,
 } from '../storage/jobs.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { ADAPTERS, type AdapterName, ingestFile } from './ingest.ts';
+import type { JobEngine, JobHandler } from './job-engine.ts';
 
 export type { JobRow } from '../storage/jobs.ts';
 
 const MAPPINGS_DIR = fileURLToPath(new URL('../../mappings/', import.meta.url));
 
-/** What an ingest job needs. */
+/** The engine queue of uploads' ingest. */
+export const INGEST_QUEUE = 'vigia-ingest';
+
+/** What an ingest job needs (its bytes are stored with the job). */
 export interface IngestJobParams {
-  /** Where the upload was stored (a generated name inside the upload folder). */
-  storedFile: string;
   /** The client's file name, checked and kept for display only. */
   fileName: string;
   format: AdapterName;
@@ -67,105 +74,126 @@ export function checkIngestOptions(format: string, mapping: string | undefined):
     );
 }
 
-/** The background ingest queue of one process. */
-export class IngestQueue {
-  private draining: Promise<void> | null = null;
-  private stopped = false;
+/** Stores an upload with its job record, queues it on the engine and audits it. */
+export async function submitIngest(
+  db: Db,
+  engine: JobEngine,
+  p: IngestJobParams,
+  upload: Buffer,
+  ctx: AuditContext,
+): Promise<JobRow> {
+  const job = await insertJob(db, { kind: 'ingest', params: { ...p }, submittedBy: ctx.actor, upload });
+  await audit(db, ctx, 'ingest.submit', `job:${job.id}`, {
+    file: p.fileName,
+    format: p.format,
+    area: p.area,
+  });
+  await setEngineId(db, job.id, await engine.send(INGEST_QUEUE, { jobId: job.id }));
+  return job;
+}
 
-  constructor(
-    private readonly db: Db,
-    private readonly log: { error(obj: unknown, msg: string): void } = console,
-  ) {}
-
-  /** Re-queues jobs a stopped process left running and starts working. */
-  async start(): Promise<void> {
-    await requeueRunning(this.db);
-    this.kick();
+/** Resolves once no job is queued or running (tests, shutdown of an inline process). */
+export async function jobsIdle(db: Db, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while ((await unfinishedJobs(db)) > 0) {
+    if (Date.now() > end) throw new Error('jobs still unfinished');
+    await new Promise((r) => setTimeout(r, 50));
   }
+}
 
-  /** Queues a job (the file is already stored) and audits the upload. */
-  async submit(p: IngestJobParams, ctx: AuditContext): Promise<JobRow> {
-    const job = await insertJob(this.db, { kind: 'ingest', params: { ...p }, submittedBy: ctx.actor });
-    await audit(this.db, ctx, 'ingest.submit', `job:${job.id}`, {
-      file: p.fileName,
-      format: p.format,
-      area: p.area,
-    });
-    this.kick();
-    return job;
-  }
+/** An error a retry cannot fix (bad input): recorded, not retried. Database faults are retried. */
+const final = (err: unknown): err is VigiaError =>
+  err instanceof VigiaError && !(err instanceof StorageError);
 
-  /** Starts the worker loop unless it is running. */
-  kick(): void {
-    if (this.draining || this.stopped) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = null;
-    });
-  }
-
-  /** Resolves when the queue is empty (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  /** Lets the running job finish and takes no more. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.idle();
-  }
-
-  private async drain(): Promise<void> {
-    while (!this.stopped) {
-      const job = await claimJob(this.db);
-      if (!job) return;
-      await this.run(job);
-    }
-  }
-
-  private async run(job: JobRow): Promise<void> {
-    const p = job.params as unknown as IngestJobParams;
+/**
+ * Runs a recorded job under the engine: marks it running, runs `body`, records the result. A user
+ * error is recorded as the job's failure; any other error is retried by the engine (the record goes
+ * back to queued) and, on the last run, recorded as an internal error and dead-lettered.
+ */
+export function recordedJob(
+  db: Db,
+  log: { error(obj: unknown, msg: string): void },
+  body: (job: JobRow, upload: Buffer | null) => Promise<Record<string, unknown>>,
+  clean: (message: string, job: JobRow) => string = (m) => m,
+): JobHandler {
+  return async (data, engineId, run) => {
+    const started = await startJob(db, Number(data.jobId));
+    if (!started) return; // already finished (a run that outlived its lease) or removed
+    const { job, upload } = started;
     try {
-      const report = await ingestFile(this.db, {
-        file: p.storedFile,
-        displayName: p.fileName,
-        adapter: p.format,
-        area: p.area,
-        audit: { actor: job.submittedBy, role: null, ip: null, requestId: `job:${job.id}` },
-        ...(p.mapping ? { mappingFile: `${MAPPINGS_DIR}${p.mapping}.json` } : {}),
-      });
-      await finishJob(this.db, job.id, { result: { ...report } });
+      await finishJob(db, job.id, { result: await body(job, upload) });
     } catch (err) {
-      // Messages name the client's file, never the server's folders.
-      const clean = (m: string): string =>
-        m.split(p.storedFile).join(p.fileName).split(basename(p.storedFile)).join(p.fileName);
-      const error =
-        err instanceof VigiaError
-          ? { code: err.code, message: clean(err.message) }
-          : { code: 'INTERNAL', message: 'Error interno al procesar el archivo' };
-      if (!(err instanceof VigiaError)) this.log.error({ err, job: job.id }, 'ingest job failed');
-      await finishJob(this.db, job.id, { error });
-    } finally {
-      rmSync(p.storedFile, { force: true });
+      if (final(err)) {
+        await finishJob(db, job.id, { error: { code: err.code, message: clean(err.message, job) } });
+        return;
+      }
+      log.error({ err, job: job.id, engineJob: engineId, retries: run.retries }, 'job failed');
+      const error = { code: 'INTERNAL', message: 'Error interno al procesar el trabajo' };
+      if (run.retries >= run.retryLimit) await finishJob(db, job.id, { error });
+      else await requeueJob(db, job.id, error);
+      throw err;
     }
-  }
+  };
 }
 
-/** A job as shown to users (no server paths). */
-export type JobView = Omit<JobRow, 'params'> & { params: Omit<IngestJobParams, 'storedFile'> };
-
-function view(j: JobRow): JobView {
-  const { storedFile: _, ...params } = j.params as unknown as IngestJobParams;
-  return { ...j, params };
+/** The ingest handler: the upload's bytes go to a private temporary file for the ingest use case. */
+export function ingestHandler(db: Db, log: { error(obj: unknown, msg: string): void }): JobHandler {
+  let stored = '';
+  return recordedJob(
+    db,
+    log,
+    async (job, upload) => {
+      const p = job.params as unknown as IngestJobParams;
+      if (!upload) throw new Error(`job ${job.id} has no upload`);
+      const dir = mkdtempSync(join(tmpdir(), 'vigia-job-'));
+      stored = join(dir, `upload${/\.[a-z]+$/i.exec(p.fileName)?.[0]?.toLowerCase() ?? ''}`);
+      try {
+        writeFileSync(stored, upload, { mode: 0o600 });
+        const report = await ingestFile(db, {
+          file: stored,
+          displayName: p.fileName,
+          adapter: p.format,
+          area: p.area,
+          audit: { actor: job.submittedBy, role: null, ip: null, requestId: `job:${job.id}` },
+          ...(p.mapping ? { mappingFile: `${MAPPINGS_DIR}${p.mapping}.json` } : {}),
+        });
+        return { ...report };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    // Messages name the client's file, never the worker's folders.
+    (m, job) => {
+      const name = (job.params as unknown as IngestJobParams).fileName;
+      return stored ? m.split(stored).join(name).split(basename(stored)).join(name) : m;
+    },
+  );
 }
+
+/** Starts this process's work on every queue of the product's jobs. */
+export async function workJobs(
+  engine: JobEngine,
+  db: Db,
+  log: { error(obj: unknown, msg: string): void },
+): Promise<void> {
+  await engine.start(JOB_QUEUES);
+  await engine.work(INGEST_QUEUE, ingestHandler(db, log));
+}
+
+/** The engine queues of the product's jobs. */
+export const JOB_QUEUES: readonly string[] = [INGEST_QUEUE];
+
+/** A job as shown to users. */
+export type JobView = JobRow;
 
 export async function jobStatus(db: Db, id: number): Promise<JobView> {
   const j = await getJob(db, id);
-  if (!j) throw new NotFoundError(`No existe el trabajo ${id}`);
-  return view(j);
+  if (!j || j.kind !== 'ingest') throw new NotFoundError(`No existe el trabajo ${id}`);
+  return j;
 }
 
 export async function recentJobs(db: Db, limit: number): Promise<JobView[]> {
-  return (await listJobs(db, limit)).map(view);
+  return listJobs(db, limit, 'ingest');
 }
 
 /** The rejected rows of a finished job's batch. */

@@ -1,15 +1,18 @@
 /**
- * Background jobs: queued rows claimed one at a time with FOR UPDATE SKIP LOCKED, so that several
- * server processes can share one queue.
+ * The record of the product's jobs (table `jobs`): what users see (numeric id, status, result,
+ * error) and the metrics' source. The work itself is queued, leased and retried by the job engine
+ * (services/job-engine.ts); nothing here claims jobs. An upload's bytes live with its job until it
+ * has finished, so any worker process can read them.
  */
 import type { Queryable } from './db.ts';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+export type JobKind = 'ingest' | 'retrain' | 'forecast';
 
 /** A job as stored. */
 export interface JobRow {
   id: number;
-  kind: 'ingest';
+  kind: JobKind;
   status: JobStatus;
   params: Record<string, unknown>;
   result: Record<string, unknown> | null;
@@ -25,44 +28,72 @@ const COLUMNS = `id, kind, status, params, result, error, submitted_by as "submi
 
 export async function insertJob(
   db: Queryable,
-  j: { kind: JobRow['kind']; params: Record<string, unknown>; submittedBy: string },
+  j: { kind: JobKind; params: Record<string, unknown>; submittedBy: string; upload?: Buffer },
 ): Promise<JobRow> {
   const [row] = await db.query<JobRow>(
-    `insert into jobs (kind, status, params, submitted_by) values ($1, 'queued', $2, $3) returning ${COLUMNS}`,
-    [j.kind, JSON.stringify(j.params), j.submittedBy],
+    `insert into jobs (kind, status, params, submitted_by, upload) values ($1, 'queued', $2, $3, $4)
+     returning ${COLUMNS}`,
+    [j.kind, JSON.stringify(j.params), j.submittedBy, j.upload ?? null],
   );
   return row as JobRow;
 }
 
-/** Takes the oldest queued job, marking it running; null when the queue is empty. */
-export async function claimJob(db: Queryable): Promise<JobRow | null> {
-  const rows = await db.query<JobRow>(
-    `update jobs set status = 'running', started_at = now()
-     where id = (select id from jobs where status = 'queued' order by id for update skip locked limit 1)
-     returning ${COLUMNS}`,
-  );
-  return rows[0] ?? null;
+/** Links a job to its engine job (set once queued). */
+export async function setEngineId(db: Queryable, id: number, engineId: string): Promise<void> {
+  await db.query('update jobs set engine_id = $2 where id = $1', [id, engineId]);
 }
 
+/** Marks a job running (again, on a retry) and returns it with its upload; null if it is gone or finished. */
+export async function startJob(
+  db: Queryable,
+  id: number,
+): Promise<{ job: JobRow; upload: Buffer | null } | null> {
+  const rows = await db.query<JobRow & { upload: Buffer | null }>(
+    `update jobs set status = 'running', started_at = now(), error = null
+     where id = $1 and status <> 'done' returning ${COLUMNS}, upload`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const { upload, ...job } = row;
+  return { job, upload };
+}
+
+/** Records a job's outcome; a finished job's upload is dropped. */
 export async function finishJob(
   db: Queryable,
   id: number,
   outcome: { result: Record<string, unknown> } | { error: { code: string; message: string } },
 ): Promise<void> {
-  await db.query(`update jobs set status = $2, result = $3, error = $4, finished_at = now() where id = $1`, [
+  await db.query(
+    `update jobs set status = $2, result = $3, error = $4, finished_at = now(), upload = null where id = $1`,
+    [
+      id,
+      'result' in outcome ? 'done' : 'failed',
+      'result' in outcome ? JSON.stringify(outcome.result) : null,
+      'error' in outcome ? JSON.stringify(outcome.error) : null,
+    ],
+  );
+}
+
+/** Records a failed run that the engine will retry (status back to queued, the error kept). */
+export async function requeueJob(
+  db: Queryable,
+  id: number,
+  error: { code: string; message: string },
+): Promise<void> {
+  await db.query(`update jobs set status = 'queued', error = $2 where id = $1 and status = 'running'`, [
     id,
-    'result' in outcome ? 'done' : 'failed',
-    'result' in outcome ? JSON.stringify(outcome.result) : null,
-    'error' in outcome ? JSON.stringify(outcome.error) : null,
+    JSON.stringify(error),
   ]);
 }
 
-/** Puts jobs a stopped process left running back in the queue (ingest batches are atomic). */
-export async function requeueRunning(db: Queryable): Promise<number> {
-  const rows = await db.query(
-    `update jobs set status = 'queued', started_at = null where status = 'running' returning id`,
+/** Counts jobs not finished yet (queued or running). */
+export async function unfinishedJobs(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `select count(*)::int as n from jobs where status in ('queued', 'running')`,
   );
-  return rows.length;
+  return row?.n ?? 0;
 }
 
 export async function getJob(db: Queryable, id: number): Promise<JobRow | null> {
@@ -70,6 +101,10 @@ export async function getJob(db: Queryable, id: number): Promise<JobRow | null> 
   return rows[0] ?? null;
 }
 
-export function listJobs(db: Queryable, limit: number): Promise<JobRow[]> {
-  return db.query<JobRow>(`select ${COLUMNS} from jobs order by id desc limit $1`, [limit]);
+/** Recent jobs of a kind, newest first. */
+export function listJobs(db: Queryable, limit: number, kind: JobKind = 'ingest'): Promise<JobRow[]> {
+  return db.query<JobRow>(`select ${COLUMNS} from jobs where kind = $2 order by id desc limit $1`, [
+    limit,
+    kind,
+  ]);
 }

@@ -10,8 +10,8 @@ import type { Db } from '../../storage/db.ts';
 import { openStore } from '../../storage/store.ts';
 
 /**
- * Serves the API on an open store until SIGINT or SIGTERM; then in-flight requests and the running
- * ingest job finish, the audit head is anchored, and the database closes (stopping an embedded
+ * Serves the API on an open store until SIGINT or SIGTERM (running the background jobs too with
+ * VIGIA_JOBS=inline, the default); then in-flight requests and the running job finish, the audit head is anchored, and the database closes (stopping an embedded
  * server this process started). While serving, the head is anchored every VIGIA_AUDIT_ANCHOR_MINUTES.
  */
 export async function serveUntilSignal(
@@ -31,6 +31,7 @@ export async function serveUntilSignal(
     staleDataDays: config.staleDataDays,
     llm: config.llm,
     lifecycle: config.lifecycle,
+    jobs: config.jobs,
   });
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => resolve();

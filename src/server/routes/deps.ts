@@ -1,9 +1,9 @@
-/** What route modules share: the store, settings, the ingest queue, and common zod pieces. */
+/** What route modules share: the store, settings, the job engine, and common zod pieces. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { HttpSettings, LifecycleSettings, LlmSettings } from '../../config/env.ts';
-import type { IngestQueue } from '../../services/jobs.ts';
+import type { JobEngine } from '../../services/job-engine.ts';
 import type { Db } from '../../storage/db.ts';
 
 export interface RouteDeps {
@@ -16,7 +16,8 @@ export interface RouteDeps {
   /** Data older than this many days is reported as stale (VIGIA_STALE_DATA_DAYS). */
   staleDataDays: number;
   settings: HttpSettings;
-  queue: IngestQueue;
+  /** The job engine (the API queues jobs on it). */
+  jobs: JobEngine;
   uploadDir: string;
   /** The language model of summaries (none: the built-in method). */
   llm: LlmSettings;

@@ -1,11 +1,12 @@
 /**
  * Uploads for ingestion: the file is streamed to a generated name in the upload folder (the
- * client's name is checked and kept only for display), a job is queued and 202 returned; status
- * and the reject report are read from the job.
+ * client's name is checked and kept only for display, the size limit applied), then stored in the
+ * database with its job and queued on the job engine, and 202 returned; status and the reject
+ * report are read from the job.
  */
 
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
@@ -19,6 +20,7 @@ import {
   jobRejects,
   jobStatus,
   recentJobs,
+  submitIngest,
 } from '../../services/jobs.ts';
 import { auditContext } from '../auth.ts';
 import { areaParam, idParams, type RouteDeps, typed } from './deps.ts';
@@ -58,6 +60,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): voi
       mkdirSync(deps.uploadDir, { recursive: true, mode: 0o700 });
       const ext = /\.[a-z]+$/i.exec(fileName)?.[0]?.toLowerCase() ?? '';
       const stored = join(deps.uploadDir, `${randomUUID()}${ext}`);
+      let upload: Buffer;
       try {
         await pipeline(part.file, createWriteStream(stored, { mode: 0o600 }));
         if (part.file.truncated)
@@ -65,21 +68,25 @@ export function registerIngestRoutes(app: FastifyInstance, deps: RouteDeps): voi
             `El archivo supera el máximo de ${Math.round(deps.settings.uploadMaxBytes / 1048576)} MB`,
           );
         if (statSync(stored).size === 0) throw new InputFileError(fileName, 'el archivo está vacío');
+        upload = readFileSync(stored);
       } catch (err) {
-        rmSync(stored, { force: true });
         if (err instanceof VigiaError || err instanceof PayloadTooLarge) throw err;
         if ((err as { statusCode?: number }).statusCode === 413)
           throw new PayloadTooLarge('El archivo supera el tamaño máximo permitido');
         throw err;
+      } finally {
+        rmSync(stored, { force: true });
       }
-      const job = await deps.queue.submit(
+      const job = await submitIngest(
+        deps.db,
+        deps.jobs,
         {
-          storedFile: stored,
           fileName,
           format: q.format,
           area: q.area ?? deps.defaultArea,
           ...(q.mapping ? { mapping: q.mapping } : {}),
         },
+        upload,
         auditContext(request),
       );
       return reply.status(202).send({ job: await jobStatus(deps.db, job.id) });
