@@ -35,6 +35,7 @@ export const COMMAND_MODULES: Readonly<Record<string, string>> = {
   area: 'area',
   db: 'db',
   serve: 'serve',
+  worker: 'worker',
   user: 'accounts',
   token: 'accounts',
   audit: 'accounts',

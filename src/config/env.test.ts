@@ -34,6 +34,16 @@ describe('parseConfig', () => {
         retrainCron: '0 3 * * 1',
         forecastLeadMinutes: 60,
       },
+      jobs: {
+        mode: 'inline',
+        engine: {
+          leaseSeconds: 3600,
+          retryLimit: 2,
+          retryDelaySeconds: 30,
+          pollSeconds: 2,
+          maintenanceSeconds: 60,
+        },
+      },
       auditKey: undefined,
       auditAnchorMinutes: 10,
       tiles: null,
@@ -209,6 +219,24 @@ describe('parseConfig', () => {
       expect(configError({ VIGIA_STALE_DATA_DAYS: bad }).problems[0]).toMatch(/^VIGIA_STALE_DATA_DAYS: /);
   });
 
+  it('reads the job settings, refusing an unknown mode or a poll interval under 0.5 s', () => {
+    const jobs = parseConfig(
+      {
+        VIGIA_JOBS: 'worker',
+        VIGIA_JOB_LEASE_SECONDS: '5',
+        VIGIA_JOB_RETRY_LIMIT: '1',
+        VIGIA_JOB_POLL_SECONDS: '0.5',
+      },
+      '/srv',
+    ).jobs;
+    expect(jobs).toMatchObject({
+      mode: 'worker',
+      engine: { leaseSeconds: 5, retryLimit: 1, pollSeconds: 0.5 },
+    });
+    expect(configError({ VIGIA_JOBS: 'both' }).problems[0]).toMatch(/^VIGIA_JOBS: /);
+    expect(configError({ VIGIA_JOB_POLL_SECONDS: '0.1' }).problems[0]).toMatch(/^VIGIA_JOB_POLL_SECONDS: /);
+  });
+
   it('reads the model lifecycle settings, refusing a bad alpha, period or cron', () => {
     const c = parseConfig({
       VIGIA_PROMOTION_ALPHA: '0.01',
@@ -293,6 +321,12 @@ describe('parseConfig', () => {
         'VIGIA_PROMOTION_DAYS',
         'VIGIA_RETRAIN_CRON',
         'VIGIA_FORECAST_LEAD_MINUTES',
+        'VIGIA_JOBS',
+        'VIGIA_JOB_LEASE_SECONDS',
+        'VIGIA_JOB_RETRY_LIMIT',
+        'VIGIA_JOB_RETRY_DELAY_SECONDS',
+        'VIGIA_JOB_POLL_SECONDS',
+        'VIGIA_JOB_MAINTENANCE_SECONDS',
       ].sort(),
     );
   });
