@@ -2,16 +2,22 @@
  * The analysts' incident table in Chromium against the real server: the total count of matches,
  * geocode and time quality shown per row as the store knows it ("sin ubicación en la fuente",
  * "ubicada en la comisaría", "solo fecha", "exacta"), and the CSV export of the filtered rows, read
- * through the audited incident listing. Screenshots go to artifacts/screenshots/.
+ * through the audited incident listing; the evaluations view's "Modelos en producción" (a challenger
+ * promoted from the dashboard by a backtest, its evidence shown, a rollback). Screenshots go to
+ * artifacts/screenshots/.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIFECYCLE_EDITORS } from '../../web/src/lifecycle.ts';
 import { ingestFile } from '../services/ingest.ts';
+import { promoteChallenger } from '../services/model-lifecycle.ts';
+import { train } from '../services/training.ts';
 import { type ApiFixture, startApi, UPLOAD_FIXTURE } from '../test/api.ts';
-import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import { bareNumbers, dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import { PERMISSIONS } from './permissions.ts';
 
 /** Lima midnight of 2024-06-10: SIDPOL's way of writing "no time" (a date-only record). */
 const MIDNIGHT = Date.parse('2024-06-10T00:00:00-05:00');
@@ -105,4 +111,83 @@ describe('analysts: incident table in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('Modelos en producción: promotes a better challenger by backtest, shows its evidence, rolls back', async () => {
+    // The dashboard offers the actions to exactly the roles the server lets act.
+    const rolesOf = (key: string): string[] => Object.keys(PERMISSIONS[key]?.roles ?? {}).sort();
+    expect([...LIFECYCLE_EDITORS].sort()).toEqual(rolesOf('POST /api/v1/models/promote'));
+    expect([...LIFECYCLE_EDITORS].sort()).toEqual(rolesOf('POST /api/v1/models/rollback'));
+
+    // A random champion and a counts challenger of the seeded 2025 data (cut on 1 March).
+    const who = { actor: 'setup', role: null, ip: null, requestId: null };
+    const base = {
+      area: 'callao',
+      group: 'property',
+      until: '2025-03-01',
+      horizon: 'day',
+      audit: who,
+    } as const;
+    const champ = (await train(f.t.db, { ...base, model: 'random', seed: 1 })).model;
+    await promoteChallenger(f.t.db, { challenger: champ.id, audit: who });
+    const better = (await train(f.t.db, { ...base, model: 'naive-counts' })).model;
+
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'es-PE',
+      timezoneId: 'America/Lima',
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(f.base);
+    await logIn(page, f.users.analyst.username);
+    await page.getByTestId('nav-backtests').click();
+    const entry = page.locator('[data-testid="lifecycle-entry"][data-group="property"][data-horizon="day"]');
+    await entry.waitFor();
+    expect(await entry.getByTestId('lifecycle-champion').getAttribute('data-model-id')).toBe(
+      String(champ.id),
+    );
+    expect(await entry.textContent()).toContain('Aún no hay decisiones de promoción.');
+
+    // Promote the challenger: a confirmation, then the backtest decides (default period: 28 days
+    // after the later data cutoff).
+    await entry.getByTestId(`lifecycle-promote-${better.id}`).click();
+    await page.getByTestId('lifecycle-confirm-yes').click();
+    await expect
+      .poll(() => entry.getByTestId('lifecycle-champion').getAttribute('data-model-id'), { timeout: 60_000 })
+      .toBe(String(better.id));
+    expect(await page.getByTestId('lifecycle-notice').textContent()).toContain(
+      'Promovido: el retador pasa a campeón',
+    );
+    const decision = entry.getByTestId('lifecycle-decision');
+    expect(await decision.getAttribute('data-decision')).toBe('promoted');
+    const evidence = (await decision.textContent()) as string;
+    for (const label of [
+      'Periodo del backtest01/03/2025 – 28/03/2025',
+      'Ventanas con delitos comparadas28',
+      'Acierto del campeón al 5 % del área',
+      'Acierto del retador al 5 % del área',
+      'Intervalo de confianza 95 % de la diferencia',
+      'p de Wilcoxon (umbral)',
+      'pasa a campeón',
+    ])
+      expect(evidence).toContain(label);
+    expect(await entry.getByTestId('lifecycle-difference').textContent()).toMatch(
+      /^\+\d+[.,]\d puntos porcentuales$/,
+    );
+    expect(await entry.getByTestId('lifecycle-p').textContent()).toMatch(/^0[.,]0\d{3} \(0[.,]05\)$/);
+    expect(await entry.getByTestId('lifecycle-history').textContent()).toContain('promovido por backtest');
+    expect(await bareNumbers(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'models-in-production.png'), fullPage: true });
+
+    // Roll back to the first champion, after a confirmation.
+    await entry.getByTestId(`lifecycle-rollback-${champ.id}`).click();
+    await page.getByTestId('lifecycle-confirm-yes').click();
+    await expect
+      .poll(() => entry.getByTestId('lifecycle-champion').getAttribute('data-model-id'))
+      .toBe(String(champ.id));
+    expect(await entry.getByTestId('lifecycle-history').textContent()).toContain('vuelta atrás');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
 });

@@ -298,6 +298,48 @@ export const GLOSSARY = {
     },
     where: { es: 'Mapa de riesgo (panel de la celda).', en: 'Risk map (cell panel).' },
   },
+  champion: {
+    term: { es: 'Campeón', en: 'Champion' },
+    short: {
+      es: 'campeón: el modelo entrenado que usan los pronósticos de este grupo y horizonte',
+      en: 'champion: the trained model the forecasts of this group and horizon use',
+    },
+    long: {
+      es: 'Por área, grupo de delitos y horizonte hay a lo sumo un campeón: el modelo guardado con el que se hacen los pronósticos programados y los de «vigia forecast» sin modelo. Cambia solo por una promoción con evidencia (el retador le gana en un backtest) o por una vuelta atrás a un campeón anterior; el historial guarda cada cambio, quién lo hizo y cuándo.',
+      en: 'Per area, crime group and horizon there is at most one champion: the stored model the scheduled forecasts (and "vigia forecast" without a model) use. It changes only through a promotion with evidence (the challenger beats it in a backtest) or a rollback to an earlier champion; the history keeps every change, who made it and when.',
+    },
+    where: {
+      es: 'Evaluación de modelos (Modelos en producción).',
+      en: 'Model evaluation (Models in production).',
+    },
+  },
+  challenger: {
+    term: { es: 'Retador', en: 'Challenger' },
+    short: {
+      es: 'retador: otro modelo entrenado del mismo grupo y horizonte, guardado para compararlo con el campeón',
+      en: 'challenger: another trained model of the same group and horizon, kept to compare with the champion',
+    },
+    long: {
+      es: 'Cada modelo entrenado que no es el campeón es un retador. Para promoverlo, ambos se prueban tal como están guardados en los días posteriores a sus dos cortes de datos; pasa a campeón solo si acierta más por ventana al 5 % del área y la prueba de Wilcoxon lo confirma (p < 0,05). Si no, se conserva para comparar.',
+      en: 'Every trained model that is not the champion is a challenger. To promote it, both are tested as stored on the days after both data cutoffs; it becomes champion only if it catches more per window at 5 % of the area and the Wilcoxon test confirms it (p < 0.05). Otherwise it is kept for comparison.',
+    },
+    where: {
+      es: 'Evaluación de modelos (Modelos en producción).',
+      en: 'Model evaluation (Models in production).',
+    },
+  },
+  wilcoxon: {
+    term: { es: 'Prueba de Wilcoxon (p)', en: 'Wilcoxon test (p)' },
+    short: {
+      es: 'p de Wilcoxon: probabilidad de ver una diferencia así entre los dos modelos por puro azar',
+      en: 'Wilcoxon p: the chance of seeing such a difference between the two models by luck alone',
+    },
+    long: {
+      es: 'La prueba de rangos con signo de Wilcoxon compara, ventana por ventana, el acierto del retador con el del campeón (pareada, bilateral). Un p menor que 0,05 dice que la diferencia difícilmente es azar; con un p mayor, o con menos de 5 ventanas con delitos, se mantiene el campeón.',
+      en: 'The Wilcoxon signed-rank test compares, window by window, the challenger’s hit rate with the champion’s (paired, two-sided). A p below 0.05 says the difference is hardly luck; with a larger p, or fewer than 5 windows with crimes, the champion stays.',
+    },
+    where: { es: 'Evaluación de modelos (última decisión).', en: 'Model evaluation (last decision).' },
+  },
 } as const satisfies Record<string, GlossaryEntry>;
 
 export type GlossaryTerm = keyof typeof GLOSSARY;

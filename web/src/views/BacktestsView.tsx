@@ -1,6 +1,7 @@
 /**
- * Model evaluation for researchers (and analysts, planners, officials): stored backtest reports;
- * for the roles that may export, a panel to download de-identified incidents of a period and the
+ * Model evaluation for researchers (and analysts, planners, officials): stored backtest reports,
+ * the models in production (champion, challengers, decisions: ModelLifecycle.tsx); for the roles
+ * that may export, a panel to download de-identified incidents of a period and the
  * shown backtest as CSV or Parquet.
  */
 import { useState } from 'react';
@@ -18,6 +19,7 @@ import { useApi } from '../use-api.ts';
 import { LineChart } from './charts.tsx';
 import { Pending } from './common.tsx';
 import { Figure, Term } from './Glossary.tsx';
+import { ModelLifecycle } from './ModelLifecycle.tsx';
 
 type Report = Answer<'GET /api/v1/backtests/:id'>;
 type Point = Report['models'][number]['curve'][number];
@@ -108,6 +110,7 @@ export function BacktestsView({ role }: { role: Role }): React.JSX.Element {
     return (
       <section aria-label={t('view.backtests')}>
         <p>{t('noReports')}</p>
+        <ModelLifecycle role={role} />
         {exports}
       </section>
     );
@@ -201,6 +204,7 @@ export function BacktestsView({ role }: { role: Role }): React.JSX.Element {
           </div>
         </>
       )}
+      <ModelLifecycle role={role} />
       {exports}
     </section>
   );
