@@ -8,7 +8,14 @@ import { queryAudit } from './audit.ts';
 import { writeDemoCsv } from './demo.ts';
 import { forecast } from './forecast.ts';
 import { ingestFile } from './ingest.ts';
-import { modelLifecycle, promoteChallenger, retrainChallenger, rollbackChampion } from './model-lifecycle.ts';
+import {
+  DEFAULT_LIFECYCLE,
+  forecastNextTurno,
+  modelLifecycle,
+  promoteChallenger,
+  retrainChallenger,
+  rollbackChampion,
+} from './model-lifecycle.ts';
 import { train } from './training.ts';
 
 const who = { actor: 'test', role: null, ip: null, requestId: null };
@@ -131,5 +138,46 @@ describe.each(BACKENDS)('model lifecycle on %s', (backend) => {
       periodTo: '2024-11-15',
     });
     expect(champ.trainedVia).toBe('cli');
+  });
+
+  it('forecasts the day of the turno that starts the lead time after now, each group with its turno champion', async () => {
+    // A turno champion for extortion only (other tests' champions are for the day horizon).
+    const champ = (
+      await train(t.db, { ...base, group: 'extorsion', horizon: 'turno', model: 'naive-counts' })
+    ).model;
+    await promoteChallenger(t.db, { challenger: champ.id, audit: who });
+    const trainedOf = async (id: number) =>
+      ((await getForecast(t.db, id))?.modelConfig as { trainedModelId?: number } | undefined)?.trainedModelId;
+    const run = async (localTime: string, leadMinutes: number) => {
+      const out = await forecastNextTurno(t.db, {
+        area: 'callao',
+        now: Date.parse(`${localTime}-05:00`),
+        model: 'naive-counts',
+        audit: who,
+        settings: { ...DEFAULT_LIFECYCLE, forecastLeadMinutes: leadMinutes },
+      });
+      const extortion = out.filter((f) => f.group === 'extorsion');
+      const others = out.filter((f) => f.group !== 'extorsion');
+      return {
+        // The first turno's start, in Lima (UTC−5): the day forecast.
+        day: new Date(Math.min(...out.map((f) => f.windowStart.getTime())) - 5 * 3_600_000)
+          .toISOString()
+          .slice(0, 10),
+        turnos: extortion.map((f) => f.turno),
+        extortion: await Promise.all(extortion.map((f) => trainedOf(f.id))),
+        others: await Promise.all(others.map((f) => trainedOf(f.id))),
+      };
+    };
+    // 22:30 in Lima + 60 min is still 5 November (its noche turno): that day, every turno.
+    const late = await run('2024-11-05T22:30:00', 60);
+    expect(late.day).toBe('2024-11-05');
+    expect(late.turnos).toEqual(['madrugada', 'mañana', 'tarde', 'noche']);
+    expect(late.extortion).toEqual([champ.id, champ.id, champ.id, champ.id]);
+    // The groups without a turno champion are fitted with the given model, no stored model.
+    expect(late.others.length).toBeGreaterThan(0);
+    expect(late.others.every((id) => id === undefined)).toBe(true);
+    // 23:10 + 60 min is the madrugada of 6 November; 22:30 with a 3-hour lead too.
+    expect((await run('2024-11-05T23:10:00', 60)).day).toBe('2024-11-06');
+    expect((await run('2024-11-05T22:30:00', 180)).day).toBe('2024-11-06');
   });
 });
