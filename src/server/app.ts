@@ -90,6 +90,8 @@ export interface AppOptions {
   lifecycle?: LifecycleSettings;
   /** Background jobs (default: run in this process, the engine's default settings). */
   jobs?: JobSettings;
+  /** With jobs inline: also keep the cron schedules (retraining, forecasts before each turno). */
+  schedule?: boolean;
 }
 
 /** The origin a tile template loads images from, for the CSP ("{s}" subdomains → wildcard). */
@@ -200,7 +202,8 @@ export function buildApp(options: AppOptions): VigiaApp {
   // Jobs go to the engine; with mode 'inline' this process also works on them (and supervises leases).
   const jobSettings = options.jobs ?? { mode: 'inline', engine: DEFAULT_JOB_ENGINE_SETTINGS };
   const inline = jobSettings.mode === 'inline';
-  const engine = new JobEngine(db, jobSettings.engine, { supervise: inline });
+  const schedule = inline && options.schedule === true;
+  const engine = new JobEngine(db, jobSettings.engine, { supervise: inline, schedule });
   const metrics = createMetrics(registry, {
     dataFreshness: () => latestIncidentTimes(db),
     domain: () => domainGauges(db),
@@ -356,7 +359,19 @@ export function buildApp(options: AppOptions): VigiaApp {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.addHook('onReady', async () => {
-    if (inline) await workJobs(engine, db, app.log);
+    if (inline)
+      await workJobs(
+        engine,
+        db,
+        app.log,
+        schedule
+          ? {
+              area: options.defaultArea ?? 'callao',
+              timeZone: options.timeZone ?? 'America/Lima',
+              lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE,
+            }
+          : undefined,
+      );
     else await engine.start([]);
   });
   return Object.assign(app, {

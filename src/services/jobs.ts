@@ -10,14 +10,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LifecycleSettings } from '../config/env.ts';
 import { NotFoundError, StorageError, ValidationError, VigiaError } from '../core/errors.ts';
 import type { RejectRow } from '../core/records.ts';
+import { TURNO_BANDS } from '../core/time.ts';
 import type { Db } from '../storage/db.ts';
 import { listRejects } from '../storage/ingest-writer.ts';
 import {
   finishJob,
   getJob,
   insertJob,
+  type JobKind,
   type JobRow,
   listJobs,
   requeueJob,
@@ -25,9 +28,11 @@ import {
   startJob,
   unfinishedJobs,
 } from '../storage/jobs.ts';
+import { currentChampions } from '../storage/model-lifecycle.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { ADAPTERS, type AdapterName, ingestFile } from './ingest.ts';
 import type { JobEngine, JobHandler } from './job-engine.ts';
+import { forecastNextTurno, retrainChallenger } from './model-lifecycle.ts';
 
 export type { JobRow } from '../storage/jobs.ts';
 
@@ -170,18 +175,115 @@ export function ingestHandler(db: Db, log: { error(obj: unknown, msg: string): v
   );
 }
 
-/** Starts this process's work on every queue of the product's jobs. */
+/** The engine queues of the scheduled work (cron in the area's time zone). */
+export const RETRAIN_QUEUE = 'vigia-retrain';
+export const FORECAST_QUEUE = 'vigia-forecast';
+
+/** The engine queues of the product's jobs. */
+export const JOB_QUEUES: readonly string[] = [INGEST_QUEUE, RETRAIN_QUEUE, FORECAST_QUEUE];
+
+/**
+ * The cron of the scheduled forecasts: `leadMinutes` before each turno starts (TURNO_BANDS), e.g.
+ * 60 → "0 23,5,11,17 * * *".
+ */
+export function forecastCron(leadMinutes: number): string {
+  const at = TURNO_BANDS.map((b) => (((b.fromHour * 60 - leadMinutes) % 1440) + 1440) % 1440);
+  const minute = (at[0] as number) % 60;
+  return `${minute} ${at.map((m) => Math.floor(m / 60)).join(',')} * * *`;
+}
+
+/**
+ * A scheduled job (cron sends no record): its record is created on its first run, found by the
+ * engine's job id on a retry, and then run like any recorded job.
+ */
+function scheduledJob(
+  db: Db,
+  kind: JobKind,
+  log: { error(obj: unknown, msg: string): void },
+  body: (job: JobRow) => Promise<Record<string, unknown>>,
+): JobHandler {
+  const recorded = recordedJob(db, log, (job) => body(job));
+  return async (data, engineId, run) => {
+    const [found] = await db.query<{ id: number }>('select id from jobs where engine_id = $1', [engineId]);
+    const id =
+      found?.id ??
+      (await (async () => {
+        const job = await insertJob(db, { kind, params: { ...data }, submittedBy: 'scheduler' });
+        await setEngineId(db, job.id, engineId);
+        return job.id;
+      })());
+    return recorded({ jobId: id }, engineId, run);
+  };
+}
+
+/** What scheduled work needs. */
+export interface ScheduleOptions {
+  area: string;
+  timeZone: string;
+  lifecycle: LifecycleSettings;
+}
+
+/**
+ * Starts this process's work on every queue of the product's jobs; with `schedule`, also the cron
+ * schedules (retraining per VIGIA_RETRAIN_CRON, a forecast VIGIA_FORECAST_LEAD_MINUTES before each
+ * turno), which the engine keeps once however many processes set them.
+ */
 export async function workJobs(
   engine: JobEngine,
   db: Db,
   log: { error(obj: unknown, msg: string): void },
+  schedule?: ScheduleOptions,
 ): Promise<void> {
   await engine.start(JOB_QUEUES);
   await engine.work(INGEST_QUEUE, ingestHandler(db, log));
+  if (!schedule) return;
+  const ctx = (job: JobRow): AuditContext => ({
+    actor: 'scheduler',
+    role: null,
+    ip: null,
+    requestId: `job:${job.id}`,
+  });
+  await engine.work(
+    RETRAIN_QUEUE,
+    scheduledJob(db, 'retrain', log, async (job) => {
+      const keys = await currentChampions(db, { area: schedule.area });
+      const retrained = [];
+      for (const k of keys) {
+        const r = await retrainChallenger(db, {
+          area: k.area,
+          group: k.group,
+          horizon: k.horizon,
+          audit: ctx(job),
+          settings: schedule.lifecycle,
+        });
+        retrained.push({
+          group: k.group,
+          horizon: k.horizon,
+          challenger: r.challenger.id,
+          promoted: r.outcome?.champion.trainedModelId === r.challenger.id,
+        });
+      }
+      return { area: schedule.area, retrained };
+    }),
+  );
+  await engine.work(
+    FORECAST_QUEUE,
+    scheduledJob(db, 'forecast', log, async (job) => {
+      const stored = await forecastNextTurno(db, {
+        area: schedule.area,
+        audit: ctx(job),
+        settings: schedule.lifecycle,
+      });
+      return { area: schedule.area, forecasts: stored.map((f) => f.id) };
+    }),
+  );
+  await engine.schedule(RETRAIN_QUEUE, schedule.lifecycle.retrainCron, schedule.timeZone);
+  await engine.schedule(
+    FORECAST_QUEUE,
+    forecastCron(schedule.lifecycle.forecastLeadMinutes),
+    schedule.timeZone,
+  );
 }
-
-/** The engine queues of the product's jobs. */
-export const JOB_QUEUES: readonly string[] = [INGEST_QUEUE];
 
 /** A job as shown to users. */
 export type JobView = JobRow;

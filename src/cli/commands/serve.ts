@@ -32,6 +32,7 @@ export async function serveUntilSignal(
     llm: config.llm,
     lifecycle: config.lifecycle,
     jobs: config.jobs,
+    schedule: true,
   });
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -1,6 +1,7 @@
 /**
  * `vigia worker`: a process that only runs background jobs (the job engine's queues: uploads'
- * ingest…), with no HTTP server. Any number of them, on any machines reaching the same database,
+ * ingest, and the cron schedules of retraining and of the forecasts before each turno), with no
+ * HTTP server. Any number of them, on any machines reaching the same database,
  * share the work; the API then runs with VIGIA_JOBS=worker and only queues.
  */
 import type { Command } from 'commander';
@@ -20,12 +21,16 @@ export function registerWorkerCommand(program: Command): void {
       const config = getConfig();
       const log = createLogger(config);
       const db = await openStore(config, log);
-      const engine = new JobEngine(db, config.jobs.engine);
+      const engine = new JobEngine(db, config.jobs.engine, { schedule: true });
       const stopped = new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
-      await workJobs(engine, db, log);
+      await workJobs(engine, db, log, {
+        area: config.studyArea,
+        timeZone: config.timeZone,
+        lifecycle: config.lifecycle,
+      });
       process.stderr.write(`Vigía worker listo (pid ${process.pid}) — base de datos: ${db.description}\n`);
       await stopped;
       await engine.stop();
