@@ -131,6 +131,27 @@ describe('fitGbt', () => {
     expect(() => fitGbt(columns, y, { ...options, threads: 0 })).toThrow(/threads/);
   });
 
+  it('kernels: the WebAssembly and JavaScript histogram loops give the same trees, bit for bit', () => {
+    const train = poissonData(20_000, 21); // the root's 20,000 rows are split over 2 threads
+    const test = poissonData(5_000, 22);
+    // 70 leaves: more histograms than the WebAssembly memory keeps (the rest summed through its scratch)
+    const base: GbtOptions = { loss: 'poisson', iterations: 6, maxLeaves: 70, seed: 4 };
+    for (const options of [base, { ...base, threads: 2 }, { ...base, loss: 'logistic' as const }]) {
+      const y = options.loss === 'logistic' ? train.y.map((v) => (v > 0 ? 1 : 0)) : train.y;
+      const [js, wasm] = (['js', 'wasm'] as const).map((kernel) =>
+        fitGbt(train.columns, y, { ...options, kernel }),
+      );
+      expect(JSON.stringify((wasm as GbtModel).toArtifact())).toBe(
+        JSON.stringify((js as GbtModel).toArtifact()),
+      );
+      const deviance = (m: GbtModel) => meanLoss('poisson', test.y, m.predict(test.columns));
+      if (options.loss === 'poisson') expect(deviance(wasm as GbtModel)).toBe(deviance(js as GbtModel));
+    }
+    expect(() => fitGbt(train.columns, train.y, { ...base, kernel: 'gpu' as never })).toThrow(
+      ValidationError,
+    );
+  });
+
   it('artifact round trip (through JSON text) gives identical predictions on raw and binned rows', () => {
     const { columns, y } = poissonData(5_000, 6);
     columns[3]?.fill(Number.NaN, 0, 500); // some missing values travel too

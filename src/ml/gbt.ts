@@ -19,7 +19,15 @@ import { decodeTyped, encodeTyped } from '../core/base64.ts';
 import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
 import { BinMapper, type BinnedMatrix, MAX_BINS, MISSING_BIN, matrixRows } from './binning.ts';
-import { FEATURE_STRIDE, RowLoops, STRIDE, shared } from './histogram.ts';
+import {
+  FEATURE_STRIDE,
+  type HistogramKernel,
+  histogramWasm,
+  RowLoops,
+  STRIDE,
+  shared,
+  WasmArena,
+} from './histogram.ts';
 import { decodeTrees, encodeNodes } from './tree-artifact.ts';
 
 /** The loss being minimised. */
@@ -66,6 +74,11 @@ export interface GbtOptions {
    * deterministic for a given thread count; other counts sum in another order (last digits differ).
    */
   readonly threads?: number;
+  /**
+   * The histogram loop: `wasm` (WebAssembly SIMD, the default where the runtime has it) or `js`
+   * (the fallback). Both give the same trees, bit for bit.
+   */
+  readonly kernel?: HistogramKernel;
 }
 
 /** The smallest hessian sum a leaf may have (scikit-learn's `min_hessian_to_split`). */
@@ -112,7 +125,16 @@ function resolveOptions(o: GbtOptions): Resolved {
     featureFraction: real('featureFraction', o.featureFraction ?? 1, 0, 1, true),
     seed: int('seed', o.seed ?? 0, 0, 2 ** 32 - 1),
     threads: int('threads', o.threads ?? 1, 1, 64),
+    kernel: resolveKernel(o.kernel),
   };
+}
+
+function resolveKernel(kernel: HistogramKernel | undefined): HistogramKernel {
+  if (kernel === undefined) return histogramWasm() ? 'wasm' : 'js';
+  if (kernel !== 'js' && kernel !== 'wasm') throw new ValidationError('kernel', 'debe ser "js" o "wasm"');
+  if (kernel === 'wasm' && !histogramWasm())
+    throw new ValidationError('kernel', 'WebAssembly SIMD no está disponible en este entorno');
+  return kernel;
 }
 
 /** Inverse link: raw score → rate (poisson) or probability (logistic). */
@@ -576,6 +598,9 @@ function featureMask(n: number, k: number, random: () => number): Uint8Array {
   return mask;
 }
 
+/** Histograms of the pool kept in the WebAssembly memory at most (the rest are ordinary arrays). */
+const HIST_RESERVE = 64;
+
 /** Typed array factory: on a SharedArrayBuffer when worker threads are used. */
 type ArrayOf = <T>(
   Type: { new (n: number): T; new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
@@ -611,19 +636,32 @@ class TreeGrower {
     this.nBins = Int32Array.from({ length: nFeatures }, (_, f) => mapper.nBins(f));
     const codes = array(Uint8Array, binned.codes.length);
     codes.set(binned.codes);
+    const maxRows = scores.train.length;
+    // The WebAssembly kernel's memory: what it reads (rows, gradients, hessians, row-major codes),
+    // the threads' scratch histograms and up to HIST_RESERVE histograms of the pool (more are
+    // ordinary arrays, summed through the scratch). Null (the JavaScript kernel) when over 4 GiB.
+    const hist = nFeatures * FEATURE_STRIDE * 8;
+    const reserve = Math.min(o.maxLeaves + 1, HIST_RESERVE);
+    const arena =
+      o.kernel === 'wasm'
+        ? WasmArena.create(
+            WasmArena.bytes(binned.codes.length, 8 * nRows, 8 * nRows, 4 * maxRows) +
+              (o.threads + reserve) * WasmArena.bytes(hist),
+          )
+        : null;
+    const inArena: ArrayOf = arena ? (Type, m) => arena.alloc(Type, m) : array;
     // the codes row-major as well (`rowCodes[i * nFeatures + f]`): one row per cache line
-    const rowCodes = array(Uint8Array, binned.codes.length);
+    const rowCodes = inArena(Uint8Array, binned.codes.length);
     for (let f = 0; f < nFeatures; f++)
       for (let i = 0, k = f * nRows; i < nRows; i++, k++) rowCodes[i * nFeatures + f] = codes[k] as number;
-    const maxRows = scores.train.length;
     this.leafRanges = {
       leafStart: array(Int32Array, o.maxLeaves),
       leafEnd: array(Int32Array, o.maxLeaves),
       leafValue: array(Float64Array, o.maxLeaves),
     };
-    this.rowsBuffer = array(Uint32Array, maxRows);
-    this.grad = array(Float64Array, nRows);
-    this.hess = array(Float64Array, nRows);
+    this.rowsBuffer = inArena(Uint32Array, maxRows);
+    this.grad = inArena(Float64Array, nRows);
+    this.hess = inArena(Float64Array, nRows);
     this.loops = new RowLoops(
       {
         rows: this.rowsBuffer,
@@ -639,6 +677,8 @@ class TreeGrower {
         ...this.leafRanges,
       },
       o.threads,
+      undefined,
+      arena,
     );
   }
 
@@ -774,7 +814,7 @@ class TreeGrower {
   private acquire(): Float64Array {
     const h = this.pool.pop();
     if (h) return h.fill(0);
-    return new Float64Array(this.nFeatures * FEATURE_STRIDE);
+    return this.loops.newHistogram();
   }
 
   private release(h: Float64Array): void {

@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import { assembleWat } from '../../bench/build-wasm.ts';
 import { mulberry32 } from '../core/random.ts';
-import { compileKernel, FEATURE_STRIDE, gradients, type RowInputs, RowLoops, shared } from './histogram.ts';
+import {
+  compileKernel,
+  FEATURE_STRIDE,
+  gradients,
+  type RowInputs,
+  RowLoops,
+  shared,
+  WasmArena,
+  wasmKernel,
+} from './histogram.ts';
+import { WASM_BASE64 } from './wasm/histogram-wasm.ts';
 
-/** Shared inputs of `nRows` rows × `nFeatures` random codes, gradients and hessians (seeded). */
-function inputs(nRows: number, nFeatures: number, seed: number): RowInputs {
+/**
+ * Shared inputs of `nRows` rows × `nFeatures` random codes, gradients and hessians (seeded); with
+ * an arena, the rows, gradients, hessians and row-major codes live in its memory.
+ */
+function inputs(nRows: number, nFeatures: number, seed: number, arena?: WasmArena): RowInputs {
   const random = mulberry32(seed);
-  const rowCodes = shared(Uint8Array, nRows * nFeatures);
+  const inArena = <T>(Type: { new (n: number): T; BYTES_PER_ELEMENT: number }, n: number): T =>
+    arena ? arena.alloc(Type as never, n) : shared(Type as never, n);
+  const rowCodes = inArena(Uint8Array, nRows * nFeatures);
   const codes = shared(Uint8Array, nRows * nFeatures);
   for (let i = 0; i < nRows; i++)
     for (let f = 0; f < nFeatures; f++) {
@@ -13,12 +29,12 @@ function inputs(nRows: number, nFeatures: number, seed: number): RowInputs {
       rowCodes[i * nFeatures + f] = c;
       codes[f * nRows + i] = c;
     }
-  const grad = shared(Float64Array, nRows);
-  const hess = shared(Float64Array, nRows);
+  const grad = inArena(Float64Array, nRows);
+  const hess = inArena(Float64Array, nRows);
   const raw = shared(Float64Array, nRows);
   const y = shared(Float64Array, nRows);
   const train = shared(Uint32Array, nRows);
-  const rows = shared(Uint32Array, nRows);
+  const rows = inArena(Uint32Array, nRows);
   for (let i = 0; i < nRows; i++) {
     grad[i] = random() - 0.5;
     hess[i] = random();
@@ -61,6 +77,64 @@ describe('histogram kernels and row loops', () => {
       compileKernel(nFeatures)(hist, x.rows, 10, 490, x.grad, x.hess, x.rowCodes);
       expect(Array.from(hist)).toEqual(Array.from(reference(x, 10, 490)));
     }
+  });
+
+  it('the committed WebAssembly binary is histogram.wat assembled (bench/build-wasm.ts)', async () => {
+    const bytes = await assembleWat('src/ml/wasm/histogram.wat');
+    expect(Buffer.from(bytes).toString('base64')).toBe(WASM_BASE64);
+  });
+
+  it('the WebAssembly kernel sums bit for bit like the JavaScript kernel (unrolled and remainder features)', () => {
+    for (const nFeatures of [1, 3, 30, 70]) {
+      const size = nFeatures * FEATURE_STRIDE;
+      const arena = WasmArena.create(
+        WasmArena.bytes(500 * nFeatures, 4000, 4000, 2000, 8 * size),
+      ) as WasmArena;
+      const x = inputs(500, nFeatures, nFeatures, arena);
+      const [js, wasm] = [new Float64Array(size), arena.alloc(Float64Array, size)];
+      compileKernel(nFeatures)(js, x.rows, 10, 490, x.grad, x.hess, x.rowCodes);
+      wasmKernel(arena, nFeatures)(wasm, x.rows, 10, 490, x.grad, x.hess, x.rowCodes);
+      expect(Array.from(wasm)).toEqual(Array.from(js)); // toEqual: Object.is on each sum
+      wasmKernel(arena, nFeatures)(wasm, x.rows, 7, 7, x.grad, x.hess, x.rowCodes); // no rows: no change
+      expect(Array.from(wasm)).toEqual(Array.from(js));
+    }
+  });
+
+  it('threads: the WebAssembly row loops give the JavaScript ones’ histograms bit for bit, in and outside its memory', () => {
+    const n = 40_000; // above the parallel threshold
+    const nf = 7;
+    const size = nf * FEATURE_STRIDE;
+    for (const threads of [1, 2, 3]) {
+      const arena = WasmArena.create(
+        WasmArena.bytes(n * nf, 8 * n, 8 * n, 4 * n) + (threads + 1) * WasmArena.bytes(8 * size),
+      ) as WasmArena;
+      const [x, xw] = [inputs(n, nf, 5), inputs(n, nf, 5, arena)];
+      const [js, wasm] = [new RowLoops(x, threads), new RowLoops(xw, threads, undefined, arena)];
+      try {
+        const inside = wasm.newHistogram();
+        arena.alloc(Uint8Array, arena.free); // fill the arena (sized in whole 64 KiB pages)
+        const outside = wasm.newHistogram();
+        expect(inside.buffer).toBe(arena.buffer);
+        expect(outside.buffer).not.toBe(arena.buffer); // the arena is full: an ordinary array
+        for (const [start, end] of [
+          [0, n],
+          [3, 20_000],
+          [100, 130],
+        ] as const) {
+          const expected = new Float64Array(size);
+          js.histogram(expected, start, end);
+          wasm.histogram(inside.fill(0), start, end);
+          wasm.histogram(outside.fill(0), start, end);
+          expect(Array.from(inside)).toEqual(Array.from(expected));
+          expect(Array.from(outside)).toEqual(Array.from(expected));
+        }
+      } finally {
+        js.close();
+        wasm.close();
+      }
+    }
+    const arena = WasmArena.create(1000) as WasmArena;
+    expect(() => new RowLoops(inputs(10, 2, 1), 1, undefined, arena)).toThrow(/memoria WebAssembly/);
   });
 
   it('threads: histogram, stable partition and gradients equal the one-thread results', () => {

@@ -17,9 +17,17 @@
  * Workers run the same functions (their source text) over SharedArrayBuffers and wait on
  * `Atomics.wait`, so the caller's calls are synchronous. Every wait has a timeout: a worker that
  * does not answer within `WORKER_TIMEOUT_MS`, or that fails, makes the call throw.
+ *
+ * Two histogram kernels give bit-identical sums: the generated JavaScript loop (`'js'`) and a
+ * hand-written WebAssembly SIMD loop (`'wasm'`, `wasm/histogram.wat`, one f64x2 add of (gradient,
+ * hessian) per row and feature and one f64 add of the count: the same double additions in the same
+ * order). The WebAssembly kernel reads the rows, gradients, hessians and row-major codes where they
+ * live, in one shared `WebAssembly.Memory` (`WasmArena`, sized once per fit; the codes are copied in
+ * once), so the calling thread and the workers run it on the same memory without copies.
  */
 
 import { Worker } from 'node:worker_threads';
+import { WASM_BASE64 } from './wasm/histogram-wasm.ts';
 
 /** Histogram entries per bin and per feature. */
 export const STRIDE = 3;
@@ -179,6 +187,75 @@ export function updateScores(
   }
 }
 
+/** Which histogram loop runs: the generated JavaScript or the WebAssembly SIMD kernel. */
+export type HistogramKernel = 'js' | 'wasm';
+
+/** WebAssembly pages (64 KiB) at most in one memory (wasm32: 4 GiB). */
+const MAX_PAGES = 65_536;
+let wasmCompiled: WebAssembly.Module | null | undefined;
+
+/**
+ * The compiled WebAssembly kernel, or null where this runtime lacks WebAssembly SIMD or shared
+ * memory (then only the JavaScript kernel runs).
+ */
+export function histogramWasm(): WebAssembly.Module | null {
+  if (wasmCompiled === undefined)
+    try {
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      wasmCompiled = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
+    } catch {
+      wasmCompiled = null;
+    }
+  return wasmCompiled;
+}
+
+/** Typed array constructor over a buffer region. */
+type TypedArrayOf<T> = {
+  new (buffer: SharedArrayBuffer, byteOffset: number, length: number): T;
+  BYTES_PER_ELEMENT: number;
+};
+
+/**
+ * One shared `WebAssembly.Memory` of a fixed size, handed out as typed arrays by a bump allocator
+ * (16-byte aligned, never freed). Sized once: it never grows.
+ */
+export class WasmArena {
+  readonly memory: WebAssembly.Memory;
+  readonly buffer: SharedArrayBuffer;
+  private next = 0;
+
+  private constructor(pages: number) {
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    this.buffer = this.memory.buffer as unknown as SharedArrayBuffer;
+  }
+
+  /** Bytes to reserve for typed arrays of these byte lengths (each 16-byte aligned). */
+  static bytes(...lengths: number[]): number {
+    return lengths.reduce((s, l) => s + Math.ceil(l / 16) * 16, 0);
+  }
+
+  /** An arena of at least `bytes` bytes, or null when that exceeds WebAssembly's 4 GiB or SIMD is missing. */
+  static create(bytes: number): WasmArena | null {
+    const pages = Math.max(1, Math.ceil(bytes / 65_536));
+    if (pages > MAX_PAGES || !histogramWasm()) return null;
+    return new WasmArena(pages);
+  }
+
+  /** Bytes not yet handed out. */
+  get free(): number {
+    return this.buffer.byteLength - this.next;
+  }
+
+  /** A zeroed typed array of `length` elements in the memory; throws when it does not fit. */
+  alloc<T>(Type: TypedArrayOf<T>, length: number): T {
+    const bytes = length * Type.BYTES_PER_ELEMENT;
+    if (bytes > this.free) throw new RangeError('WasmArena: sin espacio');
+    const at = this.next;
+    this.next += Math.ceil(bytes / 16) * 16;
+    return new Type(this.buffer, at, length);
+  }
+}
+
 /** Shared inputs of the row loops (SharedArrayBuffer-backed when threads > 1). */
 export interface RowInputs {
   /** The rows of the current tree, reordered by the splits. */
@@ -218,13 +295,13 @@ const SLOT = 8;
 const [GEN, OP, START, END, ARG, DONE, RESULT, FAILED] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [OP_HIST, OP_PARTITION, OP_GRADIENTS, OP_UPDATE] = [1, 2, 3, 4];
 
-const workerSource = (nFeatures: number): string => `
+const workerSource = (nFeatures: number, wasm: boolean): string => `
 const { workerData } = require('node:worker_threads');
-const kernel = ${kernelSource(nFeatures)};
 const partitionRange = ${partitionRange.toString()};
 const gradients = ${gradients.toString()};
 const updateScores = ${updateScores.toString()};
-const { control, slot, rows, tmp, grad, hess, rowCodes, codes, nRows, train, raw, y, poisson, leafStart, leafEnd, leafValue, goesLeft, hist } = workerData;
+const { control, slot, rows, tmp, grad, hess, rowCodes, codes, nRows, train, raw, y, poisson, leafStart, leafEnd, leafValue, goesLeft, hist, wasmModule, wasmMemory } = workerData;
+const kernel = ${wasm ? wasmKernelSource(nFeatures) : kernelSource(nFeatures)};
 const ctrl = new Int32Array(control);
 let gen = 0;
 for (;;) {
@@ -253,14 +330,56 @@ for (;;) {
 `;
 
 /**
+ * The WebAssembly kernel with the `Kernel` signature (source text: it runs in the workers too, where
+ * `wasmModule` and `wasmMemory` are in scope). Every array must live in `wasmMemory`.
+ */
+const wasmKernelSource = (nFeatures: number): string => `(() => {
+  const run = new WebAssembly.Instance(wasmModule, { env: { memory: wasmMemory } }).exports.histogram;
+  return (hist, rows, start, end, grad, hess, rowCodes) =>
+    run(hist.byteOffset, rows.byteOffset, start, end, grad.byteOffset, hess.byteOffset, rowCodes.byteOffset, ${nFeatures});
+})()`;
+
+/**
+ * The WebAssembly histogram kernel for `nFeatures` features over `arena`'s memory: `hist`, `rows`,
+ * `grad`, `hess` and `rowCodes` must be arrays of the arena.
+ */
+export function wasmKernel(arena: WasmArena, nFeatures: number): Kernel {
+  const wasmModule = histogramWasm();
+  if (!wasmModule) throw new Error('WebAssembly SIMD no está disponible');
+  const run = (
+    new WebAssembly.Instance(wasmModule, { env: { memory: arena.memory } }).exports as {
+      histogram: (...args: number[]) => void;
+    }
+  ).histogram;
+  return (hist, rows, start, end, grad, hess, rowCodes) =>
+    run(
+      hist.byteOffset,
+      rows.byteOffset,
+      start,
+      end,
+      grad.byteOffset,
+      hess.byteOffset,
+      rowCodes.byteOffset,
+      nFeatures,
+    );
+}
+
+/**
  * Runs the row loops on the calling thread and `threads − 1` workers. Call `close` when done.
  * `goesLeft` (256 entries, shared) is the code → side table of the next partition.
+ *
+ * With an `arena`, the histograms run on the WebAssembly kernel: `rows`, `grad`, `hess` and
+ * `rowCodes` must be arrays of the arena, and the arena must have room for `threads` histograms (the
+ * callers' scratch and the workers' parts). `histogram` targets outside the arena are summed in the
+ * scratch and added (0 + x = x: the same sums); `newHistogram` hands out histograms in the arena.
  */
 export class RowLoops {
   private readonly workers: Worker[] = [];
   private readonly buffers: Float64Array[] = [];
   private readonly ctrl: Int32Array;
   private readonly kernel: Kernel;
+  /** The WebAssembly kernel's scratch histogram (for targets outside the arena). */
+  private readonly scratch: Float64Array | null = null;
   private gen = 0;
   readonly goesLeft: Uint8Array;
 
@@ -269,17 +388,34 @@ export class RowLoops {
     readonly threads: number,
     /** How long the caller waits for a worker before throwing. */
     private readonly timeoutMs = WORKER_TIMEOUT_MS,
+    /** The memory of the WebAssembly kernel (null: the JavaScript kernel). */
+    private readonly arena: WasmArena | null = null,
   ) {
-    this.kernel = compileKernel(inputs.nFeatures);
+    const size = inputs.nFeatures * FEATURE_STRIDE;
+    if (arena) {
+      const { rows, grad, hess, rowCodes } = inputs;
+      if ([rows, grad, hess, rowCodes].some((a) => a.buffer !== arena.buffer))
+        throw new Error('RowLoops: rows, grad, hess y rowCodes deben estar en la memoria WebAssembly');
+      this.kernel = wasmKernel(arena, inputs.nFeatures);
+      this.scratch = arena.alloc(Float64Array, size);
+    } else this.kernel = compileKernel(inputs.nFeatures);
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * SLOT * Math.max(1, threads - 1)));
     this.goesLeft = threads > 1 ? shared(Uint8Array, 256) : new Uint8Array(256);
-    const source = threads > 1 ? workerSource(inputs.nFeatures) : '';
+    const source = threads > 1 ? workerSource(inputs.nFeatures, arena !== null) : '';
+    const wasm = arena ? { wasmModule: histogramWasm(), wasmMemory: arena.memory } : {};
     for (let w = 0; w + 1 < threads; w++) {
-      const hist = shared(Float64Array, inputs.nFeatures * FEATURE_STRIDE);
+      const hist = arena ? arena.alloc(Float64Array, size) : shared(Float64Array, size);
       this.buffers.push(hist);
       const worker = new Worker(source, {
         eval: true,
-        workerData: { control: this.ctrl.buffer, slot: SLOT * w, ...inputs, goesLeft: this.goesLeft, hist },
+        workerData: {
+          control: this.ctrl.buffer,
+          slot: SLOT * w,
+          ...inputs,
+          goesLeft: this.goesLeft,
+          hist,
+          ...wasm,
+        },
       });
       worker.unref();
       this.workers.push(worker);
@@ -321,11 +457,28 @@ export class RowLoops {
     if (ctrl[SLOT * w + FAILED] === 1) throw new Error(`el hilo ${w + 1} del árbol falló`);
   }
 
+  /**
+   * A zeroed histogram (all features) for `histogram`: in the WebAssembly memory while the arena has
+   * room for it (the kernel then adds into it directly), else an ordinary array.
+   */
+  newHistogram(): Float64Array {
+    const size = this.inputs.nFeatures * FEATURE_STRIDE;
+    const arena = this.arena;
+    return arena && arena.free >= size * 8 ? arena.alloc(Float64Array, size) : new Float64Array(size);
+  }
+
   /** Adds rows[start, end) of the inputs to `hist` (zeroed by the caller). */
   histogram(hist: Float64Array, start: number, end: number): void {
     const { rows, grad, hess, rowCodes } = this.inputs;
     const parallel = this.start(OP_HIST, start, end);
-    this.kernel(hist, rows, start, parallel ? this.cut(start, end, 1) : end, grad, hess, rowCodes);
+    const e0 = parallel ? this.cut(start, end, 1) : end;
+    const scratch = this.scratch;
+    if (scratch && hist.buffer !== scratch.buffer) {
+      // the kernel writes only into its memory: sum there, then add (to a zeroed `hist`: the same sums)
+      scratch.fill(0);
+      this.kernel(scratch, rows, start, e0, grad, hess, rowCodes);
+      for (let j = 0; j < hist.length; j++) hist[j] = (hist[j] as number) + (scratch[j] as number);
+    } else this.kernel(hist, rows, start, e0, grad, hess, rowCodes);
     if (!parallel) return;
     for (let w = 0; w < this.workers.length; w++) {
       this.wait(w);
