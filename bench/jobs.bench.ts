@@ -50,7 +50,18 @@ async function child(engine: Engine, url: string): Promise<void> {
       );
     }
   } else {
-    const { run } = await import('graphile-worker');
+    // Not a dependency any more (pg-boss was chosen): `npm i --no-save graphile-worker@0.17.3` to re-run.
+    const name = 'graphile-worker';
+    type Task = (payload: unknown) => Promise<void>;
+    const { run } = (await import(name)) as {
+      run: (o: {
+        connectionString: string;
+        concurrency: number;
+        pollInterval: number;
+        noHandleSignals: boolean;
+        taskList: Record<string, Task>;
+      }) => Promise<unknown>;
+    };
     await run({
       connectionString: url,
       concurrency: 10,
