@@ -36,6 +36,7 @@ export const COMMAND_MODULES: Readonly<Record<string, string>> = {
   db: 'db',
   serve: 'serve',
   worker: 'worker',
+  jobs: 'worker',
   user: 'accounts',
   token: 'accounts',
   audit: 'accounts',

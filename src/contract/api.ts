@@ -9,6 +9,7 @@ import { ROLES, SCOPES } from '../core/access.ts';
 import { cellWhySchema } from './cell-why.ts';
 import { emergingGrid } from './emerging.ts';
 import { indicatorsSchema, populationLoadSchema } from './indicators.ts';
+import { failedJobList, retriedJob } from './jobs.ts';
 import { lifecycleAnswer, promotionAnswer, rollbackAnswer } from './lifecycle.ts';
 import { narrativeQualitySchema } from './narratives.ts';
 import { draftAnswer, textAnswer, textList } from './text.ts';
@@ -715,6 +716,8 @@ export const CONTRACT = {
   'GET /api/v1/ingest/jobs': { 200: z.object({ jobs: z.array(ingestJob) }) },
   'GET /api/v1/ingest/jobs/:id': { 200: z.object({ job: ingestJob }) },
   'GET /api/v1/ingest/jobs/:id/rejects': { 200: rejects },
+  'GET /api/v1/jobs/failed': { 200: failedJobList },
+  'POST /api/v1/jobs/failed/:id/retry': { 200: retriedJob },
   'GET /api/v1/tokens': { 200: z.object({ tokens: z.array(token) }) },
   'POST /api/v1/tokens': { 201: newToken },
   'DELETE /api/v1/tokens/:id': { 204: noContent },

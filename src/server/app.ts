@@ -49,6 +49,7 @@ import { registerEmergingRoutes } from './routes/emerging.ts';
 import { registerExportRoutes } from './routes/exports.ts';
 import { registerForecastRoutes } from './routes/forecasts.ts';
 import { registerIngestRoutes } from './routes/ingest.ts';
+import { registerJobRoutes } from './routes/jobs.ts';
 import { registerModelLifecycleRoutes } from './routes/model-lifecycle.ts';
 import { registerNarrativeRoutes } from './routes/narratives.ts';
 import { registerPatrolAccountabilityRoutes } from './routes/patrol-accountability.ts';
@@ -342,6 +343,7 @@ export function buildApp(options: AppOptions): VigiaApp {
     registerPatrolAccountabilityRoutes(api, deps);
     registerTextRoutes(api, deps);
     registerModelLifecycleRoutes(api, deps);
+    registerJobRoutes(api, deps);
     registerAdminRoutes(api, deps);
   });
 

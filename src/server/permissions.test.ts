@@ -49,6 +49,8 @@ const SHAPES: Record<string, string> = {
   'GET /api/v1/ingest/jobs': 'jobs',
   'GET /api/v1/ingest/jobs/:id': 'job',
   'GET /api/v1/ingest/jobs/:id/rejects': 'rejects',
+  'GET /api/v1/jobs/failed': 'jobs',
+  'POST /api/v1/jobs/failed/:id/retry': 'retried',
   'GET /api/v1/tokens': 'tokens',
   'GET /api/v1/users': 'users',
   'GET /api/v1/audit': 'entries',

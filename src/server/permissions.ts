@@ -220,6 +220,9 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/ingest/jobs/:id': read(INGEST_ROLES),
   // Rejected rows quote raw values from the file: incident-level, audited.
   'GET /api/v1/ingest/jobs/:id/rejects': read(INGEST_ROLES),
+  // The job engine's dead letters (no incident data: queue, record id, error) and their retry.
+  'GET /api/v1/jobs/failed': read(INGEST_ROLES),
+  'POST /api/v1/jobs/failed/:id/retry': { scope: 'write', roles: INGEST_ROLES, csrf: true },
   // Every role manages its own tokens; admins see and revoke everyone's.
   'GET /api/v1/tokens': { scope: 'admin', roles: { ...ownForAll(), admin: 'all' }, csrf: false },
   'POST /api/v1/tokens': { scope: 'admin', roles: { ...ownForAll(), admin: 'all' }, csrf: true },

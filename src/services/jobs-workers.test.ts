@@ -14,7 +14,7 @@ import { ROLE_SCOPES } from '../core/access.ts';
 import { buildApp, type VigiaApp } from '../server/app.ts';
 import { insertJob } from '../storage/jobs.ts';
 import { call, uploadForm } from '../test/api.ts';
-import { startCli } from '../test/cli.ts';
+import { runCli, startCli } from '../test/cli.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { createToken, createUser } from './accounts.ts';
 import { INGEST_QUEUE } from './jobs.ts';
@@ -153,5 +153,40 @@ describe.each(BACKENDS)('jobs from the API run by vigia worker processes (%s)', 
     );
     expect(failed).toMatchObject({ queue: INGEST_QUEUE, retries: ENGINE.retryLimit });
     expect(await jobRow(record.id)).toMatchObject({ status: 'failed', error: { code: 'INTERNAL' } });
+    // Visible to analysts through the API and to operators through the CLI, and retried from there.
+    const listed = await call({ base }, 'GET', '/api/v1/jobs/failed', { token });
+    expect(listed.status).toBe(200);
+    expect((listed.body as { jobs: unknown[] }).jobs).toContainEqual(
+      expect.objectContaining({
+        id: engineId,
+        queue: INGEST_QUEUE,
+        jobId: record.id,
+        retries: ENGINE.retryLimit,
+      }),
+    );
+    const cli = await runCli(['jobs', 'list', '--json'], { DATABASE_URL: t.url });
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.stdout)).toContainEqual(
+      expect.objectContaining({ id: engineId, jobId: record.id }),
+    );
+    const retried = await runCli(['jobs', 'retry', engineId], { DATABASE_URL: t.url });
+    expect(retried).toMatchObject({
+      code: 0,
+      stdout: `Trabajo ${engineId} (${INGEST_QUEUE}) encolado de nuevo.\n`,
+    });
+    // Back in its queue: the workers run it again (and it fails again, all its new retries spent).
+    await until(async () => {
+      const e = await engineJob(engineId);
+      return e && e.state !== 'failed' ? e : undefined;
+    }, 'the retried job to leave the dead letters');
+    const unknown = await call(
+      { base },
+      'POST',
+      '/api/v1/jobs/failed/00000000-0000-4000-8000-000000000000/retry',
+      {
+        token,
+      },
+    );
+    expect(unknown.status).toBe(404);
   }, 60_000);
 });

@@ -134,7 +134,8 @@ export function recordedJob(
       }
       log.error({ err, job: job.id, engineJob: engineId, retries: run.retries }, 'job failed');
       const error = { code: 'INTERNAL', message: 'Error interno al procesar el trabajo' };
-      if (run.retries >= run.retryLimit) await finishJob(db, job.id, { error });
+      // Dead-lettered: the upload stays for a retry (vigia jobs retry, POST /api/v1/jobs/failed/:id/retry).
+      if (run.retries >= run.retryLimit) await finishJob(db, job.id, { error }, { keepUpload: true });
       else await requeueJob(db, job.id, error);
       throw err;
     }
@@ -283,6 +284,70 @@ export async function workJobs(
     forecastCron(schedule.lifecycle.forecastLeadMinutes),
     schedule.timeZone,
   );
+}
+
+/** A dead-lettered job as shown to admins and analysts: the engine's job and its record's id. */
+export interface FailedJobView {
+  id: string;
+  queue: string;
+  /** The job record's numeric id (GET /api/v1/ingest/jobs/:id for uploads), when it has one. */
+  jobId: number | null;
+  retries: number;
+  error: string | null;
+  createdAt: Date;
+  failedAt: Date | null;
+}
+
+/** The engine's failure output as one line (pg-boss stores the thrown error's message). */
+function failureText(output: unknown): string | null {
+  if (output === null || output === undefined) return null;
+  const m = (output as { message?: unknown }).message;
+  return typeof m === 'string' ? m : JSON.stringify(output);
+}
+
+/** Dead-lettered jobs (retries spent), newest first. */
+export async function failedJobs(db: Db, engine: JobEngine, limit: number): Promise<FailedJobView[]> {
+  const failed = await engine.failed(limit);
+  const records = new Map(
+    (
+      await db.query<{ id: number; engineId: string }>(
+        'select id, engine_id as "engineId" from jobs where engine_id = any($1::text[])',
+        [failed.map((f) => f.id)],
+      )
+    ).map((r) => [r.engineId, r.id]),
+  );
+  return failed.map((f) => ({
+    id: f.id,
+    queue: f.queue,
+    jobId: records.get(f.id) ?? (typeof f.data?.jobId === 'number' ? f.data.jobId : null),
+    retries: f.retries,
+    error: failureText(f.error),
+    createdAt: f.createdAt,
+    failedAt: f.failedAt,
+  }));
+}
+
+/** Puts a dead-lettered job back in its queue (a fresh set of retries) and audits it. */
+export async function retryFailedJob(
+  db: Db,
+  engine: JobEngine,
+  id: string,
+  ctx: AuditContext,
+): Promise<FailedJobView> {
+  const [row] = await db.query<{ queue: string }>(
+    `select name as queue from pgboss.job where id::text = $1 and state = 'failed' and name = any($2::text[])`,
+    [id, JOB_QUEUES],
+  );
+  if (!row) throw new NotFoundError(`No hay un trabajo fallido ${id}`);
+  const view = (await failedJobs(db, engine, 1000)).find((f) => f.id === id) as FailedJobView;
+  await engine.retry(row.queue, id);
+  if (view.jobId !== null)
+    await db.query(
+      `update jobs set status = 'queued', finished_at = null where id = $1 and status = 'failed'`,
+      [view.jobId],
+    );
+  await audit(db, ctx, 'jobs.retry', `engine-job:${id}`, { queue: row.queue, jobId: view.jobId });
+  return view;
 }
 
 /** A job as shown to users. */

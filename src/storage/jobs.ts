@@ -59,19 +59,25 @@ export async function startJob(
   return { job, upload };
 }
 
-/** Records a job's outcome; a finished job's upload is dropped. */
+/**
+ * Records a job's outcome. The upload is dropped unless `keepUpload` (a dead-lettered job that may
+ * be retried).
+ */
 export async function finishJob(
   db: Queryable,
   id: number,
   outcome: { result: Record<string, unknown> } | { error: { code: string; message: string } },
+  { keepUpload = false }: { keepUpload?: boolean } = {},
 ): Promise<void> {
   await db.query(
-    `update jobs set status = $2, result = $3, error = $4, finished_at = now(), upload = null where id = $1`,
+    `update jobs set status = $2, result = $3, error = $4, finished_at = now(),
+       upload = case when $5 then upload end where id = $1`,
     [
       id,
       'result' in outcome ? 'done' : 'failed',
       'result' in outcome ? JSON.stringify(outcome.result) : null,
       'error' in outcome ? JSON.stringify(outcome.error) : null,
+      keepUpload,
     ],
   );
 }

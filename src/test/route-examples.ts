@@ -188,6 +188,16 @@ export async function example(
       return { path: `/api/v1/exports/backtests/${f.reportId}?format=parquet` };
     case 'GET /api/v1/ingest/jobs/:id':
       return { path: `/api/v1/ingest/jobs/${jobId}` };
+    case 'GET /api/v1/jobs/failed':
+      return { path: '/api/v1/jobs/failed?limit=5' };
+    case 'POST /api/v1/jobs/failed/:id/retry': {
+      // A dead-lettered engine job of its own per call (no record: a retried run does nothing).
+      const [dead] = await f.t.db.query<{ id: string }>(
+        `insert into pgboss.job (id, name, data, state, completed_on)
+         values (gen_random_uuid(), 'vigia-ingest', '{"jobId": 0}', 'failed', now()) returning id::text`,
+      );
+      return { path: `/api/v1/jobs/failed/${dead?.id}/retry` };
+    }
     case 'GET /api/v1/ingest/jobs/:id/rejects':
       return { path: `/api/v1/ingest/jobs/${jobId}/rejects` };
     case 'POST /api/v1/tokens':
