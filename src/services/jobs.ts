@@ -355,7 +355,7 @@ export type JobView = JobRow;
 
 export async function jobStatus(db: Db, id: number): Promise<JobView> {
   const j = await getJob(db, id);
-  if (!j || j.kind !== 'ingest') throw new NotFoundError(`No existe el trabajo ${id}`);
+  if (j?.kind !== 'ingest') throw new NotFoundError(`No existe el trabajo ${id}`);
   return j;
 }
 
