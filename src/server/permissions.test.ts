@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_SCOPES, ROLES, type Role, SMALL_COUNT_THRESHOLD } from '../core/access.ts';
 import { createToken } from '../services/accounts.ts';
-import { findPii } from '../text/redact.ts';
 import { type ApiFixture, call, loginAs, type Session, startApi, uploadForm } from '../test/api.ts';
 import { BACKENDS } from '../test/db.ts';
 import { example, expectedOk } from '../test/route-examples.ts';
+import { findPii } from '../text/redact.ts';
 import { PERMISSIONS, PUBLIC_ROUTES } from './permissions.ts';
 
 /** A top-level field each read route's answer has (the shape check of the walk). */
