@@ -42,6 +42,9 @@ export const COMMAND_MODULES: Readonly<Record<string, string>> = {
   audit: 'accounts',
 };
 
+/** Modules under commands/ that add subcommands to another module's command (not in the table). */
+export const COMMAND_PARTS: readonly string[] = ['model-lifecycle'];
+
 type Register = (program: Command) => void;
 
 /** The register functions a command module exports (by convention, every `register…` export). */
