@@ -1,7 +1,6 @@
 /**
  * The README claims only what exists: every file it points at is in the repository (a fresh clone
- * has nothing beside it), every `vigia` command it shows is registered, and features that are not
- * built are named only as not built yet.
+ * has nothing beside it) and every `vigia` command it shows is registered.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,13 +37,5 @@ describe('README', () => {
     const shown = new Set([...README.matchAll(/\bvigia ([a-z][a-z-]+)/g)].map((m) => m[1] as string));
     expect(shown.size).toBeGreaterThan(5);
     expect([...shown].filter((c) => !registered.has(c))).toEqual([]);
-  });
-
-  it('names patrol missions and briefings only as not built yet', () => {
-    const unbuilt = /misiones de patrullaje|informes para comités|patrol missions|briefings/i;
-    const sentences = README.replace(/\s+/g, ' ').split(/(?<=[.;])\s/);
-    const claims = sentences.filter((s) => unbuilt.test(s));
-    expect(claims.length).toBeGreaterThan(0);
-    for (const s of claims) expect(s).toMatch(/aún no están construidos|not built yet/i);
   });
 });
