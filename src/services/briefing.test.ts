@@ -38,6 +38,7 @@ describe('briefing helpers', () => {
     expect(previousPeriod('2025-03-10', '2025-03-16')).toEqual({ from: '2025-03-03', to: '2025-03-09' });
     expect(periodText('2025-03-01', '2025-03-31')).toBe('marzo de 2025');
     expect(periodText('2025-01-01', '2025-03-31')).toBe('enero a marzo de 2025');
+    expect(periodText('2025-09-01', '2025-09-30')).toBe('setiembre de 2025');
     expect(periodText('2025-03-10', '2025-03-16')).toBe('10/03/2025 al 16/03/2025');
   });
 

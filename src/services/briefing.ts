@@ -13,6 +13,7 @@ import type { AggregateView } from '../core/access.ts';
 import { countsRestricted } from '../core/access.ts';
 import { ForbiddenError, ValidationError } from '../core/errors.ts';
 import { cellCenter, type GridSpec } from '../core/grid.ts';
+import { monthName } from '../core/spanish.ts';
 import {
   CATEGORY_CODES,
   CRIME_CATEGORIES,
@@ -179,30 +180,14 @@ class Statistics {
   }
 }
 
-const MONTHS = [
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'septiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-];
-
 /** "1 al 31 de marzo de 2025", "enero a marzo de 2025", "15/02/2025 al 14/03/2025". */
 export function periodText(from: string, to: string): string {
   const [y1, m1, d1] = ymd(from, 'from');
   const [y2, m2, d2] = ymd(to, 'to');
   const whole = d1 === 1 && d2 === new Date(Date.UTC(y2, m2, 0)).getUTCDate();
-  const month = (m: number): string => MONTHS[m - 1] as string;
-  if (whole && y1 === y2 && m1 === m2) return `${month(m1)} de ${y1}`;
-  if (whole && y1 === y2) return `${month(m1)} a ${month(m2)} de ${y1}`;
-  if (whole) return `${month(m1)} de ${y1} a ${month(m2)} de ${y2}`;
+  if (whole && y1 === y2 && m1 === m2) return `${monthName(m1)} de ${y1}`;
+  if (whole && y1 === y2) return `${monthName(m1)} a ${monthName(m2)} de ${y1}`;
+  if (whole) return `${monthName(m1)} de ${y1} a ${monthName(m2)} de ${y2}`;
   const dmy = (y: number, m: number, d: number): string =>
     `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}`;
   return `${dmy(y1, m1, d1)} al ${dmy(y2, m2, d2)}`;

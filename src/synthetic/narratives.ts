@@ -13,6 +13,7 @@
  * measured (docs/text.md#redacción). Pure: every draw comes from the caller's random function.
  */
 import type { PiiKind, PiiSpan } from '../core/pii.ts';
+import { MONTH_ABBREVIATIONS, monthName } from '../core/spanish.ts';
 import { CRIME_CATEGORIES, type CrimeCategory } from '../core/taxonomy.ts';
 
 export interface SyntheticNarrative {
@@ -337,8 +338,8 @@ class Builder {
       `el ${dd}/${mm}/${d.year} `,
       `el día ${dd}-${mm}-${yy} `,
       `con fecha ${d.year}-${mm}-${dd}, `,
-      `el ${dd}${MONTHS[d.month - 1]}${d.year} `,
-      `el ${d.day} de ${MONTH_NAMES[d.month - 1]} `,
+      `el ${dd}${MONTH_ABBREVIATIONS[d.month - 1]}${d.year} `,
+      `el ${d.day} de ${monthName(d.month)} `,
       `el ${dd}.${mm}.${d.year} `,
     ]);
   }
@@ -384,22 +385,6 @@ class Builder {
 function title(s: string): string {
   return s.toLowerCase().replace(/(^|\s)\p{L}/gu, (c) => c.toUpperCase());
 }
-
-const MONTHS = ['ENE', 'FEB', 'MAR', 'ABR', 'MAY', 'JUN', 'JUL', 'AGO', 'SET', 'OCT', 'NOV', 'DIC'];
-const MONTH_NAMES = [
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'setiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-];
 
 type Template = (b: Builder) => void;
 const female = (b: Builder) => b.chance(0.5);

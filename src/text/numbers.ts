@@ -3,6 +3,7 @@
  * "31/03/2025", "1 de marzo de 2025"): how writers format a statistic and how the verifier reads
  * every number and date back out of a sentence. Pure: no I/O.
  */
+import { MONTH_NAME_PATTERN, monthNumber } from '../core/spanish.ts';
 
 /** A value as writers print it: thousands grouped by a space, decimal comma, at most one decimal. */
 export function formatNumber(value: number): string {
@@ -19,21 +20,6 @@ export function formatDay(day: string): string {
   const [y, m, d] = day.slice(0, 10).split('-');
   return `${d}/${m}/${y}`;
 }
-
-export const MONTHS = [
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'septiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-] as const;
 
 /** Number words a writer may use instead of digits ("tres robos"); "un/uno/una" are left out (articles). */
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
@@ -81,23 +67,20 @@ export interface NumberMention {
 
 const iso = (y: number, m: number, d: number): string =>
   new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
-const monthIndex = (name: string): number =>
-  MONTHS.indexOf(name.toLowerCase() as (typeof MONTHS)[number]) + 1;
-const MONTH_RE = MONTHS.join('|');
 
 /** Date patterns, most specific first: each match is removed before the numbers are read. */
 const DATE_PATTERNS: readonly [RegExp, (m: RegExpExecArray) => { from: string; to: string } | null][] = [
   [/\b(\d{4})-(\d{2})-(\d{2})\b/g, (m) => day(Number(m[1]), Number(m[2]), Number(m[3]))],
   [/\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/g, (m) => day(Number(m[3]), Number(m[2]), Number(m[1]))],
   [
-    new RegExp(`\\b(\\d{1,2}) de (${MONTH_RE})(?: (?:de|del) (\\d{4}))?`, 'gi'),
-    (m) => (m[3] ? day(Number(m[3]), monthIndex(m[2] as string), Number(m[1])) : null),
+    new RegExp(`\\b(\\d{1,2}) de (${MONTH_NAME_PATTERN})(?: (?:de|del) (\\d{4}))?`, 'gi'),
+    (m) => (m[3] ? day(Number(m[3]), monthNumber(m[2] as string), Number(m[1])) : null),
   ],
   [
-    new RegExp(`\\b(${MONTH_RE})(?: de| del)? (\\d{4})\\b`, 'gi'),
+    new RegExp(`\\b(${MONTH_NAME_PATTERN})(?: de| del)? (\\d{4})\\b`, 'gi'),
     (m) => {
       const y = Number(m[2]);
-      const mo = monthIndex(m[1] as string);
+      const mo = monthNumber(m[1] as string);
       return { from: iso(y, mo, 1), to: iso(y, mo + 1, 1) };
     },
   ],

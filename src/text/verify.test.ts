@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Grounding } from './grounding.ts';
-import { extractNumbers, formatNumber } from './numbers.ts';
+import { extractDates, extractNumbers, formatNumber } from './numbers.ts';
 import { buildPrompt, builtInSummary } from './summarize.ts';
 import { injectionFlag, splitSentences, verifyText } from './verify.ts';
 
@@ -42,6 +42,14 @@ describe('verifier', () => {
         'Hubo 1 234 casos, 12,5 % menos, tres detenidos, el 3 de marzo de 2025 a las 22:15.',
       ).map((n) => n.value),
     ).toEqual([1234, 12.5, 3]);
+  });
+
+  it('reads September in both spellings, "setiembre" (as Vigía writes it) and "septiembre"', () => {
+    const { dates } = extractDates('Del 1 de setiembre de 2025 a Septiembre 2024.');
+    expect(dates.map((d) => [d.from, d.to])).toEqual([
+      ['2025-09-01', '2025-09-02'],
+      ['2024-09-01', '2024-10-01'],
+    ]);
   });
 
   it('splits sentences, keeping abbreviations and trailing citations in their sentence', () => {
