@@ -23,7 +23,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { decodeTyped, encodeTyped } from '../core/base64.ts';
 import { ValidationError } from '../core/errors.ts';
 import { BinMapper, MAX_BINS, matrixRows } from './binning.ts';
-import { decodeTrees, encodeNodes } from './tree-artifact.ts';
+import { decodeTrees, encodeNodes, leafOf, treePathContributions } from './tree-artifact.ts';
 
 /** Regression (a number per row) or classification (class labels 0 … classes − 1). */
 export type ForestTask = 'regression' | 'classification';
@@ -601,16 +601,11 @@ export class ForestModel {
     const n = matrixRows(columns);
     if (columns.length !== this.nFeatures)
       throw new ValidationError('columns', `se esperaban ${this.nFeatures} variables, hay ${columns.length}`);
-    const { feature, threshold, missingLeft, left, right, value } = this.nodes;
+    const { value } = this.nodes;
     const out = new Float64Array(n * m);
     for (const root of this.treeStart)
       for (let i = 0; i < n; i++) {
-        let k = root;
-        for (let f = feature[k] as number; f >= 0; f = feature[k] as number) {
-          const x = (columns[f] as Float32Array)[i] as number;
-          const goLeft = Number.isNaN(x) ? missingLeft[k] === 1 : x <= (threshold[k] as number);
-          k = goLeft ? (left[k] as number) : (right[k] as number);
-        }
+        const k = leafOf(this.nodes, root, columns, i);
         for (let j = 0; j < m; j++)
           out[i * m + j] = (out[i * m + j] as number) + (value[k * m + j] as number);
       }
@@ -630,25 +625,10 @@ export class ForestModel {
     const n = matrixRows(columns);
     if (columns.length !== this.nFeatures)
       throw new ValidationError('columns', `se esperaban ${this.nFeatures} variables, hay ${columns.length}`);
-    const F = this.nFeatures;
     const trees = this.treeStart.length;
-    const { feature, threshold, missingLeft, left, right, value } = this.nodes;
-    let base = 0;
-    for (const root of this.treeStart) base += value[root] as number;
-    const out = new Float64Array(n * F);
-    for (const root of this.treeStart)
-      for (let i = 0; i < n; i++) {
-        let k = root;
-        for (let f = feature[k] as number; f >= 0; f = feature[k] as number) {
-          const x = (columns[f] as Float32Array)[i] as number;
-          const goLeft = Number.isNaN(x) ? missingLeft[k] === 1 : x <= (threshold[k] as number);
-          const child = goLeft ? (left[k] as number) : (right[k] as number);
-          out[i * F + f] = (out[i * F + f] as number) + (value[child] as number) - (value[k] as number);
-          k = child;
-        }
-      }
-    for (let j = 0; j < out.length; j++) out[j] = (out[j] as number) / trees;
-    return { base: base / trees, contributions: out };
+    const { base, contributions } = treePathContributions(this.nodes, this.treeStart, columns, n);
+    for (let j = 0; j < contributions.length; j++) contributions[j] = (contributions[j] as number) / trees;
+    return { base: base / trees, contributions };
   }
 
   /** Regression: the mean of the trees' leaf means for each row (≥ 0 with the Poisson criterion). */

@@ -28,7 +28,7 @@ import {
   shared,
   WasmArena,
 } from './histogram.ts';
-import { decodeTrees, encodeNodes } from './tree-artifact.ts';
+import { decodeTrees, encodeNodes, leafOf, treePathContributions } from './tree-artifact.ts';
 
 /** The loss being minimised. */
 export type GbtLoss = 'poisson' | 'logistic';
@@ -228,40 +228,17 @@ export class GbtModel {
   contributions(columns: readonly Float32Array[]): { base: number; contributions: Float64Array } | null {
     if (!this.nodeValues) return null;
     const n = this.checkColumns(columns);
-    const F = this.binMapper.nFeatures;
-    const { feature, threshold, missingLeft, left, right, value } = this.nodes;
-    let base = this.baseline;
-    for (const root of this.treeStart) base += value[root] as number;
-    const out = new Float64Array(n * F);
-    for (const root of this.treeStart)
-      for (let i = 0; i < n; i++) {
-        let k = root;
-        for (let f = feature[k] as number; f >= 0; f = feature[k] as number) {
-          const x = (columns[f] as Float32Array)[i] as number;
-          const goLeft = Number.isNaN(x) ? missingLeft[k] === 1 : x <= (threshold[k] as number);
-          const child = goLeft ? (left[k] as number) : (right[k] as number);
-          out[i * F + f] = (out[i * F + f] as number) + (value[child] as number) - (value[k] as number);
-          k = child;
-        }
-      }
-    return { base, contributions: out };
+    return treePathContributions(this.nodes, this.treeStart, columns, n, this.baseline);
   }
 
   /** Raw scores (log rate or logit) of rows given as Float32 columns (NaN = missing). */
   predictRaw(columns: readonly Float32Array[]): Float64Array {
     const n = this.checkColumns(columns);
-    const { feature, threshold, missingLeft, left, right, value } = this.nodes;
+    const { value } = this.nodes;
     const out = new Float64Array(n).fill(this.baseline);
     for (const root of this.treeStart)
-      for (let i = 0; i < n; i++) {
-        let k = root;
-        for (let f = feature[k] as number; f >= 0; f = feature[k] as number) {
-          const x = (columns[f] as Float32Array)[i] as number;
-          const goLeft = Number.isNaN(x) ? missingLeft[k] === 1 : x <= (threshold[k] as number);
-          k = goLeft ? (left[k] as number) : (right[k] as number);
-        }
-        out[i] = (out[i] as number) + (value[k] as number);
-      }
+      for (let i = 0; i < n; i++)
+        out[i] = (out[i] as number) + (value[leafOf(this.nodes, root, columns, i)] as number);
     return out;
   }
 

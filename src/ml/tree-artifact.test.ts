@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeTyped } from '../core/base64.ts';
-import { decodeTrees, encodeNodes } from './tree-artifact.ts';
+import { decodeTrees, encodeNodes, leafOf, treePathContributions } from './tree-artifact.ts';
 
 // One tree: node 0 splits on feature 1 into leaves 1 and 2 (two values per node).
 const nodes = {
@@ -40,5 +40,23 @@ describe('tree ensemble artifacts', () => {
     expect(
       decodeTrees(enc, encodeTyped(new Int32Array(0)), types, { ...opts, minTrees: 0 }).treeStart.length,
     ).toBe(0);
+  });
+
+  it('walks raw values to a leaf (NaN goes the missing side) and credits each step of the path to its feature', () => {
+    // Two trees. Tree 0: node 0 splits feature 0 at 1 (NaN left) into leaf 1 and node 2, which
+    // splits feature 1 at 5 (NaN right) into leaves 3 and 4. Tree 1 (root 5) is a single leaf.
+    const walk = {
+      feature: Int32Array.from([0, -1, 1, -1, -1, -1]),
+      threshold: Float64Array.from([1, 0, 5, 0, 0, 0]),
+      missingLeft: Uint8Array.from([1, 0, 0, 0, 0, 0]),
+      left: Int32Array.from([1, -1, 3, -1, -1, -1]),
+      right: Int32Array.from([2, -1, 4, -1, -1, -1]),
+      value: Float64Array.from([10, 4, 12, 11, 15, 2]),
+    };
+    const columns = [Float32Array.from([0.5, 3, 3, Number.NaN]), Float32Array.from([9, 4, Number.NaN, 0])];
+    expect([0, 1, 2, 3].map((i) => leafOf(walk, 0, columns, i))).toEqual([1, 3, 4, 1]);
+    const { base, contributions } = treePathContributions(walk, Int32Array.from([0, 5]), columns, 4, 100);
+    expect(base).toBe(112);
+    expect(Array.from(contributions)).toEqual([-6, 0, 2, -1, 2, 3, -6, 0]);
   });
 });

@@ -2,7 +2,8 @@
  * The node arrays of a trained tree ensemble (the forest's and the boosted trees') as artifact
  * fields, and the structural checks a stored ensemble passes before it predicts: every node array
  * has its length, every root exists, every split names a known feature and points forward to nodes
- * that exist (so prediction ends).
+ * that exist (so prediction ends) — and the walks every such ensemble makes on raw Float32 columns:
+ * a row's leaf, and tree-path attribution.
  */
 import { decodeTyped, encodeTyped } from '../core/base64.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -54,4 +55,61 @@ export function decodeTrees<N extends { feature: Int32Array; left: Int32Array; r
       throw new ValidationError('artifact.nodes', `nodo ${k} inválido`);
   }
   return { nodes, treeStart };
+}
+
+/** The node arrays a walk on raw values reads (both ensembles store them). */
+export interface SplitNodes {
+  /** Split feature, or −1 at a leaf. */
+  readonly feature: Int32Array;
+  /** x ≤ threshold goes left (NaN: `missingLeft`). */
+  readonly threshold: Float64Array;
+  readonly missingLeft: Uint8Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+}
+
+/** The child of split node `k` that raw value `x` goes to (NaN: the side `missingLeft` names). */
+function childOf(nodes: SplitNodes, k: number, x: number): number {
+  const goLeft = Number.isNaN(x) ? nodes.missingLeft[k] === 1 : x <= (nodes.threshold[k] as number);
+  return goLeft ? (nodes.left[k] as number) : (nodes.right[k] as number);
+}
+
+/** The leaf that row `i` of `columns` reaches from `root`. */
+export function leafOf(nodes: SplitNodes, root: number, columns: readonly Float32Array[], i: number): number {
+  const { feature } = nodes;
+  let k = root;
+  for (let f = feature[k] as number; f >= 0; f = feature[k] as number)
+    k = childOf(nodes, k, (columns[f] as Float32Array)[i] as number);
+  return k;
+}
+
+/**
+ * Tree-path (Saabas) attribution over every tree of an ensemble, summed (not averaged): along each
+ * row's path, the change from a split node's `value` to its child's is credited to the split's
+ * feature. `base` is `start` plus every root's value; `base` plus a row's contributions is the sum
+ * of its leaves' values (plus `start`), exactly up to rounding. `contributions[i · F + f]`: row i of
+ * n, feature f of F (`F = columns.length`).
+ */
+export function treePathContributions(
+  nodes: SplitNodes & { readonly value: Float64Array },
+  treeStart: Int32Array,
+  columns: readonly Float32Array[],
+  n: number,
+  start = 0,
+): { base: number; contributions: Float64Array } {
+  const { feature, value } = nodes;
+  const F = columns.length;
+  let base = start;
+  for (const root of treeStart) base += value[root] as number;
+  const out = new Float64Array(n * F);
+  for (const root of treeStart)
+    for (let i = 0; i < n; i++) {
+      let k = root;
+      for (let f = feature[k] as number; f >= 0; f = feature[k] as number) {
+        const child = childOf(nodes, k, (columns[f] as Float32Array)[i] as number);
+        out[i * F + f] = (out[i * F + f] as number) + (value[child] as number) - (value[k] as number);
+        k = child;
+      }
+    }
+  return { base, contributions: out };
 }
