@@ -9,55 +9,44 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIFECYCLE_EDITORS } from '../../web/src/lifecycle.ts';
 import { ingestFile } from '../services/ingest.ts';
 import { promoteChallenger } from '../services/model-lifecycle.ts';
 import { train } from '../services/training.ts';
-import { type ApiFixture, startApi, UPLOAD_FIXTURE } from '../test/api.ts';
-import { bareNumbers, dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import { UPLOAD_FIXTURE } from '../test/api.ts';
+import { bareNumbers, dashboardFixture, openDashboard, SHOTS } from '../test/browser.ts';
 import { PERMISSIONS } from './permissions.ts';
 
 /** Lima midnight of 2024-06-10: SIDPOL's way of writing "no time" (a date-only record). */
 const MIDNIGHT = Date.parse('2024-06-10T00:00:00-05:00');
 
 describe('analysts: incident table in Chromium', () => {
-  let f: ApiFixture;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
-    // The SIDPOL fixture moved to June 2024 (the demo data is 2025): rows 101–103 exact, 104 forced
-    // to the station, 105 without coordinates, 106 at local midnight (date only).
-    const [head, ...lines] = readFileSync(UPLOAD_FIXTURE, 'utf8').trim().split('\n');
-    const moved = lines.slice(0, 6).map((line, i) => {
-      const ms = i === 5 ? MIDNIGHT : Date.parse('2024-06-02T15:30:00-05:00') + i * 86_400_000;
-      return line.replace(/^\d+/, String(ms)).replace(/,\d{13}$/, `,${ms + 3_600_000}`);
-    });
-    const file = join(mkdtempSync(join(tmpdir(), 'vigia-analyst-')), 'junio.csv');
-    writeFileSync(file, `${head}\n${moved.join('\n')}\n`);
-    const report = await ingestFile(f.t.db, { file, adapter: 'sidpol-geo', area: 'callao' });
-    expect(report.accepted).toBe(6);
-    browser = await dashboardBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
+  const f = dashboardFixture({
+    http: { loginAttemptsPer15Minutes: 1000 },
+    setUp: async (api) => {
+      // The SIDPOL fixture moved to June 2024 (the demo data is 2025): rows 101–103 exact, 104 forced
+      // to the station, 105 without coordinates, 106 at local midnight (date only).
+      const [head, ...lines] = readFileSync(UPLOAD_FIXTURE, 'utf8').trim().split('\n');
+      const moved = lines.slice(0, 6).map((line, i) => {
+        const ms = i === 5 ? MIDNIGHT : Date.parse('2024-06-02T15:30:00-05:00') + i * 86_400_000;
+        return line.replace(/^\d+/, String(ms)).replace(/,\d{13}$/, `,${ms + 3_600_000}`);
+      });
+      const file = join(mkdtempSync(join(tmpdir(), 'vigia-analyst-')), 'junio.csv');
+      writeFileSync(file, `${head}\n${moved.join('\n')}\n`);
+      const report = await ingestFile(api.t.db, { file, adapter: 'sidpol-geo', area: 'callao' });
+      expect(report.accepted).toBe(6);
+    },
+    timeout: 180_000,
   });
 
   it('shows the total, each row’s location and time quality, and exports the filtered rows as CSV', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      locale: 'es-PE',
-      timezoneId: 'America/Lima',
-      acceptDownloads: true,
-    });
-    const page = await context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(f.base);
-    await logIn(page, f.users.analyst.username);
+    const page = await openDashboard(f, f.users.analyst.username, {
+      viewport: { width: 1280, height: 800 },
+      errors,
+      context: { acceptDownloads: true },
+    });
     await page.getByTestId('nav-incidents').click();
     await page.getByTestId('from').fill('01/06/2024');
     await page.getByTestId('to').fill('30/06/2024');
@@ -109,7 +98,7 @@ describe('analysts: incident table in Chromium', () => {
     // The export read the rows through the audited listing.
     expect(await reads()).toBeGreaterThan(before);
     expect(errors).toEqual([]);
-    await context.close();
+    await page.context().close();
   }, 120_000);
 
   it('Modelos en producción: promotes a better challenger by backtest, shows its evidence, rolls back', async () => {
@@ -131,16 +120,8 @@ describe('analysts: incident table in Chromium', () => {
     await promoteChallenger(f.t.db, { challenger: champ.id, audit: who });
     const better = (await train(f.t.db, { ...base, model: 'naive-counts' })).model;
 
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'es-PE',
-      timezoneId: 'America/Lima',
-    });
-    const page = await context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(f.base);
-    await logIn(page, f.users.analyst.username);
+    const page = await openDashboard(f, f.users.analyst.username, { errors });
     await page.getByTestId('nav-backtests').click();
     const entry = page.locator('[data-testid="lifecycle-entry"][data-group="property"][data-horizon="day"]');
     await entry.waitFor();
@@ -188,6 +169,6 @@ describe('analysts: incident table in Chromium', () => {
       .toBe(String(champ.id));
     expect(await entry.getByTestId('lifecycle-history').textContent()).toContain('vuelta atrás');
     expect(errors).toEqual([]);
-    await context.close();
+    await page.context().close();
   }, 180_000);
 });

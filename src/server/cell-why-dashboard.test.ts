@@ -3,44 +3,27 @@
  * (sepp-grid) forecast current, the top priority cell's panel shows the background level and the
  * triggered part, every figure labelled, in Spanish and in English (Chromium, real server).
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forecast } from '../services/forecast.ts';
-import { type ApiFixture, startApi } from '../test/api.ts';
-import { bareNumbers, dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import { bareNumbers, dashboardFixture, openDashboard, SHOTS } from '../test/browser.ts';
 
 describe('dashboard: the cell panel explains the model’s value', () => {
-  let f: ApiFixture;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    f = await startApi('embedded');
+  const f = dashboardFixture({
     // An ETAS forecast of the fixture's day, stored after the fixture's: the current one.
-    await forecast(f.t.db, {
-      area: 'callao',
-      day: '2025-03-30',
-      horizon: 'turno',
-      groups: ['property'],
-      model: 'sepp-grid',
-    });
-    browser = await dashboardBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
+    setUp: async (api) => {
+      await forecast(api.t.db, {
+        area: 'callao',
+        day: '2025-03-30',
+        horizon: 'turno',
+        groups: ['property'],
+        model: 'sepp-grid',
+      });
+    },
   });
 
   it('shows background and triggered parts of the top cell, labelled, in both languages', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'es-PE',
-      timezoneId: 'America/Lima',
-    });
-    const page = await context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(f.base);
-    await logIn(page, f.users.analyst.username);
+    const page = await openDashboard(f, f.users.analyst.username, { errors });
     await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
     await page.locator('[data-testid="hotspots"] li button').first().click();
     const box = (await page.getByTestId('map').boundingBox()) as {
@@ -65,6 +48,6 @@ describe('dashboard: the cell panel explains the model’s value', () => {
     await expect.poll(() => parts.textContent()).toContain('background level');
     expect(await bareNumbers(page)).toEqual([]);
     expect(errors).toEqual([]);
-    await context.close();
+    await page.context().close();
   }, 120_000);
 });

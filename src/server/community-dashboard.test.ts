@@ -8,48 +8,37 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_ADVICE } from '../prevention/advice.ts';
 import { getStudyArea } from '../services/areas.ts';
 import { writeDemoCsv } from '../services/demo.ts';
 import { ingestFile } from '../services/ingest.ts';
-import { type ApiFixture, call, startApi } from '../test/api.ts';
-import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import { call } from '../test/api.ts';
+import { dashboardFixture, openDashboard, SHOTS } from '../test/browser.ts';
 
 const CALLAO = '070101';
 
 type Row = { month: string; category: string; count: number | null; suppressed: boolean };
 
 describe('community leaders: Mi distrito in Chromium', () => {
-  let f: ApiFixture;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
+  const f = dashboardFixture({
+    http: { loginAttemptsPer15Minutes: 1000 },
     // Four more months before the seeded ones (2025): two windows of 3 whole months to compare.
-    const file = join(mkdtempSync(join(tmpdir(), 'vigia-community-')), 'otono.csv');
-    const area = await getStudyArea(f.t.db, 'callao');
-    await writeDemoCsv(area, { years: 0.34, start: '2024-09-01', annualVolume: 12_000, seed: 12 }, file);
-    await ingestFile(f.t.db, { file, adapter: 'sidpol-geo', area: 'callao' });
-    browser = await dashboardBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
+    setUp: async (api) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'vigia-community-')), 'otono.csv');
+      const area = await getStudyArea(api.t.db, 'callao');
+      await writeDemoCsv(area, { years: 0.34, start: '2024-09-01', annualVolume: 12_000, seed: 12 }, file);
+      await ingestFile(api.t.db, { file, adapter: 'sidpol-geo', area: 'callao' });
+    },
+    timeout: 180_000,
   });
 
   it('remembers the district, states trends from published cells only, and gives advice per crime type', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      locale: 'es-PE',
-      timezoneId: 'America/Lima',
-    });
-    const page = await context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(f.base);
-    await logIn(page, f.users.community.username);
+    const page = await openDashboard(f, f.users.community.username, {
+      viewport: { width: 390, height: 844 },
+      errors,
+    });
     await page.getByTestId('community-district').waitFor();
     // Not chosen yet: the prompt; no bulletin approved yet, said plainly.
     expect(await page.getByText('Elija su distrito para ver').count()).toBe(1);
@@ -135,6 +124,6 @@ describe('community leaders: Mi distrito in Chromium', () => {
     expect(await page.getByTestId('community-district').inputValue()).toBe(CALLAO);
     expect(await page.getByRole('heading', { name: 'Callao', exact: true }).count()).toBe(1);
     expect(errors).toEqual([]);
-    await context.close();
+    await page.context().close();
   }, 120_000);
 });

@@ -1,32 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApi } from '../test/api.ts';
-import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { dashboardFixture, openDashboard, SHOTS } from '../test/browser.ts';
 
 describe('dashboard cell panel: most likely crime types', () => {
-  let f: ApiFixture;
-  let browser: Browser;
+  const f = dashboardFixture();
   const errors: string[] = [];
 
-  beforeAll(async () => {
-    f = await startApi('embedded');
-    browser = await dashboardBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
-  });
-
   async function loginAs(username: string): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      locale: 'es-PE',
-      timezoneId: 'America/Lima',
-    });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(f.base);
-    await logIn(page, username);
+    const page = await openDashboard(f, username, { viewport: { width: 1280, height: 800 }, errors });
     await page.getByTestId('whoami').waitFor();
     await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
     return page;

@@ -9,11 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as shapefile from 'shapefile';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, call, startApi } from '../test/api.ts';
-import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { call } from '../test/api.ts';
+import { dashboardFixture, openDashboard, SHOTS } from '../test/browser.ts';
 
 type Emerging = {
   months: number;
@@ -25,17 +25,7 @@ type Emerging = {
 const es = (n: number): string => n.toLocaleString('es-PE');
 
 describe('the planners’ emerging hot spot view in Chromium', () => {
-  let f: ApiFixture;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
-    browser = await dashboardBrowser();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
-  });
+  const f = dashboardFixture({ http: { loginAttemptsPer15Minutes: 1000 }, timeout: 180_000 });
 
   const answer = async (months: number): Promise<Emerging> => {
     const r = await call(f, 'GET', `/api/v1/hotspots/emerging?group=property&months=${months}`, {
@@ -84,17 +74,11 @@ describe('the planners’ emerging hot spot view in Chromium', () => {
     // Data only in the last months of the seeded quarter: hot classes exist.
     expect(a24.classes.filter((c) => c.code.endsWith('_hot')).some((c) => c.cells > 0)).toBe(true);
 
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'es-PE',
-      timezoneId: 'America/Lima',
-      acceptDownloads: true,
-    });
-    const page = await context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(f.base);
-    await logIn(page, f.users.planner.username);
+    const page = await openDashboard(f, f.users.planner.username, {
+      errors,
+      context: { acceptDownloads: true },
+    });
     const nav = page.getByTestId('nav-emerging');
     expect(await nav.textContent()).toBe('Zonas emergentes');
     await nav.click();
@@ -171,6 +155,6 @@ describe('the planners’ emerging hot spot view in Chromium', () => {
       '/api/v1/hotspots/emerging?group=property&months=12&format=geojson',
     );
     expect(errors).toEqual([]);
-    await context.close();
+    await page.context().close();
   }, 240_000);
 });

@@ -1,9 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROLES } from '../core/access.ts';
 import { modelName } from '../core/models.ts';
-import { type ApiFixture, call, startApi } from '../test/api.ts';
-import { bareNumbers, dashboardBrowser, logIn, SHOTS, settled, trackRequests } from '../test/browser.ts';
+import { call } from '../test/api.ts';
+import {
+  bareNumbers,
+  dashboardFixture,
+  logIn,
+  openDashboard,
+  SHOTS,
+  settled,
+  trackRequests,
+} from '../test/browser.ts';
 
 /**
  * Views whose figures are the same for every role that has them (the forecast and hot-spot answers
@@ -14,35 +21,20 @@ import { bareNumbers, dashboardBrowser, logIn, SHOTS, settled, trackRequests } f
 const SAME_FOR_EVERY_ROLE = new Set(['map', 'persistence', 'emerging', 'account']);
 
 describe('dashboard: every number on every page says what it is; the glossary', () => {
-  let f: ApiFixture;
-  let browser: Browser;
   const errors: string[] = [];
-
-  beforeAll(async () => {
-    f = await startApi('embedded');
+  const f = dashboardFixture({
     // The evening plan of the seeded forecast's day: the officer's Mi turno shows its areas.
-    const plan = await call(f, 'POST', '/api/v1/patrol-plans', {
-      token: f.users.analyst.token,
-      body: { turno: 'noche', day: '2025-03-30', units: 30 },
-    });
-    expect(plan.status, plan.text).toBe(201);
-    browser = await dashboardBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
+    setUp: async (api) => {
+      const plan = await call(api, 'POST', '/api/v1/patrol-plans', {
+        token: api.users.analyst.token,
+        body: { turno: 'noche', day: '2025-03-30', units: 30 },
+      });
+      expect(plan.status, plan.text).toBe(201);
+    },
   });
 
   it('labels every figure of the map page, cell panel open, and says why the cell is high', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'es-PE',
-      timezoneId: 'America/Lima',
-    });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(f.base);
-    await logIn(page, f.users.analyst.username);
+    const page = await openDashboard(f, f.users.analyst.username, { errors });
     await page.getByTestId('whoami').waitFor();
     await page.waitForSelector('[data-testid="map"]:not([data-forecast-id=""])');
     await page.locator('[data-testid="hotspots"] li').first().waitFor();
@@ -86,14 +78,14 @@ describe('dashboard: every number on every page says what it is; the glossary', 
     await expect.poll(() => page.getByTestId('cell-why').textContent()).toContain('Usual level');
     expect(await bareNumbers(page)).toEqual([]);
     expect(errors).toEqual([]);
-    await context.close();
+    await page.context().close();
   }, 180_000);
 
   it('labels every figure of every view of every role', async () => {
     const bare: Record<string, string[]> = {};
     const visited: string[] = [];
     for (const role of ROLES) {
-      const context = await browser.newContext({
+      const context = await f.browser.newContext({
         viewport: { width: 1280, height: 900 },
         locale: 'es-PE',
         timezoneId: 'America/Lima',
@@ -131,7 +123,7 @@ describe('dashboard: every number on every page says what it is; the glossary', 
   }, 300_000);
 
   it('opens the glossary from the header and closes it from the keyboard, in both languages', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-PE' });
+    const context = await f.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-PE' });
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(f.base);

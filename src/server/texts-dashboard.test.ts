@@ -7,28 +7,19 @@
  * and never the briefing draft. Screenshots go to artifacts/screenshots/.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { TEXT_EDITORS, TEXT_GENERATORS, TEXT_REVIEWERS } from '../../web/src/texts.ts';
 import type { Role } from '../core/access.ts';
-import { type ApiFixture, call, startApi } from '../test/api.ts';
-import { bareNumbers, dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import { call } from '../test/api.ts';
+import { bareNumbers, dashboardFixture, openDashboard, SHOTS } from '../test/browser.ts';
 import { PERMISSIONS } from './permissions.ts';
 
 const CALLAO = '070101';
 const rolesOf = (key: string): string[] => Object.keys(PERMISSIONS[key]?.roles ?? {}).sort();
 
 describe('Resúmenes and community bulletins in Chromium', () => {
-  let f: ApiFixture;
-  let browser: Browser;
-  beforeAll(async () => {
-    f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
-    browser = await dashboardBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
-  });
+  const f = dashboardFixture({ http: { loginAttemptsPer15Minutes: 1000 } });
 
   it('offers generating, editing and reviewing to the roles the permission table does', () => {
     const sorted = (r: readonly Role[]) => [...r].sort();
@@ -38,15 +29,7 @@ describe('Resúmenes and community bulletins in Chromium', () => {
   });
 
   const open = async (role: Role): Promise<Page> => {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'es-PE',
-      timezoneId: 'America/Lima',
-      acceptDownloads: true,
-    });
-    const page = await context.newPage();
-    await page.goto(f.base);
-    await logIn(page, f.users[role].username);
+    const page = await openDashboard(f, f.users[role].username, { context: { acceptDownloads: true } });
     await page.getByTestId('whoami').waitFor();
     return page;
   };

@@ -1,9 +1,10 @@
 /** Debian's Chromium driven by playwright-core, with the flags that work on this kind of machine. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { TEST_PASSWORD } from './api.ts';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { HttpSettings } from '../config/env.ts';
+import { type ApiFixture, startApi, TEST_PASSWORD } from './api.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -43,6 +44,61 @@ export async function logIn(page: Page, username: string, password = TEST_PASSWO
   await page.getByLabel('Usuario').fill(username);
   await page.getByLabel('Contraseña').fill(password);
   await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+}
+
+/** The real server (embedded store, seeded) and Chromium of a dashboard test file. */
+export interface DashboardFixture extends ApiFixture {
+  browser: Browser;
+}
+
+/**
+ * Registers the set-up every dashboard test file shares: in `beforeAll`, the real server on the
+ * embedded store with the seeded data (`http`: its settings), then the file's own data (`setUp`),
+ * then Chromium ({@link dashboardBrowser}); in `afterAll`, both closed. The returned object is
+ * filled in `beforeAll`: use it inside tests and hooks only.
+ */
+export function dashboardFixture(
+  o: { http?: Partial<HttpSettings>; setUp?: (f: ApiFixture) => Promise<void>; timeout?: number } = {},
+): DashboardFixture {
+  const d = {} as DashboardFixture;
+  beforeAll(async () => {
+    Object.assign(d, await startApi('embedded', o.http));
+    await o.setUp?.(d);
+    d.browser = await dashboardBrowser();
+  }, o.timeout ?? 120_000);
+  afterAll(async () => {
+    await d.browser?.close();
+    await d.close?.();
+  });
+  return d;
+}
+
+/**
+ * A page in a fresh context (es-PE, America/Lima, 1280 × 900 unless `viewport`; `context` adds
+ * options) with the dashboard open and `username` logged in; uncaught page errors are pushed to
+ * `errors` when given.
+ */
+export async function openDashboard(
+  f: DashboardFixture,
+  username: string,
+  o: {
+    viewport?: { width: number; height: number };
+    errors?: string[];
+    context?: BrowserContextOptions;
+  } = {},
+): Promise<Page> {
+  const context = await f.browser.newContext({
+    viewport: o.viewport ?? { width: 1280, height: 900 },
+    locale: 'es-PE',
+    timezoneId: 'America/Lima',
+    ...o.context,
+  });
+  const page = await context.newPage();
+  const { errors } = o;
+  if (errors) page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(f.base);
+  await logIn(page, username);
+  return page;
 }
 
 /**
