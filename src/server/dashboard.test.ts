@@ -6,30 +6,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../core/access.ts';
-import { type ApiFixture, startApi, TEST_PASSWORD } from '../test/api.ts';
-import { dashboardBrowser, logIn, SHOTS } from '../test/browser.ts';
+import { TEST_PASSWORD } from '../test/api.ts';
+import { dashboardFixture, logIn, SHOTS } from '../test/browser.ts';
 import { viewsFor } from './views.ts';
 
 describe('dashboard in Chromium', () => {
-  let f: ApiFixture;
-  let browser: Browser;
+  // Many logins from one address in a few seconds: the brute-force limit is tested elsewhere.
+  const f = dashboardFixture({ http: { loginAttemptsPer15Minutes: 1000 } });
   const consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    // Many logins from one address in a few seconds: the brute-force limit is tested elsewhere.
-    f = await startApi('embedded', { loginAttemptsPer15Minutes: 1000 });
-    browser = await dashboardBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await f?.close();
-  });
-
   async function loginAs(role: Role, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'es-PE', timezoneId: 'America/Lima' });
+    const context = await f.browser.newContext({ viewport, locale: 'es-PE', timezoneId: 'America/Lima' });
     const page = await context.newPage();
     page.on('console', (m) => {
       // The officer's first view asks for the turno's patrol plan; none is stored here: a 404 it explains.
@@ -212,7 +202,7 @@ describe('dashboard in Chromium', () => {
   }, 60_000);
 
   it('logs in and reads a hotspot with the keyboard alone', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await f.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.on('pageerror', (e) => consoleErrors.push(`keyboard: ${e.message}`));
     await page.goto(f.base);
