@@ -19,15 +19,17 @@ import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { createToken, createUser } from './accounts.ts';
 import { INGEST_QUEUE } from './jobs.ts';
 
+// The lease must outlast starting the second worker on a loaded machine (a few seconds): a lease
+// that expired before the kill would spend the one retry while worker A still runs.
 const ENGINE = {
-  leaseSeconds: 3,
+  leaseSeconds: 10,
   retryLimit: 1,
   retryDelaySeconds: 1,
   pollSeconds: 0.5,
   maintenanceSeconds: 1,
 };
 const WORKER_ENV = {
-  VIGIA_JOB_LEASE_SECONDS: '3',
+  VIGIA_JOB_LEASE_SECONDS: '10',
   VIGIA_JOB_RETRY_LIMIT: '1',
   VIGIA_JOB_RETRY_DELAY_SECONDS: '1',
   VIGIA_JOB_POLL_SECONDS: '0.5',
@@ -35,7 +37,7 @@ const WORKER_ENV = {
 };
 const SETUP = { actor: 'test-setup', role: null, ip: null, requestId: null };
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 40_000): Promise<T> {
+async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -93,8 +95,8 @@ describe.each(BACKENDS)('jobs from the API run by vigia worker processes (%s)', 
     )[0];
   const engineJob = async (engineId: string) =>
     (
-      await t.db.query<{ state: string; retries: number }>(
-        'select state, retry_count as retries from pgboss.job where id = $1',
+      await t.db.query<{ state: string; retries: number; startedOn: Date | null }>(
+        'select state, retry_count as retries, started_on as "startedOn" from pgboss.job where id = $1',
         [engineId],
       )
     )[0];
@@ -130,14 +132,14 @@ describe.each(BACKENDS)('jobs from the API run by vigia worker processes (%s)', 
       const e = await engineJob(done.engineId);
       return e?.state === 'active' ? undefined : e;
     }, 'the engine job to complete');
-    expect(engine).toEqual({ state: 'completed', retries: 1 });
+    expect(engine).toMatchObject({ state: 'completed', retries: 1 });
     const job = await call({ base }, 'GET', `/api/v1/ingest/jobs/${id}`, { token });
     expect((job.body as { job: { result: { status: string; accepted: number } } }).job.result).toMatchObject({
       status: 'loaded',
     });
     const [batches] = await t.db.query<{ n: number }>('select count(*)::int as n from ingest_batches');
     expect(batches?.n).toBe(1);
-  }, 90_000);
+  }, 150_000);
 
   it('a job that always crashes is recorded failed and dead-lettered after the retry limit', async () => {
     // A record whose upload is missing: every run throws an internal error.
@@ -169,16 +171,18 @@ describe.each(BACKENDS)('jobs from the API run by vigia worker processes (%s)', 
     expect(JSON.parse(cli.stdout)).toContainEqual(
       expect.objectContaining({ id: engineId, jobId: record.id }),
     );
+    const before = (await engineJob(engineId))?.startedOn?.getTime();
     const retried = await runCli(['jobs', 'retry', engineId], { DATABASE_URL: t.url });
     expect(retried).toMatchObject({
       code: 0,
       stdout: `Trabajo ${engineId} (${INGEST_QUEUE}) encolado de nuevo.\n`,
     });
-    // Back in its queue: the workers run it again (and it fails again, all its new retries spent).
+    // Back in its queue: a worker runs it again (a new start; it fails again, its new retries spent —
+    // on a busy machine that can happen between two looks, so the start time is what is checked).
     await until(async () => {
       const e = await engineJob(engineId);
-      return e && e.state !== 'failed' ? e : undefined;
-    }, 'the retried job to leave the dead letters');
+      return e && (e.state !== 'failed' || e.startedOn?.getTime() !== before) ? e : undefined;
+    }, 'the retried job to run again');
     const unknown = await call(
       { base },
       'POST',
@@ -188,5 +192,5 @@ describe.each(BACKENDS)('jobs from the API run by vigia worker processes (%s)', 
       },
     );
     expect(unknown.status).toBe(404);
-  }, 60_000);
+  }, 120_000);
 });
