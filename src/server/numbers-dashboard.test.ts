@@ -13,12 +13,12 @@ import {
 } from '../test/browser.ts';
 
 /**
- * Views whose figures are the same for every role that has them (the forecast and hot-spot answers
- * do not depend on the caller; the map's cell panel, which does, is checked as an analyst above):
+ * Views whose figures are the same for every role that has them (the forecast, hot-spot, upload and
+ * evaluation answers do not depend on the caller; the map's cell panel, which does, is checked as an analyst above):
  * walked once, for the first role that has them. The rest are walked for every role (their answers
  * or parts depend on the role: aggregate views, suppression, report and export panels, plans).
  */
-const SAME_FOR_EVERY_ROLE = new Set(['map', 'persistence', 'emerging', 'account']);
+const SAME_FOR_EVERY_ROLE = new Set(['map', 'persistence', 'emerging', 'account', 'ingest', 'backtests']);
 
 describe('dashboard: every number on every page says what it is; the glossary', () => {
   const errors: string[] = [];

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
+import { CLI_BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { JOB_SETTINGS, PROBE_QUEUES } from '../test/job-worker.ts';
 import { DEAD_LETTER_QUEUE, JobEngine } from './job-engine.ts';
 
@@ -35,7 +35,9 @@ interface Run {
   finished: Date | null;
 }
 
-describe.each(BACKENDS)('job engine across processes (%s)', (backend) => {
+// Worker processes on the PostgreSQL server only (suite time): the product's jobs are checked across
+// processes on both stores in jobs-workers.test.ts.
+describe.each(CLI_BACKENDS)('job engine across processes (%s)', (backend) => {
   let t: TestDb;
   let engine: JobEngine;
   const workers: ChildProcess[] = [];
