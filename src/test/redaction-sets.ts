@@ -8,6 +8,7 @@
 import type { PiiKind, PiiSpan } from '../core/pii.ts';
 import { mulberry32 } from '../core/random.ts';
 import { CRIME_CATEGORIES, type CrimeCategory } from '../core/taxonomy.ts';
+import { SYNTHETIC_KINDS } from '../synthetic/generator.ts';
 import { syntheticNarrative } from '../synthetic/narratives.ts';
 import { findPii, PII_KINDS } from '../text/redact.ts';
 
@@ -17,19 +18,7 @@ export interface LabelledText {
   spans: PiiSpan[];
 }
 
-const KINDS: readonly CrimeCategory[] = [
-  'hurto',
-  'robo',
-  'extorsion',
-  'estafa',
-  'homicidio',
-  'lesiones',
-  'violencia_familiar',
-  'sexual',
-  'drogas',
-  'armas',
-  'otros',
-];
+const KINDS: readonly CrimeCategory[] = SYNTHETIC_KINDS;
 const DISTRICTS = ['CALLAO', 'BELLAVISTA', 'VENTANILLA', 'LA PERLA', 'CARMEN DE LA LEGUA REYNOSO', 'MI PERU'];
 
 /** `n` synthetic narratives (crime kinds in turn), seeded. */
