@@ -9,7 +9,16 @@ import { GEO_HEADER, geoRow, limaMs, tempFile, toCsv } from '../test/fixtures.ts
 import { addStudyArea } from './areas.ts';
 import { ingestFile } from './ingest.ts';
 import { DEFAULT_JOB_ENGINE_SETTINGS, JobEngine } from './job-engine.ts';
-import { jobStatus, jobsIdle, submitIngest, workJobs } from './jobs.ts';
+import {
+  failedJobs,
+  JOB_QUEUES,
+  jobStatus,
+  jobsIdle,
+  retryFailedJob,
+  submitIngest,
+  WORKER_LOST_ERROR,
+  workJobs,
+} from './jobs.ts';
 
 /** Real samples shipped with the repository (provenance and licences: test-data/README.md). */
 const TEST_DATA = fileURLToPath(new URL('../../test-data/', import.meta.url));
@@ -428,6 +437,59 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     expect(results[0]).toMatchObject({ status: 'loaded', accepted: 2 });
     expect(results[1]).toMatchObject({ status: 'already-ingested', accepted: 0 });
   });
+
+  it('a job whose worker died on its last run: recorded failed once the engine dead-letters it, upload kept, and a retry runs it', async () => {
+    const engine = new JobEngine(t.db, {
+      ...DEFAULT_JOB_ENGINE_SETTINGS,
+      pollSeconds: 0.5,
+      maintenanceSeconds: 1,
+    });
+    await engine.start(JOB_QUEUES);
+    const ctx = { actor: 'test', role: 'admin', ip: null, requestId: null };
+    const content = toCsv([geoRow(950_101), geoRow(950_102)]);
+    const job = await submitIngest(
+      t.db,
+      engine,
+      { fileName: 'denuncias.csv', format: 'sidpol-geo', area: 'callao' },
+      Buffer.from(content),
+      ctx,
+    );
+    const [{ engineId }] = (await t.db.query<{ engineId: string }>(
+      'select engine_id as "engineId" from jobs where id = $1',
+      [job.id],
+    )) as [{ engineId: string }];
+    // What a worker killed during the last run leaves (before any worker of this test runs): the
+    // engine job active on its last retry with its lease run out, the record running.
+    await t.db.query(
+      `update pgboss.job set state = 'active', retry_count = retry_limit, started_on = now() - interval '2 hours'
+       where id = $1`,
+      [engineId],
+    );
+    await t.db.query(`update jobs set status = 'running', started_at = now() where id = $1`, [job.id]);
+    await workJobs(engine, t.db, { error: () => undefined });
+    try {
+      let status = job.status;
+      for (let i = 0; i < 300 && status !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = (await jobStatus(t.db, job.id)).status;
+      }
+      expect(await jobStatus(t.db, job.id)).toMatchObject({ status: 'failed', error: WORKER_LOST_ERROR });
+      const [kept] = await t.db.query<{ kept: boolean }>(
+        'select upload is not null as kept from jobs where id = $1',
+        [job.id],
+      );
+      expect(kept).toEqual({ kept: true });
+      expect((await failedJobs(t.db, engine, 10)).find((f) => f.id === engineId)?.jobId).toBe(job.id);
+      await retryFailedJob(t.db, engine, engineId, ctx);
+      await jobsIdle(t.db);
+      expect(await jobStatus(t.db, job.id)).toMatchObject({
+        status: 'done',
+        result: { status: 'loaded', accepted: 2 },
+      });
+    } finally {
+      await engine.stop(5);
+    }
+  }, 60_000);
 
   it('migration 0005 keeps the incidents stored under the old identity', async () => {
     const fresh = await createTestDb(backend);

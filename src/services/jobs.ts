@@ -17,6 +17,7 @@ import { TURNO_BANDS } from '../core/time.ts';
 import type { Db } from '../storage/db.ts';
 import { listRejects } from '../storage/ingest-writer.ts';
 import {
+  failDeadLettered,
   finishJob,
   getJob,
   insertJob,
@@ -31,7 +32,7 @@ import {
 import { currentChampions } from '../storage/model-lifecycle.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { ADAPTERS, type AdapterName, ingestFile } from './ingest.ts';
-import type { JobEngine, JobHandler } from './job-engine.ts';
+import { DEAD_LETTER_QUEUE, type JobEngine, type JobHandler } from './job-engine.ts';
 import { forecastNextTurno, retrainChallenger } from './model-lifecycle.ts';
 
 export type { JobRow } from '../storage/jobs.ts';
@@ -176,6 +177,21 @@ export function ingestHandler(db: Db, log: { error(obj: unknown, msg: string): v
   );
 }
 
+/** What a record shows when its worker died on the last run (the engine gave up, no handler ran). */
+export const WORKER_LOST_ERROR = Object.freeze({
+  code: 'INTERNAL',
+  message: 'El proceso que ejecutaba el trabajo se detuvo antes de terminarlo',
+});
+
+/**
+ * The dead-letter queue's handler: every dead-lettered engine job wakes it, and it records as
+ * failed each unfinished record whose engine job has failed — a worker killed during the last run
+ * leaves its record `running`, as no handler of the job runs again. The upload stays for a retry.
+ */
+function reconcileDeadLetters(db: Db): JobHandler {
+  return async () => ({ failed: await failDeadLettered(db, JOB_QUEUES, WORKER_LOST_ERROR) });
+}
+
 /** The engine queues of the scheduled work (cron in the area's time zone). */
 export const RETRAIN_QUEUE = 'vigia-retrain';
 export const FORECAST_QUEUE = 'vigia-forecast';
@@ -237,6 +253,7 @@ export async function workJobs(
 ): Promise<void> {
   await engine.start(JOB_QUEUES);
   await engine.work(INGEST_QUEUE, ingestHandler(db, log));
+  await engine.work(DEAD_LETTER_QUEUE, reconcileDeadLetters(db));
   if (!schedule) return;
   const ctx = (job: JobRow): AuditContext => ({
     actor: 'scheduler',
