@@ -7,28 +7,34 @@
  *   VIGIA_DATA_DIR=… node --import tsx bench/learned-validation.bench.ts 2018-09-01 2018-11-01 \
  *     'gbt-grid={"trainDays":730,"trainStrideDays":6,"targetDays":14}' 'forest-grid={}'
  *
- * The area is `chicago`, the group `violent` (edit for other data).
+ * The area is `chicago` (or `area=ID` as the first argument, e.g. `area=chicago-ciudad`), the group
+ * `violent` (edit for other data). Settings with `placeTypes` get the incidents' place types
+ * (`modalidad`: Chicago's `loc_cat`), cut by the harness at each window.
  */
 import { withStore } from '../src/cli/context.ts';
 import { BacktestAccumulator } from '../src/evaluation/backtest/accumulate.ts';
-import { runBacktest } from '../src/evaluation/backtest/runner.ts';
+import { type BacktestModel, runBacktest } from '../src/evaluation/backtest/runner.ts';
 import { rollingWindows } from '../src/evaluation/backtest/windows.ts';
 import { gridForArea } from '../src/geo/area-grid.ts';
 import { getPredictor } from '../src/models/registry.ts';
 import { areaFacts, getStudyArea } from '../src/services/areas.ts';
 import { groupCategories } from '../src/services/backtest.ts';
 import { loadEvents } from '../src/storage/events.ts';
+import { loadPlaceTypes } from '../src/storage/place-types.ts';
 
-const [from, to, ...specs] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const areaId = args[0]?.startsWith('area=') ? (args.shift() as string).slice(5) : 'chicago';
+const [from, to, ...specs] = args;
 await withStore(async (db) => {
-  const area = await getStudyArea(db, 'chicago');
+  const area = await getStudyArea(db, areaId);
   const ag = gridForArea(area);
   const windows = rollingWindows(from!, to!, 'day', area.def.timeZone);
   const end = windows[windows.length - 1]!.end;
-  const ev = (await loadEvents(db, { area: 'chicago', categories: groupCategories('violent'), to: end }))
-    .events;
-  const all = (await loadEvents(db, { area: 'chicago', to: end })).events;
-  const models = [{ name: 'naive-counts', module: getPredictor('naive-counts'), config: {} }];
+  const ev = (await loadEvents(db, { area: areaId, categories: groupCategories('violent'), to: end })).events;
+  const all = (await loadEvents(db, { area: areaId, to: end })).events;
+  const models: BacktestModel[] = [
+    { name: 'naive-counts', module: getPredictor('naive-counts' as string), config: {} },
+  ];
   for (const [i, spec] of specs.entries()) {
     const [kind, json] = spec.split('=');
     const module = getPredictor(kind!);
@@ -39,6 +45,9 @@ await withStore(async (db) => {
       refitEveryDays: 28,
     } as never);
   }
+  const placeTypes = models.some((m) => m.module.usesInputs?.(m.config).includes('placeTypes'))
+    ? await loadPlaceTypes(db, { area: areaId, before: end })
+    : undefined;
   const acc = new BacktestAccumulator(undefined, 1);
   const t0 = performance.now();
   await runBacktest(
@@ -47,6 +56,7 @@ await withStore(async (db) => {
       allEvents: all,
       area: areaFacts(area, ag),
       horizon: 'day',
+      ...(placeTypes ? { placeTypes } : {}),
       grid: ag.grid,
       mask: ag.mask,
       windows,

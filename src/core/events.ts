@@ -174,3 +174,33 @@ export function ofCategories(events: EventSet, categories: ReadonlySet<number>):
   for (let i = 0; i < events.length; i++) if (categories.has(events.category[i] as number)) idx[n++] = i;
   return pickEvents(events, idx, n);
 }
+
+/**
+ * Past events with a place-type label (e.g. Chicago's `loc_cat`), the input of the place-type
+ * features (src/features/place-types.ts), with the instant each became known for the harness cut.
+ */
+export interface PlaceTypeSet {
+  /** When each event was known (occurred and registered), ms. */
+  readonly known: ArrayLike<number>;
+  /** Projected coordinates, metres. */
+  readonly x: ArrayLike<number>;
+  readonly y: ArrayLike<number>;
+  /** Index into `labels`, −1 when the event has no place type. */
+  readonly label: ArrayLike<number>;
+  readonly labels: readonly string[];
+}
+
+/** The place types as known at `cutoff`: events known strictly before it (the harness cut). */
+export function placeTypesKnownBefore(p: PlaceTypeSet, cutoff: number): PlaceTypeSet {
+  const keep: number[] = [];
+  for (let i = 0; i < p.known.length; i++) if ((p.known[i] as number) < cutoff) keep.push(i);
+  if (keep.length === p.known.length) return p;
+  const pick = (a: ArrayLike<number>) => Float64Array.from(keep, (i) => a[i] as number);
+  return {
+    known: pick(p.known),
+    x: pick(p.x),
+    y: pick(p.y),
+    label: Int32Array.from(keep, (i) => p.label[i] as number),
+    labels: p.labels,
+  };
+}

@@ -24,6 +24,12 @@ export interface EnvironmentLayer {
 /** lon/lat degrees → [x, y] metres in the grid's CRS. */
 export type ProjectLonLat = (lon: number, lat: number) => readonly [number, number];
 
+/** Environment layers with the projection of their lon/lat to the grid's metres (a model's input). */
+export interface EnvironmentInput {
+  readonly layers: readonly EnvironmentLayer[];
+  readonly project: ProjectLonLat;
+}
+
 /** Options of {@link environmentBlock}. */
 export interface EnvironmentOptions {
   /** Radius of the count column, metres (default 500). */

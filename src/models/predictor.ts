@@ -4,10 +4,11 @@
  * the database or the filesystem, and never cut data themselves: `ctx.cutoff` is information only
  * (the no-leakage conformance test checks this through the harness).
  */
-import type { EventSet } from '../core/events.ts';
+import type { EventSet, PlaceTypeSet } from '../core/events.ts';
 import type { GridSpec } from '../core/grid.ts';
 import type { RiskSurface } from '../core/risk-surface.ts';
 import type { Horizon } from '../core/time.ts';
+import type { EnvironmentInput } from '../features/environment.ts';
 
 /** The period a forecast is for: [start, end) in ms (a turno, a day, seven days). */
 export interface ForecastWindow {
@@ -88,7 +89,17 @@ export interface FitContext {
    * the same layout); absent: days.
    */
   readonly horizon?: Horizon;
+  /**
+   * Past incidents with the data's place type (e.g. Chicago's `loc_cat`), cut at `cutoff` like the
+   * events; given only when the model's settings use them ({@link PredictorModule.usesInputs}).
+   */
+  readonly placeTypes?: PlaceTypeSet;
+  /** The area's environment layers (GeoJSON) and their projection; given only when used. */
+  readonly environment?: EnvironmentInput;
 }
+
+/** Optional inputs of a {@link FitContext} that callers load only when a model's settings use them. */
+export type ContextInput = 'placeTypes' | 'environment';
 
 /** A serialised model: literal `kind`, versioned `config` (options) and learned `state`. */
 export interface ModelArtifact<C = unknown, S = unknown> {
@@ -159,6 +170,8 @@ export interface PredictorModule<
    * load them only then.
    */
   readonly usesAllEvents?: boolean;
+  /** The optional context inputs `fit` uses with these settings (absent: none). */
+  usesInputs?(config: C): readonly ContextInput[];
   /**
    * What `predict` gives: expected events per cell and window ('rate': Poisson deviance applies) or
    * a ranking score ('score', the default: only the ranking is evaluated).

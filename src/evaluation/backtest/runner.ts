@@ -5,7 +5,13 @@
  * it. Slow models may be refitted every k days and conditioned on the latest data in between
  * (`Predictor.condition`), which keeps the cut exact. The oracle (the real future) gives the ceiling.
  */
-import { type EventSet, knownBefore, occurredIn } from '../../core/events.ts';
+import {
+  type EventSet,
+  knownBefore,
+  occurredIn,
+  type PlaceTypeSet,
+  placeTypesKnownBefore,
+} from '../../core/events.ts';
 import type { GridSpec } from '../../core/grid.ts';
 import { createRiskSurface, type RiskSurface } from '../../core/risk-surface.ts';
 import type { Horizon } from '../../core/time.ts';
@@ -38,6 +44,10 @@ export interface BacktestInput {
   area?: AreaFacts;
   /** The layout of `windows` (learned models train on windows of the same layout); default day. */
   horizon?: Horizon;
+  /** Incidents' place types (learned models' place-type columns), cut at each window like `events`. */
+  placeTypes?: PlaceTypeSet;
+  /** The area's environment layers (learned models' environment columns); they do not change. */
+  environment?: FitContext['environment'];
   grid: GridSpec;
   mask: Uint8Array;
   windows: readonly ForecastWindow[];
@@ -70,6 +80,7 @@ export async function runBacktest(input: BacktestInput, sink: ForecastSink): Pro
     // THE cut: nothing at or after w.start, nothing registered later — of every set a model sees.
     const known = knownBefore(events, w.start);
     const allKnown = input.allEvents ? knownBefore(input.allEvents, w.start) : undefined;
+    const placeTypes = input.placeTypes ? placeTypesKnownBefore(input.placeTypes, w.start) : undefined;
     const outcome = countsByCell(grid, mask, occurredIn(events, w.start, w.end));
     for (const m of models) {
       const started = performance.now();
@@ -81,6 +92,8 @@ export async function runBacktest(input: BacktestInput, sink: ForecastSink): Pro
         ...(allKnown ? { allEvents: allKnown } : {}),
         ...(input.area ? { area: input.area } : {}),
         ...(input.horizon ? { horizon: input.horizon } : {}),
+        ...(placeTypes ? { placeTypes } : {}),
+        ...(input.environment ? { environment: input.environment } : {}),
       };
       const prev = fitted.get(m.name);
       const refitMs = (m.refitEveryDays ?? 1) * 86_400_000;

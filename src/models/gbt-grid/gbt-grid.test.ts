@@ -141,3 +141,91 @@ describe('gbt-grid: location clusters', () => {
     expect(without.featureSchema.columns.map((c) => c.name)).not.toContain('cluster.distance');
   });
 });
+
+describe('gbt-grid: place types and environment layers', () => {
+  it('adds place-type columns of incidents known before the first training window and environment columns, kept in the artifact', async () => {
+    const DAY = 86_400_000;
+    const grid: GridSpec = {
+      x0: 0,
+      y0: 0,
+      cellSize: 100,
+      cols: 8,
+      rows: 8,
+      rotationDeg: 0,
+      crs: 'EPSG:32718',
+    };
+    const mask = new Uint8Array(64).fill(1);
+    const cutoff = Date.UTC(2024, 5, 1, 5);
+    const next = mulberry32(5);
+    // Bars on the diagonal carry the risk (about one robbery every 2 days each), homes elsewhere
+    // almost none; every incident records its place type.
+    const rows: { t: number; c: number; type: string }[] = [];
+    for (let d = 1; d <= 120; d++)
+      for (let c = 0; c < 64; c++) {
+        const bar = c % 9 === 0;
+        if (next() < (bar ? 0.5 : 0.01))
+          rows.push({ t: cutoff - (d - next()) * DAY, c, type: bar ? 'bar' : 'residencia' });
+      }
+    // A type first seen after the first training window: known before the cutoff, yet never a column.
+    rows.push({ t: cutoff - 3 * DAY, c: 20, type: 'tienda' }, { t: cutoff - 2 * DAY, c: 21, type: 'tienda' });
+    rows.sort((a, b) => a.t - b.t);
+    const x = rows.map((r) => (r.c % 8) * 100 + 50);
+    const y = rows.map((r) => Math.floor(r.c / 8) * 100 + 50);
+    const events = createEventSet({
+      t: rows.map((r) => r.t),
+      x,
+      y,
+      category: rows.map(() => CATEGORY_CODES.indexOf('robo')),
+    });
+    const labels = ['bar', 'residencia', 'tienda'];
+    const placeTypes = { known: events.known, x, y, label: rows.map((r) => labels.indexOf(r.type)), labels };
+    const market = {
+      type: 'Feature',
+      properties: {},
+      geometry: { type: 'Point', coordinates: [0.25, 0.25] },
+    };
+    const environment = {
+      layers: [{ name: 'mercados', geojson: { type: 'FeatureCollection', features: [market] } }],
+      project: (lon: number, lat: number) => [lon * 1000, lat * 1000] as const,
+    };
+    const ctx = { grid, mask, cutoff, seed: 2, allEvents: events, area: { timeZone: 'America/Lima' } };
+    const config = gbtGrid.parseConfig({
+      trainDays: 28,
+      trainStrideDays: 2,
+      iterations: 10,
+      minSamplesLeaf: 10,
+      placeTypes: true,
+      environment: true,
+    });
+    expect(gbtGrid.usesInputs?.(config)).toEqual(['placeTypes', 'environment']);
+    const p = await gbtGrid.fit(events, { ...ctx, placeTypes, environment }, config);
+    const artifact = p.toArtifact();
+    const names = (
+      artifact.state as { featureSchema: { columns: { name: string }[] } }
+    ).featureSchema.columns.map((c) => c.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'placeType.share.bar',
+        'placeType.share.residencia',
+        'placeType.share3x3.bar',
+        'placeType.count',
+        'env.mercados.distance',
+        'env.mercados.count500m',
+      ]),
+    );
+    expect(names).not.toContain('placeType.share.tienda');
+    // A stored model predicts identically without being given the inputs again.
+    const back = await gbtGrid.fromArtifact(JSON.parse(JSON.stringify(artifact)), ctx);
+    const w = { start: cutoff, end: cutoff + DAY };
+    const values = p.predict(w).values;
+    expect(back.predict(w).values).toEqual(values);
+    // The bars rank above the homes.
+    const bars = [0, 9, 18, 27, 36, 45, 54, 63];
+    expect(Math.min(...bars.map((c) => values[c] as number))).toBeGreaterThan(
+      Math.max(...[...values.keys()].filter((c) => !bars.includes(c)).map((c) => values[c] as number)),
+    );
+    // A setting whose input the caller did not load is refused, naming it.
+    await expect(gbtGrid.fit(events, ctx, config)).rejects.toThrow(/tipos de lugar/);
+    expect(gbtGrid.usesInputs?.(gbtGrid.defaults)).toEqual([]);
+  });
+});

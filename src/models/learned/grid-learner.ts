@@ -25,7 +25,13 @@
 import { z } from 'zod';
 import { decodeTyped, encodeTyped } from '../../core/base64.ts';
 import { ValidationError } from '../../core/errors.ts';
-import { createEventSet, type EventSet, knownBefore, lowerBound } from '../../core/events.ts';
+import {
+  createEventSet,
+  type EventSet,
+  knownBefore,
+  lowerBound,
+  placeTypesKnownBefore,
+} from '../../core/events.ts';
 import { cellCount, cellOf } from '../../core/grid.ts';
 import { mulberry32 } from '../../core/random.ts';
 import { createRiskSurface, type RiskSurface } from '../../core/risk-surface.ts';
@@ -33,8 +39,10 @@ import { CATEGORY_CODES, CRIME_GROUPS, type CrimeCategory } from '../../core/tax
 import { localToUtc, TURNO_BANDS, utcToLocal } from '../../core/time.ts';
 import { buildFeatures, type CrimeGroup, type FeatureWindow } from '../../features/build.ts';
 import { clusterBlock } from '../../features/clusters.ts';
+import { environmentBlock } from '../../features/environment.ts';
 import { featureLabel } from '../../features/labels.ts';
-import type { CellFeatureBlock, FeatureSchema } from '../../features/matrix.ts';
+import type { CellFeatureBlock, FeatureColumnSpec, FeatureSchema } from '../../features/matrix.ts';
+import { placeTypeBlock } from '../../features/place-types.ts';
 import {
   checkArtifact,
   checkContext,
@@ -48,6 +56,7 @@ import {
 import {
   type AreaFacts,
   type CellExplanation,
+  type ContextInput,
   EXPLAIN_TOP_FEATURES,
   type FitContext,
   type ForecastWindow,
@@ -122,6 +131,16 @@ const sharedShape = {
     description:
       'distancia, tamaño y densidad del agrupamiento k-means más cercano de los eventos del grupo anteriores a las ventanas de entrenamiento',
   }),
+  placeTypes: z.boolean({ error: 'debe ser true o false' }).default(false).meta({
+    unit: '',
+    description:
+      'proporción de cada tipo de lugar de los datos (p. ej. loc_cat de Chicago) en la celda y su entorno, de los incidentes anteriores a las ventanas de entrenamiento',
+  }),
+  environment: z.boolean({ error: 'debe ser true o false' }).default(false).meta({
+    unit: '',
+    description:
+      'distancia y cantidad a 500 m de los elementos de las capas del entorno del área (Callao: mercados y calles de OpenStreetMap)',
+  }),
 };
 
 /** Shared settings, as parsed. */
@@ -132,6 +151,8 @@ export interface LearnedSharedConfig {
   readonly targetDays: number;
   readonly otherGroups: boolean;
   readonly clusters: boolean;
+  readonly placeTypes: boolean;
+  readonly environment: boolean;
 }
 
 /** What a learned model module is made of. */
@@ -344,7 +365,35 @@ const stateSchema = z.object({
   /** With `clusters`: the instant the clusters were computed at (the first training window's start). */
   clusterAsOf: z.number().nullable().optional(),
   clusterSeed: z.number().int().optional(),
+  /** With `placeTypes` / `environment`: the per-cell columns as computed at fit time. */
+  placeTypeBlock: z.lazy(() => blockState).optional(),
+  environmentBlock: z.lazy(() => blockState).optional(),
 });
+
+/** A per-cell block in an artifact: its column specs and one base64 Float32Array per column. */
+const blockState = z.object({
+  columns: z.array(z.object({ name: z.string() }).passthrough()),
+  values: z.array(z.string()),
+});
+type BlockState = z.infer<typeof blockState>;
+
+function blockToState(b: CellFeatureBlock): BlockState {
+  return { columns: b.columns.map((c) => ({ ...c })), values: b.values.map(encodeTyped) };
+}
+function blockFromState(s: BlockState, field: string, cells: number): CellFeatureBlock {
+  if (s.values.length !== s.columns.length)
+    throw new ValidationError(field, `${s.columns.length} columnas y ${s.values.length} arreglos de valores`);
+  const values = s.values.map((v, i) => {
+    const a = decodeTyped(`${field}.values[${i}]`, v, Float32Array);
+    if (a.length !== cells)
+      throw new ValidationError(
+        `${field}.values[${i}]`,
+        `${a.length} valores, la grilla tiene ${cells} celdas`,
+      );
+    return a;
+  });
+  return { columns: s.columns as unknown as FeatureColumnSpec[], values };
+}
 
 /** What a fitted learned model holds. */
 interface Fitted<C> {
@@ -358,6 +407,9 @@ interface Fitted<C> {
   events: EventSet;
   allEvents: EventSet | null;
   clusters: Clusters | null;
+  /** Place-type and environment columns, computed once at fit time (as of the first training window). */
+  placeTypes: CellFeatureBlock | null;
+  environment: CellFeatureBlock | null;
 }
 
 /** Cluster columns of a fitted model: computed once, as of the first training window. */
@@ -373,6 +425,33 @@ interface Clusters {
  */
 function clustersAsOf(events: EventSet, grid: FitContext['grid'], asOf: number, seed: number): Clusters {
   return { asOf, seed, block: clusterBlock(knownBefore(events, asOf), grid, { seed }) };
+}
+
+/**
+ * The place-type and environment columns a configuration asks for, from the context's inputs: place
+ * types only of incidents known before `asOf` (the first training window), environment layers as
+ * given (they do not change with time).
+ * @throws ValidationError when a setting asks for an input the context does not carry
+ */
+function contextBlocks(
+  ctx: FitContext,
+  config: LearnedSharedConfig,
+  asOf: number,
+): Pick<Fitted<unknown>, 'placeTypes' | 'environment'> {
+  const missing = (name: string, what: string): never => {
+    throw new ValidationError(name, `el modelo usa ${what}, pero no se le entregaron`);
+  };
+  const placeTypes = !config.placeTypes
+    ? null
+    : ctx.placeTypes
+      ? placeTypeBlock(placeTypesKnownBefore(ctx.placeTypes, asOf), ctx.grid)
+      : missing('placeTypes', 'los tipos de lugar de los incidentes');
+  const environment = !config.environment
+    ? null
+    : ctx.environment
+      ? environmentBlock(ctx.environment.layers, ctx.grid, ctx.environment.project)
+      : missing('environment', 'capas del entorno');
+  return { placeTypes, environment };
 }
 
 /**
@@ -392,13 +471,19 @@ export function createLearnedModule<L extends object>(
   const areaOf = (ctx: Pick<FitContext, 'area'>): AreaFacts => ctx.area ?? { timeZone: 'UTC' };
 
   const features = (
-    f: Pick<Fitted<Config>, 'events' | 'allEvents' | 'groups' | 'target' | 'config' | 'clusters'>,
+    f: Pick<
+      Fitted<Config>,
+      'events' | 'allEvents' | 'groups' | 'target' | 'config' | 'clusters' | 'placeTypes' | 'environment'
+    >,
     ctx: Pick<FitContext, 'grid' | 'mask' | 'area'>,
     windows: readonly FeatureWindow[],
     cells?: Int32Array,
     withTarget = false,
   ) => {
     const area = areaOf(ctx);
+    const cellBlocks = [f.clusters?.block, f.placeTypes, f.environment].filter(
+      (b): b is CellFeatureBlock => b !== null && b !== undefined,
+    );
     return buildFeatures({
       events: f.allEvents ?? f.events,
       grid: ctx.grid,
@@ -412,7 +497,7 @@ export function createLearnedModule<L extends object>(
       ...(cells ? { cells } : {}),
       allHistory: true,
       hourFeatures: f.config.hourFeatures,
-      ...(f.clusters ? { cellBlocks: [f.clusters.block] } : {}),
+      ...(cellBlocks.length > 0 ? { cellBlocks } : {}),
       // The hour profile counts the forecast group (its categories), even when not training.
       ...(!withTarget && f.target ? { profileGroup: f.target } : {}),
     });
@@ -484,6 +569,8 @@ export function createLearnedModule<L extends object>(
             events: eventsToState(f.events),
             allEvents: f.allEvents ? eventsToState(f.allEvents) : null,
             ...(f.clusters ? { clusterAsOf: f.clusters.asOf, clusterSeed: f.clusters.seed } : {}),
+            ...(f.placeTypes ? { placeTypeBlock: blockToState(f.placeTypes) } : {}),
+            ...(f.environment ? { environmentBlock: blockToState(f.environment) } : {}),
           },
         };
       },
@@ -533,6 +620,12 @@ export function createLearnedModule<L extends object>(
     defaults,
     settings: describeSettings(configSchema),
     usesAllEvents: true,
+    usesInputs(config: Config): ContextInput[] {
+      return [
+        ...(config.placeTypes ? (['placeTypes'] as const) : []),
+        ...(config.environment ? (['environment'] as const) : []),
+      ];
+    },
     output: 'rate',
     refitEveryDays: spec.refitEveryDays,
     parseConfig(input: unknown): Config {
@@ -567,11 +660,12 @@ export function createLearnedModule<L extends object>(
       const cells = trainingCells(data, first - ACTIVE_LOOKBACK_DAYS * DAY_MS, ctx);
       const sequenceDays = spec.learner.sequenceDays?.(learnerOptions(config));
       const trainable = windows.length > 0 && cells.length > 0 && events.length > 0;
-      const clusters = config.clusters
-        ? clustersAsOf(events, ctx.grid, Math.min(windows[0]?.asOf ?? first, first), ctx.seed)
-        : null;
+      // Per-cell blocks are fixed as of the first training window: no look-ahead into any target.
+      const blocksAsOf = Math.min(windows[0]?.asOf ?? first, first);
+      const clusters = config.clusters ? clustersAsOf(events, ctx.grid, blocksAsOf, ctx.seed) : null;
+      const fixed = { clusters, ...contextBlocks(ctx, config, blocksAsOf) };
       const m = features(
-        { ...base, clusters },
+        { ...base, ...fixed },
         ctx,
         trainable ? windows : [],
         trainable ? cells : new Int32Array(0),
@@ -605,7 +699,7 @@ export function createLearnedModule<L extends object>(
       return makePredictor(
         {
           ...base,
-          clusters,
+          ...fixed,
           cutoff: ctx.cutoff,
           schema: m.schema,
           summary: { windows: windows.length, rows: m.rows, targetEvents, learner: { ...learner.report } },
@@ -641,6 +735,12 @@ export function createLearnedModule<L extends object>(
             config.clusters && typeof s.clusterAsOf === 'number'
               ? clustersAsOf(events, ctx.grid, s.clusterAsOf, s.clusterSeed ?? 0)
               : null,
+          placeTypes: s.placeTypeBlock
+            ? blockFromState(s.placeTypeBlock, 'artifact.state.placeTypeBlock', s.cellCount)
+            : null,
+          environment: s.environmentBlock
+            ? blockFromState(s.environmentBlock, 'artifact.state.environmentBlock', s.cellCount)
+            : null,
         },
         ctx,
       );
