@@ -29,6 +29,7 @@ import { getReport, listReports, type ReportSummary, saveReport } from '../stora
 import type { Db } from '../storage/db.ts';
 import { type LoadedEvents, loadEvents } from '../storage/events.ts';
 import { areaFacts, getStudyArea } from './areas.ts';
+import { loadModelInputs, type ModelInputs } from './model-inputs.ts';
 import { kindOfModelName, resolveModel } from './models.ts';
 
 export { HORIZONS, type Horizon } from '../evaluation/backtest/windows.ts';
@@ -92,6 +93,8 @@ export interface BacktestEvents {
   allEvents?: EventSet;
   /** Events of the group that occurred before the first window. */
   before: number;
+  /** Place types and environment layers, when a model's settings use them (cut at each window). */
+  inputs: ModelInputs;
 }
 
 /**
@@ -125,7 +128,8 @@ export async function loadBacktestEvents(
     throw new InsufficientDataError(
       `No hay eventos ubicados del grupo "${q.group}" antes de ${q.from} en el área ${area.def.id}: el primer pronóstico no tendría datos`,
     );
-  return { loaded, ...(allEvents ? { allEvents } : {}), before };
+  const inputs = await loadModelInputs(db, area, models, last.end);
+  return { loaded, ...(allEvents ? { allEvents } : {}), before, inputs };
 }
 
 /**
@@ -162,7 +166,7 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
     const resolved = resolveModel(kind, req.configs?.[name], name);
     return { name, module: getPredictor(kind), ...resolved };
   });
-  const { loaded, allEvents, before } = await loadBacktestEvents(db, {
+  const { loaded, allEvents, before, inputs } = await loadBacktestEvents(db, {
     area,
     group: req.group,
     from: req.from,
@@ -188,6 +192,7 @@ export async function backtest(db: Db, req: BacktestRequest): Promise<BacktestRe
       {
         events: loaded.events,
         ...(allEvents ? { allEvents } : {}),
+        ...inputs,
         area: areaFacts(area, placed),
         horizon: req.horizon,
         grid: placed.grid,

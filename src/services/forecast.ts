@@ -31,6 +31,7 @@ import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
 import { correctedEvents, type FeedbackCorrection } from './feedback-correction.ts';
 import { type GisFile, type GisFormat, gisFile } from './gis-export.ts';
+import { loadModelInputs } from './model-inputs.ts';
 import { resolveModel } from './models.ts';
 import { conditionedOn, restoreTrainedModel, trainedModel } from './training.ts';
 
@@ -168,6 +169,13 @@ async function fittedRun(db: Db, req: ForecastRequest): Promise<{ kind: string; 
         exclude.size > 0 ? kept(CATEGORY_CODES) : undefined,
       )
     : undefined;
+  const inputs = await loadModelInputs(
+    db,
+    area,
+    [{ module, config }],
+    cutoff,
+    exclude.size > 0 ? kept(CATEGORY_CODES) : undefined,
+  );
   for (const group of req.groups ?? Object.keys(CRIME_GROUPS)) {
     const all = groupCategories(group);
     const excluded = all.filter((c) => exclude.has(c));
@@ -178,7 +186,7 @@ async function fittedRun(db: Db, req: ForecastRequest): Promise<{ kind: string; 
     if (known.length === 0) throw noEvents(group, req.day, area.def.id);
     const predictor = await module.fit(
       known,
-      { grid, mask, cutoff, seed, area: facts, ...(allKnown ? { allEvents: allKnown } : {}) },
+      { grid, mask, cutoff, seed, area: facts, ...(allKnown ? { allEvents: allKnown } : {}), ...inputs },
       config,
     );
     const excludedCategories = exclude.size > 0 && module.usesAllEvents ? [...exclude] : excluded;

@@ -313,7 +313,7 @@ export async function backtestPlans(db: Db, req: PatrolBacktestRequest): Promise
   });
   const { grid, mask, validCells } = areaGrid;
   const windows = rollingWindows(req.from, req.to, 'turno', area.def.timeZone);
-  const { loaded, allEvents } = await loadBacktestEvents(db, {
+  const { loaded, allEvents, inputs } = await loadBacktestEvents(db, {
     area,
     group: req.group,
     from: req.from,
@@ -334,6 +334,7 @@ export async function backtestPlans(db: Db, req: PatrolBacktestRequest): Promise
     {
       events: loaded.events,
       ...(allEvents ? { allEvents } : {}),
+      ...inputs,
       area: areaFacts(area, areaGrid),
       horizon: 'turno',
       grid,

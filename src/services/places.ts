@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GridSpec } from '../core/grid.ts';
+import type { EnvironmentLayer } from '../features/environment.ts';
 import { type AreaPlace, describeCells, type PlaceIndex, placeIndex } from '../geo/places.ts';
 import type { StudyArea } from '../geo/study-area.ts';
 
@@ -72,4 +73,19 @@ export function namePlace(
   const place = describeCells(places?.index ?? null, area.projection, grid, cells, district);
   const named = place.streets.length > 0 || place.landmark !== null;
   return { ...place, attribution: named ? (places?.attribution ?? null) : null };
+}
+
+/**
+ * The bundled layers of an area as environment layers of the learned models
+ * (src/features/environment.ts): `mercados` (the named markets, points) and `calles` (the named
+ * streets, by their vertices). None for an area without a bundled layer.
+ */
+export function environmentLayersOf(area: StudyArea): EnvironmentLayer[] {
+  const layer = BUNDLED[area.def.id];
+  if (!layer) return [];
+  const read = (file: string): unknown => JSON.parse(readFileSync(`${layer.dir}${file}`, 'utf8'));
+  return [
+    { name: 'mercados', geojson: read(layer.pois) },
+    { name: 'calles', geojson: read(layer.streets) },
+  ];
 }

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BacktestAccumulator } from '../evaluation/backtest/accumulate.ts';
 import { runBacktest } from '../evaluation/backtest/runner.ts';
+import { createProjection } from '../geo/projection.ts';
 import { getPredictor } from '../models/registry.ts';
 import { resolveModel } from './models.ts';
 import type { SweepJob, SweepResult, SweepWorkerData } from './sweep.ts';
@@ -12,6 +13,11 @@ import type { SweepJob, SweepResult, SweepWorkerData } from './sweep.ts';
 const port = parentPort;
 if (!port) throw new Error('sweep-worker.ts must run in a worker thread');
 const data = workerData as SweepWorkerData;
+// A function does not cross to a worker: the layers' projection is rebuilt from the area's CRS.
+const environment = data.environment && {
+  layers: data.environment.layers,
+  project: createProjection(data.environment.crs.code, data.environment.crs.definition).forward,
+};
 
 port.on('message', async (job: SweepJob) => {
   try {
@@ -23,6 +29,8 @@ port.on('message', async (job: SweepJob) => {
       {
         events: data.events,
         ...(data.allEvents ? { allEvents: data.allEvents } : {}),
+        ...(data.placeTypes ? { placeTypes: data.placeTypes } : {}),
+        ...(environment ? { environment } : {}),
         area: data.area,
         grid: data.grid,
         mask: data.mask,

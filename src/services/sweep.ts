@@ -12,13 +12,15 @@ import type { GridSpec } from '../core/grid.ts';
 import { rollingWindows } from '../evaluation/backtest/windows.ts';
 import { DEFAULT_COVERAGES, type TieBreak } from '../evaluation/metrics/index.ts';
 import type { BacktestReport, CurvePoint } from '../evaluation/report/report.ts';
+import type { EnvironmentLayer } from '../features/environment.ts';
 import { gridForArea } from '../geo/area-grid.ts';
-import type { AreaFacts, ForecastWindow } from '../models/predictor.ts';
+import type { AreaFacts, FitContext, ForecastWindow } from '../models/predictor.ts';
 import { getPredictor } from '../models/registry.ts';
 import type { Db } from '../storage/db.ts';
 import { loadEvents } from '../storage/events.ts';
 import { areaFacts, getStudyArea } from './areas.ts';
 import { backtest, groupCategories, TIE_RULES } from './backtest.ts';
+import { loadModelInputs } from './model-inputs.ts';
 import { resolveModel } from './models.ts';
 
 /** What every worker receives once. */
@@ -34,6 +36,10 @@ export interface SweepWorkerData {
   seed: number;
   /** Tie rule of the top slice (default `average`). */
   tieBreak?: TieBreak;
+  /** Place types, when a swept setting uses them (the harness cuts them at each window). */
+  placeTypes?: FitContext['placeTypes'];
+  /** Environment layers and the area's projection (rebuilt in the worker), when a setting uses them. */
+  environment?: { layers: EnvironmentLayer[]; crs: { code: string; definition: string } };
 }
 
 /** One setting to score. */
@@ -142,8 +148,26 @@ export async function sweep(db: Db, req: SweepRequest): Promise<SweepReport> {
   const allEvents = Object.keys(req.grids).some((kind) => getPredictor(kind).usesAllEvents)
     ? (await loadEvents(db, { area: area.def.id, to: last.end })).events
     : undefined;
+  const { placeTypes, environment } = await loadModelInputs(
+    db,
+    area,
+    jobs.map((job) => ({
+      module: getPredictor(job.kind),
+      config: resolveModel(job.kind, job.config).config,
+    })),
+    last.end,
+  );
   const data: SweepWorkerData = {
     events,
+    ...(placeTypes ? { placeTypes } : {}),
+    ...(environment
+      ? {
+          environment: {
+            layers: [...environment.layers],
+            crs: { code: area.projection.code, definition: area.projection.definition },
+          },
+        }
+      : {}),
     ...(allEvents ? { allEvents } : {}),
     area: areaFacts(area, areaGrid),
     grid,

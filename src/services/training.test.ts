@@ -84,6 +84,27 @@ describe.each(BACKENDS)('trained models on %s', (backend) => {
     expect(audited.map((a) => a.action).filter((a) => a === 'model.train')).toHaveLength(4);
   });
 
+  it('gives a learned model the place types and the area’s environment layers its settings ask for', async () => {
+    const { model } = await train(t.db, {
+      ...base,
+      model: 'gbt-grid',
+      horizon: 'day',
+      settings: { trainDays: 14, trainStrideDays: 7, iterations: 3, placeTypes: true, environment: true },
+    });
+    const names = (model.featureSchema as { columns: { name: string }[] }).columns.map((c) => c.name);
+    // Callao's bundled OpenStreetMap layers (markets, named streets) and the incidents' `modalidad`.
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'env.mercados.distance',
+        'env.mercados.count500m',
+        'env.calles.distance',
+        'placeType.count',
+        'placeType.share3x3._other',
+      ]),
+    );
+    expect(names.filter((n) => n.startsWith('placeType.share.')).length).toBeGreaterThan(1);
+  });
+
   it('forecasts from the artifact exactly as the fitted model conditioned on the day, without refitting', async () => {
     const { model } = await train(t.db, { ...base, model: 'sepp-grid', settings: { maxIterations: 10 } });
     const day = '2024-12-15';

@@ -35,6 +35,7 @@ import { areaFacts, getStudyArea } from './areas.ts';
 import { type AuditContext, audit } from './audit.ts';
 import { groupCategories } from './backtest.ts';
 import { correctedEvents, type FeedbackCorrection } from './feedback-correction.ts';
+import { loadModelInputs } from './model-inputs.ts';
 import { resolveModel } from './models.ts';
 
 export type { TrainedModelMeta } from '../storage/trained-models.ts';
@@ -195,6 +196,7 @@ export async function train(db: Db, req: TrainRequest): Promise<TrainResult> {
       `No hay eventos ubicados del grupo "${req.group}" antes de ${req.until} en el área ${area.def.id}`,
     );
   const horizon = req.horizon ?? 'turno';
+  const inputs = await loadModelInputs(db, area, [{ module, config }], cutoff);
   const started = performance.now();
   const predictor = await module.fit(
     known,
@@ -206,6 +208,7 @@ export async function train(db: Db, req: TrainRequest): Promise<TrainResult> {
       horizon,
       area: areaFacts(area, areaGrid),
       ...(allKnown ? { allEvents: allKnown } : {}),
+      ...inputs,
     },
     config,
   );
