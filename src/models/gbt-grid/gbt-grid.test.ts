@@ -3,7 +3,9 @@ import { createEventSet } from '../../core/events.ts';
 import type { GridSpec } from '../../core/grid.ts';
 import { mulberry32 } from '../../core/random.ts';
 import { CATEGORY_CODES } from '../../core/taxonomy.ts';
+import { runBacktest } from '../../evaluation/backtest/runner.ts';
 import { runPredictorConformance } from '../conformance.case.ts';
+import { naiveCounts } from '../naive-counts/naive-counts.ts';
 import { gbtGrid } from './gbt-grid.ts';
 
 runPredictorConformance(gbtGrid, {
@@ -227,5 +229,49 @@ describe('gbt-grid: place types and environment layers', () => {
     // A setting whose input the caller did not load is refused, naming it.
     await expect(gbtGrid.fit(events, ctx, config)).rejects.toThrow(/tipos de lugar/);
     expect(gbtGrid.usesInputs?.(gbtGrid.defaults)).toEqual([]);
+  });
+});
+
+describe('the harness cuts place types like events', () => {
+  it('gives each fit only the place types known before its window', async () => {
+    const DAY = 86_400_000;
+    const grid: GridSpec = {
+      x0: 0,
+      y0: 0,
+      cellSize: 100,
+      cols: 2,
+      rows: 2,
+      rotationDeg: 0,
+      crs: 'EPSG:32718',
+    };
+    const start = Date.UTC(2024, 5, 1, 5);
+    const events = createEventSet({ t: [start - DAY], x: [50], y: [50], category: [0] });
+    // Known 2 days before, half a day after the first window's start, and after the second's.
+    const known = [start - 2 * DAY, start + DAY / 2, start + 3 * DAY];
+    const placeTypes = { known, x: [50, 50, 150], y: [50, 50, 150], label: [0, 1, 0], labels: ['a', 'b'] };
+    const seen: number[][] = [];
+    const spy = {
+      ...naiveCounts,
+      fit(e: Parameters<typeof naiveCounts.fit>[0], ctx: Parameters<typeof naiveCounts.fit>[1], c: never) {
+        seen.push(Array.from(ctx.placeTypes?.known ?? []));
+        return naiveCounts.fit(e, ctx, c);
+      },
+    };
+    await runBacktest(
+      {
+        events,
+        placeTypes,
+        grid,
+        mask: new Uint8Array(4).fill(1),
+        windows: [
+          { start, end: start + DAY },
+          { start: start + DAY, end: start + 2 * DAY },
+        ],
+        models: [{ name: 'spy', module: spy as never, config: naiveCounts.defaults }],
+        seed: 1,
+      },
+      () => {},
+    );
+    expect(seen).toEqual([[start - 2 * DAY], [start - 2 * DAY, start + DAY / 2]]);
   });
 });
