@@ -105,6 +105,19 @@ export function createMetrics(registry: Registry, sources: MetricSources): Serve
         this.set({ area: b.area, group: b.group, model: b.model }, b.hitRate);
     },
   });
+  gaugesOf(
+    registry,
+    async () => (await domain()).champions,
+    ['area', 'group', 'horizon', 'model'] as const,
+    (r) => ({ area: r.area, group: r.group, horizon: r.horizon, model: r.model }),
+    [
+      {
+        name: 'vigia_deployed_model_version',
+        help: 'Version of the current champion (model registry) of each area, crime group and horizon; its label model is the kind',
+        value: (r) => r.version,
+      },
+    ],
+  );
   registerModelGauges(registry, perScrape(sources.scored));
   registerJobGauges(registry, perScrape(sources.jobs));
   registerDriftGauges(registry, perScrape(sources.drift));
@@ -172,19 +185,6 @@ function registerDriftGauges(registry: Registry, drift: () => Promise<FeatureDri
         name: 'vigia_feature_psi',
         help: 'Population stability index of each feature of the deployed learned model: training period vs the latest 14 windows',
         value: (r) => r.psi,
-      },
-    ],
-  );
-  gaugesOf(
-    registry,
-    async () => [...new Map((await drift()).map((r) => [`${r.area}|${r.group}`, r])).values()],
-    ['area', 'group', 'model'] as const,
-    (r) => ({ area: r.area, group: r.group, model: r.model }),
-    [
-      {
-        name: 'vigia_deployed_model_version',
-        help: 'Version of the stored trained model behind the newest forecast of each area and group',
-        value: (r) => r.version,
       },
     ],
   );

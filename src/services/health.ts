@@ -3,6 +3,7 @@ import { listReports } from '../storage/backtest-reports.ts';
 import type { Db } from '../storage/db.ts';
 import { deployedModels, newestForecastTimes } from '../storage/forecasts.ts';
 import { isMigrated } from '../storage/migrate.ts';
+import { championModels } from '../storage/model-lifecycle.ts';
 import { type DataAge, dataAge } from './data-age.ts';
 
 /** What `/readyz` answers: no paths, addresses or driver messages, only the state. */
@@ -46,16 +47,19 @@ export interface DomainGauges {
   ingestRows: { area: string; accepted: number; existing: number; rejected: number }[];
   /** Hit rate at 5 % of the area of the deployed model in its latest backtest report. */
   backtestHitRate: { area: string; group: string; model: string; hitRate: number }[];
+  /** The current champion of each area × group × horizon: its model kind and version. */
+  champions: { area: string; group: string; horizon: string; model: string; version: number }[];
 }
 
 export async function domainGauges(db: Db): Promise<DomainGauges> {
-  const [forecastCreated, ingestRows, deployed] = await Promise.all([
+  const [forecastCreated, ingestRows, deployed, champions] = await Promise.all([
     newestForecastTimes(db),
     db.query<{ area: string; accepted: number; existing: number; rejected: number }>(
       `select study_area as area, sum(rows_accepted)::float8 as accepted, sum(rows_existing)::float8 as existing,
          sum(rows_rejected)::float8 as rejected from ingest_batches where finished_at is not null group by 1`,
     ),
     deployedModels(db),
+    championModels(db),
   ]);
   const backtestHitRate: DomainGauges['backtestHitRate'] = [];
   for (const d of deployed) {
@@ -63,5 +67,5 @@ export async function domainGauges(db: Db): Promise<DomainGauges> {
     const hitRate = latest?.hitRateAt5[d.model];
     if (typeof hitRate === 'number') backtestHitRate.push({ ...d, hitRate });
   }
-  return { forecastCreated, ingestRows, backtestHitRate };
+  return { forecastCreated, ingestRows, backtestHitRate, champions };
 }

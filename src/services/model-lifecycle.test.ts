@@ -1,5 +1,7 @@
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../core/errors.ts';
+import { createMetrics } from '../server/metrics.ts';
 import { getForecast } from '../storage/forecasts.ts';
 import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { tempFile } from '../test/fixtures.ts';
@@ -7,6 +9,7 @@ import { getStudyArea } from './areas.ts';
 import { queryAudit } from './audit.ts';
 import { writeDemoCsv } from './demo.ts';
 import { forecast } from './forecast.ts';
+import { domainGauges } from './health.ts';
 import { ingestFile } from './ingest.ts';
 import {
   DEFAULT_LIFECYCLE,
@@ -41,6 +44,22 @@ describe.each(BACKENDS)('model lifecycle on %s', (backend) => {
     audit: who,
   } as const;
   const period = { from: '2024-10-01', to: '2024-10-29' };
+  /** The lines of vigia_deployed_model_version for area callao, group property (a fresh registry). */
+  const deployedVersion = async () => {
+    const registry = new Registry();
+    const none = async () => [];
+    createMetrics(registry, {
+      dataFreshness: none,
+      domain: () => domainGauges(t.db),
+      scored: none,
+      drift: none,
+      jobs: async () => ({ states: [], recent: [], engine: [], deadLetters: [], oldestQueuedSeconds: [] }),
+    });
+    const text = await registry.getSingleMetricAsString('vigia_deployed_model_version');
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('vigia_deployed_model_version{area="callao",group="property"'));
+  };
   const forecastModel = async (day: string) => {
     const [f] = await forecast(t.db, {
       area: 'callao',
@@ -60,6 +79,9 @@ describe.each(BACKENDS)('model lifecycle on %s', (backend) => {
     const first = await promoteChallenger(t.db, { challenger: a.id, audit: who });
     expect(first.decision).toBeNull();
     expect(first.champion).toMatchObject({ trainedModelId: a.id, cause: 'first', horizon: 'day' });
+    const random1 =
+      'vigia_deployed_model_version{area="callao",group="property",horizon="day",model="random"} 1';
+    expect(await deployedVersion()).toEqual([random1]);
 
     // A better challenger (counts of past crime vs random scores) is promoted, with the evidence.
     const b = (await train(t.db, { ...base, model: 'naive-counts' })).model;
@@ -80,6 +102,10 @@ describe.each(BACKENDS)('model lifecycle on %s', (backend) => {
     expect(d.intervalLow).toBeGreaterThan(0);
     expect(d.challengerValue as number).toBeGreaterThan(d.championValue as number);
     expect(won.champion).toMatchObject({ trainedModelId: b.id, cause: 'promotion', decisionId: d.id });
+    // The metric follows the registry at once (no forecast needed).
+    expect(await deployedVersion()).toEqual([
+      `vigia_deployed_model_version{area="callao",group="property",horizon="day",model="naive-counts"} ${b.version}`,
+    ]);
     expect(await forecastModel('2024-11-05')).toBe(b.id);
 
     // A worse challenger is kept for comparison; the champion stays.
@@ -93,6 +119,7 @@ describe.each(BACKENDS)('model lifecycle on %s', (backend) => {
     // already stored keeps its model.
     const back = await rollbackChampion(t.db, { to: a.id, audit: who });
     expect(back).toMatchObject({ trainedModelId: a.id, cause: 'rollback' });
+    expect(await deployedVersion()).toEqual([random1]);
     expect(await forecastModel('2024-11-06')).toBe(a.id);
     const older = await t.db.query<{ id: number }>(
       `select (model_config->>'trainedModelId')::int as id from forecasts where target_day = '2024-11-05'`,

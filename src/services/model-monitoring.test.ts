@@ -7,6 +7,7 @@ import { writeDemoCsv } from './demo.ts';
 import { forecast } from './forecast.ts';
 import { ingestFile } from './ingest.ts';
 import { DEFAULT_JOB_ENGINE_SETTINGS, JobEngine } from './job-engine.ts';
+import { promoteChallenger } from './model-lifecycle.ts';
 import { jobGauges, populationStabilityIndex } from './model-monitoring.ts';
 import { train } from './training.ts';
 
@@ -98,7 +99,7 @@ describe.each(BACKENDS)('feature drift of the deployed learned model on /metrics
     }
   });
 
-  it('exports PSI per feature of the model behind the newest forecast, and its version', async () => {
+  it("exports PSI per feature of the model behind the newest forecast, and the champion's version", async () => {
     const trained = await train(t.db, {
       area: 'callao',
       group: 'property',
@@ -109,6 +110,7 @@ describe.each(BACKENDS)('feature drift of the deployed learned model on /metrics
       seed: 1,
       audit: who,
     });
+    await promoteChallenger(t.db, { challenger: trained.model.id, audit: who }); // the first champion
     const schema = trained.model.featureSchema as { columns: { name: string }[] };
     expect(schema.columns.length).toBeGreaterThan(5);
     await forecast(t.db, {
@@ -141,7 +143,7 @@ describe.each(BACKENDS)('feature drift of the deployed learned model on /metrics
       for (const p of counts) expect(p.value, p.feature).toBeLessThan(0.25);
       expect(text).toMatch(
         new RegExp(
-          `^vigia_deployed_model_version\\{area="callao",group="property",model="gbt-grid"\\} ${trained.model.version}$`,
+          `^vigia_deployed_model_version\\{area="callao",group="property",horizon="day",model="gbt-grid"\\} ${trained.model.version}$`,
           'm',
         ),
       );

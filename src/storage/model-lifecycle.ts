@@ -94,6 +94,20 @@ export function championHistory(db: Queryable, k: ChampionKey): Promise<Champion
   );
 }
 
+/** The current champion of every key with its trained model's kind and version (what is deployed). */
+export function championModels(
+  db: Queryable,
+): Promise<(ChampionKey & { model: string; version: number; trainedModelId: number })[]> {
+  return db.query(
+    `select c.study_area as area, c.crime_group as "group", c.horizon, m.model_kind as model, m.version,
+       c.trained_model_id::int as "trainedModelId"
+     from (select distinct on (study_area, crime_group, horizon) study_area, crime_group, horizon, trained_model_id
+           from model_champions order by study_area, crime_group, horizon, id desc) c
+     join trained_models m on m.id = c.trained_model_id
+     order by 1, 2, 3`,
+  );
+}
+
 /** Appends a champion (the new current one). */
 export async function appendChampion(
   db: Queryable,
