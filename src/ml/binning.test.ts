@@ -111,6 +111,30 @@ describe('BinMapper', () => {
     expect(all).toEqual(Array.from(expected));
   });
 
+  it('fitTransform over worker threads: the thresholds and codes of fit + transform, codes shared', () => {
+    const random = mulberry32(11);
+    const n = 70_000; // over the rows from which worker threads are used
+    const columns = [
+      Float32Array.from({ length: n }, () => random() * 8 - 4),
+      Float32Array.from({ length: n }, (_, i) => (i % 9 === 0 ? Number.NaN : Math.floor(random() * 40))),
+      new Float32Array(n).fill(2),
+      Float32Array.from({ length: n }, (_, i) => (i % 31 === 0 ? -0 : (random() - 0.5) * 10 ** (i % 5))),
+      new Float32Array(n).fill(Number.NaN),
+    ];
+    const rows = Uint32Array.from({ length: n / 2 }, (_, i) => 2 * i + 1);
+    const options = { maxBins: 200, rows, sampleSize: rows.length };
+    const serial = BinMapper.fit(columns, options);
+    const codes = serial.transform(columns).codes;
+    for (const threads of [2, 3]) {
+      const { mapper, binned } = BinMapper.fitTransform(columns, { ...options, threads });
+      expect(mapper.thresholds).toEqual(serial.thresholds);
+      // compared as bytes (a deep equality of 350,000 elements is slow)
+      expect(Buffer.from(binned.codes).equals(Buffer.from(codes))).toBe(true);
+      expect(binned.codes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
+    expect(() => BinMapper.fitTransform(columns, { maxBins: 256, threads: 2 })).toThrow(ValidationError);
+  });
+
   it('refuses columns of different lengths, naming the column, and bad maxBins', () => {
     expect(() => BinMapper.fit([new Float32Array(3), new Float32Array(2)])).toThrow(/columns\[1\]/);
     expect(() => BinMapper.fit([new Float32Array(3)], { maxBins: 256 })).toThrow(ValidationError);

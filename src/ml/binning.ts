@@ -13,8 +13,10 @@
  * duplicates. A constant or all-missing feature has no threshold (one bin: it can never split).
  */
 
+import { Worker } from 'node:worker_threads';
 import { ValidationError } from '../core/errors.ts';
 import { mulberry32 } from '../core/random.ts';
+import { shared, WORKER_TIMEOUT_MS } from './histogram.ts';
 
 /** The code of a missing (NaN) value. */
 export const MISSING_BIN = 255;
@@ -38,6 +40,15 @@ export interface BinningOptions {
   readonly seed?: number;
   /** Fit on these rows only (e.g. the training part); default all rows. */
   readonly rows?: Uint32Array;
+}
+
+/** Options of `BinMapper.fitTransform`. */
+export interface FitTransformOptions extends BinningOptions {
+  /**
+   * Threads that bin the features (the caller's and worker threads, each a block of features),
+   * default 1. The thresholds and codes are the same for every thread count.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -91,15 +102,80 @@ export class BinMapper {
     const sample = sampleRows(options.rows ?? null, n, options.sampleSize ?? 200_000, options.seed ?? 0);
     const values = new Float32Array(sample.length);
     const stats = new OrderStatistics(sample.length);
-    const thresholds = columns.map((column) => {
-      let m = 0;
-      for (let i = 0; i < sample.length; i++) {
-        const v = column[sample[i] as number] as number;
-        if (!Number.isNaN(v)) values[m++] = v;
+    return new BinMapper(columns.map((column) => sampleThresholds(column, sample, values, stats, maxBins)));
+  }
+
+  /**
+   * `fit` then `transform` of the same columns, the features split over `threads` threads (the
+   * calling thread and worker threads, each fitting and binning a contiguous block of features):
+   * the same thresholds and codes as one thread. The codes are on a SharedArrayBuffer when
+   * threads > 1 (worker threads can read them). Synchronous: the caller waits for the workers
+   * (bounded, `WORKER_TIMEOUT_MS`; a failed or silent worker makes it throw).
+   */
+  static fitTransform(
+    columns: readonly Float32Array[],
+    options: FitTransformOptions = {},
+  ): { mapper: BinMapper; binned: BinnedMatrix } {
+    const n = matrixRows(columns);
+    const threads = Math.min(options.threads ?? 1, columns.length);
+    if (!(threads > 1) || n < PARALLEL_MIN_ROWS) {
+      const mapper = BinMapper.fit(columns, options);
+      return { mapper, binned: mapper.transform(columns) };
+    }
+    const maxBins = options.maxBins ?? MAX_BINS;
+    if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_BINS)
+      throw new ValidationError('maxBins', `debe ser un entero entre 2 y ${MAX_BINS}`);
+    const nF = columns.length;
+    const sample = sampleRows(options.rows ?? null, n, options.sampleSize ?? 200_000, options.seed ?? 0);
+    const out = {
+      thresholds: shared(Float64Array, nF * (MAX_BINS - 1)),
+      lengths: shared(Int32Array, nF),
+      codes: shared(Uint8Array, nF * n),
+    };
+    // contiguous blocks of features: block t is [cut(t), cut(t + 1)); the caller bins block 0
+    const cut = (t: number): number => Math.min(nF, t * Math.ceil(nF / threads));
+    const control = shared(Int32Array, 2 * (threads - 1));
+    const workers: Worker[] = [];
+    try {
+      if (cut(1) < nF) {
+        const sharedSample = shared(Uint32Array, sample.length);
+        sharedSample.set(sample);
+        for (let t = 1; t < threads && cut(t) < nF; t++) {
+          const block: Float32Array[] = [];
+          for (let f = cut(t); f < cut(t + 1); f++) {
+            const copy = shared(Float32Array, n);
+            copy.set(columns[f] as Float32Array);
+            block.push(copy);
+          }
+          const workerData = {
+            ...out,
+            control,
+            slot: 2 * (t - 1),
+            first: cut(t),
+            block,
+            sample: sharedSample,
+            maxBins,
+          };
+          workers.push(new Worker(binningWorker(), { eval: true, workerData }));
+        }
       }
-      return featureThresholds(stats.of(values.subarray(0, m)), maxBins);
-    });
-    return new BinMapper(thresholds);
+      binFeatures(columns.slice(0, cut(1)), 0, sample, maxBins, out);
+      const deadline = Date.now() + WORKER_TIMEOUT_MS;
+      workers.forEach((_, w) => {
+        while (Atomics.load(control, 2 * w) === 0) {
+          const left = deadline - Date.now();
+          if (left <= 0) throw new Error(`el hilo ${w + 1} de la discretización no respondió`);
+          Atomics.wait(control, 2 * w, 0, left);
+        }
+        if (control[2 * w + 1] === 1) throw new Error(`el hilo ${w + 1} de la discretización falló`);
+      });
+    } finally {
+      for (const worker of workers) void worker.terminate();
+    }
+    const thresholds = Array.from({ length: nF }, (_, f) =>
+      out.thresholds.slice(f * (MAX_BINS - 1), f * (MAX_BINS - 1) + (out.lengths[f] as number)),
+    );
+    return { mapper: new BinMapper(thresholds), binned: { nRows: n, nFeatures: nF, codes: out.codes } };
   }
 
   /** Bins columns with the fitted thresholds (same number and order of columns as at fit). */
@@ -120,6 +196,73 @@ export class BinMapper {
 
 /** Columns at least this long are binned through the 16-bit lookup table of `binByLookup`. */
 const LOOKUP_MIN_ROWS = 65_536;
+/**
+ * `fitTransform` uses worker threads from this many rows on (below, starting them costs more); at
+ * least `LOOKUP_MIN_ROWS`, as the workers bin through the lookup table only.
+ */
+const PARALLEL_MIN_ROWS = LOOKUP_MIN_ROWS;
+
+/** The thresholds of one column from its non-missing values at the sample rows. */
+function sampleThresholds(
+  column: Float32Array,
+  sample: Uint32Array,
+  values: Float32Array,
+  stats: OrderStatistics,
+  maxBins: number,
+): Float64Array {
+  let m = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const v = column[sample[i] as number] as number;
+    if (!Number.isNaN(v)) values[m++] = v;
+  }
+  return featureThresholds(stats.of(values.subarray(0, m)), maxBins);
+}
+
+/**
+ * Fits and bins the features `first`, `first + 1`, … (the given columns) into `out`: thresholds at
+ * `f · (MAX_BINS − 1)` with their count in `lengths[f]`, codes at `f · nRows`. Self-contained (its
+ * source runs in the binning workers, next to the functions it calls).
+ */
+function binFeatures(
+  block: readonly Float32Array[],
+  first: number,
+  sample: Uint32Array,
+  maxBins: number,
+  out: { thresholds: Float64Array; lengths: Int32Array; codes: Uint8Array },
+): void {
+  const values = new Float32Array(sample.length);
+  const stats = new OrderStatistics(sample.length);
+  block.forEach((column, j) => {
+    const f = first + j;
+    const t = sampleThresholds(column, sample, values, stats, maxBins);
+    out.thresholds.set(t, f * (MAX_BINS - 1));
+    out.lengths[f] = t.length;
+    const n = column.length;
+    binByLookup(t, column, out.codes.subarray(f * n, (f + 1) * n));
+  });
+}
+
+/** Source of a binning worker: `binFeatures` on its block, then done (or failed) in `control`. */
+const binningWorker = (): string => `
+const __name = (f) => f;
+const MISSING_BIN = ${MISSING_BIN};
+const MAX_BINS = ${MAX_BINS};
+const OrderStatistics = ${OrderStatistics.toString()};
+${binOf.toString()}
+${featureThresholds.toString()}
+${sampleThresholds.toString()}
+${binByLookup.toString()}
+${binFeatures.toString()}
+const { workerData } = require('node:worker_threads');
+const { control, slot, first, block, sample, maxBins, thresholds, lengths, codes } = workerData;
+try {
+  binFeatures(block, first, sample, maxBins, { thresholds, lengths, codes });
+} catch {
+  control[slot + 1] = 1;
+}
+Atomics.store(control, slot, 1);
+Atomics.notify(control, slot);
+`;
 
 /**
  * Bins a column like `binOf`, faster: Float32 values ordered as unsigned keys (sign bit flipped,
@@ -285,7 +428,7 @@ function featureThresholds(sorted: OrderStatistics, maxBins: number): Float64Arr
 /** The rows the thresholds are placed on: all (or the given ones), or a seeded sample of them. */
 function sampleRows(rows: Uint32Array | null, n: number, size: number, seed: number): Uint32Array {
   let pool: Uint32Array;
-  if (rows) pool = Uint32Array.from(rows);
+  if (rows) pool = rows.slice();
   else {
     pool = new Uint32Array(n);
     for (let i = 0; i < n; i++) pool[i] = i;

@@ -479,8 +479,12 @@ export function fitGbt(
   }
 
   // thresholds on every training row: exact quantiles, no sampling noise
-  const mapper = BinMapper.fit(columns, { maxBins: o.maxBins, rows: train, sampleSize: train.length });
-  const binned = mapper.transform(columns);
+  const { mapper, binned } = BinMapper.fitTransform(columns, {
+    maxBins: o.maxBins,
+    rows: train,
+    sampleSize: train.length,
+    threads: o.threads,
+  });
   const nTrain = train.length;
 
   let mean = 0;
@@ -517,7 +521,8 @@ export function fitGbt(
   try {
     for (let it = 0; it < o.iterations; it++) {
       grower.gradients();
-      const rows = nSample < nTrain ? sampleSorted(train, nSample, random) : Uint32Array.from(train);
+      // `grow` copies the rows into its own buffer: the training rows are passed as they are
+      const rows = nSample < nTrain ? sampleSorted(train, nSample, random) : train;
       const allowed = featureMask(mapper.nFeatures, nFeatureUse, random);
       const root = grower.grow(rows, allowed, builder);
       roots.push(root);
@@ -611,8 +616,12 @@ class TreeGrower {
     const { nRows, nFeatures } = binned;
     this.nFeatures = nFeatures;
     this.nBins = Int32Array.from({ length: nFeatures }, (_, f) => mapper.nBins(f));
-    const codes = array(Uint8Array, binned.codes.length);
-    codes.set(binned.codes);
+    // the workers read the codes: on a SharedArrayBuffer (`fitTransform` puts them there already)
+    let codes = binned.codes;
+    if (o.threads > 1 && !(codes.buffer instanceof SharedArrayBuffer)) {
+      codes = array(Uint8Array, binned.codes.length);
+      codes.set(binned.codes);
+    }
     const maxRows = scores.train.length;
     // The WebAssembly kernel's memory: what it reads (rows, gradients, hessians, row-major codes),
     // the threads' scratch histograms and up to HIST_RESERVE histograms of the pool (more are
@@ -627,10 +636,9 @@ class TreeGrower {
           )
         : null;
     const inArena: ArrayOf = arena ? (Type, m) => arena.alloc(Type, m) : array;
-    // the codes row-major as well (`rowCodes[i * nFeatures + f]`): one row per cache line
+    // the codes row-major as well (`rowCodes[i * nFeatures + f]`: one row per cache line), filled
+    // by the row loops below
     const rowCodes = inArena(Uint8Array, binned.codes.length);
-    for (let f = 0; f < nFeatures; f++)
-      for (let i = 0, k = f * nRows; i < nRows; i++, k++) rowCodes[i * nFeatures + f] = codes[k] as number;
     this.leafRanges = {
       leafStart: array(Int32Array, o.maxLeaves),
       leafEnd: array(Int32Array, o.maxLeaves),
@@ -657,6 +665,7 @@ class TreeGrower {
       undefined,
       arena,
     );
+    this.loops.transpose();
   }
 
   /** Gradients and hessians of the training rows at the current raw scores. */
@@ -676,9 +685,11 @@ class TreeGrower {
     this.allowed = allowed;
     let g = 0;
     let h = 0;
-    for (const i of rows) {
-      g += this.grad[i] as number;
-      h += this.hess[i] as number;
+    const { grad, hess } = this;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k] as number;
+      g += grad[i] as number;
+      h += hess[i] as number;
     }
     const rootNode = builder.add();
     const root: Leaf = {

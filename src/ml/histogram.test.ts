@@ -143,6 +143,11 @@ describe('histogram kernels and row loops', () => {
       const x = inputs(n, 7, 1);
       const loops = new RowLoops(x, threads);
       try {
+        // the row-major codes rebuilt from the column-major ones (over the threads) are the same
+        const rowCodes = Uint8Array.from(x.rowCodes);
+        x.rowCodes.fill(0);
+        loops.transpose();
+        expect(Buffer.from(x.rowCodes).equals(Buffer.from(rowCodes))).toBe(true);
         loops.goesLeft.fill(0).fill(1, 0, 17);
         loops.goesLeft[255] = 1;
         const w = loops.partition(5, n - 5, 4);

@@ -37,7 +37,7 @@ const PARALLEL_MIN_ROWS = 16_384;
 /** Feature counts up to this get a fully unrolled histogram loop; more use `accumulate`. */
 const UNROLL_MAX = 64;
 /** How long the caller waits for a worker before giving up. */
-const WORKER_TIMEOUT_MS = 120_000;
+export const WORKER_TIMEOUT_MS = 120_000;
 
 /** Adds rows[start, end) to `hist`; the feature count is fixed when the kernel is generated. */
 export type Kernel = (
@@ -187,6 +187,27 @@ export function updateScores(
   }
 }
 
+/**
+ * Rows [start, end) of the column-major codes (`codes[f * nRows + i]`) written row-major
+ * (`rowCodes[i * nFeatures + f]`), in blocks of rows that stay in cache. Self-contained: runs in the
+ * workers too.
+ */
+export function transposeRows(
+  codes: Uint8Array,
+  rowCodes: Uint8Array,
+  nRows: number,
+  nFeatures: number,
+  start: number,
+  end: number,
+): void {
+  for (let s = start; s < end; s += 4096) {
+    const e = Math.min(end, s + 4096);
+    for (let f = 0; f < nFeatures; f++)
+      for (let i = s, k = f * nRows + s, w = s * nFeatures + f; i < e; i++, k++, w += nFeatures)
+        rowCodes[w] = codes[k] as number;
+  }
+}
+
 /** Which histogram loop runs: the generated JavaScript or the WebAssembly SIMD kernel. */
 export type HistogramKernel = 'js' | 'wasm';
 
@@ -293,14 +314,15 @@ export function shared<T>(
 /** Control words per worker: generation, operation, start, end, argument, done, result, error. */
 const SLOT = 8;
 const [GEN, OP, START, END, ARG, DONE, RESULT, FAILED] = [0, 1, 2, 3, 4, 5, 6, 7];
-const [OP_HIST, OP_PARTITION, OP_GRADIENTS, OP_UPDATE] = [1, 2, 3, 4];
+const [OP_HIST, OP_PARTITION, OP_GRADIENTS, OP_UPDATE, OP_TRANSPOSE] = [1, 2, 3, 4, 5];
 
 const workerSource = (nFeatures: number, wasm: boolean): string => `
 const { workerData } = require('node:worker_threads');
 const partitionRange = ${partitionRange.toString()};
 const gradients = ${gradients.toString()};
 const updateScores = ${updateScores.toString()};
-const { control, slot, rows, tmp, grad, hess, rowCodes, codes, nRows, train, raw, y, poisson, leafStart, leafEnd, leafValue, goesLeft, hist, wasmModule, wasmMemory } = workerData;
+const transposeRows = ${transposeRows.toString()};
+const { control, slot, rows, tmp, grad, hess, rowCodes, codes, nRows, nFeatures, train, raw, y, poisson, leafStart, leafEnd, leafValue, goesLeft, hist, wasmModule, wasmMemory } = workerData;
 const kernel = ${wasm ? wasmKernelSource(nFeatures) : kernelSource(nFeatures)};
 const ctrl = new Int32Array(control);
 let gen = 0;
@@ -321,6 +343,7 @@ for (;;) {
     else if (op === ${OP_GRADIENTS}) gradients(poisson, train, start, end, raw, y, grad, hess);
     else if (op === ${OP_UPDATE})
       updateScores(rows, start, end, leafStart, leafEnd, leafValue, ctrl[slot + ${ARG}], raw);
+    else if (op === ${OP_TRANSPOSE}) transposeRows(codes, rowCodes, nRows, nFeatures, start, end);
   } catch (e) {
     ctrl[slot + ${FAILED}] = 1;
   }
@@ -531,6 +554,14 @@ export class RowLoops {
     const { rows, leafStart, leafEnd, leafValue, raw } = this.inputs;
     const parallel = this.start(OP_UPDATE, 0, end, nLeaves);
     updateScores(rows, 0, parallel ? this.cut(0, end, 1) : end, leafStart, leafEnd, leafValue, nLeaves, raw);
+    if (parallel) for (let w = 0; w < this.workers.length; w++) this.wait(w);
+  }
+
+  /** Fills the row-major codes (`rowCodes`) from the column-major ones (`codes`). */
+  transpose(): void {
+    const { codes, rowCodes, nRows, nFeatures } = this.inputs;
+    const parallel = this.start(OP_TRANSPOSE, 0, nRows);
+    transposeRows(codes, rowCodes, nRows, nFeatures, 0, parallel ? this.cut(0, nRows, 1) : nRows);
     if (parallel) for (let w = 0; w < this.workers.length; w++) this.wait(w);
   }
 
