@@ -9,7 +9,7 @@ import { ROLES, SCOPES } from '../core/access.ts';
 import { cellWhySchema } from './cell-why.ts';
 import { emergingGrid } from './emerging.ts';
 import { indicatorsSchema, populationLoadSchema } from './indicators.ts';
-import { failedJobList, retriedJob } from './jobs.ts';
+import { failedJobList, jobAnswer, retriedJob } from './jobs.ts';
 import { lifecycleAnswer, promotionAnswer, rollbackAnswer } from './lifecycle.ts';
 import { narrativeQualitySchema } from './narratives.ts';
 import { draftAnswer, textAnswer, textList } from './text.ts';
@@ -718,6 +718,10 @@ export const CONTRACT = {
   'GET /api/v1/ingest/jobs/:id/rejects': { 200: rejects },
   'GET /api/v1/jobs/failed': { 200: failedJobList },
   'POST /api/v1/jobs/failed/:id/retry': { 200: retriedJob },
+  // Rolling backtests and briefings as jobs (issue 15): the record, polled until done.
+  'POST /api/v1/jobs/backtests': { 202: jobAnswer },
+  'POST /api/v1/jobs/briefings': { 202: jobAnswer },
+  'GET /api/v1/jobs/:id': { 200: jobAnswer },
   'GET /api/v1/tokens': { 200: z.object({ tokens: z.array(token) }) },
   'POST /api/v1/tokens': { 201: newToken },
   'DELETE /api/v1/tokens/:id': { 204: noContent },

@@ -368,11 +368,11 @@ export function buildApp(options: AppOptions): VigiaApp {
         app.log,
         schedule
           ? {
-              area: options.defaultArea ?? 'callao',
               timeZone: options.timeZone ?? 'America/Lima',
               lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE,
             }
           : undefined,
+        options.llm ?? NO_LLM,
       );
     else await engine.start([]);
   });

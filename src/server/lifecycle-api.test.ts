@@ -2,7 +2,8 @@
  * Promotion by backtest through HTTP (issue 15): POST /models/promote answers 200 with the stored
  * evidence whatever the backtest decides — a better challenger becomes champion, a worse one is
  * kept — and GET /models/lifecycle shows both decisions; refusals are 400/403 in Spanish. Small
- * models (random scores and counts of past crime) on the seeded API data; both stores.
+ * models (random scores and counts of past crime) on the seeded API data; both stores. Rolling
+ * backtests and briefings as jobs on the server's inline engine, polled through GET /jobs/:id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promotionAnswer } from '../contract/lifecycle.ts';
@@ -111,4 +112,70 @@ describe.each(BACKENDS)('model promotion through HTTP (%s store)', (backend) => 
     );
     expect(rows.map((r) => r.action)).toEqual(['model.champion', 'model.promote', 'model.keep']);
   }, 180_000);
+
+  it('runs a rolling backtest and a committee briefing as jobs: 202, polled until done, the stored report and draft exist; other roles are refused', async () => {
+    const token = f.users.analyst.token;
+    const done = async (id: number) => {
+      let job = { status: 'queued' } as { status: string; kind: string; result: Record<string, unknown> };
+      for (let i = 0; i < 300 && ['queued', 'running'].includes(job.status); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const r = await call(f, 'GET', `/api/v1/jobs/${id}`, { token });
+        expect(r.status, r.text).toBe(200);
+        job = (r.body as { job: typeof job }).job;
+      }
+      return job;
+    };
+    const bt = await call(f, 'POST', '/api/v1/jobs/backtests', {
+      token,
+      body: { group: 'property', from: '2025-03-20', to: '2025-03-24', models: ['retro-hotspot'] },
+    });
+    expect(bt.status, bt.text).toBe(202);
+    const btJob = (bt.body as { job: { id: number; kind: string; params: unknown } }).job;
+    expect(btJob).toMatchObject({ kind: 'backtest', params: { area: 'callao', from: '2025-03-20' } });
+    const brief = await call(f, 'POST', '/api/v1/jobs/briefings', {
+      token,
+      body: { kind: 'briefing', district: '070101', from: '2025-03-01', to: '2025-03-31' },
+    });
+    expect(brief.status, brief.text).toBe(202);
+    const briefJob = (brief.body as { job: { id: number } }).job;
+
+    const b = await done(btJob.id);
+    expect(b).toMatchObject({ kind: 'backtest', status: 'done', result: { windows: 4 } });
+    const report = await call(f, 'GET', `/api/v1/backtests/${b.result.backtestId}`, { token });
+    expect(report.status, report.text).toBe(200);
+    expect((report.body as { models: { name: string }[] }).models.map((m) => m.name)).toContain(
+      'retro-hotspot',
+    );
+
+    const d = await done(briefJob.id);
+    expect(d).toMatchObject({ kind: 'briefing', status: 'done', result: { kind: 'briefing' } });
+    const text = await call(f, 'GET', `/api/v1/texts/${d.result.textId}`, { token });
+    expect(text.status, text.text).toBe(200);
+    // The submitter is the draft's generator (another person must approve it).
+    expect(text.body).toMatchObject({ text: { kind: 'briefing', generatedBy: f.users.analyst.username } });
+
+    // Who may not run them synchronously may not queue them, nor read the records.
+    for (const role of ['planner', 'official', 'officer', 'researcher', 'community'] as const) {
+      const other = f.users[role].token;
+      expect((await call(f, 'POST', '/api/v1/jobs/backtests', { token: other, body: {} })).status).toBe(403);
+      expect((await call(f, 'POST', '/api/v1/jobs/briefings', { token: other, body: {} })).status).toBe(403);
+      expect((await call(f, 'GET', `/api/v1/jobs/${btJob.id}`, { token: other })).status).toBe(403);
+    }
+    const missing = await call(f, 'GET', '/api/v1/jobs/999999', { token });
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain('No existe el trabajo 999999');
+    const bad = await call(f, 'POST', '/api/v1/jobs/backtests', {
+      token,
+      body: { from: '2025-03-24', to: '2025-03-20' },
+    });
+    expect(bad.status).toBe(400);
+    // The submissions are audited with the caller.
+    const audited = await f.t.db.query<{ action: string; target: string }>(
+      `select action, target from audit_log where action in ('backtest.submit', 'briefing.submit') order by seq`,
+    );
+    expect(audited).toEqual([
+      { action: 'backtest.submit', target: `job:${btJob.id}` },
+      { action: 'briefing.submit', target: `job:${briefJob.id}` },
+    ]);
+  }, 120_000);
 });

@@ -223,6 +223,12 @@ export const PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   // The job engine's dead letters (no incident data: queue, record id, error) and their retry.
   'GET /api/v1/jobs/failed': read(INGEST_ROLES),
   'POST /api/v1/jobs/failed/:id/retry': { scope: 'write', roles: INGEST_ROLES, csrf: true },
+  // Backtests and briefings as jobs: whoever runs them synchronously (a promotion's backtest,
+  // POST /texts). A job's record: the roles that may start (or manage) its kind — the route checks
+  // the kind (routes/jobs.ts); no incident data, the result names the report or draft.
+  'POST /api/v1/jobs/backtests': { scope: 'write', roles: { admin: 'allow', analyst: 'allow' }, csrf: true },
+  'POST /api/v1/jobs/briefings': { scope: 'write', roles: { admin: 'allow', analyst: 'allow' }, csrf: true },
+  'GET /api/v1/jobs/:id': read({ admin: 'allow', analyst: 'allow' }),
   // Every role manages its own tokens; admins see and revoke everyone's.
   'GET /api/v1/tokens': { scope: 'admin', roles: { ...ownForAll(), admin: 'all' }, csrf: false },
   'POST /api/v1/tokens': { scope: 'admin', roles: { ...ownForAll(), admin: 'all' }, csrf: true },

@@ -102,9 +102,12 @@ export class JobEngine {
     }
   }
 
-  /** Queues a job; returns its id. */
-  async send(queue: string, data: Record<string, unknown>): Promise<string> {
-    const id = await this.boss.send(queue, data);
+  /**
+   * Queues a job; returns its id. With `id` (a UUID) the job is queued at most once: sending the
+   * same id again queues nothing and returns it (a retried fan-out).
+   */
+  async send(queue: string, data: Record<string, unknown>, options: { id?: string } = {}): Promise<string> {
+    const id = (await this.boss.send(queue, data, options)) ?? options.id;
     if (!id) throw new Error(`job not queued on ${queue}`);
     for (const worker of this.workers.get(queue) ?? []) this.boss.notifyWorker(worker);
     return id;

@@ -4,17 +4,22 @@
  * and queued on the engine; whichever worker process takes it — the API process itself with
  * VIGIA_JOBS=inline, or `vigia worker` processes — reads the bytes from the database, runs the same
  * ingest use case as the CLI and records the report. Batches are atomic and ingest is idempotent
- * by file hash, so a run retried after a worker died never duplicates data.
+ * by file hash, so a run retried after a worker died never duplicates data. Rolling backtests and
+ * briefing drafts queued through the API run the same use cases as `vigia backtest` and POST
+ * /api/v1/texts; the scheduled retraining and forecasts fan out into one job per study area.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LifecycleSettings } from '../config/env.ts';
+import { type LifecycleSettings, type LlmSettings, NO_LLM } from '../config/env.ts';
 import { NotFoundError, StorageError, ValidationError, VigiaError } from '../core/errors.ts';
 import type { RejectRow } from '../core/records.ts';
 import { TURNO_BANDS } from '../core/time.ts';
+import { saveReport } from '../storage/backtest-reports.ts';
 import type { Db } from '../storage/db.ts';
+import { areasWithEvents } from '../storage/events.ts';
 import { listRejects } from '../storage/ingest-writer.ts';
 import {
   failDeadLettered,
@@ -29,8 +34,10 @@ import {
   startJob,
   unfinishedJobs,
 } from '../storage/jobs.ts';
-import { currentChampions } from '../storage/model-lifecycle.ts';
+import { areasWithChampions, currentChampions } from '../storage/model-lifecycle.ts';
 import { type AuditContext, audit } from './audit.ts';
+import { backtest, type Horizon } from './backtest.ts';
+import { generateBriefing, generateBulletin } from './briefing-drafts.ts';
 import { ADAPTERS, type AdapterName, ingestFile } from './ingest.ts';
 import { DEAD_LETTER_QUEUE, type JobEngine, type JobHandler } from './job-engine.ts';
 import { forecastNextTurno, retrainChallenger } from './model-lifecycle.ts';
@@ -192,12 +199,29 @@ function reconcileDeadLetters(db: Db): JobHandler {
   return async () => ({ failed: await failDeadLettered(db, JOB_QUEUES, WORKER_LOST_ERROR) });
 }
 
-/** The engine queues of the scheduled work (cron in the area's time zone). */
+/**
+ * The engine queues of the scheduled work: the cron (in VIGIA_TIME_ZONE) fires RETRAIN_QUEUE and
+ * FORECAST_QUEUE, whose handlers only queue one job per study area on the per-area queues, so that
+ * any number of workers share the areas.
+ */
 export const RETRAIN_QUEUE = 'vigia-retrain';
 export const FORECAST_QUEUE = 'vigia-forecast';
+export const RETRAIN_AREA_QUEUE = 'vigia-retrain-area';
+export const FORECAST_AREA_QUEUE = 'vigia-forecast-area';
+/** The engine queues of rolling backtests and briefing drafts started through the API. */
+export const BACKTEST_QUEUE = 'vigia-backtest';
+export const BRIEFING_QUEUE = 'vigia-briefing';
 
 /** The engine queues of the product's jobs. */
-export const JOB_QUEUES: readonly string[] = [INGEST_QUEUE, RETRAIN_QUEUE, FORECAST_QUEUE];
+export const JOB_QUEUES: readonly string[] = [
+  INGEST_QUEUE,
+  RETRAIN_QUEUE,
+  FORECAST_QUEUE,
+  RETRAIN_AREA_QUEUE,
+  FORECAST_AREA_QUEUE,
+  BACKTEST_QUEUE,
+  BRIEFING_QUEUE,
+];
 
 /**
  * The cron of the scheduled forecasts: `leadMinutes` before each turno starts (TURNO_BANDS), e.g.
@@ -233,26 +257,50 @@ function scheduledJob(
   };
 }
 
-/** What scheduled work needs. */
+/**
+ * A scheduled fire's handler: queues one job per area of `areas` on `queue`, each with its area and
+ * the fire's time. The per-area job's engine id is derived from the fire's and the area, so a
+ * retried fan-out queues no area twice. `firedAt` in the data (ms) replaces the clock (a fire sent
+ * by hand for a given time).
+ */
+function fanOut(engine: JobEngine, queue: string, areas: () => Promise<string[]>): JobHandler {
+  return async (data, engineId) => {
+    const firedAt = typeof data.firedAt === 'number' ? data.firedAt : Date.now();
+    const queued = [];
+    for (const area of await areas()) {
+      const h = createHash('sha256').update(`${queue}|${engineId}|${area}`).digest('hex');
+      const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+      queued.push({ area, engineId: await engine.send(queue, { area, firedAt }, { id }) });
+    }
+    return { queued };
+  };
+}
+
+/** What scheduled work needs (the areas are every registered one, see workJobs). */
 export interface ScheduleOptions {
-  area: string;
   timeZone: string;
   lifecycle: LifecycleSettings;
 }
 
 /**
- * Starts this process's work on every queue of the product's jobs; with `schedule`, also the cron
- * schedules (retraining per VIGIA_RETRAIN_CRON, a forecast VIGIA_FORECAST_LEAD_MINUTES before each
- * turno), which the engine keeps once however many processes set them.
+ * Starts this process's work on every queue of the product's jobs (briefings written with `llm`);
+ * with `schedule`, also the scheduled work and its cron schedules (retraining per
+ * VIGIA_RETRAIN_CRON, a forecast VIGIA_FORECAST_LEAD_MINUTES before each turno), which the engine
+ * keeps once however many processes set them. A fire queues one job per study area: retraining for
+ * each area with a champion, forecasts for each area with located incidents (each crime group by
+ * its champion, else the default model).
  */
 export async function workJobs(
   engine: JobEngine,
   db: Db,
   log: { error(obj: unknown, msg: string): void },
   schedule?: ScheduleOptions,
+  llm: LlmSettings = NO_LLM,
 ): Promise<void> {
   await engine.start(JOB_QUEUES);
   await engine.work(INGEST_QUEUE, ingestHandler(db, log));
+  await engine.work(BACKTEST_QUEUE, backtestHandler(db, log));
+  await engine.work(BRIEFING_QUEUE, briefingHandler(db, log, llm));
   await engine.work(DEAD_LETTER_QUEUE, reconcileDeadLetters(db));
   if (!schedule) return;
   const ctx = (job: JobRow): AuditContext => ({
@@ -261,16 +309,27 @@ export async function workJobs(
     ip: null,
     requestId: `job:${job.id}`,
   });
+  // The fire's time (not the run's): every area's job of one fire works for the same day.
+  const firedAt = (job: JobRow) => Number(job.params.firedAt);
   await engine.work(
     RETRAIN_QUEUE,
+    fanOut(engine, RETRAIN_AREA_QUEUE, () => areasWithChampions(db)),
+  );
+  await engine.work(
+    FORECAST_QUEUE,
+    fanOut(engine, FORECAST_AREA_QUEUE, () => areasWithEvents(db)),
+  );
+  await engine.work(
+    RETRAIN_AREA_QUEUE,
     scheduledJob(db, 'retrain', log, async (job) => {
-      const keys = await currentChampions(db, { area: schedule.area });
+      const area = String(job.params.area);
       const retrained = [];
-      for (const k of keys) {
+      for (const k of await currentChampions(db, { area })) {
         const r = await retrainChallenger(db, {
           area: k.area,
           group: k.group,
           horizon: k.horizon,
+          now: firedAt(job),
           audit: ctx(job),
           settings: schedule.lifecycle,
         });
@@ -281,18 +340,20 @@ export async function workJobs(
           promoted: r.outcome?.champion.trainedModelId === r.challenger.id,
         });
       }
-      return { area: schedule.area, retrained };
+      return { area, retrained };
     }),
   );
   await engine.work(
-    FORECAST_QUEUE,
+    FORECAST_AREA_QUEUE,
     scheduledJob(db, 'forecast', log, async (job) => {
+      const area = String(job.params.area);
       const stored = await forecastNextTurno(db, {
-        area: schedule.area,
+        area,
+        now: firedAt(job),
         audit: ctx(job),
         settings: schedule.lifecycle,
       });
-      return { area: schedule.area, forecasts: stored.map((f) => f.id) };
+      return { area, forecasts: stored.map((f) => f.id) };
     }),
   );
   await engine.schedule(RETRAIN_QUEUE, schedule.lifecycle.retrainCron, schedule.timeZone);
@@ -389,4 +450,118 @@ export async function jobRejects(
   const job = await jobStatus(db, id);
   const batchId = (job.result as { batchId?: number | null } | null)?.batchId;
   return { job, rejects: typeof batchId === 'number' ? await listRejects(db, batchId, limit) : [] };
+}
+
+/** What a backtest job runs: the use case of `vigia backtest`, its report stored (no files). */
+export interface BacktestJobParams {
+  area: string;
+  group: string;
+  /** First and last-exclusive local day, YYYY-MM-DD. */
+  from: string;
+  to: string;
+  horizon: Horizon;
+  /** Model kinds (naive-counts and random are always added). */
+  models: string[];
+  cellSize?: number;
+  seed?: number;
+}
+
+/** What a briefing job writes: a committee briefing (one district) or a community bulletin. */
+export interface BriefingJobParams {
+  kind: 'briefing' | 'bulletin';
+  area: string;
+  /** District code (ubigeo); a briefing needs one, a bulletin without it covers the whole area. */
+  district?: string;
+  from: string;
+  to: string;
+}
+
+/** Records a job, audits its submission (`<kind>.submit`) and queues it. */
+async function submitJob(
+  db: Db,
+  engine: JobEngine,
+  kind: 'backtest' | 'briefing',
+  queue: string,
+  params: Record<string, unknown>,
+  ctx: AuditContext,
+): Promise<JobRow> {
+  const job = await insertJob(db, { kind, params, submittedBy: ctx.actor });
+  await audit(db, ctx, `${kind}.submit`, `job:${job.id}`, params);
+  await setEngineId(db, job.id, await engine.send(queue, { jobId: job.id }));
+  return job;
+}
+
+/** Queues a rolling backtest (POST /api/v1/jobs/backtests); the result names the stored report. */
+export function submitBacktest(
+  db: Db,
+  engine: JobEngine,
+  p: BacktestJobParams,
+  ctx: AuditContext,
+): Promise<JobRow> {
+  return submitJob(db, engine, 'backtest', BACKTEST_QUEUE, { ...p }, ctx);
+}
+
+/** Queues a briefing or bulletin draft (POST /api/v1/jobs/briefings); the result names the draft. */
+export function submitBriefing(
+  db: Db,
+  engine: JobEngine,
+  p: BriefingJobParams,
+  ctx: AuditContext,
+): Promise<JobRow> {
+  return submitJob(db, engine, 'briefing', BRIEFING_QUEUE, { ...p }, ctx);
+}
+
+/** Who a recorded job acts for: its submitter, the request id naming the job. */
+const submitter = (job: JobRow): AuditContext => ({
+  actor: job.submittedBy,
+  role: null,
+  ip: null,
+  requestId: `job:${job.id}`,
+});
+
+/**
+ * The backtest handler: the report and the record's result are stored in one transaction, so a
+ * run retried after a worker died stores no second report.
+ */
+function backtestHandler(db: Db, log: { error(obj: unknown, msg: string): void }): JobHandler {
+  return recordedJob(db, log, async (job) => {
+    const p = job.params as unknown as BacktestJobParams;
+    const report = await backtest(db, p);
+    return db.transaction(async (tx) => {
+      const result = { backtestId: await saveReport(tx, report), windows: report.windows };
+      await finishJob(tx, job.id, { result });
+      return result;
+    });
+  });
+}
+
+/** The briefing handler: the same use cases as POST /api/v1/texts (kind briefing / bulletin). */
+function briefingHandler(
+  db: Db,
+  log: { error(obj: unknown, msg: string): void },
+  llm: LlmSettings,
+): JobHandler {
+  return recordedJob(db, log, async (job) => {
+    const p = job.params as unknown as BriefingJobParams;
+    const common = { area: p.area, from: p.from, to: p.to, llm, actor: submitter(job) };
+    const { draft } =
+      p.kind === 'briefing'
+        ? await generateBriefing(db, { ...common, district: p.district ?? '' })
+        : await generateBulletin(db, { ...common, ...(p.district ? { district: p.district } : {}) });
+    return { textId: draft.id, kind: draft.kind };
+  });
+}
+
+/**
+ * A job record by id, of a kind `visible` lets the caller see (GET /api/v1/jobs/:id).
+ * @throws NotFoundError for an unknown id or a kind the caller may not see
+ */
+export async function jobRecord(
+  db: Db,
+  id: number,
+  visible: (kind: JobKind) => boolean = () => true,
+): Promise<JobView> {
+  const j = await getJob(db, id);
+  if (!j || !visible(j.kind)) throw new NotFoundError(`No existe el trabajo ${id}`);
+  return j;
 }

@@ -41,6 +41,16 @@ export interface LoadedEvents {
   discovered: Uint8Array;
 }
 
+/** The registered study areas with at least one modelling event (the scheduled forecasts' areas). */
+export async function areasWithEvents(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `select id from study_areas a
+     where exists (select 1 from incidents i where i.study_area = a.id and ${SHARED_ONLY} and ${LOCATED})
+     order by id`,
+  );
+  return rows.map((r) => r.id);
+}
+
 /** Loads located incidents as an EventSet (category = index into CATEGORY_CODES). */
 export async function loadEvents(db: Queryable, q: EventQuery): Promise<LoadedEvents> {
   const params: unknown[] = [q.area];

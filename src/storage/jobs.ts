@@ -7,7 +7,7 @@
 import type { Queryable } from './db.ts';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
-export type JobKind = 'ingest' | 'retrain' | 'forecast';
+export type JobKind = 'ingest' | 'retrain' | 'forecast' | 'backtest' | 'briefing';
 
 /** A job as stored. */
 export interface JobRow {

@@ -85,6 +85,14 @@ export function currentChampions(
   );
 }
 
+/** The registered study areas with at least one champion (the scheduled retraining's areas). */
+export async function areasWithChampions(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    'select id from study_areas a where exists (select 1 from model_champions c where c.study_area = a.id) order by id',
+  );
+  return rows.map((r) => r.id);
+}
+
 /** A key's champion history, newest first. */
 export function championHistory(db: Queryable, k: ChampionKey): Promise<ChampionEntry[]> {
   return db.query<ChampionEntry>(

@@ -200,6 +200,17 @@ export async function example(
     }
     case 'GET /api/v1/ingest/jobs/:id/rejects':
       return { path: `/api/v1/ingest/jobs/${jobId}/rejects` };
+    // Jobs (issue 15), small enough to run in the background of the walk: a one-day backtest of
+    // the baselines; one district's bulletin of the seeded March.
+    case 'POST /api/v1/jobs/backtests':
+      return { path: '/api/v1/jobs/backtests', body: { from: '2025-03-20', to: '2025-03-21' } };
+    case 'POST /api/v1/jobs/briefings':
+      return {
+        path: '/api/v1/jobs/briefings',
+        body: { kind: 'bulletin', district: OFFICER_SECTOR, ...TEXT_REQUEST },
+      };
+    case 'GET /api/v1/jobs/:id':
+      return { path: `/api/v1/jobs/${jobId}` };
     case 'POST /api/v1/tokens':
       return { path: '/api/v1/tokens', body: { name: 'walk', scopes: ['read'] } };
     case 'DELETE /api/v1/tokens/:id': {

@@ -57,9 +57,10 @@ export function registerJobsCommand(program: Command): void {
 
 /**
  * `vigia worker`: a process that only runs background jobs (the job engine's queues: uploads'
- * ingest, and the cron schedules of retraining and of the forecasts before each turno), with no
- * HTTP server. Any number of them, on any machines reaching the same database,
- * share the work; the API then runs with VIGIA_JOBS=worker and only queues.
+ * ingest, backtests and briefings queued through the API, and the cron schedules of retraining and
+ * of the forecasts before each turno, one job per study area), with no HTTP server. Any number of
+ * them, on any machines reaching the same database, share the work; the API then runs with
+ * VIGIA_JOBS=worker and only queues.
  */
 import type { Command } from 'commander';
 import { getConfig } from '../../config/env.ts';
@@ -76,7 +77,7 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description(
-      'ejecuta los trabajos en segundo plano (ingesta de archivos subidos, tareas programadas) sin servidor HTTP; varios procesos comparten el trabajo',
+      'ejecuta los trabajos en segundo plano (ingesta de archivos subidos, backtests e informes encolados, tareas programadas por área) sin servidor HTTP; varios procesos comparten el trabajo',
     )
     .action(async () => {
       const config = getConfig();
@@ -87,11 +88,7 @@ export function registerWorkerCommand(program: Command): void {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
-      await workJobs(engine, db, log, {
-        area: config.studyArea,
-        timeZone: config.timeZone,
-        lifecycle: config.lifecycle,
-      });
+      await workJobs(engine, db, log, { timeZone: config.timeZone, lifecycle: config.lifecycle }, config.llm);
       process.stderr.write(`Vigía worker listo (pid ${process.pid}) — base de datos: ${db.description}\n`);
       await stopped;
       await engine.stop();
