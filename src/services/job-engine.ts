@@ -57,6 +57,62 @@ export interface FailedJob {
   failedAt: Date | null;
 }
 
+/** pg-boss over Vigía's pool. */
+const overDb = (db: Db) => ({
+  executeSql: async (text: string, values?: unknown[]) => ({
+    rows: await db.query(text, values && values.length > 0 ? values : undefined),
+  }),
+});
+
+/** pg-boss's own queue of cron fires (its timekeeper creates it where it may). */
+const CRON_QUEUE = '__pgboss__send-it';
+
+/**
+ * Creates or updates the named queues, each with its lease, retries and the dead-letter queue;
+ * `plain` queues are created with pg-boss's defaults when missing.
+ */
+async function setUpQueues(
+  boss: PgBoss,
+  settings: JobEngineSettings,
+  queues: readonly string[],
+  plain: readonly string[] = [DEAD_LETTER_QUEUE],
+): Promise<void> {
+  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  for (const name of plain) if (!existing.has(name)) await boss.createQueue(name, { name });
+  for (const name of queues) {
+    const options = {
+      name,
+      retryLimit: settings.retryLimit,
+      retryDelay: settings.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: settings.leaseSeconds,
+      deadLetter: DEAD_LETTER_QUEUE,
+    };
+    if (existing.has(name)) await boss.updateQueue(name, options);
+    else await boss.createQueue(name, options);
+  }
+}
+
+/**
+ * Split roles (VIGIA_OWNER_DATABASE_URL): the schema owner creates or upgrades the engine's schema
+ * and creates or updates the queues — a queue is a partition table, so DDL — and the store then
+ * grants the app role rows only (storage/migrate.ts, grantAppRole).
+ */
+async function installAsOwner(
+  owner: Db,
+  settings: JobEngineSettings,
+  queues: readonly string[],
+): Promise<void> {
+  const boss = new PgBoss({ db: overDb(owner), supervise: false, schedule: false, migrate: true });
+  boss.on('error', () => undefined);
+  await boss.start();
+  try {
+    await setUpQueues(boss, settings, queues, [DEAD_LETTER_QUEUE, CRON_QUEUE]);
+  } finally {
+    await boss.stop({ graceful: false, close: false });
+  }
+}
+
 export class JobEngine {
   private readonly boss: PgBoss;
   private started = false;
@@ -69,11 +125,9 @@ export class JobEngine {
     options: { supervise?: boolean; schedule?: boolean } = {},
   ) {
     this.boss = new PgBoss({
-      db: {
-        executeSql: async (text: string, values?: unknown[]) => ({
-          rows: await db.query(text, values && values.length > 0 ? values : undefined),
-        }),
-      },
+      db: overDb(db),
+      // With a separate schema owner this process's role creates nothing: the owner installs (start).
+      migrate: !db.asOwner,
       supervise: options.supervise ?? true,
       schedule: options.schedule ?? false,
       maintenanceIntervalSeconds: settings.maintenanceSeconds,
@@ -81,25 +135,16 @@ export class JobEngine {
     this.boss.on('error', () => undefined);
   }
 
-  /** Creates (or upgrades) the engine's schema and the named queues. */
+  /**
+   * Creates (or upgrades) the engine's schema and the named queues — as the schema owner, on a
+   * short-lived connection, when the store has one (`Db.asOwner`) — and starts the engine.
+   */
   async start(queues: readonly string[]): Promise<void> {
+    const asOwner = this.db.asOwner;
+    if (asOwner) await asOwner((owner) => installAsOwner(owner, this.settings, queues));
     if (!this.started) await this.boss.start();
     this.started = true;
-    const existing = new Set((await this.boss.getQueues()).map((q) => q.name));
-    if (!existing.has(DEAD_LETTER_QUEUE))
-      await this.boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE });
-    for (const name of queues) {
-      const options = {
-        name,
-        retryLimit: this.settings.retryLimit,
-        retryDelay: this.settings.retryDelaySeconds,
-        retryBackoff: true,
-        expireInSeconds: this.settings.leaseSeconds,
-        deadLetter: DEAD_LETTER_QUEUE,
-      };
-      if (existing.has(name)) await this.boss.updateQueue(name, options);
-      else await this.boss.createQueue(name, options);
-    }
+    if (!asOwner) await setUpQueues(this.boss, this.settings, queues);
   }
 
   /**

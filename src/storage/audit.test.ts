@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_DB_SETTINGS } from '../config/env.ts';
 import { createUser } from '../services/accounts.ts';
 import { verifyAudit } from '../services/audit.ts';
+import { DEFAULT_JOB_ENGINE_SETTINGS, JobEngine } from '../services/job-engine.ts';
 import { BACKENDS, createTestDb, TEST_AUDIT_KEY, type TestDb } from '../test/db.ts';
 import { appendAudit, canonicalJson, headMac } from './audit.ts';
 import type { Db } from './db.ts';
@@ -185,5 +186,53 @@ describe('audit log with a separate schema owner (PostgreSQL server)', () => {
     ])
       await expect(db.query(attack), attack).rejects.toMatchObject({ code: '42501' });
     expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 2, problems: [], signature: 'valid' });
+  });
+
+  it('the job engine: the owner installs its schema and queues; the app role works, fails and schedules jobs but cannot drop or alter the schema', async () => {
+    const engine = new JobEngine(
+      db,
+      { ...DEFAULT_JOB_ENGINE_SETTINGS, retryLimit: 0, pollSeconds: 0.5 },
+      { schedule: true },
+    );
+    try {
+      await engine.start(['split-ok', 'split-crash']);
+      await engine.work('split-ok', async (data) => ({ doubled: Number(data.n) * 2 }));
+      await engine.work('split-crash', async () => {
+        throw new Error('falla');
+      });
+      const ok = await engine.send('split-ok', { n: 21 });
+      const crash = await engine.send('split-crash', {});
+      await engine.schedule('split-ok', '0 4 * * *', 'America/Lima');
+      const state = async (id: string) =>
+        (await db.query<{ state: string }>('select state from pgboss.job where id = $1', [id]))[0]?.state;
+      for (
+        let i = 0;
+        i < 200 && ((await state(ok)) !== 'completed' || (await state(crash)) !== 'failed');
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      expect([await state(ok), await state(crash)]).toEqual(['completed', 'failed']);
+      expect((await engine.failed(10)).map((f) => f.id)).toEqual([crash]);
+      expect(await db.query('select name, cron from pgboss.schedule')).toEqual([
+        { name: 'split-ok', cron: '0 4 * * *' },
+      ]);
+    } finally {
+      await engine.stop(5);
+    }
+    // Everything in the engine's schema belongs to the owner; the app role created nothing.
+    const owners = await db.query<{ owner: string }>(
+      `select distinct pg_get_userbyid(c.relowner) as owner from pg_class c
+       join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'pgboss'
+       union select pg_get_userbyid(nspowner) from pg_namespace where nspname = 'pgboss'`,
+    );
+    expect(owners).toEqual([{ owner }]);
+    for (const attack of [
+      'drop schema pgboss cascade',
+      'drop table pgboss.job cascade',
+      'alter table pgboss.job disable trigger all',
+      'create table pgboss.otra (id int)',
+      'truncate pgboss.job',
+    ])
+      await expect(db.query(attack), attack).rejects.toMatchObject({ code: '42501' });
   });
 });

@@ -34,6 +34,12 @@ export interface Db extends Queryable {
    */
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { bulk?: boolean }): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Set when the schema has a separate owner (VIGIA_OWNER_DATABASE_URL, storage/store.ts): runs `fn`
+   * on a short-lived connection as the owner, for what needs DDL (the job engine's schema and
+   * queues), then grants this connection's role its privileges again (migrate.ts, grantAppRole).
+   */
+  readonly asOwner?: <T>(fn: (owner: Db) => Promise<T>) => Promise<T>;
 }
 
 /** Removes the password from a connection URL before it is printed or logged. */

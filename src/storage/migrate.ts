@@ -96,8 +96,10 @@ export async function isMigrated(db: Db): Promise<boolean> {
  * With a separate schema owner (PostgreSQL server): gives the application's role what it needs and
  * no more. It reads and writes the data tables, but on the audit log it may only add and read rows
  * (no UPDATE, DELETE or TRUNCATE; not being the owner, it cannot disable the append-only triggers
- * either), move the head forward (audit_head: SELECT, UPDATE) and read the applied migrations.
- * Run by the owner after every migration, so new tables are covered.
+ * either), move the head forward (audit_head: SELECT, UPDATE) and read the applied migrations. On
+ * the job engine's schema `pgboss`, when it exists, rows only.
+ * Run by the owner after every migration and every install of the engine's schema or queues, so new
+ * tables are covered.
  * @throws StorageError when the application connects as the owner itself
  */
 export async function grantAppRole(owner: Db, appRole: string): Promise<void> {
@@ -116,5 +118,17 @@ export async function grantAppRole(owner: Db, appRole: string): Promise<void> {
     await tx.query(`revoke insert, update, delete, truncate on schema_migrations from ${app}`);
     await tx.query(`revoke update, delete, truncate on audit_log from ${app}`);
     await tx.query(`revoke insert, delete, truncate on audit_head from ${app}`);
+    // The job engine's schema (pg-boss, created by the owner: services/job-engine.ts): the app role
+    // queues, takes, completes and fails jobs and keeps the schedules (rows only); it creates no
+    // queue (a queue is a partition table: DDL) and cannot drop or alter anything.
+    const [engine] = await tx.query<{ present: boolean }>(
+      `select to_regnamespace('pgboss') is not null as present`,
+    );
+    if (engine?.present) {
+      await tx.query(`grant usage on schema pgboss to ${app}`);
+      await tx.query(`grant select, insert, update, delete on all tables in schema pgboss to ${app}`);
+      await tx.query(`grant usage, select, update on all sequences in schema pgboss to ${app}`);
+      await tx.query(`grant execute on all functions in schema pgboss to ${app}`);
+    }
   });
 }

@@ -2,7 +2,8 @@
  * Opens the store chosen by the configuration: a PostgreSQL server when DATABASE_URL is set, else
  * the embedded server in the data directory. Either way the same migrations run before use — on a
  * server with VIGIA_OWNER_DATABASE_URL, as the schema owner, which then grants the application's
- * role only what it needs (migrate.ts, grantAppRole).
+ * role only what it needs (migrate.ts, grantAppRole); the store then offers `asOwner` for the job
+ * engine's own schema and queues (services/job-engine.ts).
  */
 import type { Config } from '../config/env.ts';
 import type { Log } from '../config/logger.ts';
@@ -41,8 +42,12 @@ export async function openStore(
   }
   const keys = auditKeySource(config);
   bindAuditKey(db, keys);
+  const owner = config.databaseUrl ? config.ownerDatabaseUrl : undefined;
+  const grantApp = async (ownerDb: Db): Promise<void> => {
+    const [app] = await db.query<{ role: string }>('select current_user as role');
+    await grantAppRole(ownerDb, (app as { role: string }).role);
+  };
   try {
-    const owner = config.databaseUrl ? config.ownerDatabaseUrl : undefined;
     const migrator = owner ? await connectDb(owner, { kind: 'server', limits: config.db }) : db;
     try {
       // The audit head present when its signature column appears is signed then, in that transaction.
@@ -50,10 +55,7 @@ export async function openStore(
         if (version === AUDIT_MAC_MIGRATION) await signAuditHead(tx, keys.get(true) as Uint8Array);
       });
       if (applied.length > 0) log?.debug({ applied, database: db.description }, 'migrations applied');
-      if (owner) {
-        const [app] = await db.query<{ role: string }>('select current_user as role');
-        await grantAppRole(migrator, (app as { role: string }).role);
-      }
+      if (owner) await grantApp(migrator);
     } finally {
       if (migrator !== db) await migrator.close();
     }
@@ -61,5 +63,17 @@ export async function openStore(
     await db.close();
     throw err;
   }
-  return db;
+  if (!owner) return db;
+  return Object.assign(db, {
+    async asOwner<T>(fn: (ownerDb: Db) => Promise<T>): Promise<T> {
+      const ownerDb = await connectDb(owner, { kind: 'server', limits: { ...config.db, poolMax: 2 } });
+      try {
+        const out = await fn(ownerDb);
+        await grantApp(ownerDb);
+        return out;
+      } finally {
+        await ownerDb.close();
+      }
+    },
+  });
 }
