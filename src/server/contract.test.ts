@@ -120,7 +120,7 @@ describe('the API contract (embedded store)', () => {
     await f.app.ingestQueue.idle();
     expect(found).toEqual([]);
     expect(checked).toBe(routes.length * ROLES.length);
-  });
+  }, 150_000);
 
   it('the public routes answer their schemas: login, the session with and without a cookie', async () => {
     const login = await call(f, 'POST', '/api/v1/auth/login', {

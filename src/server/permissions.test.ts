@@ -158,7 +158,7 @@ describe.each(BACKENDS)('permission table, every role × route (%s store)', (bac
       }
     expect(seen).toHaveLength(ROLES.length * (Object.keys(PERMISSIONS).length - 1));
     await f.app.ingestQueue.idle();
-  });
+  }, 150_000);
 
   it('answers each role × route as the table says, through an API token (role ∩ scope)', async () => {
     for (const role of ROLES)
@@ -177,7 +177,7 @@ describe.each(BACKENDS)('permission table, every role × route (%s store)', (bac
         } else expect(r.status, `${role} ${key}`).toBe(403);
       }
     await f.app.ingestQueue.idle();
-  });
+  }, 150_000);
 
   it('never gives the community role a narrative or a redacted one, nor officers an original (every route)', async () => {
     // The personal data in the stored originals (numbers, e-mails, full names), as JSON writes them.
