@@ -8,7 +8,7 @@ import { BACKENDS, createTestDb, type TestDb } from '../test/db.ts';
 import { GEO_HEADER, geoRow, limaMs, tempFile, toCsv } from '../test/fixtures.ts';
 import { addStudyArea } from './areas.ts';
 import { ingestFile } from './ingest.ts';
-import { DEFAULT_JOB_ENGINE_SETTINGS, JobEngine } from './job-engine.ts';
+import { DEAD_LETTER_QUEUE, DEFAULT_JOB_ENGINE_SETTINGS, JobEngine, runLock } from './job-engine.ts';
 import {
   failedJobs,
   JOB_QUEUES,
@@ -438,7 +438,7 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     expect(results[1]).toMatchObject({ status: 'already-ingested', accepted: 0 });
   });
 
-  it('a job whose worker died on its last run: recorded failed once the engine dead-letters it, upload kept, and a retry runs it', async () => {
+  it('a job whose worker died on its last run: recorded failed once the engine dead-letters it (not while a live worker holds it), upload kept, and a retry runs it', async () => {
     const engine = new JobEngine(t.db, {
       ...DEFAULT_JOB_ENGINE_SETTINGS,
       pollSeconds: 0.5,
@@ -467,7 +467,24 @@ describe.each(BACKENDS)('ingest on %s', (backend) => {
     );
     await t.db.query(`update jobs set status = 'running', started_at = now() where id = $1`, [job.id]);
     await workJobs(engine, t.db, { error: () => undefined });
+    const deadLettered = async () =>
+      (
+        await t.db.query(
+          `select 1 from pgboss.job where name = $1 and state = 'completed' and data->>'jobId' = $2`,
+          [DEAD_LETTER_QUEUE, String(job.id)],
+        )
+      ).length > 0;
     try {
+      // While a live worker still holds the job's run (its lease ran out before it finished), the
+      // dead letter's pass leaves the record to that worker.
+      await t.db.transaction(async (tx) => {
+        await tx.query(`select pg_advisory_xact_lock(${runLock('$1')})`, [engineId]);
+        for (let i = 0; i < 300 && !(await deadLettered()); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(await deadLettered()).toBe(true);
+        expect((await jobStatus(t.db, job.id)).status).toBe('running');
+      });
+      // No live run any more: the next dead letter's pass records it failed.
+      await engine.send(DEAD_LETTER_QUEUE, {});
       let status = job.status;
       for (let i = 0; i < 300 && status !== 'failed'; i++) {
         await new Promise((r) => setTimeout(r, 100));

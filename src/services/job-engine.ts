@@ -57,6 +57,12 @@ export interface FailedJob {
   failedAt: Date | null;
 }
 
+/**
+ * The advisory lock a job's run holds while a worker runs it (SQL, with the job id as a text
+ * expression): whoever takes it knows no live worker runs that job.
+ */
+export const runLock = (idSql: string): string => `hashtextextended('vigia-job:' || ${idSql}, 0)`;
+
 /** pg-boss over Vigía's pool. */
 const overDb = (db: Db) => ({
   executeSql: async (text: string, values?: unknown[]) => ({
@@ -167,7 +173,7 @@ export class JobEngine {
         if (!job) return;
         return this.db.transaction(async (tx) => {
           const [lock] = await tx.query<{ ok: boolean }>(
-            `select pg_try_advisory_xact_lock(hashtextextended('vigia-job:' || $1, 0)) as ok`,
+            `select pg_try_advisory_xact_lock(${runLock('$1')}) as ok`,
             [job.id],
           );
           if (!lock?.ok) throw new Error(`job ${job.id} is already running`);

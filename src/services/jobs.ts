@@ -22,7 +22,6 @@ import type { Db } from '../storage/db.ts';
 import { areasWithEvents } from '../storage/events.ts';
 import { listRejects } from '../storage/ingest-writer.ts';
 import {
-  failDeadLettered,
   finishJob,
   getJob,
   insertJob,
@@ -39,7 +38,7 @@ import { type AuditContext, audit } from './audit.ts';
 import { backtest, type Horizon } from './backtest.ts';
 import { generateBriefing, generateBulletin } from './briefing-drafts.ts';
 import { ADAPTERS, type AdapterName, ingestFile } from './ingest.ts';
-import { DEAD_LETTER_QUEUE, type JobEngine, type JobHandler } from './job-engine.ts';
+import { DEAD_LETTER_QUEUE, type JobEngine, type JobHandler, runLock } from './job-engine.ts';
 import { forecastNextTurno, retrainChallenger } from './model-lifecycle.ts';
 
 export type { JobRow } from '../storage/jobs.ts';
@@ -192,11 +191,24 @@ export const WORKER_LOST_ERROR = Object.freeze({
 
 /**
  * The dead-letter queue's handler: every dead-lettered engine job wakes it, and it records as
- * failed each unfinished record whose engine job has failed — a worker killed during the last run
- * leaves its record `running`, as no handler of the job runs again. The upload stays for a retry.
+ * failed (WORKER_LOST_ERROR) each unfinished record whose engine job has failed and that no live
+ * worker runs (its run lock is free) — a worker killed during the last run leaves its record
+ * `running`, as no handler of the job runs again; a live worker whose lease ran out still records
+ * its own outcome. The upload stays for a retry.
  */
 function reconcileDeadLetters(db: Db): JobHandler {
-  return async () => ({ failed: await failDeadLettered(db, JOB_QUEUES, WORKER_LOST_ERROR) });
+  return async () => {
+    const rows = await db.query<{ id: number }>(
+      `with dead as materialized (
+         select j.id, e.id::text as engine from jobs j join pgboss.job e on e.id = j.engine_id::uuid
+         where j.status in ('queued', 'running') and e.name = any($1::text[]) and e.state = 'failed')
+       update jobs j set status = 'failed', error = $2, finished_at = now()
+       from dead d where j.id = d.id and pg_try_advisory_xact_lock(${runLock('d.engine')})
+       returning j.id`,
+      [JOB_QUEUES, JSON.stringify(WORKER_LOST_ERROR)],
+    );
+    return { failed: rows.map((r) => r.id) };
+  };
 }
 
 /**

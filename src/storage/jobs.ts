@@ -94,27 +94,6 @@ export async function requeueJob(
   ]);
 }
 
-/**
- * Records as failed (with `error`) every unfinished job whose engine job is dead-lettered (state
- * `failed` in pg-boss): a worker killed during the last run leaves its record `running`, since no
- * handler runs once the engine gives up. The upload is kept for a retry. Returns the records' ids.
- */
-export async function failDeadLettered(
-  db: Queryable,
-  queues: readonly string[],
-  error: { code: string; message: string },
-): Promise<number[]> {
-  const rows = await db.query<{ id: number }>(
-    `update jobs j set status = 'failed', error = $2, finished_at = now()
-     from pgboss.job e
-     where j.status in ('queued', 'running') and e.id = j.engine_id::uuid and e.name = any($1::text[])
-       and e.state = 'failed'
-     returning j.id`,
-    [queues, JSON.stringify(error)],
-  );
-  return rows.map((r) => r.id);
-}
-
 /** Counts jobs not finished yet (queued or running). */
 export async function unfinishedJobs(db: Queryable): Promise<number> {
   const [row] = await db.query<{ n: number }>(
