@@ -123,7 +123,7 @@ export function writeProvince(
 ): ProvinceFile {
   const u = mulberry32(1000 + index);
   // Points are drawn 1e-5° (≈ 1 m) inside the bbox: rounding to 6 decimals never moves one out.
-  const [minLon, minLat, maxLon, maxLat] = (p.def.bbox as number[]).map(
+  const [minLon, minLat, maxLon, maxLat] = (p.def.bbox as readonly number[]).map(
     (v, i) => v + (i < 2 ? 1e-5 : -1e-5),
   ) as [number, number, number, number];
   const mPerLat = 111_320;
