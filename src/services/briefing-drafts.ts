@@ -18,7 +18,7 @@ import { type Briefing, type BriefingRequest, briefing } from './briefing.ts';
 import { briefingFilename, renderBriefingPdf } from './briefing-pdf.ts';
 import { type Bulletin, type BulletinRequest, bulletin } from './bulletin.ts';
 import { addDays } from './data-age.ts';
-import { readText, storeDraft, type TextDraft, writeGrounded } from './texts.ts';
+import { type DraftInput, readText, storeDraft, type TextDraft, writeGrounded } from './texts.ts';
 
 /**
  * The aggregate view of every committee briefing, whoever generates it: the committee's officials
@@ -36,11 +36,15 @@ export const BRIEFING_PDF_AUDIT = 'briefing.pdf';
  */
 export async function generateBriefing(
   db: Db,
-  r: BriefingRequest & { llm: LlmSettings; actor: AuditContext },
+  r: BriefingRequest & { llm: LlmSettings; actor: AuditContext; alsoInTx?: DraftInput['alsoInTx'] },
 ): Promise<{ draft: TextDraft; briefing: Briefing }> {
   const b = await briefing(db, r, BRIEFING_VIEW, r.actor);
   const written = await writeGrounded(b.grounding, r.llm);
-  const draft = await storeDraft(db, { kind: 'briefing', grounding: b.grounding, ...written }, r.actor);
+  const draft = await storeDraft(
+    db,
+    { kind: 'briefing', grounding: b.grounding, ...written, ...(r.alsoInTx ? { alsoInTx: r.alsoInTx } : {}) },
+    r.actor,
+  );
   return { draft, briefing: b };
 }
 
@@ -51,11 +55,15 @@ export async function generateBriefing(
  */
 export async function generateBulletin(
   db: Db,
-  r: BulletinRequest & { llm: LlmSettings; actor: AuditContext },
+  r: BulletinRequest & { llm: LlmSettings; actor: AuditContext; alsoInTx?: DraftInput['alsoInTx'] },
 ): Promise<{ draft: TextDraft; bulletin: Bulletin }> {
   const b = await bulletin(db, r);
   const written = await writeGrounded(b.grounding, r.llm);
-  const draft = await storeDraft(db, { kind: 'bulletin', grounding: b.grounding, ...written }, r.actor);
+  const draft = await storeDraft(
+    db,
+    { kind: 'bulletin', grounding: b.grounding, ...written, ...(r.alsoInTx ? { alsoInTx: r.alsoInTx } : {}) },
+    r.actor,
+  );
   return { draft, bulletin: b };
 }
 

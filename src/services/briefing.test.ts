@@ -24,6 +24,8 @@ import { type Briefing, briefing, periodText, previousPeriod, verdict } from './
 import { briefingPdf, generateBriefing, generateBulletin } from './briefing-drafts.ts';
 import { BRIEFING_COLOURS, DRAFT_MARK, renderBriefingPdf } from './briefing-pdf.ts';
 import { bulletin } from './bulletin.ts';
+import { DEFAULT_JOB_ENGINE_SETTINGS, JobEngine } from './job-engine.ts';
+import { jobRecord, jobsIdle, submitBriefing, workJobs } from './jobs.ts';
 import { makePatrolPlan } from './patrol-plans.ts';
 import { listTexts, reviewText } from './texts.ts';
 
@@ -327,4 +329,55 @@ describe.each(BACKENDS)('CODISEC briefing on %s', (backend) => {
     await reviewText(t.db, b.id, { decision: 'aprobar' }, jefe);
     expect((await published()).map((x) => x.id)).toEqual([b.id]);
   });
+
+  it('a briefing job whose record could not be finished is retried without a second draft (the draft and the result commit together)', async () => {
+    const engine = new JobEngine(t.db, {
+      ...DEFAULT_JOB_ENGINE_SETTINGS,
+      pollSeconds: 0.5,
+      retryDelaySeconds: 1,
+    });
+    // The first attempt to record the job done fails (a fault after the draft was written); a
+    // sequence, not a table, counts attempts: it survives the rolled-back transaction.
+    await t.db.query(`create sequence finish_attempts;
+      create function fail_first_finish() returns trigger language plpgsql as $$
+      begin
+        if new.kind = 'briefing' and new.status = 'done' and nextval('finish_attempts') = 1 then
+          raise exception 'fallo simulado al registrar el trabajo';
+        end if;
+        return new;
+      end $$;
+      create trigger fail_first_finish before update on jobs for each row execute function fail_first_finish();`);
+    try {
+      await workJobs(engine, t.db, { error: () => undefined }, undefined, NO_LLM);
+      const drafts = async () =>
+        Number(
+          (
+            await t.db.query<{ n: string }>(`select count(*) as n from text_drafts where kind = 'briefing'`)
+          )[0]?.n,
+        );
+      const before = await drafts();
+      const job = await submitBriefing(
+        t.db,
+        engine,
+        { kind: 'briefing', area: 'callao', district: DISTRICT, from: '2025-03-01', to: '2025-03-31' },
+        ctx,
+      );
+      await jobsIdle(t.db);
+      const done = await jobRecord(t.db, job.id);
+      expect(done).toMatchObject({ status: 'done', result: { kind: 'briefing' } });
+      // The fault did happen: a failed first attempt, then the retry's.
+      const [attempts] = await t.db.query<{ n: number }>(`select last_value::int as n from finish_attempts`);
+      expect(attempts?.n).toBeGreaterThanOrEqual(2);
+      expect(await drafts()).toBe(before + 1);
+      const [{ id }] = (await t.db.query<{ id: number }>(
+        `select max(id)::int as id from text_drafts where kind = 'briefing'`,
+      )) as [{ id: number }];
+      expect(done.result).toMatchObject({ textId: id });
+    } finally {
+      await engine.stop(5);
+      await t.db.query(
+        `drop trigger fail_first_finish on jobs; drop function fail_first_finish(); drop sequence finish_attempts;`,
+      );
+    }
+  }, 60_000);
 });

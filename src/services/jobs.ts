@@ -18,7 +18,7 @@ import { NotFoundError, StorageError, ValidationError, VigiaError } from '../cor
 import type { RejectRow } from '../core/records.ts';
 import { TURNO_BANDS } from '../core/time.ts';
 import { saveReport } from '../storage/backtest-reports.ts';
-import type { Db } from '../storage/db.ts';
+import type { Db, Queryable } from '../storage/db.ts';
 import { areasWithEvents } from '../storage/events.ts';
 import { listRejects } from '../storage/ingest-writer.ts';
 import {
@@ -555,12 +555,18 @@ function briefingHandler(
 ): JobHandler {
   return recordedJob(db, log, async (job) => {
     const p = job.params as unknown as BriefingJobParams;
-    const common = { area: p.area, from: p.from, to: p.to, llm, actor: submitter(job) };
+    let result: Record<string, unknown> = {};
+    // The draft and the job's result in one transaction: a retry after a crash never writes twice.
+    const alsoInTx = async (tx: Queryable, id: number) => {
+      result = { textId: id, kind: p.kind };
+      await finishJob(tx, job.id, { result });
+    };
+    const common = { area: p.area, from: p.from, to: p.to, llm, actor: submitter(job), alsoInTx };
     const { draft } =
       p.kind === 'briefing'
         ? await generateBriefing(db, { ...common, district: p.district ?? '' })
         : await generateBulletin(db, { ...common, ...(p.district ? { district: p.district } : {}) });
-    return { textId: draft.id, kind: draft.kind };
+    return { ...result, textId: draft.id, kind: draft.kind };
   });
 }
 

@@ -14,7 +14,7 @@
 import type { LlmSettings } from '../config/env.ts';
 import type { TextView } from '../core/access.ts';
 import { ConflictError, NotFoundError, RuleViolationError, ValidationError } from '../core/errors.ts';
-import type { Db } from '../storage/db.ts';
+import type { Db, Queryable } from '../storage/db.ts';
 import {
   addTextVersion,
   getTextDraft,
@@ -83,6 +83,8 @@ export interface DraftInput {
   prompt: string | null;
   /** The writer's output as received (personal data is removed before it is stored). */
   output: string;
+  /** Runs in the draft's own transaction (a job recording its result with it). */
+  alsoInTx?: (tx: Queryable, id: number) => Promise<void>;
 }
 
 /** Verifies and stores a draft (version 1), audited as `text.generate`. */
@@ -105,12 +107,17 @@ export async function storeDraft(db: Db, d: DraftInput, actor: AuditContext): Pr
     grounding: g,
     generatedBy: person(actor),
   };
-  const id = await insertTextDraft(db, row, {
-    body,
-    verification,
-    publishable: verification.publishable,
-    author: person(actor),
-  });
+  const id = await insertTextDraft(
+    db,
+    row,
+    {
+      body,
+      verification,
+      publishable: verification.publishable,
+      author: person(actor),
+    },
+    d.alsoInTx,
+  );
   await audit(db, actor, 'text.generate', `text:${id}`, {
     kind: d.kind,
     audience: g.audience,

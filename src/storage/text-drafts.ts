@@ -57,11 +57,15 @@ const COLUMNS = `d.id::int as id, d.kind, d.audience, d.study_area as area, d.di
   d.review_note as "reviewNote",
   (select max(v.version) from text_versions v where v.draft_id = d.id)::int as version`;
 
-/** Stores a draft and its first version in one transaction; returns its id. */
+/**
+ * Stores a draft and its first version in one transaction; returns its id. `alsoInTx` runs in the
+ * same transaction (a job recording its result: a retried job never stores a second draft).
+ */
 export function insertTextDraft(
   db: Db,
   d: NewTextDraft,
   first: Omit<TextVersionRow, 'version' | 'createdAt'>,
+  alsoInTx?: (tx: Queryable, id: number) => Promise<void>,
 ): Promise<number> {
   return db.transaction(async (tx) => {
     const [row] = await tx.query<{ id: number }>(
@@ -86,6 +90,7 @@ export function insertTextDraft(
     );
     const id = (row as { id: number }).id;
     await insertVersion(tx, id, 1, first);
+    await alsoInTx?.(tx, id);
     return id;
   });
 }
