@@ -8,6 +8,17 @@ import { runPredictorConformance } from '../conformance.case.ts';
 import { naiveCounts } from '../naive-counts/naive-counts.ts';
 import { gbtGrid } from './gbt-grid.ts';
 
+/** A side × side grid of 100 m cells at the origin (UTM 18S). */
+const squareGrid = (side: number): GridSpec => ({
+  x0: 0,
+  y0: 0,
+  cellSize: 100,
+  cols: side,
+  rows: side,
+  rotationDeg: 0,
+  crs: 'EPSG:32718',
+});
+
 runPredictorConformance(gbtGrid, {
   config: { trainDays: 60, iterations: 20, minSamplesLeaf: 20 },
   explains: true,
@@ -28,15 +39,7 @@ describe('gbt-grid: time of day', () => {
   it('ranks a night hotspot first at night and a day hotspot first in the afternoon (hour profiles)', async () => {
     const DAY = 86_400_000;
     const HOUR = 3_600_000;
-    const grid: GridSpec = {
-      x0: 0,
-      y0: 0,
-      cellSize: 100,
-      cols: 10,
-      rows: 10,
-      rotationDeg: 0,
-      crs: 'EPSG:32718',
-    };
+    const grid = squareGrid(10);
     const mask = new Uint8Array(100).fill(1);
     // Lima midnight of 2024-06-01 (UTC−5).
     const cutoff = Date.UTC(2024, 5, 1, 5);
@@ -96,15 +99,7 @@ describe('gbt-grid: time of day', () => {
 describe('gbt-grid: location clusters', () => {
   it('adds k-means cluster columns computed as of the first training window, kept in the artifact', async () => {
     const DAY = 86_400_000;
-    const grid: GridSpec = {
-      x0: 0,
-      y0: 0,
-      cellSize: 100,
-      cols: 12,
-      rows: 12,
-      rotationDeg: 0,
-      crs: 'EPSG:32718',
-    };
+    const grid = squareGrid(12);
     const mask = new Uint8Array(144).fill(1);
     const cutoff = Date.UTC(2024, 5, 1, 5);
     const next = mulberry32(4);
@@ -147,15 +142,7 @@ describe('gbt-grid: location clusters', () => {
 describe('gbt-grid: place types and environment layers', () => {
   it('adds place-type columns of incidents known before the first training window and environment columns, kept in the artifact', async () => {
     const DAY = 86_400_000;
-    const grid: GridSpec = {
-      x0: 0,
-      y0: 0,
-      cellSize: 100,
-      cols: 8,
-      rows: 8,
-      rotationDeg: 0,
-      crs: 'EPSG:32718',
-    };
+    const grid = squareGrid(8);
     const mask = new Uint8Array(64).fill(1);
     const cutoff = Date.UTC(2024, 5, 1, 5);
     const next = mulberry32(5);
@@ -235,15 +222,7 @@ describe('gbt-grid: place types and environment layers', () => {
 describe('the harness cuts place types like events', () => {
   it('gives each fit only the place types known before its window', async () => {
     const DAY = 86_400_000;
-    const grid: GridSpec = {
-      x0: 0,
-      y0: 0,
-      cellSize: 100,
-      cols: 2,
-      rows: 2,
-      rotationDeg: 0,
-      crs: 'EPSG:32718',
-    };
+    const grid = squareGrid(2);
     const start = Date.UTC(2024, 5, 1, 5);
     const events = createEventSet({ t: [start - DAY], x: [50], y: [50], category: [0] });
     // Known 2 days before, half a day after the first window's start, and after the second's.
